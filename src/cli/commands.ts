@@ -1,0 +1,7 @@
+/**
+ * The JSON commands of `node dist/cli.cjs <command>`: one request in, one response out.
+ * Each handler is pure and throws InputError naming the bad field.
+ */
+export type CommandHandler = (request: unknown) => unknown;
+
+export const jsonCommands: Record<string, CommandHandler> = {};
