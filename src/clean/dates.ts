@@ -1,0 +1,112 @@
+/**
+ * Pure calendar arithmetic on ISO dates (`YYYY-MM-DD`), with no time zone and no Intl:
+ * a date is a day number (days since 1970-01-01) and back.
+ */
+import {InputError} from '../core/errors';
+
+const DAY_MS = 86_400_000;
+const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Days since 1970-01-01 of an ISO date; throws InputError naming `field` when malformed. */
+export function dayNumber(day: string, field = 'date'): number {
+  const m = ISO_DAY.exec(day);
+  if (!m) throw new InputError(field, `"${day}" is not a YYYY-MM-DD date`);
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  const ms = Date.UTC(y, mo - 1, d);
+  const back = new Date(ms);
+  if (back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) {
+    throw new InputError(field, `"${day}" is not a calendar date`);
+  }
+  return Math.round(ms / DAY_MS);
+}
+
+export function isIsoDay(day: string): boolean {
+  try {
+    dayNumber(day);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function dayFromNumber(n: number): string {
+  const d = new Date(n * DAY_MS);
+  const y = d.getUTCFullYear();
+  const m = d.getUTCMonth() + 1;
+  const dd = d.getUTCDate();
+  return `${String(y).padStart(4, '0')}-${m < 10 ? '0' : ''}${m}-${dd < 10 ? '0' : ''}${dd}`;
+}
+
+export function addDays(day: string, n: number): string {
+  return dayFromNumber(dayNumber(day) + n);
+}
+
+/** Whole days from `a` to `b` (positive when b is later). */
+export function daysBetween(a: string, b: string): number {
+  return dayNumber(b) - dayNumber(a);
+}
+
+/** Every day from `from` to `to`, both inclusive; empty when to < from. */
+export function dayRange(from: string, to: string): string[] {
+  const out: string[] = [];
+  const end = dayNumber(to);
+  for (let n = dayNumber(from); n <= end; n++) out.push(dayFromNumber(n));
+  return out;
+}
+
+/** 0 = Sunday .. 6 = Saturday, as Date.getUTCDay. */
+export function weekday(day: string): number {
+  return (((dayNumber(day) + 4) % 7) + 7) % 7;
+}
+
+/** The ISO 8601 week of a date: `{week: '2025-W07', weekStart: Monday}`. */
+export function isoWeek(day: string): {week: string; weekStart: string} {
+  const n = dayNumber(day);
+  const isoDow = ((weekday(day) + 6) % 7) + 1; // Monday 1 .. Sunday 7
+  const monday = n - (isoDow - 1);
+  const thursday = monday + 3;
+  const year = new Date(thursday * DAY_MS).getUTCFullYear();
+  const jan1 = Math.round(Date.UTC(year, 0, 1) / DAY_MS);
+  const week = Math.floor((thursday - jan1) / 7) + 1;
+  return {
+    week: `${year}-W${week < 10 ? '0' : ''}${week}`,
+    weekStart: dayFromNumber(monday),
+  };
+}
+
+/** The seven days of the ISO week starting on `weekStart` (a Monday). */
+export function weekDays(weekStart: string): string[] {
+  return dayRange(weekStart, addDays(weekStart, 6));
+}
+
+/** The UTC calendar date of an epoch-millisecond instant. */
+export function utcDay(ms: number): string {
+  return dayFromNumber(Math.floor(ms / DAY_MS));
+}
+
+/**
+ * Parses an RFC 3339 timestamp (`2025-02-03T14:05:06.123Z`, offsets allowed) to epoch ms,
+ * or returns null when it is not one. Date.parse alone accepts too much.
+ */
+export function parseRfc3339(value: unknown): number | null {
+  if (typeof value !== 'string') return null;
+  if (
+    !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i.test(
+      value,
+    )
+  ) {
+    return null;
+  }
+  // Date.parse handles at most millisecond precision reliably.
+  const trimmed = value.replace(/(\.\d{3})\d+/, '$1');
+  const ms = Date.parse(trimmed);
+  return Number.isFinite(ms) ? ms : null;
+}
+
+export function toRfc3339(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+export {DAY_MS};

@@ -1,0 +1,433 @@
+/**
+ * Canonical daily facts (pure).
+ *
+ * A DayAccumulator collects one day partition's clean events per pseudonymous user,
+ * survives being saved and restored when the day is split across executions, and
+ * finally turns into DailyFact rows per school x role x app plus, for exact weekly
+ * distinct counts, the sorted short keys of the users active in each group.
+ *
+ * Definitions (the same for every source):
+ * - activeUsers: distinct users with at least one counted event of the app that day;
+ *   the `workspace` row counts users active in any app.
+ * - events: counted events (failed logins and security alerts are not engagement).
+ * - logins: login_success events (login and workspace rows; 0 elsewhere, where
+ *   loginsPerActive is null).
+ * - sessionMinutes (workspace row, flagged `estimated`): per user, the day's login and
+ *   activity timestamps are split into sessions at gaps over 30 minutes; a session lasts
+ *   from its first to its last event plus 5 minutes for the activity after the last event.
+ * - pctAccess = activeUsers / enrolledUsers x 100; engagementIndex = events per 1,000
+ *   enrolled users; both null when nobody is enrolled.
+ */
+import type {DailyFact, FactFlag, Role} from '../core/types';
+import {shortKey} from '../core/privacy';
+
+export const SESSION_GAP_MINUTES = 30;
+export const SESSION_TAIL_MINUTES = 5;
+/** The school of users the Directory does not place in any school. */
+export const NO_SCHOOL = '_none';
+export const WORKSPACE_APP = 'workspace';
+export const ROLE_ORDER: Role[] = ['student', 'teacher', 'staff', 'unknown'];
+
+/** Per-app counters, in this order. */
+export const METRICS = [
+  'events',
+  'assignmentsCreated',
+  'submissionsTurnedIn',
+  'lateSubmissions',
+  'workReturned',
+  'gradesEntered',
+  'comments',
+  'announcements',
+] as const;
+export type Metric = (typeof METRICS)[number];
+const M = METRICS.length;
+const METRIC_INDEX: Record<Metric, number> = Object.fromEntries(
+  METRICS.map((m, i) => [m, i]),
+) as Record<Metric, number>;
+
+/** Event kinds (see clean/activities) and the metric each adds to besides `events`. */
+const KIND_METRIC: Record<string, Metric | null> = {
+  login: null,
+  logout: null,
+  activity: null,
+  created: 'assignmentsCreated',
+  turned_in: 'submissionsTurnedIn',
+  returned: 'workReturned',
+  grade: 'gradesEntered',
+  comment: 'comments',
+  announcement: 'announcements',
+};
+
+interface UserDay {
+  /** Counters per app index, METRICS order. */
+  counts: Map<number, number[]>;
+  logins: number;
+  minutes: Set<number>;
+}
+
+export interface Attribution {
+  schoolId: string;
+  role: Role;
+}
+
+/** A school x role group to report even when nobody in it was active. */
+export interface EnrolledGroup {
+  schoolId: string;
+  role: Role;
+  enrolled: number;
+}
+
+export interface FinalizeOptions {
+  day: string;
+  /** Apps to report rows for (workspace is added). */
+  apps: string[];
+  /** School and role of a user key; null when the Directory does not know the user. */
+  attribute: (userKey: string) => Attribution | null;
+  groups: EnrolledGroup[];
+  /** Flags of the whole day partition (partial, imputed). */
+  flags: FactFlag[];
+  /** False when the source has no event timestamps (session minutes unknown). */
+  timestamps: boolean;
+  product?: string;
+}
+
+export interface DayFacts {
+  facts: DailyFact[];
+  /** Group key (schoolId \t role \t app) -> sorted short user keys. */
+  userSets: Map<string, string[]>;
+  /** Active user keys the Directory could not place (users in no school). */
+  unplacedUsers: number;
+}
+
+export function groupKey(schoolId: string, role: string, app: string): string {
+  return `${schoolId}\t${role}\t${app}`;
+}
+
+export function round4(x: number): number {
+  return Math.round(x * 10_000) / 10_000;
+}
+
+/** Estimated session minutes of one user's sorted distinct event minutes. */
+export function sessionMinutes(sortedMinutes: number[]): number {
+  if (sortedMinutes.length === 0) return 0;
+  let total = 0;
+  let start = sortedMinutes[0];
+  let last = start;
+  for (let i = 1; i < sortedMinutes.length; i++) {
+    const m = sortedMinutes[i];
+    if (m - last > SESSION_GAP_MINUTES) {
+      total += last - start + SESSION_TAIL_MINUTES;
+      start = m;
+    }
+    last = m;
+  }
+  return total + (last - start + SESSION_TAIL_MINUTES);
+}
+
+export class DayAccumulator {
+  private readonly users = new Map<string, UserDay>();
+  /** Counters known only per group (e.g. Classroom history on days past retention). */
+  private readonly groupCounts = new Map<string, number[]>();
+
+  constructor(readonly apps: readonly string[]) {}
+
+  private appIndex(app: string): number {
+    const i = this.apps.indexOf(app);
+    if (i < 0)
+      throw new Error(`app "${app}" is not one of ${this.apps.join(', ')}`);
+    return i;
+  }
+
+  private user(key: string): UserDay {
+    let u = this.users.get(key);
+    if (!u) {
+      u = {counts: new Map(), logins: 0, minutes: new Set()};
+      this.users.set(key, u);
+    }
+    return u;
+  }
+
+  private counters(u: UserDay, appIdx: number): number[] {
+    let c = u.counts.get(appIdx);
+    if (!c) {
+      c = new Array<number>(M).fill(0);
+      u.counts.set(appIdx, c);
+    }
+    return c;
+  }
+
+  get userCount(): number {
+    return this.users.size;
+  }
+
+  /**
+   * One clean event. `minute` is minutes since local midnight (null when unknown).
+   * Returns false for kinds that are not engagement (nothing is counted).
+   */
+  addEvent(
+    userKey: string,
+    app: string,
+    kind: string,
+    late: boolean,
+    minute: number | null,
+  ): boolean {
+    if (!(kind in KIND_METRIC)) return false;
+    const u = this.user(userKey);
+    const c = this.counters(u, this.appIndex(app));
+    c[0]++;
+    const metric = KIND_METRIC[kind];
+    if (metric) c[METRIC_INDEX[metric]]++;
+    if (kind === 'turned_in' && late) c[METRIC_INDEX.lateSubmissions]++;
+    if (kind === 'login') u.logins++;
+    if (minute !== null) u.minutes.add(minute);
+    return true;
+  }
+
+  /**
+   * Activity known from a usage report rather than from events: the user was active in
+   * the app; a login counts once (the report has no per-day login count).
+   */
+  addUsage(userKey: string, app: string, login: boolean): void {
+    const u = this.user(userKey);
+    const c = this.counters(u, this.appIndex(app));
+    c[0]++;
+    if (login) u.logins++;
+  }
+
+  /** Adds counters that are known per school x role, not per user. */
+  addGroupCounts(
+    schoolId: string,
+    role: Role,
+    app: string,
+    metric: Metric,
+    n: number,
+  ): void {
+    this.appIndex(app);
+    const k = groupKey(schoolId, role, app);
+    let c = this.groupCounts.get(k);
+    if (!c) {
+      c = new Array<number>(M).fill(0);
+      this.groupCounts.set(k, c);
+    }
+    c[METRIC_INDEX[metric]] += n;
+    if (metric !== 'events' && metric !== 'lateSubmissions') c[0] += n;
+  }
+
+  finalize(opt: FinalizeOptions): DayFacts {
+    const product = opt.product ?? '';
+    const appsOut = [
+      ...opt.apps.filter(a => a !== WORKSPACE_APP),
+      WORKSPACE_APP,
+    ];
+    interface Agg {
+      users: string[];
+      counts: number[];
+      logins: number;
+      session: number;
+    }
+    const aggs = new Map<string, Agg>();
+    const agg = (school: string, role: Role, app: string): Agg => {
+      const k = groupKey(school, role, app);
+      let a = aggs.get(k);
+      if (!a) {
+        a = {
+          users: [],
+          counts: new Array<number>(M).fill(0),
+          logins: 0,
+          session: 0,
+        };
+        aggs.set(k, a);
+      }
+      return a;
+    };
+    const enrolled = new Map<string, number>();
+    for (const g of opt.groups) {
+      enrolled.set(`${g.schoolId}\t${g.role}`, g.enrolled);
+      for (const app of appsOut) agg(g.schoolId, g.role, app);
+    }
+    let unplaced = 0;
+    for (const [key, u] of this.users) {
+      const at = opt.attribute(key);
+      const school = at?.schoolId ?? NO_SCHOOL;
+      const role: Role = at?.role ?? 'unknown';
+      if (!at || at.schoolId === NO_SCHOOL) unplaced++;
+      const ws = agg(school, role, WORKSPACE_APP);
+      let any = false;
+      for (const [appIdx, c] of u.counts) {
+        const app = this.apps[appIdx];
+        if (!appsOut.includes(app) || c[0] === 0) continue;
+        const a = agg(school, role, app);
+        a.users.push(shortKey(key));
+        for (let i = 0; i < M; i++) {
+          a.counts[i] += c[i];
+          ws.counts[i] += c[i];
+        }
+        if (app === 'login') a.logins += u.logins;
+        any = true;
+      }
+      if (!any) continue;
+      ws.users.push(shortKey(key));
+      ws.logins += u.logins;
+      if (u.minutes.size > 0) {
+        ws.session += sessionMinutes([...u.minutes].sort((x, y) => x - y));
+      }
+    }
+    for (const [k, c] of this.groupCounts) {
+      const [school, role, app] = k.split('\t');
+      if (!appsOut.includes(app)) continue;
+      const a = agg(school, role as Role, app);
+      const ws = agg(school, role as Role, WORKSPACE_APP);
+      for (let i = 0; i < M; i++) {
+        a.counts[i] += c[i];
+        ws.counts[i] += c[i];
+      }
+    }
+    const facts: DailyFact[] = [];
+    const userSets = new Map<string, string[]>();
+    const keys = [...aggs.keys()].sort(compareGroupKeys(appsOut));
+    for (const k of keys) {
+      const a = aggs.get(k)!;
+      const [schoolId, role, app] = k.split('\t') as [string, Role, string];
+      const sorted = [...new Set(a.users)].sort();
+      userSets.set(k, sorted);
+      const enr = enrolled.get(`${schoolId}\t${role}`) ?? 0;
+      const active = sorted.length;
+      const isLoginApp = app === 'login' || app === WORKSPACE_APP;
+      const flags: FactFlag[] = [...opt.flags];
+      let session: number | null = null;
+      if (app === WORKSPACE_APP && opt.timestamps) {
+        session = a.session;
+        if (!flags.includes('estimated')) flags.push('estimated');
+      }
+      const c = a.counts;
+      facts.push({
+        date: opt.day,
+        schoolId,
+        role,
+        app,
+        product,
+        activeUsers: active,
+        enrolledUsers: enr,
+        pctAccess: enr > 0 ? round4((active / enr) * 100) : null,
+        events: c[0],
+        engagementIndex: enr > 0 ? round4((c[0] / enr) * 1000) : null,
+        logins: isLoginApp ? a.logins : 0,
+        loginsPerActive:
+          isLoginApp && active > 0 ? round4(a.logins / active) : null,
+        sessionMinutes: session,
+        assignmentsCreated: c[METRIC_INDEX.assignmentsCreated],
+        submissionsTurnedIn: c[METRIC_INDEX.submissionsTurnedIn],
+        lateSubmissions: c[METRIC_INDEX.lateSubmissions],
+        workReturned: c[METRIC_INDEX.workReturned],
+        gradesEntered: c[METRIC_INDEX.gradesEntered],
+        comments: c[METRIC_INDEX.comments],
+        announcements: c[METRIC_INDEX.announcements],
+        flags: sortFlags(flags),
+      });
+    }
+    return {facts, userSets, unplacedUsers: unplaced};
+  }
+
+  /** Compact text form (user keys are base64url, so `|;:,` never occur in them). */
+  serialize(): string {
+    const lines: string[] = [this.apps.join(',')];
+    for (const [key, u] of this.users) {
+      const counts = [...u.counts]
+        .map(([i, c]) => `${i}:${trimZeros(c).join(',')}`)
+        .join(';');
+      const minutes = [...u.minutes].sort((a, b) => a - b).join(',');
+      lines.push(`${key}|${u.logins}|${counts}|${minutes}`);
+    }
+    for (const [k, c] of this.groupCounts) {
+      lines.push(`#${k.split('\t').join('|')}|${trimZeros(c).join(',')}`);
+    }
+    return lines.join('\n');
+  }
+
+  static deserialize(text: string): DayAccumulator {
+    const lines = text.split('\n');
+    const acc = new DayAccumulator(lines[0] ? lines[0].split(',') : []);
+    for (let li = 1; li < lines.length; li++) {
+      const line = lines[li];
+      if (!line) continue;
+      if (line[0] === '#') {
+        const [school, role, app, nums] = line.slice(1).split('|');
+        acc.groupCounts.set(groupKey(school, role, app), padCounts(nums));
+        continue;
+      }
+      const [key, logins, counts, minutes] = line.split('|');
+      const u: UserDay = {
+        counts: new Map(),
+        logins: Number(logins) || 0,
+        minutes: new Set(minutes ? minutes.split(',').map(Number) : []),
+      };
+      if (counts) {
+        for (const part of counts.split(';')) {
+          const [i, nums] = part.split(':');
+          u.counts.set(Number(i), padCounts(nums));
+        }
+      }
+      acc.users.set(key, u);
+    }
+    return acc;
+  }
+}
+
+function trimZeros(c: number[]): number[] {
+  let n = c.length;
+  while (n > 1 && c[n - 1] === 0) n--;
+  return c.slice(0, n);
+}
+
+function padCounts(text: string | undefined): number[] {
+  const c = new Array<number>(M).fill(0);
+  if (!text) return c;
+  text.split(',').forEach((v, i) => {
+    if (i < M) c[i] = Number(v) || 0;
+  });
+  return c;
+}
+
+const FLAG_ORDER: FactFlag[] = [
+  'partial',
+  'imputed',
+  'estimated',
+  'suppressed',
+  'closed',
+];
+
+export function sortFlags(flags: FactFlag[]): FactFlag[] {
+  return [...new Set(flags)].sort(
+    (a, b) => FLAG_ORDER.indexOf(a) - FLAG_ORDER.indexOf(b),
+  );
+}
+
+/** Rows sort by school, then role in ROLE_ORDER, then app in the given order. */
+export function compareGroupKeys(
+  apps: string[],
+): (a: string, b: string) => number {
+  return (a, b) => {
+    const [sa, ra, aa] = a.split('\t');
+    const [sb, rb, ab] = b.split('\t');
+    if (sa !== sb) return sa < sb ? -1 : 1;
+    const r = ROLE_ORDER.indexOf(ra as Role) - ROLE_ORDER.indexOf(rb as Role);
+    if (r !== 0) return r;
+    return appRank(apps, aa) - appRank(apps, ab);
+  };
+}
+
+function appRank(apps: string[], app: string): number {
+  const i = apps.indexOf(app);
+  return i < 0 ? apps.length : i;
+}
+
+/** Compares facts in the store's order: date, school, role, app, product. */
+export function compareFacts(a: DailyFact, b: DailyFact): number {
+  if (a.date !== b.date) return a.date < b.date ? -1 : 1;
+  if (a.schoolId !== b.schoolId) return a.schoolId < b.schoolId ? -1 : 1;
+  const r = ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role);
+  if (r !== 0) return r;
+  if (a.app !== b.app) return a.app < b.app ? -1 : 1;
+  if (a.product !== b.product) return a.product < b.product ? -1 : 1;
+  return 0;
+}
