@@ -1,0 +1,717 @@
+/**
+ * Maximum-likelihood fit of a regression with seasonal ARIMA errors, following R's
+ * stats::arima step for step (so that results agree with R's to optimiser precision),
+ * with forecast::Arima's additions: drift, AICc, BIC and the bias-adjusted sigma^2.
+ *
+ * Outline (R's arima): regressors rotated to orthogonal directions by their SVD when
+ * there are several; regression starts by OLS on the differenced data; ARMA starts at
+ * zero ('ML') or at the conditional-sum-of-squares estimate ('CSS-ML'); AR blocks
+ * optimised through the PACF transform; BFGS on the exact Gaussian likelihood with
+ * sigma^2 concentrated out; MA blocks flipped to invertibility; standard errors from
+ * the finite-difference Hessian and the delta method.
+ */
+import {InputError} from '../../core/errors';
+import {
+  Matrix,
+  matMul,
+  rightSingularVectors,
+  solve,
+  transpose,
+} from '../linalg';
+import {
+  NonFiniteGradientError,
+  OptimResult,
+  optimBFGS,
+  optimHessian,
+} from '../optim';
+import {CssWork, cssMeanSquare, cssWork, regressionStart} from './css';
+import {arimaLikelihood, LikelihoodParts} from './kalman';
+import {ArimaLayout, ArimaSpec, resolveSpec} from './spec';
+import {ArimaStateSpace} from './statespace';
+import {
+  arCheck,
+  gradTrans,
+  invTrans,
+  maInvert,
+  transPars,
+  undoPars,
+} from './transforms';
+
+export interface ArimaFit {
+  spec: ArimaSpec;
+  coef: Record<string, number>;
+  coefNames: string[];
+  /** Standard errors of the estimated (not fixed) coefficients. */
+  se: Record<string, number>;
+  /** Residual variance as forecast::Arima reports it: sum of squared residuals / (n* - k). */
+  sigma2: number;
+  /** Maximum-likelihood estimate of the innovation variance (R's stats::arima sigma2). */
+  sigma2ML: number;
+  loglik: number;
+  aic: number;
+  aicc: number;
+  bic: number;
+  /** Observations used by the likelihood: non-missing values less d + D s. */
+  nobs: number;
+  /** Standardised one-step innovations (null where y is missing). */
+  residuals: (number | null)[];
+  /** y minus residuals (null where y is missing). */
+  fitted: (number | null)[];
+  converged: boolean;
+  method: 'ML' | 'CSS-ML' | 'CSS';
+  /** Covariance matrix of the estimated coefficients, in coefNames order of `se`. */
+  varCoef: number[][];
+  /** Notes on fallbacks taken (non-convergence, dropped drift, ...). */
+  warnings: string[];
+  /** What forecasting needs: the filtered state at the end of the series. */
+  state: ArimaFinalState;
+}
+
+/** The model and filtered state after the last observation (R's fit$model). */
+export interface ArimaFinalState {
+  phi: number[];
+  theta: number[];
+  delta: number[];
+  a: number[];
+  P: number[];
+  /** Length of the fitted series (drift continues from n + 1). */
+  n: number;
+  /** Names of the regression coefficients in order (intercept, drift, user regressors). */
+  xregNames: string[];
+  includeMean: boolean;
+  includeDrift: boolean;
+  nUserXreg: number;
+}
+
+const LOG_2PI = Math.log(2 * Math.PI);
+const DOUBLE_XMAX = Number.MAX_VALUE;
+
+/** Checks y: an array of finite numbers or nulls, not empty, not all missing, not constant. */
+export function validateSeries(y: unknown, field = 'y'): Float64Array {
+  if (!Array.isArray(y) && !(y instanceof Float64Array))
+    throw new InputError(
+      field,
+      'must be an array of numbers (null for missing)',
+    );
+  if (y.length === 0) throw new InputError(field, 'is empty');
+  const x = new Float64Array(y.length);
+  let first: number | null = null;
+  let constant = true;
+  let present = 0;
+  for (let i = 0; i < y.length; i++) {
+    const v = y[i] as unknown;
+    if (v === null || v === undefined) {
+      x[i] = NaN;
+      continue;
+    }
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      throw new InputError(
+        field,
+        `value ${i + 1} is not a finite number (${String(v)}); use null for a missing value`,
+      );
+    x[i] = v;
+    present++;
+    if (first === null) first = v;
+    else if (v !== first) constant = false;
+  }
+  if (present === 0) throw new InputError(field, 'all values are missing');
+  if (constant)
+    throw new InputError(
+      field,
+      'is constant; an ARIMA model cannot be estimated (forecast it as a constant)',
+    );
+  return x;
+}
+
+/** Everything the objective functions need, allocated once per fit. */
+class Problem {
+  readonly ss: ArimaStateSpace;
+  readonly par: Float64Array;
+  readonly params: Float64Array;
+  readonly work: Float64Array;
+  readonly w: Float64Array;
+  readonly parts: LikelihoodParts = {ssq: 0, sumlog: 0, nu: 0};
+  readonly css: CssWork;
+  readonly cssPhi: Float64Array;
+  readonly cssTheta: Float64Array;
+  ncond = 0;
+
+  constructor(
+    readonly lay: ArimaLayout,
+    readonly x: Float64Array,
+    readonly xreg: Float64Array[],
+    readonly coef: Float64Array,
+    readonly mask: boolean[],
+  ) {
+    const [mp, mq, msp, msq, ns] = lay.arma;
+    const p = mp + ns * msp;
+    const q = mq + ns * msq;
+    this.ss = new ArimaStateSpace(p, q, lay.delta);
+    this.par = new Float64Array(coef.length);
+    this.params = new Float64Array(Math.max(1, lay.narma));
+    this.work = new Float64Array(Math.max(1, mp, msp));
+    this.w = new Float64Array(x.length);
+    this.css = cssWork(x.length);
+    this.cssPhi = new Float64Array(p);
+    this.cssTheta = new Float64Array(q);
+  }
+
+  private fill(free: ArrayLike<number>): void {
+    const {par, coef, mask} = this;
+    let k = 0;
+    for (let i = 0; i < par.length; i++) par[i] = mask[i] ? free[k++] : coef[i];
+  }
+
+  private regressionResidual(): void {
+    const {x, xreg, w, par} = this;
+    const narma = this.lay.narma;
+    w.set(x);
+    for (let j = 0; j < xreg.length; j++) {
+      const b = par[narma + j];
+      if (b === 0) continue;
+      const col = xreg[j];
+      for (let t = 0; t < w.length; t++) w[t] -= col[t] * b;
+    }
+  }
+
+  /** R's armafn: half the log of the concentrated likelihood's profile, per observation. */
+  armafn(free: ArrayLike<number>, trans: boolean): number {
+    this.fill(free);
+    const {ss} = this;
+    transPars(
+      this.par,
+      this.lay.arma,
+      trans,
+      ss.phi,
+      ss.theta,
+      this.params,
+      this.work,
+    );
+    for (let i = 0; i < ss.phi.length; i++)
+      if (!Number.isFinite(ss.phi[i])) return DOUBLE_XMAX;
+    for (let i = 0; i < ss.theta.length; i++)
+      if (!Number.isFinite(ss.theta[i])) return DOUBLE_XMAX;
+    ss.reset();
+    this.regressionResidual();
+    const res = arimaLikelihood(this.w, ss, this.parts);
+    const s2 = res.ssq / res.nu;
+    return 0.5 * (Math.log(s2) + res.sumlog / res.nu);
+  }
+
+  /** R's armaCSS. */
+  armaCSS(free: ArrayLike<number>): number {
+    this.fill(free);
+    transPars(
+      this.par,
+      this.lay.arma,
+      false,
+      this.cssPhi,
+      this.cssTheta,
+      this.params,
+      this.work,
+    );
+    this.regressionResidual();
+    const ms = cssMeanSquare(
+      this.w,
+      this.lay.arma,
+      this.cssPhi,
+      this.cssTheta,
+      this.ncond,
+      this.css,
+    );
+    return 0.5 * Math.log(ms);
+  }
+}
+
+function pick<T>(arr: ArrayLike<T>, mask: boolean[]): T[] {
+  const out: T[] = [];
+  for (let i = 0; i < mask.length; i++) if (mask[i]) out.push(arr[i]);
+  return out;
+}
+
+function subMatrix(m: Matrix, mask: boolean[]): Matrix {
+  const idx = mask.map((b, i) => (b ? i : -1)).filter(i => i >= 0);
+  return idx.map(i => idx.map(j => m[i][j]));
+}
+
+interface MlResult {
+  res: OptimResult;
+  hessian: number[][];
+  coef: number[];
+}
+
+/** Fits a regression with seasonal ARIMA errors by maximum likelihood, as R's Arima. */
+export function fitArima(
+  y: ReadonlyArray<number | null>,
+  spec: ArimaSpec,
+): ArimaFit {
+  const x = validateSeries(y);
+  const n = x.length;
+  const lay = resolveSpec(spec, n);
+  const warnings = lay.warnings.slice();
+  const method = spec.method ?? 'ML';
+  if (method !== 'ML' && method !== 'CSS-ML' && method !== 'CSS')
+    throw new InputError('method', "must be 'ML', 'CSS-ML' or 'CSS'");
+  const {arma, narma, names} = lay;
+  const ncxreg = lay.xregCols.length;
+  const npar = narma + ncxreg;
+
+  // Fixed coefficients.
+  const fixed = new Float64Array(npar).fill(NaN);
+  if (spec.fixed !== undefined) {
+    if (typeof spec.fixed !== 'object' || spec.fixed === null)
+      throw new InputError('fixed', 'must map coefficient names to numbers');
+    for (const [name, value] of Object.entries(spec.fixed)) {
+      const i = names.indexOf(name);
+      if (i < 0)
+        throw new InputError(
+          'fixed',
+          `unknown coefficient '${name}' (model has ${names.join(', ')})`,
+        );
+      if (typeof value !== 'number' || !Number.isFinite(value))
+        throw new InputError(
+          'fixed',
+          `value of '${name}' must be a finite number`,
+        );
+      fixed[i] = value;
+    }
+  }
+  const mask = Array.from(fixed, v => Number.isNaN(v));
+  const noOptim = !mask.some(Boolean);
+  let transform = !noOptim && method !== 'CSS';
+  if (transform) {
+    const arFixed =
+      mask.slice(0, arma[0]).some(m => !m) ||
+      mask.slice(arma[0] + arma[1], arma[0] + arma[1] + arma[2]).some(m => !m);
+    if (arFixed) {
+      warnings.push(
+        'some AR parameters were fixed: setting transform.pars = FALSE',
+      );
+      transform = false;
+    }
+  }
+
+  // Missing data: R switches CSS-ML to ML when anything is missing.
+  let meth = method;
+  let anyNa = x.some(v => v !== v);
+  for (const c of lay.xregCols) anyNa = anyNa || c.some(v => v !== v);
+  if (meth === 'CSS-ML' && anyNa) meth = 'ML';
+
+  // Regressors: SVD rotation when several are all free (R's orig.xreg).
+  let xreg = lay.xregCols;
+  const init0 = new Array<number>(narma).fill(0);
+  const parscale = new Array<number>(narma).fill(1);
+  let rotation: Matrix | null = null;
+  let nonMissing = 0;
+  for (let t = 0; t < n; t++) {
+    let ok = x[t] === x[t];
+    for (const c of xreg) ok = ok && c[t] === c[t];
+    if (ok) nonMissing++;
+  }
+  const nUsed = nonMissing - lay.delta.length;
+  if (ncxreg > 0) {
+    // Validates rank on the regressors as given, so the error can name a column.
+    const check = regressionStart(x, xreg, lay.d, lay.D, lay.s, lay.xregNames);
+    const origXreg = ncxreg === 1 || mask.slice(narma).some(m => !m);
+    let start = check;
+    if (!origXreg) {
+      const complete: number[] = [];
+      for (let t = 0; t < n; t++)
+        if (xreg.every(c => c[t] === c[t])) complete.push(t);
+      const {v} = rightSingularVectors(xreg.map(c => complete.map(t => c[t])));
+      rotation = v;
+      xreg = Array.from({length: ncxreg}, (_, j) => {
+        const col = new Float64Array(n);
+        for (let i = 0; i < ncxreg; i++) {
+          const vij = v[i][j];
+          const src = lay.xregCols[i];
+          for (let t = 0; t < n; t++) col[t] += src[t] * vij;
+        }
+        return col;
+      });
+      start = regressionStart(x, xreg, lay.d, lay.D, lay.s, lay.xregNames);
+    }
+    init0.push(...start.coef);
+    parscale.push(...start.parscale);
+  }
+  if (nUsed <= 0) throw new InputError('y', 'too few non-missing observations');
+  const nFree = mask.filter(Boolean).length;
+  const nstarCheck = countPresent(x) - lay.d - lay.D * lay.s;
+  if (nstarCheck - (nFree + 1) - 1 <= 0)
+    throw new InputError(
+      'y',
+      `too few observations (${nstarCheck} after differencing) for ${nFree} coefficients and the variance`,
+    );
+
+  const coef = Float64Array.from(fixed);
+  const prob = new Problem(lay, x, xreg, coef, mask);
+  const init = init0.slice();
+  for (let i = 0; i < npar; i++) if (!mask[i]) init[i] = fixed[i];
+  const scaleFree = pick(parscale, mask);
+
+  let finalCoef: number[];
+  let value: number;
+  let converged = true;
+  let varFree: number[][] | null = null;
+
+  if (meth === 'CSS') {
+    prob.ncond = lay.d + lay.D * lay.s + lay.p + lay.s * lay.P;
+    const res = noOptim
+      ? {
+          par: [],
+          value: prob.armaCSS([]),
+          convergence: 0,
+          fnCount: 1,
+          grCount: 0,
+        }
+      : optimBFGS(v => prob.armaCSS(v), pick(init, mask), {
+          parscale: scaleFree,
+        });
+    if (res.convergence > 0) {
+      converged = false;
+      warnings.push(
+        `possible convergence problem: optim gave code = ${res.convergence}`,
+      );
+    }
+    finalCoef = Array.from(coef);
+    let k = 0;
+    for (let i = 0; i < npar; i++) if (mask[i]) finalCoef[i] = res.par[k++];
+    value = res.value;
+    if (!noOptim) {
+      const h = optimHessian(v => prob.armaCSS(v), res.par, {
+        parscale: scaleFree,
+      });
+      varFree = solve(
+        h.map(r => r.map(v => v * nUsed)),
+        identityOf(h.length),
+      );
+    }
+  } else {
+    if (meth === 'CSS-ML') {
+      prob.ncond = lay.d + lay.D * lay.s + lay.p + lay.s * lay.P;
+      let cssOk = false;
+      if (!noOptim) {
+        try {
+          const res = optimBFGS(v => prob.armaCSS(v), pick(init, mask), {
+            parscale: scaleFree,
+          });
+          if (res.convergence === 0 && res.par.every(Number.isFinite)) {
+            const trial = init.slice();
+            let k = 0;
+            for (let i = 0; i < npar; i++) if (mask[i]) trial[i] = res.par[k++];
+            if (
+              arCheck(trial.slice(0, arma[0])) &&
+              arCheck(
+                trial.slice(arma[0] + arma[1], arma[0] + arma[1] + arma[2]),
+              )
+            ) {
+              for (let i = 0; i < npar; i++) init[i] = trial[i];
+              cssOk = true;
+            }
+          }
+        } catch (e) {
+          if (!(e instanceof NonFiniteGradientError)) throw e;
+        }
+      }
+      if (!cssOk && !noOptim)
+        warnings.push(
+          'conditional-sum-of-squares start failed or was non-stationary; started from zero ARMA coefficients',
+        );
+      prob.ncond = 0;
+    }
+    let ml = runMl(prob, lay, init, mask, transform, scaleFree, noOptim);
+    if (!ml && meth === 'ML' && !noOptim) {
+      // Retry from the conditional-sum-of-squares estimate.
+      warnings.push(
+        'maximum likelihood from zero starting values failed; retried from CSS estimates',
+      );
+      ml = retryFromCss(prob, lay, init, mask, transform, scaleFree);
+    }
+    if (!ml && transform) {
+      warnings.push('retried without the PACF transform');
+      ml = runMl(prob, lay, init0.slice(), mask, false, scaleFree, noOptim);
+      if (ml) transform = false;
+    }
+    if (!ml)
+      throw new InputError(
+        'y',
+        'the likelihood could not be maximised for this model (try a simpler order)',
+      );
+    const {res, hessian} = ml;
+    if (res.convergence > 0) {
+      converged = false;
+      warnings.push(
+        `possible convergence problem: optim gave code = ${res.convergence}`,
+      );
+    }
+    let c = ml.coef;
+    value = res.value;
+    if (!noOptim) {
+      const hn = hessian.map(r => r.map(v => v * nUsed));
+      if (transform) {
+        const A = subMatrix(gradTrans(c, arma), mask);
+        const sol = solve(hn, A);
+        varFree = sol ? matMul(transpose(A), sol) : null;
+        c = undoPars(c, arma);
+      } else {
+        varFree = solve(hn, identityOf(hn.length));
+      }
+    }
+    finalCoef = c;
+  }
+
+  // Final filter pass at the estimates: residuals and the state for forecasting.
+  const ss = prob.ss;
+  {
+    const scratchP = new Float64Array(Math.max(1, lay.narma));
+    const scratchW = new Float64Array(Math.max(1, arma[0], arma[2]));
+    transPars(finalCoef, arma, false, ss.phi, ss.theta, scratchP, scratchW);
+  }
+  ss.reset();
+  const w = Float64Array.from(x);
+  for (let j = 0; j < ncxreg; j++) {
+    const b = finalCoef[narma + j];
+    const col = xreg[j];
+    for (let t = 0; t < n; t++) w[t] -= col[t] * b;
+  }
+  const resid = new Float64Array(n);
+  const parts = arimaLikelihood(w, ss, {ssq: 0, sumlog: 0, nu: 0}, resid);
+  let sigma2ML = parts.ssq / nUsed;
+  if (meth === 'CSS') {
+    prob.ncond = lay.d + lay.D * lay.s + lay.p + lay.s * lay.P;
+    const phi = new Float64Array(ss.phi.length);
+    const theta = new Float64Array(ss.theta.length);
+    phi.set(ss.phi);
+    theta.set(ss.theta);
+    const cw = cssWork(n);
+    sigma2ML = cssMeanSquare(w, arma, phi, theta, prob.ncond, cw);
+    for (let t = 0; t < n; t++) resid[t] = x[t] === x[t] ? cw.resid[t] : NaN;
+  }
+
+  const twoNll = 2 * nUsed * value + nUsed + nUsed * LOG_2PI;
+  const aic = twoNll + 2 * nFree + 2;
+
+  // Back from the rotated regressors.
+  let varAll = varFree;
+  if (rotation) {
+    const b = finalCoef.slice(narma);
+    for (let i = 0; i < ncxreg; i++) {
+      let s = 0;
+      for (let j = 0; j < ncxreg; j++) s += rotation[i][j] * b[j];
+      finalCoef[narma + i] = s;
+    }
+    if (varFree) {
+      const A = identityOf(npar);
+      for (let i = 0; i < ncxreg; i++)
+        for (let j = 0; j < ncxreg; j++)
+          A[narma + i][narma + j] = rotation[i][j];
+      const Am = subMatrix(A, mask);
+      varAll = matMul(matMul(Am, varFree), transpose(Am));
+    }
+  }
+
+  // forecast::Arima's criteria and variance.
+  const nParams = nFree + 1;
+  let firstObs = -1;
+  let lastObs = -1;
+  let sumSq = 0;
+  for (let t = 0; t < n; t++) {
+    if (resid[t] === resid[t]) {
+      if (firstObs < 0) firstObs = t;
+      lastObs = t;
+      sumSq += resid[t] * resid[t];
+    }
+  }
+  let nSpan = 0;
+  for (let t = firstObs; t >= 0 && t <= lastObs; t++)
+    if (resid[t] === resid[t]) nSpan++;
+  const nstar = nSpan - lay.d - lay.D * lay.s;
+  const aicc = aic + 2 * nParams * (nstar / (nstar - nParams - 1) - 1);
+  const bic = aic + nParams * (Math.log(nstar) - 2);
+  const sigma2 = sumSq / (nstar - nParams + 1);
+
+  const coefOut: Record<string, number> = {};
+  names.forEach((nm, i) => (coefOut[nm] = finalCoef[i]));
+  const se: Record<string, number> = {};
+  const freeNames = names.filter((_, i) => mask[i]);
+  const varCoef: number[][] = varAll ?? [];
+  let seOk = !!varAll;
+  if (varAll) {
+    freeNames.forEach((nm, k) => {
+      const v = varAll![k][k];
+      if (Number.isFinite(v) && v >= 0) se[nm] = Math.sqrt(v);
+      else seOk = false;
+    });
+  }
+  if (!seOk && !noOptim)
+    warnings.push(
+      'the Hessian is not positive definite at the estimate; some standard errors are unavailable',
+    );
+
+  const residuals: (number | null)[] = Array.from(resid, v =>
+    v === v ? v : null,
+  );
+  const fitted: (number | null)[] = Array.from(x, (v, t) =>
+    v === v && resid[t] === resid[t] ? v - resid[t] : null,
+  );
+  const finite = [sigma2, twoNll, aic, aicc, bic, ...finalCoef].every(
+    Number.isFinite,
+  );
+  if (!finite)
+    throw new InputError(
+      'y',
+      'the model could not be estimated from these data (non-finite likelihood)',
+    );
+
+  return {
+    spec,
+    coef: coefOut,
+    coefNames: names.slice(),
+    se,
+    sigma2,
+    sigma2ML,
+    loglik: -0.5 * twoNll,
+    aic,
+    aicc,
+    bic,
+    nobs: nUsed,
+    residuals,
+    fitted,
+    converged,
+    method: meth,
+    varCoef,
+    warnings,
+    state: {
+      phi: Array.from(ss.phi),
+      theta: Array.from(ss.theta),
+      delta: lay.delta.slice(),
+      a: Array.from(ss.a),
+      P: Array.from(ss.P),
+      n,
+      xregNames: lay.xregNames.slice(),
+      includeMean: lay.includeMean,
+      includeDrift: lay.includeDrift,
+      nUserXreg: lay.nUserXreg,
+    },
+  };
+}
+
+function identityOf(n: number): number[][] {
+  return Array.from({length: n}, (_, i) =>
+    Array.from({length: n}, (_, j) => (i === j ? 1 : 0)),
+  );
+}
+
+/** Number of non-missing values. */
+function countPresent(x: Float64Array): number {
+  let c = 0;
+  for (let t = 0; t < x.length; t++) if (x[t] === x[t]) c++;
+  return c;
+}
+
+/** The ML stage of R's arima from `init` (untransformed coefficients). Null on failure. */
+function runMl(
+  prob: Problem,
+  lay: ArimaLayout,
+  initIn: number[],
+  mask: boolean[],
+  transform: boolean,
+  scaleFree: number[],
+  noOptim: boolean,
+): MlResult | null {
+  const {arma} = lay;
+  let init = initIn.slice();
+  if (transform) {
+    init = invTrans(init, arma);
+    if (arma[1] > 0) {
+      const ma = maInvert(init.slice(arma[0], arma[0] + arma[1]));
+      for (let i = 0; i < arma[1]; i++) init[arma[0] + i] = ma[i];
+    }
+    if (arma[3] > 0) {
+      const o = arma[0] + arma[1] + arma[2];
+      const sma = maInvert(init.slice(o, o + arma[3]));
+      for (let i = 0; i < arma[3]; i++) init[o + i] = sma[i];
+    }
+  }
+  if (!init.every(Number.isFinite)) return null;
+  const fn = (v: ArrayLike<number>) => prob.armafn(v, transform);
+  const opts = {parscale: scaleFree};
+  try {
+    if (noOptim) {
+      const value = fn([]);
+      if (!Number.isFinite(value) || value === DOUBLE_XMAX) return null;
+      return {
+        res: {par: [], value, convergence: 0, fnCount: 1, grCount: 0},
+        hessian: [],
+        coef: init,
+      };
+    }
+    let res = optimBFGS(fn, pick(init, mask), opts);
+    const coef = init.slice();
+    let k = 0;
+    for (let i = 0; i < coef.length; i++) if (mask[i]) coef[i] = res.par[k++];
+    if (transform) {
+      if (
+        arma[1] > 0 &&
+        mask.slice(arma[0], arma[0] + arma[1]).every(Boolean)
+      ) {
+        const ma = maInvert(coef.slice(arma[0], arma[0] + arma[1]));
+        for (let i = 0; i < arma[1]; i++) coef[arma[0] + i] = ma[i];
+      }
+      const o = arma[0] + arma[1] + arma[2];
+      if (arma[3] > 0 && mask.slice(o, o + arma[3]).every(Boolean)) {
+        const sma = maInvert(coef.slice(o, o + arma[3]));
+        for (let i = 0; i < arma[3]; i++) coef[o + i] = sma[i];
+      }
+      const freeNow = pick(coef, mask);
+      if (freeNow.some((v, i) => v !== res.par[i])) {
+        // Re-evaluate at the inverted point (R refits with maxit = 0).
+        const code = res.convergence;
+        res = optimBFGS(fn, freeNow, {...opts, maxit: 0});
+        res.convergence = code;
+      }
+    }
+    if (!Number.isFinite(res.value) || res.value === DOUBLE_XMAX) return null;
+    if (!res.par.every(Number.isFinite)) return null;
+    const hessian = optimHessian(fn, res.par, opts);
+    if (!hessian.every(r => r.every(Number.isFinite))) return null;
+    return {res, hessian, coef};
+  } catch (e) {
+    if (e instanceof NonFiniteGradientError) return null;
+    if (e instanceof Error && /not finite/.test(e.message)) return null;
+    throw e;
+  }
+}
+
+/** Retry of the ML stage from conditional-sum-of-squares estimates. */
+function retryFromCss(
+  prob: Problem,
+  lay: ArimaLayout,
+  init: number[],
+  mask: boolean[],
+  transform: boolean,
+  scaleFree: number[],
+): MlResult | null {
+  const {arma} = lay;
+  prob.ncond = lay.d + lay.D * lay.s + lay.p + lay.s * lay.P;
+  try {
+    const res = optimBFGS(v => prob.armaCSS(v), pick(init, mask), {
+      parscale: scaleFree,
+    });
+    prob.ncond = 0;
+    if (!res.par.every(Number.isFinite)) return null;
+    const trial = init.slice();
+    let k = 0;
+    for (let i = 0; i < trial.length; i++) if (mask[i]) trial[i] = res.par[k++];
+    if (
+      !arCheck(trial.slice(0, arma[0])) ||
+      !arCheck(trial.slice(arma[0] + arma[1], arma[0] + arma[1] + arma[2]))
+    )
+      return null;
+    return runMl(prob, lay, trial, mask, transform, scaleFree, false);
+  } catch (e) {
+    prob.ncond = 0;
+    if (e instanceof NonFiniteGradientError) return null;
+    throw e;
+  }
+}
