@@ -1,0 +1,69 @@
+import {
+  generalizedEsd,
+  mad,
+  median,
+  quantile,
+  robustScale,
+  robustZ,
+} from '../../src/stats/robust';
+import {InputError} from '../../src/core/errors';
+
+describe('median, quantile, mad (R conventions)', () => {
+  test('median', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+  });
+  test('quantile type 7', () => {
+    // R: quantile(c(1, 2, 4, 8, 16), c(.1, .5, .9)) -> 1.4, 4, 12.8
+    expect(quantile([1, 2, 4, 8, 16], 0.1)).toBeCloseTo(1.4, 12);
+    expect(quantile([1, 2, 4, 8, 16], 0.5)).toBe(4);
+    expect(quantile([1, 2, 4, 8, 16], 0.9)).toBeCloseTo(12.8, 12);
+  });
+  test('mad', () => {
+    // R: mad(c(1, 2, 3, 4, 100)) = 1.4826
+    expect(mad([1, 2, 3, 4, 100])).toBeCloseTo(1.4826, 12);
+  });
+  test('robust scale never zero', () => {
+    const x = [5, 5, 5, 5, 5, 5, 9];
+    expect(mad(x)).toBe(0);
+    expect(robustScale(x)).toBeGreaterThan(0);
+    const {z} = robustZ(x);
+    expect(z.every(Number.isFinite)).toBe(true);
+    expect(z[6]).toBeGreaterThan(0);
+    expect(robustScale([2, 2, 2])).toBe(1);
+  });
+  test('bad input names the field', () => {
+    expect(() => median([])).toThrow(InputError);
+    expect(() => median([1, NaN])).toThrow(/x: value at index 1/);
+  });
+});
+
+describe("generalized ESD (Rosner's example, NIST handbook 1.3.5.17.3)", () => {
+  const data = [
+    -0.25, 0.68, 0.94, 1.15, 1.2, 1.26, 1.26, 1.34, 1.38, 1.43, 1.49, 1.49,
+    1.55, 1.56, 1.58, 1.65, 1.69, 1.7, 1.76, 1.77, 1.81, 1.91, 1.94, 1.96, 1.99,
+    2.06, 2.09, 2.1, 2.14, 2.15, 2.23, 2.24, 2.26, 2.35, 2.37, 2.4, 2.47, 2.54,
+    2.62, 2.64, 2.9, 2.92, 2.92, 2.93, 3.21, 3.26, 3.3, 3.59, 3.68, 4.3, 4.64,
+    5.34, 5.42, 6.01,
+  ];
+  const stats = [
+    3.118, 2.942, 3.179, 2.81, 2.815, 2.848, 2.279, 2.31, 2.101, 2.067,
+  ];
+  const crit = [
+    3.158, 3.151, 3.143, 3.136, 3.128, 3.12, 3.111, 3.103, 3.094, 3.085,
+  ];
+  test('statistics, critical values and three outliers', () => {
+    const r = generalizedEsd(data, 10, 0.05);
+    r.steps.forEach((s, i) => {
+      expect(Math.abs(s.statistic - stats[i])).toBeLessThan(1e-3);
+      expect(Math.abs(s.critical - crit[i])).toBeLessThan(1e-3);
+    });
+    expect(r.outliers.map(i => data[i])).toEqual([6.01, 5.42, 5.34]);
+  });
+  test('robust variant flags the same extremes', () => {
+    const r = generalizedEsd(data, 10, 0.05, true);
+    expect(r.outliers.map(i => data[i]).slice(0, 3)).toEqual([
+      6.01, 5.42, 5.34,
+    ]);
+  });
+});
