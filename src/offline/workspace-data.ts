@@ -36,6 +36,11 @@ export interface WorkspaceData {
   ): Activity[];
   /** Per-user usage reports for one date (`YYYY-MM-DD`, as the Reports API dates them). */
   userUsage(date: string): UsageReport[];
+  /**
+   * The customer-level usage report of a date, when the source has one; without
+   * it the offline service sums the users' integer parameters.
+   */
+  customerUsage?(date: string): UsageReport | undefined;
   courses(): Course[];
   teachers(courseId: string): Teacher[];
   students(courseId: string): Student[];

@@ -1,0 +1,501 @@
+/**
+ * The shared machinery of the offline runtime: the simulated clock, the
+ * execution stack with its time limit, per-call accounting, fault injection
+ * and the "realm" (the vm context whose Array/Date/Error the fakes must build
+ * values with, so that `instanceof` in the bundle behaves as in Apps Script).
+ */
+import {performance} from 'node:perf_hooks';
+
+/** The intrinsics of the realm a value must be created in. */
+export interface Realm {
+  Array: ArrayConstructor;
+  Date: DateConstructor;
+  Error: ErrorConstructor;
+  Object: ObjectConstructor;
+  JSON: JSON;
+}
+
+export const hostRealm: Realm = {Array, Date, Error, Object, JSON};
+
+/** Simulated cost, in ms of the simulated clock, of the calls the fakes serve. */
+export interface SimulatedCosts {
+  /** Per 'Service.method' overrides; a key 'Service.*' sets a whole service. */
+  calls: Record<string, number>;
+  /** Extra ms per cell read by getValues/getDisplayValues/getFormulas. */
+  perCellRead: number;
+  /** Extra ms per cell written by setValues/setNumberFormats/... */
+  perCellWrite: number;
+  /** Extra ms per item returned by an advanced-service page. */
+  perApiItem: number;
+  /** Simulated ms per real ms of CPU spent in the bundle. */
+  cpuFactor: number;
+}
+
+/** Default costs: ballpark figures of a container-bound script in production. */
+export const DEFAULT_COSTS: SimulatedCosts = {
+  calls: {
+    'SpreadsheetApp.*': 2,
+    'SpreadsheetApp.getActiveSpreadsheet': 30,
+    'SpreadsheetApp.flush': 50,
+    'Spreadsheet.insertSheet': 150,
+    'Spreadsheet.deleteSheet': 150,
+    'Range.getValues': 40,
+    'Range.getDisplayValues': 40,
+    'Range.getFormulas': 40,
+    'Range.setValues': 60,
+    'Range.setValue': 40,
+    'Range.clear': 40,
+    'Range.clearContent': 40,
+    'Sheet.insertChart': 200,
+    'Sheet.setConditionalFormatRules': 80,
+    'Sheet.autoResizeColumns': 100,
+    'Sheet.clear': 60,
+    'Sheet.clearContents': 60,
+    'Sheet.insertRowsAfter': 60,
+    'Sheet.deleteRows': 60,
+    'Properties.*': 15,
+    'Cache.*': 10,
+    'Lock.*': 20,
+    'ScriptApp.*': 20,
+    'TriggerBuilder.create': 150,
+    'ScriptApp.deleteTrigger': 100,
+    'Utilities.*': 0,
+    'Session.*': 5,
+    'HtmlService.*': 20,
+    'Ui.*': 50,
+    'MailApp.sendEmail': 250,
+    'MailApp.getRemainingDailyQuota': 20,
+    'DriveApp.*': 150,
+    'Folder.*': 150,
+    'File.*': 100,
+    'AdminReports.*': 400,
+    'AdminDirectory.*': 300,
+    'Classroom.*': 250,
+    'BigQuery.Jobs.query': 1500,
+    'BigQuery.Jobs.getQueryResults': 800,
+  },
+  perCellRead: 0.002,
+  perCellWrite: 0.01,
+  perApiItem: 0.2,
+  cpuFactor: 1,
+};
+
+export function mergeCosts(costs?: Partial<SimulatedCosts>): SimulatedCosts {
+  return {
+    ...DEFAULT_COSTS,
+    ...costs,
+    calls: {...DEFAULT_COSTS.calls, ...(costs?.calls ?? {})},
+  };
+}
+
+/** One injected error. */
+export interface FaultRule {
+  /** 'Service.method' (e.g. 'AdminReports.Activities.list') or a prefix ending in '*'. */
+  method: string;
+  /** HTTP status the failing call reports (429, 500, 503, 403, 400, ...). */
+  code: number;
+  /** Probability per matching call, drawn from the plan's seeded generator (default 1). */
+  rate?: number;
+  /** Only these 1-based numbers of matching calls fail (counted over the runtime's life). */
+  onCalls?: number[];
+  /** At most this many injections from this rule. */
+  times?: number;
+  /** `errors[0].reason`; defaults per code (rateLimitExceeded, backendError, ...). */
+  reason?: string;
+  message?: string;
+}
+
+/** Where and how executions fail. Mutable between executions via `runtime.faults`. */
+export interface FaultPlan {
+  /** Seed of the generator behind `rate` (default 1). */
+  seed?: number;
+  /**
+   * Kill an execution when it attempts its (N+1)-th service call, as Apps Script
+   * kills a script at an arbitrary point. A function chooses N per execution
+   * (index is 1-based over the runtime's executions); undefined spares it.
+   */
+  killAfterCalls?:
+    | number
+    | ((execution: {index: number; fnName: string}) => number | undefined);
+  errors?: FaultRule[];
+  /**
+   * Usage-report dates (`YYYY-MM-DD`) answered with a PARTIAL_DATA_AVAILABLE
+   * warning and only part of the rows; `true` marks every date.
+   */
+  partialData?: string[] | true;
+}
+
+export interface ExecutionInfo {
+  index: number;
+  fnName: string;
+  triggerUid?: string;
+}
+
+export interface ExecutionState extends ExecutionInfo {
+  startMs: number;
+  limitMs: number;
+  realm: Realm;
+  calls: number;
+  callsByName: Map<string, number>;
+  timedOut: boolean;
+  killed: boolean;
+  killAfter?: number;
+  userEmail: string;
+  /** Real CPU ms spent in the bundle. */
+  cpuMs: number;
+  mark: number;
+}
+
+export const TIMEOUT_MESSAGE = 'Exceeded maximum execution time';
+
+/** Counts of every service call, by 'Service.method'. */
+export class CallCounter {
+  private readonly counts = new Map<string, number>();
+  total = 0;
+  inc(name: string): void {
+    this.counts.set(name, (this.counts.get(name) ?? 0) + 1);
+    this.total++;
+  }
+  /** Calls of one method, or of every method under a prefix ending in '*'. */
+  get(name: string): number {
+    if (name.endsWith('*')) {
+      const prefix = name.slice(0, -1);
+      let n = 0;
+      for (const [k, v] of this.counts) if (k.startsWith(prefix)) n += v;
+      return n;
+    }
+    return this.counts.get(name) ?? 0;
+  }
+  byName(): Record<string, number> {
+    return Object.fromEntries([...this.counts].sort());
+  }
+  reset(): void {
+    this.counts.clear();
+    this.total = 0;
+  }
+}
+
+/** The simulated clock (epoch ms). */
+export class SimClock {
+  constructor(
+    private ms: number,
+    private readonly sync: () => void,
+  ) {}
+  now(): number {
+    this.sync();
+    return Math.floor(this.ms);
+  }
+  advance(ms: number): void {
+    if (!(ms >= 0)) throw new RangeError(`cannot advance the clock by ${ms}`);
+    this.ms += ms;
+  }
+  set(ms: number): void {
+    this.ms = ms;
+  }
+  /** Without syncing CPU time (used by the engine itself). */
+  raw(): number {
+    return this.ms;
+  }
+}
+
+const DEFAULT_REASON: Record<number, [string, string]> = {
+  400: ['invalid', 'Bad Request'],
+  403: ['userRateLimitExceeded', 'Rate limit exceeded'],
+  404: ['notFound', 'Not Found'],
+  429: ['rateLimitExceeded', 'Resource has been exhausted (e.g. check quota).'],
+  500: ['backendError', 'Internal error encountered.'],
+  503: ['backendError', 'The service is currently unavailable.'],
+};
+
+/** A small deterministic generator (mulberry32). */
+export function makeRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface EngineOptions {
+  startTime: number;
+  executionLimitMs: number;
+  costs: SimulatedCosts;
+  faults: FaultPlan;
+  userEmail: string;
+}
+
+export class Engine {
+  readonly clock: SimClock;
+  readonly calls = new CallCounter();
+  costs: SimulatedCosts;
+  executionLimitMs: number;
+  userEmail: string;
+  private faultPlan: FaultPlan = {};
+  private random: () => number = makeRandom(1);
+  private readonly ruleHits = new Map<
+    FaultRule,
+    {seen: number; fired: number}
+  >();
+  private readonly stack: ExecutionState[] = [];
+  private executions = 0;
+  /** Called after every counted service call (lets a test start a concurrent execution). */
+  onServiceCall?: (name: string, execution: ExecutionInfo) => void;
+  /** Called when an execution ends (releases its locks). */
+  readonly endHooks: ((ex: ExecutionState) => void)[] = [];
+
+  constructor(opts: EngineOptions) {
+    this.clock = new SimClock(opts.startTime, () => this.syncCpu());
+    this.costs = opts.costs;
+    this.executionLimitMs = opts.executionLimitMs;
+    this.userEmail = opts.userEmail;
+    this.faults = opts.faults;
+  }
+
+  get faults(): FaultPlan {
+    return this.faultPlan;
+  }
+  set faults(plan: FaultPlan) {
+    this.faultPlan = plan;
+    this.random = makeRandom(plan.seed ?? 1);
+    this.ruleHits.clear();
+  }
+
+  current(): ExecutionState | undefined {
+    return this.stack[this.stack.length - 1];
+  }
+
+  realm(): Realm {
+    return this.current()?.realm ?? hostRealm;
+  }
+
+  /** The simulated time, with the CPU the running bundle has used so far. */
+  now(): number {
+    return this.clock.now();
+  }
+
+  /** An Apps Script service exception (`Exception: ...`) in the current realm. */
+  error(message: string, name = 'Exception'): Error {
+    const e = new (this.realm().Error)(message);
+    Object.defineProperty(e, 'name', {
+      value: name,
+      writable: true,
+      configurable: true,
+      enumerable: false,
+    });
+    return e;
+  }
+
+  /**
+   * The error an advanced service throws: a GoogleJsonResponseException whose
+   * `details` carries the HTTP status, as Apps Script exposes it.
+   */
+  apiError(
+    api: string,
+    code: number,
+    message?: string,
+    reason?: string,
+  ): Error {
+    const [defReason, defMessage] = DEFAULT_REASON[code] ?? [
+      'unknown',
+      'Unknown Error',
+    ];
+    const msg = message ?? defMessage;
+    const e = this.error(
+      `API call to ${api} failed with error: ${msg}`,
+      'GoogleJsonResponseException',
+    );
+    (e as unknown as {details: unknown}).details = this.toRealm({
+      code,
+      message: msg,
+      errors: [{message: msg, domain: 'global', reason: reason ?? defReason}],
+    });
+    return e;
+  }
+
+  /** A JSON-shaped value copied into the current realm (and away from fixture data). */
+  toRealm<T>(value: T): T {
+    if (value === undefined) return value;
+    const realm = this.realm();
+    if (realm === hostRealm) return JSON.parse(JSON.stringify(value));
+    return realm.JSON.parse(JSON.stringify(value));
+  }
+
+  /** The cost of a call by name, from the table (exact name, then 'Service.*'). */
+  cost(name: string): number {
+    const c = this.costs.calls;
+    if (name in c) return c[name];
+    const star = name.slice(0, name.indexOf('.') + 1) + '*';
+    return c[star] ?? 0;
+  }
+
+  begin(info: {
+    fnName: string;
+    triggerUid?: string;
+    realm: Realm;
+    userEmail?: string;
+  }): ExecutionState {
+    const outer = this.current();
+    if (outer) this.syncCpu();
+    const index = ++this.executions;
+    const ex: ExecutionState = {
+      index,
+      fnName: info.fnName,
+      triggerUid: info.triggerUid,
+      startMs: this.clock.raw(),
+      limitMs: this.executionLimitMs,
+      realm: info.realm,
+      calls: 0,
+      callsByName: new Map(),
+      timedOut: false,
+      killed: false,
+      userEmail: info.userEmail ?? this.userEmail,
+      cpuMs: 0,
+      mark: performance.now(),
+    };
+    const kill = this.faultPlan.killAfterCalls;
+    ex.killAfter =
+      typeof kill === 'function' ? kill({index, fnName: info.fnName}) : kill;
+    this.stack.push(ex);
+    return ex;
+  }
+
+  end(ex: ExecutionState): void {
+    if (this.current() !== ex) throw new Error('executions ended out of order');
+    this.syncCpu();
+    this.stack.pop();
+    for (const hook of this.endHooks) hook(ex);
+    const outer = this.current();
+    if (outer) outer.mark = performance.now();
+  }
+
+  /** Adds the bundle's CPU time since the last mark to the simulated clock. */
+  syncCpu(): void {
+    const ex = this.current();
+    if (!ex) return;
+    const t = performance.now();
+    const d = t - ex.mark;
+    ex.mark = t;
+    if (d > 0) {
+      ex.cpuMs += d;
+      this.clock.advance(d * this.costs.cpuFactor);
+    }
+  }
+
+  /** Simulated ms the current execution has run. */
+  elapsed(ex: ExecutionState): number {
+    return this.clock.raw() - ex.startMs;
+  }
+
+  private timeout(ex: ExecutionState): Error {
+    ex.timedOut = true;
+    return this.error(TIMEOUT_MESSAGE);
+  }
+
+  /**
+   * Serves one service call: counts it, charges its simulated cost, enforces the
+   * time limit and the fault plan, then runs `fn`. Outside an execution (a test
+   * inspecting state) nothing is counted or charged.
+   */
+  call<T>(
+    name: string,
+    fn: () => T,
+    opts: {extraCost?: number; api?: string} = {},
+  ): T {
+    const ex = this.current();
+    if (!ex) return fn();
+    this.syncCpu();
+    try {
+      if (ex.timedOut) throw this.error(TIMEOUT_MESSAGE);
+      if (this.elapsed(ex) > ex.limitMs) throw this.timeout(ex);
+      if (ex.killAfter !== undefined && ex.calls >= ex.killAfter) {
+        ex.killed = true;
+        throw this.timeout(ex);
+      }
+      ex.calls++;
+      ex.callsByName.set(name, (ex.callsByName.get(name) ?? 0) + 1);
+      this.calls.inc(name);
+      const cost = this.cost(name) + (opts.extraCost ?? 0);
+      if (this.elapsed(ex) + cost > ex.limitMs) {
+        this.clock.set(ex.startMs + ex.limitMs);
+        throw this.timeout(ex);
+      }
+      this.clock.advance(cost);
+      const fault = this.pickFault(name);
+      if (fault) {
+        if (opts.api) {
+          throw this.apiError(
+            opts.api,
+            fault.code,
+            fault.message,
+            fault.reason,
+          );
+        }
+        throw this.error(
+          fault.message ??
+            "We're sorry, a server error occurred. Please wait a bit and try again.",
+        );
+      }
+      const result = fn();
+      if (this.onServiceCall) {
+        this.onServiceCall(name, {
+          index: ex.index,
+          fnName: ex.fnName,
+          triggerUid: ex.triggerUid,
+        });
+      }
+      return result;
+    } finally {
+      ex.mark = performance.now();
+    }
+  }
+
+  /** Charges extra simulated time inside a call (e.g. per item of a page). */
+  charge(ms: number): void {
+    if (this.current() && ms > 0) this.clock.advance(ms);
+  }
+
+  /**
+   * Lets simulated time pass inside the execution (Utilities.sleep, waitLock).
+   * Throws the timeout when the wait crosses the limit.
+   */
+  wait(ms: number): void {
+    const ex = this.current();
+    if (!ex) {
+      this.clock.advance(ms);
+      return;
+    }
+    if (this.elapsed(ex) + ms > ex.limitMs) {
+      this.clock.set(ex.startMs + ex.limitMs);
+      throw this.timeout(ex);
+    }
+    this.clock.advance(ms);
+  }
+
+  private pickFault(name: string): FaultRule | undefined {
+    for (const rule of this.faultPlan.errors ?? []) {
+      const m = rule.method;
+      const match = m.endsWith('*')
+        ? name.startsWith(m.slice(0, -1))
+        : name === m;
+      if (!match) continue;
+      const hits = this.ruleHits.get(rule) ?? {seen: 0, fired: 0};
+      this.ruleHits.set(rule, hits);
+      hits.seen++;
+      if (rule.times !== undefined && hits.fired >= rule.times) continue;
+      if (rule.onCalls && !rule.onCalls.includes(hits.seen)) continue;
+      if (rule.rate !== undefined && this.random() >= rule.rate) continue;
+      hits.fired++;
+      return rule;
+    }
+    return undefined;
+  }
+
+  /** Whether a usage-report date carries a PARTIAL_DATA_AVAILABLE warning by plan. */
+  partialByPlan(date: string): boolean {
+    const p = this.faultPlan.partialData;
+    return p === true || (Array.isArray(p) && p.includes(date));
+  }
+}

@@ -1,0 +1,548 @@
+/**
+ * The offline Apps Script runtime: the real bundle (dist/Code.js) runs here
+ * against in-memory Google services, one execution at a time, each in a fresh
+ * vm context holding only Apps Script globals, on a simulated clock with the
+ * 6-minute execution limit. See src/offline/README.md.
+ */
+import {join} from 'node:path';
+import * as vm from 'node:vm';
+import {
+  makeAdminDirectory,
+  makeAdminReports,
+  makeBigQuery,
+  makeClassroom,
+  type ApiLimits,
+  type BigQueryBackend,
+} from './advanced';
+import {
+  CallCounter,
+  Engine,
+  ExecutionInfo,
+  FaultPlan,
+  Realm,
+  SimulatedCosts,
+  TIMEOUT_MESSAGE,
+  hostRealm,
+  mergeCosts,
+} from './engine';
+import {
+  DriveData,
+  LogEntry,
+  MAIL_DAILY_QUOTA,
+  SentMail,
+  makeDriveApp,
+  makeHtmlService,
+  makeLogging,
+  makeMailApp,
+  makeSession,
+  makeUtilities,
+} from './services';
+import {
+  Spreadsheet,
+  SpreadsheetStore,
+  UiRecord,
+  makeCharts,
+  makeSpreadsheetApp,
+} from './spreadsheet';
+import {
+  LockRegistry,
+  PropertyStores,
+  makeCacheService,
+  makeLockService,
+  makePropertiesService,
+} from './stores';
+import {
+  TriggerRecord,
+  TriggerRegistry,
+  clockEvent,
+  makeScriptApp,
+} from './triggers';
+import type {WorkspaceData} from './workspace-data';
+
+export type {BigQueryBackend, ApiLimits} from './advanced';
+export type {FaultPlan, FaultRule, SimulatedCosts} from './engine';
+export type {DriveData, LogEntry, SentMail} from './services';
+export type {UiRecord} from './spreadsheet';
+export type {TriggerRecord} from './triggers';
+
+export interface OfflineRuntimeOptions {
+  /** Backs AdminReports, AdminDirectory and Classroom (absent: those services are undefined). */
+  data?: WorkspaceData;
+  /** Backs the BigQuery advanced service (absent: BigQuery is undefined). */
+  bigQuery?: BigQueryBackend;
+  /** Drive folders DriveApp can open. */
+  drive?: DriveData;
+  /** Epoch ms the simulated clock starts at (default 2025-03-03T14:00:00Z). */
+  startTime?: number;
+  /** Script and spreadsheet time zone (default America/New_York). */
+  timeZone?: string;
+  /** Per-execution limit in simulated ms (default 360000, Apps Script's 6 minutes). */
+  executionLimitMs?: number;
+  /** The user running the script (default admin@district.example.org). */
+  userEmail?: string;
+  faults?: FaultPlan;
+  costs?: Partial<SimulatedCosts>;
+  /** Where HtmlService finds `<name>.html` (default ./dist). */
+  htmlDir?: string;
+  /** MailApp recipients per day (default 1500, a Workspace account). */
+  mailQuota?: number;
+  /** Retention, latency, page sizes and rate limits of the Google APIs. */
+  apiLimits?: Partial<ApiLimits>;
+  scriptId?: string;
+  spreadsheetId?: string;
+  spreadsheetName?: string;
+}
+
+export interface ExecuteOptions {
+  /** Runs as this trigger's execution (no UI; the trigger's event object is not added). */
+  triggerUid?: string;
+  /** Runs as another user (user properties, user lock, Session). */
+  userEmail?: string;
+}
+
+export interface ExecutionError {
+  name: string;
+  message: string;
+  stack?: string;
+  /** `details` of a GoogleJsonResponseException ({code, message, errors}). */
+  details?: unknown;
+  /** The thrown value itself. */
+  value: unknown;
+}
+
+export interface ExecutionResult {
+  index: number;
+  fnName: string;
+  ok: boolean;
+  /** The function's return value, copied out of the vm context. */
+  result?: unknown;
+  error?: ExecutionError;
+  startMs: number;
+  endMs: number;
+  /** Simulated ms the execution took (service costs + CPU x cpuFactor + sleeps). */
+  simulatedMs: number;
+  /** Real CPU ms spent in the bundle. */
+  cpuMs: number;
+  /** The execution hit the time limit (or was killed by the fault plan). */
+  timedOut: boolean;
+  /** Killed by the fault plan's killAfterCalls. */
+  killed: boolean;
+  calls: number;
+  callsByName: Record<string, number>;
+}
+
+export interface FiredTrigger {
+  uid: string;
+  handler: string;
+  scheduledMs: number;
+  result: ExecutionResult;
+}
+
+export interface OfflineRuntime {
+  /** The Apps Script globals, and only those. */
+  readonly globals: Readonly<Record<string, unknown>>;
+  readonly clock: {
+    now(): number;
+    advance(ms: number): void;
+    set(ms: number): void;
+  };
+  /** The bound spreadsheet (reads from outside an execution are not counted). */
+  readonly spreadsheet: Spreadsheet;
+  readonly ui: UiRecord;
+  readonly mail: SentMail[];
+  readonly logs: LogEntry[];
+  readonly triggers: readonly TriggerRecord[];
+  readonly calls: CallCounter;
+  readonly properties: PropertyStores;
+  readonly caches: ReturnType<typeof makeCacheService>['caches'];
+  readonly locks: LockRegistry;
+  faults: FaultPlan;
+  /** Called after every counted service call (e.g. to start a concurrent execution). */
+  onServiceCall?: (name: string, execution: ExecutionInfo) => void;
+  /** Compiles a bundle once; pass the result to execute() to reuse it. */
+  compile(code: string, filename?: string): vm.Script;
+  execute(
+    code: string | vm.Script,
+    fnName: string,
+    args?: unknown[],
+    opts?: ExecuteOptions,
+  ): ExecutionResult;
+  /**
+   * Runs a host function as one execution (counted, charged, time-limited,
+   * with the simulated Date) — for code imported directly rather than bundled.
+   */
+  run<T>(fn: () => T, opts?: ExecuteOptions & {name?: string}): ExecutionResult;
+  /** Runs every time-driven trigger already due, in order of due time. */
+  fireDueTriggers(code: string | vm.Script): FiredTrigger[];
+  /** Moves the clock to `ms`, running each time-driven trigger as its time comes. */
+  advanceTo(
+    ms: number,
+    code: string | vm.Script,
+    maxFirings?: number,
+  ): FiredTrigger[];
+}
+
+export const DEFAULT_START = Date.UTC(2025, 2, 3, 14, 0, 0);
+const TRIGGER_DAILY_RUNTIME_MS = 6 * 3_600_000;
+
+const DATE_PATCH = `(function (now) {
+  var RealDate = globalThis.Date;
+  var SimDate = function Date() {
+    if (!new.target) return new RealDate(now()).toString();
+    var args = arguments.length === 0 ? [now()] : Array.prototype.slice.call(arguments);
+    return Reflect.construct(RealDate, args, new.target);
+  };
+  SimDate.prototype = RealDate.prototype;
+  Object.defineProperty(RealDate.prototype, 'constructor', {value: SimDate, writable: true, configurable: true});
+  SimDate.now = function now_() { return now(); };
+  SimDate.parse = RealDate.parse;
+  SimDate.UTC = RealDate.UTC;
+  Object.defineProperty(globalThis, 'Date', {value: SimDate, writable: true, configurable: true, enumerable: false});
+  return {Array: Array, Date: SimDate, Error: Error, Object: Object, JSON: JSON};
+})`;
+
+/** A deep copy of JSON-like data and Dates into a realm; other objects pass through. */
+function copyInto(v: unknown, realm: Realm): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  if (Object.prototype.toString.call(v) === '[object Date]') {
+    return new realm.Date((v as Date).getTime());
+  }
+  if (Array.isArray(v)) {
+    const out = new realm.Array(v.length);
+    v.forEach((x, i) => (out[i] = copyInto(x, realm)));
+    return out;
+  }
+  const proto = Object.getPrototypeOf(v);
+  if (proto === null || Object.getPrototypeOf(proto) === null) {
+    const out = new realm.Object() as Record<string, unknown>;
+    for (const k of Object.keys(v))
+      out[k] = copyInto((v as Record<string, unknown>)[k], realm);
+    return out;
+  }
+  return v;
+}
+
+function describeError(e: unknown): ExecutionError {
+  if (e !== null && typeof e === 'object') {
+    const o = e as {
+      name?: unknown;
+      message?: unknown;
+      stack?: unknown;
+      details?: unknown;
+    };
+    return {
+      name: String(o.name ?? 'Error'),
+      message: String(o.message ?? e),
+      stack: typeof o.stack === 'string' ? o.stack : undefined,
+      details:
+        o.details === undefined ? undefined : copyInto(o.details, hostRealm),
+      value: e,
+    };
+  }
+  return {name: 'Error', message: String(e), value: e};
+}
+
+export function createOfflineRuntime(
+  opts: OfflineRuntimeOptions = {},
+): OfflineRuntime {
+  const timeZone = opts.timeZone ?? 'America/New_York';
+  const engine = new Engine({
+    startTime: opts.startTime ?? DEFAULT_START,
+    executionLimitMs: opts.executionLimitMs ?? 360_000,
+    costs: mergeCosts(opts.costs),
+    faults: opts.faults ?? {},
+    userEmail: opts.userEmail ?? 'admin@district.example.org',
+  });
+  const ui: UiRecord = {
+    menus: [],
+    sidebars: [],
+    dialogs: [],
+    alerts: [],
+    toasts: [],
+    responses: [],
+  };
+  const book = new SpreadsheetStore(
+    {engine, ui, uiAllowed: () => engine.current()?.triggerUid === undefined},
+    {id: opts.spreadsheetId, name: opts.spreadsheetName, timeZone},
+  );
+  const SpreadsheetApp = makeSpreadsheetApp(book);
+  const spreadsheet = SpreadsheetApp.getActiveSpreadsheet();
+  const properties = new PropertyStores(engine);
+  const cache = makeCacheService(engine);
+  const locks = new LockRegistry(engine);
+  const triggers = new TriggerRegistry(engine, () => timeZone);
+  const mail: SentMail[] = [];
+  const logs: LogEntry[] = [];
+  const {Logger, console} = makeLogging(engine, logs);
+
+  const globals: Record<string, unknown> = {
+    SpreadsheetApp,
+    Charts: makeCharts(),
+    PropertiesService: makePropertiesService(engine, properties),
+    CacheService: cache.service,
+    LockService: makeLockService(engine, locks),
+    ScriptApp: makeScriptApp(
+      engine,
+      triggers,
+      opts.scriptId ??
+        '1OfflineScriptId000000000000000000000000000000000000000',
+    ),
+    Utilities: makeUtilities(engine),
+    Session: makeSession(engine, () => timeZone),
+    HtmlService: makeHtmlService(
+      engine,
+      opts.htmlDir ?? join(process.cwd(), 'dist'),
+    ),
+    MailApp: makeMailApp(engine, mail, opts.mailQuota ?? MAIL_DAILY_QUOTA),
+    DriveApp: makeDriveApp(engine, opts.drive ?? {folders: {}}),
+    Logger,
+    console,
+  };
+  if (opts.data) {
+    globals.AdminReports = makeAdminReports(engine, opts.data, opts.apiLimits);
+    globals.AdminDirectory = makeAdminDirectory(
+      engine,
+      opts.data,
+      opts.apiLimits,
+    );
+    globals.Classroom = makeClassroom(engine, opts.data, opts.apiLimits);
+  }
+  if (opts.bigQuery) globals.BigQuery = makeBigQuery(engine, opts.bigQuery);
+  for (const v of Object.values(globals)) Object.freeze(v);
+  Object.freeze(globals);
+
+  const scripts = new Map<string, vm.Script>();
+  const compile = (code: string, filename = 'Code.js') => {
+    let s = scripts.get(code);
+    if (!s) {
+      s = new vm.Script(code, {filename});
+      scripts.set(code, s);
+    }
+    return s;
+  };
+  const patchScript = new vm.Script(DATE_PATCH, {filename: 'offline-date.js'});
+  const triggerRuns: {startMs: number; ms: number}[] = [];
+
+  const finish = (
+    ex: ReturnType<Engine['begin']>,
+    outcome: {ok: true; value: unknown} | {ok: false; error: unknown},
+  ): ExecutionResult => {
+    engine.end(ex);
+    const endMs = engine.clock.raw();
+    let error = outcome.ok ? undefined : describeError(outcome.error);
+    if (ex.timedOut && (!error || error.message !== TIMEOUT_MESSAGE)) {
+      error = {
+        name: 'Exception',
+        message: TIMEOUT_MESSAGE,
+        value: error?.value,
+      };
+    }
+    const ok = outcome.ok && !ex.timedOut;
+    return {
+      index: ex.index,
+      fnName: ex.fnName,
+      ok,
+      result: ok
+        ? copyInto((outcome as {value: unknown}).value, hostRealm)
+        : undefined,
+      error,
+      startMs: ex.startMs,
+      endMs,
+      simulatedMs: endMs - ex.startMs,
+      cpuMs: ex.cpuMs,
+      timedOut: ex.timedOut,
+      killed: ex.killed,
+      calls: ex.calls,
+      callsByName: Object.fromEntries([...ex.callsByName].sort()),
+    };
+  };
+
+  /** Real-time backstop for a bundle spinning without calling any service. */
+  const realTimeout = () => {
+    const f = engine.costs.cpuFactor;
+    const limit = engine.executionLimitMs;
+    return Math.max(
+      1000,
+      Math.min(600_000, Math.ceil(f > 0 ? limit / f : limit)),
+    );
+  };
+
+  const execute = (
+    code: string | vm.Script,
+    fnName: string,
+    args: unknown[] = [],
+    eo: ExecuteOptions = {},
+  ): ExecutionResult => {
+    const script = typeof code === 'string' ? compile(code) : code;
+    const sandbox: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(globals)) sandbox[k] = v;
+    const context = vm.createContext(sandbox, {
+      name: `execution ${fnName}`,
+      codeGeneration: {strings: true, wasm: false},
+    });
+    const install = patchScript.runInContext(context) as (
+      now: () => number,
+    ) => Realm;
+    const realm = install(() => engine.now());
+    const ex = engine.begin({
+      fnName,
+      triggerUid: eo.triggerUid,
+      realm,
+      userEmail: eo.userEmail,
+    });
+    try {
+      // Apps Script loads the whole project at the start of every execution.
+      script.runInContext(context, {timeout: realTimeout()});
+      const fn = sandbox[fnName];
+      if (typeof fn !== 'function') {
+        throw engine.error(`Script function not found: ${fnName}`);
+      }
+      sandbox.__offlineCall = {fn, args: copyInto(args, realm)};
+      const value = callScript.runInContext(context, {timeout: realTimeout()});
+      return finish(ex, {ok: true, value});
+    } catch (e) {
+      if ((e as {code?: string})?.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT')
+        ex.timedOut = true;
+      return finish(ex, {ok: false, error: e});
+    }
+  };
+
+  const run = <T>(
+    fn: () => T,
+    ro: ExecuteOptions & {name?: string} = {},
+  ): ExecutionResult => {
+    const ex = engine.begin({
+      fnName: ro.name ?? (fn.name || 'anonymous'),
+      triggerUid: ro.triggerUid,
+      realm: hostRealm,
+      userEmail: ro.userEmail,
+    });
+    const RealDate = globalThis.Date;
+    const SimDate = function (this: unknown, ...a: unknown[]) {
+      if (!new.target) return new RealDate(engine.now()).toString();
+      return Reflect.construct(
+        RealDate,
+        a.length ? a : [engine.now()],
+        new.target,
+      );
+    } as unknown as DateConstructor;
+    Object.assign(SimDate, {
+      now: () => engine.now(),
+      parse: RealDate.parse,
+      UTC: RealDate.UTC,
+    });
+    (SimDate as {prototype: Date}).prototype = RealDate.prototype;
+    globalThis.Date = SimDate;
+    try {
+      const value = fn();
+      return finish(ex, {ok: true, value});
+    } catch (e) {
+      return finish(ex, {ok: false, error: e});
+    } finally {
+      globalThis.Date = RealDate;
+    }
+  };
+
+  const fire = (t: TriggerRecord, code: string | vm.Script): FiredTrigger => {
+    const scheduledMs = t.nextRun ?? engine.now();
+    const startMs = engine.now();
+    triggers.fired(t, startMs);
+    const dayAgo = startMs - 86_400_000;
+    const used = triggerRuns
+      .filter(r => r.startMs > dayAgo)
+      .reduce((n, r) => n + r.ms, 0);
+    let result: ExecutionResult;
+    if (used >= TRIGGER_DAILY_RUNTIME_MS) {
+      const ex = engine.begin({
+        fnName: t.handler,
+        triggerUid: t.uid,
+        realm: hostRealm,
+        userEmail: t.owner,
+      });
+      result = finish(ex, {
+        ok: false,
+        error: engine.error('Service using too much computer time for one day'),
+      });
+    } else {
+      result = execute(code, t.handler, [clockEvent(t, startMs)], {
+        triggerUid: t.uid,
+        userEmail: t.owner,
+      });
+      triggerRuns.push({startMs, ms: result.simulatedMs});
+    }
+    return {uid: t.uid, handler: t.handler, scheduledMs, result};
+  };
+
+  const runtime: OfflineRuntime = {
+    globals,
+    clock: {
+      now: () => engine.now(),
+      advance: (ms: number) => engine.clock.advance(ms),
+      set: (ms: number) => engine.clock.set(ms),
+    },
+    spreadsheet,
+    ui,
+    mail,
+    logs,
+    triggers: triggers.list,
+    calls: engine.calls,
+    properties,
+    caches: cache.caches,
+    locks,
+    get faults() {
+      return engine.faults;
+    },
+    set faults(plan: FaultPlan) {
+      engine.faults = plan;
+    },
+    get onServiceCall() {
+      return engine.onServiceCall;
+    },
+    set onServiceCall(cb) {
+      engine.onServiceCall = cb;
+    },
+    compile,
+    execute,
+    run,
+    fireDueTriggers(code) {
+      const now = engine.now();
+      const due = triggers.list
+        .filter(
+          t => t.source === 'CLOCK' && t.nextRun !== null && t.nextRun <= now,
+        )
+        .sort((a, b) => a.nextRun! - b.nextRun!);
+      const out: FiredTrigger[] = [];
+      for (const t of due) {
+        if (triggers.list.includes(t) && t.nextRun !== null)
+          out.push(fire(t, code));
+      }
+      return out;
+    },
+    advanceTo(ms, code, maxFirings = 10_000) {
+      const out: FiredTrigger[] = [];
+      for (;;) {
+        const t = triggers.nextDue(ms);
+        if (!t) break;
+        if (out.length >= maxFirings) {
+          throw new Error(
+            `advanceTo: more than ${maxFirings} trigger firings before ${new Date(ms).toISOString()}`,
+          );
+        }
+        if (t.nextRun! > engine.now()) engine.clock.set(t.nextRun!);
+        out.push(fire(t, code));
+      }
+      if (engine.now() < ms) engine.clock.set(ms);
+      return out;
+    },
+  };
+  return runtime;
+}
+
+const callScript = new vm.Script(
+  `(function () {
+    var c = globalThis.__offlineCall;
+    delete globalThis.__offlineCall;
+    return c.fn.apply(globalThis, c.args);
+  })()`,
+  {filename: 'offline-call.js'},
+);
