@@ -1,0 +1,483 @@
+/**
+ * The fact store over Sheets (Apps Script layer). See docs/storage.md.
+ *
+ * - `Daily facts` (schema DAILY_FACTS): the long-term store of daily facts, one row per
+ *   day x school x role x app, sorted by day. A day partition is replaced with one batched
+ *   setValues: in place when its row count is unchanged, otherwise the rows from that day
+ *   to the end are rewritten in one call, padded with blanks over the old extent, so a
+ *   re-run never duplicates a day and a failure never half-writes one.
+ * - `_pulse_archive` (hidden): old days moved out of `Daily facts` when it passes its cell
+ *   budget, packed one row per day x school (3 cells instead of ~190), losslessly.
+ * - `_pulse_store` (hidden): named text blobs of any size (the Directory snapshot, paused
+ *   day state, per-day user sets, closed weeks, data-quality findings), chunked into
+ *   cells. A blob is rewritten by appending a new version and then deleting the old one,
+ *   so a reader always finds one complete version.
+ */
+import type {DailyFact, FactFlag, Role} from '../core/types';
+import {DAILY_FACTS, fromRows, headersOf, tabArgs} from '../sheets/tables';
+import {sanitizeCell} from '../sheets/writer';
+import type {BlobStore} from '../sources/source';
+
+type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
+type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
+type Cell = string | number | boolean;
+
+export const STORE_TAB = '_pulse_store';
+export const ARCHIVE_TAB = '_pulse_archive';
+export const DAILY_TAB = DAILY_FACTS.name;
+/** Characters of blob text per cell (Sheets allows 50,000). */
+export const BLOB_CHUNK = 45_000;
+/** Cells `Daily facts` may use before its oldest days move to the archive. */
+export const DAILY_CELL_BUDGET = 3_000_000;
+/** Marks stored text so Sheets never reads it as a number, date or formula. */
+const MARK = '|';
+
+function text(v: unknown): string {
+  const s = v === null || v === undefined ? '' : String(v);
+  return s.startsWith(MARK) ? s.slice(1) : s;
+}
+
+function ensureRows(sheet: Sheet, lastNeeded: number): void {
+  const max = sheet.getMaxRows();
+  if (max < lastNeeded) sheet.insertRowsAfter(max, lastNeeded - max);
+}
+
+function hiddenSheet(ss: Spreadsheet, name: string, headers: string[]): Sheet {
+  let sh = ss.getSheetByName(name);
+  if (!sh) {
+    sh = ss.insertSheet(name);
+    sh.getRange(1, 1, 1, headers.length).setValues([headers]);
+    sh.setFrozenRows(1);
+    sh.hideSheet();
+  }
+  return sh;
+}
+
+/* ------------------------------------------------------------ blob store -- */
+
+interface BlobRow {
+  row: number;
+  key: string;
+  version: number;
+  part: number;
+  parts: number;
+}
+
+export class SheetBlobStore implements BlobStore {
+  private sheet: Sheet | null = null;
+  private index: BlobRow[] | null = null;
+  /** setValues / deleteRows / getValues calls made (a cost measure). */
+  writes = 0;
+
+  constructor(private readonly ss: Spreadsheet) {}
+
+  private sh(): Sheet {
+    if (!this.sheet) {
+      this.sheet = hiddenSheet(this.ss, STORE_TAB, [
+        'key',
+        'version',
+        'part',
+        'parts',
+        'data',
+      ]);
+    }
+    return this.sheet;
+  }
+
+  private rows(): BlobRow[] {
+    if (!this.index) {
+      const sh = this.sh();
+      const last = sh.getLastRow();
+      this.index = [];
+      if (last >= 2) {
+        const meta = sh.getRange(2, 1, last - 1, 4).getValues();
+        meta.forEach((m, i) => {
+          const key = text(m[0]);
+          if (!key) return;
+          this.index!.push({
+            row: i + 2,
+            key,
+            version: Number(m[1]) || 0,
+            part: Number(m[2]) || 0,
+            parts: Number(m[3]) || 0,
+          });
+        });
+      }
+    }
+    return this.index;
+  }
+
+  /** The newest complete version of `key`: its rows, contiguous and in part order. */
+  private latest(key: string): BlobRow[] | null {
+    const byVersion = new Map<number, BlobRow[]>();
+    for (const r of this.rows()) {
+      if (r.key !== key) continue;
+      const list = byVersion.get(r.version) ?? [];
+      list.push(r);
+      byVersion.set(r.version, list);
+    }
+    const versions = [...byVersion.keys()].sort((a, b) => b - a);
+    for (const v of versions) {
+      const list = byVersion.get(v)!.sort((a, b) => a.part - b.part);
+      if (list.length === list[0].parts && list.every((r, i) => r.part === i))
+        return list;
+    }
+    return null;
+  }
+
+  get(key: string): string | null {
+    const list = this.latest(key);
+    if (!list) return null;
+    const first = list[0].row;
+    const last = list[list.length - 1].row;
+    const values = this.sh()
+      .getRange(first, 5, last - first + 1, 1)
+      .getValues();
+    const byRow = new Map(values.map((v, i) => [first + i, text(v[0])]));
+    return list.map(r => byRow.get(r.row) ?? '').join('');
+  }
+
+  put(key: string, value: string): void {
+    const sh = this.sh();
+    const rows = this.rows();
+    const version =
+      rows
+        .filter(r => r.key === key)
+        .reduce((m, r) => Math.max(m, r.version), 0) + 1;
+    const parts: string[] = [];
+    for (let i = 0; i < value.length; i += BLOB_CHUNK)
+      parts.push(value.slice(i, i + BLOB_CHUNK));
+    if (!parts.length) parts.push('');
+    const start = Math.max(sh.getLastRow(), 1) + 1;
+    ensureRows(sh, start + parts.length - 1);
+    const block: Cell[][] = parts.map((p, i) => [
+      MARK + key,
+      version,
+      i,
+      parts.length,
+      MARK + p,
+    ]);
+    const range = sh.getRange(start, 1, parts.length, 5);
+    range.setNumberFormats(parts.map(() => ['@', '0', '0', '0', '@']));
+    range.setValues(block);
+    this.writes++;
+    parts.forEach((_, i) =>
+      rows.push({row: start + i, key, version, part: i, parts: parts.length}),
+    );
+    this.removeRows(r => r.key === key && r.version !== version);
+  }
+
+  delete(key: string): void {
+    this.removeRows(r => r.key === key);
+  }
+
+  keys(prefix: string): string[] {
+    return [
+      ...new Set(
+        this.rows()
+          .filter(r => r.key.startsWith(prefix))
+          .map(r => r.key),
+      ),
+    ].sort();
+  }
+
+  /** Deletes matching rows, bottom-up in contiguous blocks, and renumbers the rest. */
+  private removeRows(test: (r: BlobRow) => boolean): void {
+    const rows = this.rows();
+    const doomed = rows
+      .filter(test)
+      .map(r => r.row)
+      .sort((a, b) => a - b);
+    if (!doomed.length) return;
+    const sh = this.sh();
+    let j = doomed.length - 1;
+    while (j >= 0) {
+      let i = j;
+      while (i > 0 && doomed[i - 1] === doomed[i] - 1) i--;
+      sh.deleteRows(doomed[i], j - i + 1);
+      this.writes++;
+      j = i - 1;
+    }
+    const keep = rows.filter(r => !test(r));
+    for (const r of keep) {
+      let above = 0;
+      while (above < doomed.length && doomed[above] < r.row) above++;
+      r.row -= above;
+    }
+    this.index = keep;
+  }
+}
+
+/* ------------------------------------------------------------ daily facts -- */
+
+const FACT_ARGS = tabArgs(DAILY_FACTS, []);
+const FACT_HEADERS = headersOf(DAILY_FACTS);
+const WIDTH = FACT_HEADERS.length;
+
+function factRows(facts: DailyFact[]): Cell[][] {
+  return tabArgs(DAILY_FACTS, facts).rows.map(r => r.map(v => sanitizeCell(v)));
+}
+
+export function normaliseDay(v: unknown): string {
+  if (typeof v === 'string') return v.startsWith("'") ? v.slice(1) : v;
+  if (v instanceof Date) {
+    const tz = SpreadsheetApp.getActiveSpreadsheet().getSpreadsheetTimeZone();
+    return Utilities.formatDate(v, tz, 'yyyy-MM-dd');
+  }
+  return v === null || v === undefined ? '' : String(v);
+}
+
+export class DailyFactStore {
+  private sheet: Sheet | null = null;
+  private dates: string[] | null = null;
+  /** setValues calls made (a cost measure). */
+  writes = 0;
+
+  constructor(private readonly ss: Spreadsheet) {}
+
+  private sh(): Sheet {
+    if (!this.sheet) {
+      let sh = this.ss.getSheetByName(DAILY_TAB);
+      if (!sh) {
+        sh = this.ss.insertSheet(DAILY_TAB);
+        const header = sh.getRange(1, 1, 1, WIDTH);
+        header.setValues([FACT_HEADERS]);
+        header.setFontWeight('bold');
+        sh.setFrozenRows(1);
+      }
+      this.sheet = sh;
+    }
+    return this.sheet;
+  }
+
+  /** The date of every data row (row i + 2), read once per execution. */
+  private index(): string[] {
+    if (!this.dates) {
+      const sh = this.sh();
+      const last = sh.getLastRow();
+      this.dates =
+        last >= 2
+          ? sh
+              .getRange(2, 1, last - 1, 1)
+              .getValues()
+              .map(r => normaliseDay(r[0]))
+          : [];
+      // Blank rows left by a shrinking rewrite sit only at the end.
+      while (this.dates.length && this.dates[this.dates.length - 1] === '')
+        this.dates.pop();
+    }
+    return this.dates;
+  }
+
+  days(): string[] {
+    return [...new Set(this.index())];
+  }
+
+  cellsUsed(): number {
+    return (this.index().length + 1) * WIDTH;
+  }
+
+  /** Replaces one day partition's rows (facts sorted as the source delivers them). */
+  replaceDay(day: string, facts: DailyFact[]): void {
+    for (const f of facts) {
+      if (f.date !== day)
+        throw new Error(`a fact of ${f.date} in the partition of ${day}`);
+    }
+    const sh = this.sh();
+    const dates = this.index();
+    let lo = 0;
+    while (lo < dates.length && dates[lo] < day) lo++;
+    let hi = lo;
+    while (hi < dates.length && dates[hi] === day) hi++;
+    const fresh = factRows(facts);
+    const formats = (n: number) =>
+      Array.from({length: n}, () => FACT_ARGS.numberFormats);
+    if (hi - lo === fresh.length) {
+      if (!fresh.length) return;
+      sh.getRange(lo + 2, 1, fresh.length, WIDTH).setValues(fresh);
+      this.writes++;
+      return;
+    }
+    // Rewrite from this day to the end: the new rows, the later days, blanks over the rest.
+    const tailCount = dates.length - hi;
+    const tail =
+      tailCount > 0 ? sh.getRange(hi + 2, 1, tailCount, WIDTH).getValues() : [];
+    const block: Cell[][] = [...fresh, ...(tail as Cell[][])];
+    const oldExtent = dates.length - lo;
+    while (block.length < oldExtent)
+      block.push(new Array<Cell>(WIDTH).fill(''));
+    if (!block.length) return;
+    ensureRows(sh, lo + 1 + block.length);
+    const range = sh.getRange(lo + 2, 1, block.length, WIDTH);
+    range.setNumberFormats(formats(block.length));
+    range.setValues(block);
+    this.writes++;
+    const tailDates = dates.slice(hi);
+    this.dates = [...dates.slice(0, lo), ...fresh.map(() => day), ...tailDates];
+  }
+
+  readAll(): DailyFact[] {
+    const sh = this.sh();
+    const n = this.index().length;
+    if (!n) return [];
+    const values = sh.getRange(2, 1, n, WIDTH).getValues();
+    const rows = values
+      .filter(r => r[0] !== '')
+      .map(r => {
+        const copy = r.slice();
+        copy[0] = normaliseDay(copy[0]);
+        return copy.map(v =>
+          typeof v === 'string' && v.startsWith("'") ? v.slice(1) : v,
+        );
+      });
+    return fromRows(DAILY_FACTS, FACT_HEADERS, rows).map(normaliseFact);
+  }
+
+  /** Moves the oldest `days` out of the tab (their rows must already be archived). */
+  dropOldest(days: string[]): void {
+    if (!days.length) return;
+    const dates = this.index();
+    const set = new Set(days);
+    let n = 0;
+    while (n < dates.length && set.has(dates[n])) n++;
+    if (!n) return;
+    this.sh().deleteRows(2, n);
+    this.writes++;
+    this.dates = dates.slice(n);
+  }
+}
+
+function normaliseFact(f: DailyFact): DailyFact {
+  const num = (v: number | null) => (v === null ? 0 : v);
+  return {
+    ...f,
+    activeUsers: num(f.activeUsers),
+    enrolledUsers: num(f.enrolledUsers),
+    events: num(f.events),
+    logins: num(f.logins),
+    assignmentsCreated: num(f.assignmentsCreated),
+    submissionsTurnedIn: num(f.submissionsTurnedIn),
+    lateSubmissions: num(f.lateSubmissions),
+    workReturned: num(f.workReturned),
+    gradesEntered: num(f.gradesEntered),
+    comments: num(f.comments),
+    announcements: num(f.announcements),
+    product: f.product ?? '',
+    flags: (f.flags ?? []) as FactFlag[],
+  };
+}
+
+/* ---------------------------------------------------------------- archive -- */
+
+const PACKED_FIELDS = [
+  'activeUsers',
+  'enrolledUsers',
+  'pctAccess',
+  'events',
+  'engagementIndex',
+  'logins',
+  'loginsPerActive',
+  'sessionMinutes',
+  'assignmentsCreated',
+  'submissionsTurnedIn',
+  'lateSubmissions',
+  'workReturned',
+  'gradesEntered',
+  'comments',
+  'announcements',
+] as const;
+
+/** One school-day of facts as compact JSON: [[role, app, product, ...PACKED_FIELDS, flags]]. */
+export function packSchoolDay(facts: DailyFact[]): string {
+  return JSON.stringify(
+    facts.map(f => [
+      f.role,
+      f.app,
+      f.product,
+      ...PACKED_FIELDS.map(k => f[k]),
+      f.flags.join(';'),
+    ]),
+  );
+}
+
+export function unpackSchoolDay(
+  date: string,
+  schoolId: string,
+  payload: string,
+): DailyFact[] {
+  const rows = JSON.parse(payload) as unknown[][];
+  return rows.map(r => {
+    const f: Record<string, unknown> = {
+      date,
+      schoolId,
+      role: r[0] as Role,
+      app: r[1],
+      product: r[2],
+    };
+    PACKED_FIELDS.forEach((k, i) => (f[k] = r[3 + i]));
+    const flags = String(r[3 + PACKED_FIELDS.length] ?? '');
+    f.flags = flags ? flags.split(';') : [];
+    return f as unknown as DailyFact;
+  });
+}
+
+export class ArchiveStore {
+  private sheet: Sheet | null = null;
+
+  constructor(private readonly ss: Spreadsheet) {}
+
+  private sh(): Sheet {
+    if (!this.sheet)
+      this.sheet = hiddenSheet(this.ss, ARCHIVE_TAB, [
+        'date',
+        'school_id',
+        'facts',
+      ]);
+    return this.sheet;
+  }
+
+  /** The newest archived day, or '' (rows are appended in date order). */
+  lastDay(): string {
+    const sh = this.sh();
+    const last = sh.getLastRow();
+    if (last < 2) return '';
+    return text(sh.getRange(last, 1).getValue());
+  }
+
+  /** Appends whole days (sorted, all newer than lastDay) with one setValues. */
+  append(facts: DailyFact[]): number {
+    const groups = new Map<string, DailyFact[]>();
+    for (const f of facts) {
+      const k = `${f.date}\t${f.schoolId}`;
+      const g = groups.get(k) ?? [];
+      g.push(f);
+      groups.set(k, g);
+    }
+    const keys = [...groups.keys()].sort();
+    if (!keys.length) return 0;
+    const block: Cell[][] = keys.map(k => {
+      const [date, school] = k.split('\t');
+      return [MARK + date, MARK + school, MARK + packSchoolDay(groups.get(k)!)];
+    });
+    const sh = this.sh();
+    const start = Math.max(sh.getLastRow(), 1) + 1;
+    ensureRows(sh, start + block.length - 1);
+    const range = sh.getRange(start, 1, block.length, 3);
+    range.setNumberFormats(block.map(() => ['@', '@', '@']));
+    range.setValues(block);
+    return block.length;
+  }
+
+  readAll(): DailyFact[] {
+    const sh = this.sh();
+    const last = sh.getLastRow();
+    if (last < 2) return [];
+    const out: DailyFact[] = [];
+    for (const r of sh.getRange(2, 1, last - 1, 3).getValues()) {
+      const date = text(r[0]);
+      if (!date) continue;
+      out.push(...unpackSchoolDay(date, text(r[1]), text(r[2])));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,472 @@
+/**
+ * The district as the Directory and Classroom describe it today: schools (org units
+ * chosen by the school rule), every user's pseudonymous key with school and role, and the
+ * Classroom courses with their roster sizes. Built once per run by the API source and
+ * kept in the hidden store; emails and names never enter it (users are HMAC keys, and a
+ * school's name is its org unit name).
+ */
+import type {Pseudonymizer} from '../../core/privacy';
+import type {Role, School} from '../../core/types';
+import {
+  attributionRules,
+  isSchoolPath,
+  ouRole,
+  pathSegments,
+  resolveRole,
+  schoolPathOf,
+  type AttributionRules,
+} from '../../clean/attribution';
+import type {Settings} from '../../core/types';
+import {QualityLog, exampleOf} from '../../clean/quality';
+import type {Attribution, EnrolledGroup} from '../../metrics/facts';
+import {NO_SCHOOL} from '../../metrics/facts';
+
+export interface UserRec {
+  emailKey: string;
+  /** Index into schools, -1 for no school. */
+  school: number;
+  ou: Role | null;
+  teaches: number;
+  studies: number;
+  usage: string | null;
+  /** Suspended or archived: attributed, but not enrolled. */
+  inactive: boolean;
+  role: Role;
+}
+
+export interface CourseRec {
+  id: string;
+  state: string;
+  ownerKey: string;
+  teachers: number;
+  students: number;
+}
+
+const ROLE_CODE: Record<Role, string> = {
+  student: 's',
+  teacher: 't',
+  staff: 'f',
+  unknown: 'u',
+};
+const CODE_ROLE: Record<string, Role> = {
+  s: 'student',
+  t: 'teacher',
+  f: 'staff',
+  u: 'unknown',
+};
+
+export class Snapshot {
+  private aliasMap: Map<string, string> | null = null;
+
+  constructor(
+    readonly schools: School[],
+    readonly users: Map<string, UserRec>,
+    readonly courses: CourseRec[],
+    /** Epoch ms the Directory part was read. */
+    readonly builtAt: number,
+    /** Epoch ms the rosters were read (0 = never). */
+    readonly rosterAt: number,
+    /** District-wide findings from building it. */
+    readonly quality: QualityLog,
+  ) {}
+
+  private alias(): Map<string, string> {
+    if (!this.aliasMap) {
+      this.aliasMap = new Map();
+      for (const [k, u] of this.users) this.aliasMap.set(u.emailKey, k);
+    }
+    return this.aliasMap;
+  }
+
+  /** The key an activity's actor is counted under. */
+  actorKey(
+    actorId: string | null,
+    actorEmail: string | null,
+    keys: Pseudonymizer,
+  ): string {
+    if (actorId) return keys.ofId(actorId);
+    const ek = keys.ofEmail(actorEmail ?? '');
+    return this.alias().get(ek) ?? ek;
+  }
+
+  attribute(key: string): Attribution | null {
+    const u = this.users.get(key);
+    if (!u) return null;
+    return {
+      schoolId: u.school >= 0 ? this.schools[u.school].id : NO_SCHOOL,
+      role: u.role,
+    };
+  }
+
+  /** Every school x role with enrolled (active) users; zero groups of a school's students and teachers too. */
+  enrolledGroups(): EnrolledGroup[] {
+    const counts = new Map<string, number>();
+    for (const s of this.schools) {
+      counts.set(`${s.id}\tstudent`, 0);
+      counts.set(`${s.id}\tteacher`, 0);
+    }
+    for (const u of this.users.values()) {
+      if (u.inactive) continue;
+      const school = u.school >= 0 ? this.schools[u.school].id : NO_SCHOOL;
+      const k = `${school}\t${u.role}`;
+      counts.set(k, (counts.get(k) ?? 0) + 1);
+    }
+    return [...counts].map(([k, enrolled]) => {
+      const [schoolId, role] = k.split('\t');
+      return {schoolId, role: role as Role, enrolled};
+    });
+  }
+
+  serialize(): string {
+    const head = {
+      v: 1,
+      builtAt: this.builtAt,
+      rosterAt: this.rosterAt,
+      schools: this.schools,
+      quality: this.quality.toJSON(),
+    };
+    const lines = [JSON.stringify(head)];
+    for (const c of this.courses) {
+      lines.push(
+        `c|${c.id}|${c.state}|${c.ownerKey}|${c.teachers}|${c.students}`,
+      );
+    }
+    for (const [k, u] of this.users) {
+      lines.push(
+        `u|${k}|${u.emailKey}|${u.school}|${u.ou ? ROLE_CODE[u.ou] : ''}|${u.teaches}|${u.studies}|${
+          u.usage === 'teacher' ? 't' : u.usage === 'student' ? 's' : ''
+        }|${u.inactive ? 1 : 0}|${ROLE_CODE[u.role]}`,
+      );
+    }
+    return lines.join('\n');
+  }
+
+  static deserialize(text: string): Snapshot {
+    const lines = text.split('\n');
+    const head = JSON.parse(lines[0]) as {
+      builtAt: number;
+      rosterAt: number;
+      schools: School[];
+      quality: unknown;
+    };
+    const users = new Map<string, UserRec>();
+    const courses: CourseRec[] = [];
+    for (let i = 1; i < lines.length; i++) {
+      const p = lines[i].split('|');
+      if (p[0] === 'c') {
+        courses.push({
+          id: p[1],
+          state: p[2],
+          ownerKey: p[3],
+          teachers: Number(p[4]),
+          students: Number(p[5]),
+        });
+      } else if (p[0] === 'u') {
+        users.set(p[1], {
+          emailKey: p[2],
+          school: Number(p[3]),
+          ou: p[4] ? CODE_ROLE[p[4]] : null,
+          teaches: Number(p[5]),
+          studies: Number(p[6]),
+          usage: p[7] === 't' ? 'teacher' : p[7] === 's' ? 'student' : null,
+          inactive: p[8] === '1',
+          role: CODE_ROLE[p[9]] ?? 'unknown',
+        });
+      }
+    }
+    return new Snapshot(
+      head.schools,
+      users,
+      courses,
+      head.builtAt,
+      head.rosterAt,
+      QualityLog.fromJSON(head.quality),
+    );
+  }
+}
+
+/* ---------------------------------------------------------------- building -- */
+
+function rec(v: unknown): Record<string, unknown> {
+  return typeof v === 'object' && v !== null
+    ? (v as Record<string, unknown>)
+    : {};
+}
+
+function str(v: unknown): string | null {
+  return typeof v === 'string' && v !== '' ? v : null;
+}
+
+/** Mutable state of a snapshot being built (saved as the stage when paused). */
+export interface SnapshotDraft {
+  schools: School[];
+  schoolPaths: string[];
+  users: Array<
+    [
+      key: string,
+      emailKey: string,
+      school: number,
+      ou: string,
+      inactive: number,
+    ]
+  >;
+  usage: Record<string, string>;
+  courses: Array<[id: string, state: string, ownerKey: string]>;
+  /** key -> [courses taught, courses studied] */
+  evidence: Record<string, [number, number]>;
+  /** course index -> [teachers, students] */
+  rosterCounts: Array<[number, number]>;
+  quality: unknown;
+}
+
+export function emptyDraft(): SnapshotDraft {
+  return {
+    schools: [],
+    schoolPaths: [],
+    users: [],
+    usage: {},
+    courses: [],
+    evidence: {},
+    rosterCounts: [],
+    quality: [],
+  };
+}
+
+/** Schools from the org units: every OU the school rule accepts, sorted by path. */
+export function schoolsFromOrgUnits(
+  orgUnits: unknown[],
+  rules: AttributionRules,
+  quality: QualityLog,
+): {schools: School[]; paths: string[]} {
+  const found: School[] = [];
+  for (const raw of orgUnits) {
+    const ou = rec(raw);
+    const path = str(ou.orgUnitPath);
+    if (!path) {
+      quality.add('', 'missing_field', 'api:directory', 1, 'orgUnitPath');
+      continue;
+    }
+    if (!isSchoolPath(path, rules)) continue;
+    const id = str(ou.orgUnitId) ?? `path:${path}`;
+    const segs = pathSegments(path);
+    found.push({
+      id,
+      name: str(ou.name) ?? segs[segs.length - 1],
+      orgUnitPath: path,
+      enrolledStudents: null,
+      enrolledTeachers: null,
+    });
+  }
+  found.sort((a, b) => (a.orgUnitPath < b.orgUnitPath ? -1 : 1));
+  return {schools: found, paths: found.map(s => s.orgUnitPath)};
+}
+
+/** Adds one page of Directory users to the draft. */
+export function addUsers(
+  draft: SnapshotDraft,
+  items: unknown[],
+  rules: AttributionRules,
+  keys: Pseudonymizer,
+  quality: QualityLog,
+): void {
+  const index = new Map(draft.schoolPaths.map((p, i) => [p, i]));
+  for (const raw of items) {
+    const u = rec(raw);
+    const id = str(u.id);
+    const email = str(u.primaryEmail);
+    if (!id || !email) {
+      quality.add(
+        '',
+        'missing_field',
+        'api:directory',
+        1,
+        id ? 'primaryEmail' : 'id',
+      );
+      continue;
+    }
+    const path = str(u.orgUnitPath) ?? '/';
+    const schoolPath = schoolPathOf(path, rules);
+    const school = schoolPath === null ? -1 : (index.get(schoolPath) ?? -1);
+    const ou = ouRole(path, rules);
+    draft.users.push([
+      keys.ofId(id),
+      keys.ofEmail(email),
+      school,
+      ou ? ROLE_CODE[ou] : '',
+      u.suspended === true || u.archived === true ? 1 : 0,
+    ]);
+  }
+}
+
+/** Adds one page of usage reports (classroom:role) to the draft. */
+export function addUsageRoles(
+  draft: SnapshotDraft,
+  items: unknown[],
+  keys: Pseudonymizer,
+): void {
+  for (const raw of items) {
+    const r = rec(raw);
+    const entity = rec(r.entity);
+    const id = str(entity.profileId);
+    const email = str(entity.userEmail);
+    if (!id && !email) continue;
+    const params = Array.isArray(r.parameters) ? r.parameters : [];
+    for (const p of params) {
+      const pr = rec(p);
+      if (pr.name === 'classroom:role' && typeof pr.stringValue === 'string') {
+        const key = id ? keys.ofId(id) : keys.ofEmail(email!);
+        draft.usage[key] = pr.stringValue.toLowerCase();
+      }
+    }
+  }
+}
+
+export function addCourses(
+  draft: SnapshotDraft,
+  items: unknown[],
+  keys: Pseudonymizer,
+): void {
+  for (const raw of items) {
+    const c = rec(raw);
+    const id = str(c.id);
+    if (!id) continue;
+    const owner = str(c.ownerId);
+    draft.courses.push([
+      id,
+      str(c.courseState) ?? 'ACTIVE',
+      owner ? keys.ofId(owner) : '',
+    ]);
+  }
+}
+
+/** Adds one page of a course's teachers or students. */
+export function addRoster(
+  draft: SnapshotDraft,
+  courseIndex: number,
+  kind: 'teachers' | 'students',
+  items: unknown[],
+  keys: Pseudonymizer,
+): void {
+  const counts = (draft.rosterCounts[courseIndex] ??= [0, 0]);
+  for (const raw of items) {
+    const m = rec(raw);
+    const uid = str(m.userId) ?? str(rec(m.profile).id);
+    if (!uid) continue;
+    const key = keys.ofId(uid);
+    const ev = (draft.evidence[key] ??= [0, 0]);
+    if (kind === 'teachers') {
+      ev[0]++;
+      counts[0]++;
+    } else {
+      ev[1]++;
+      counts[1]++;
+    }
+  }
+}
+
+/**
+ * Resolves roles and enrolment and returns the finished snapshot. With `previous`
+ * and no fresh rosters, roster evidence and courses carry over from it.
+ */
+export function finishSnapshot(
+  draft: SnapshotDraft,
+  settings: Settings,
+  builtAt: number,
+  rosterAt: number,
+  previous: Snapshot | null,
+  rostersFresh: boolean,
+): Snapshot {
+  const rules = attributionRules(settings);
+  const quality = QualityLog.fromJSON(draft.quality);
+  const users = new Map<string, UserRec>();
+  const oldEvidence = (k: string): [number, number] => {
+    const u = previous?.users.get(k);
+    return u ? [u.teaches, u.studies] : [0, 0];
+  };
+  let noSchool = 0;
+  for (const [key, emailKey, school, ouCode, inactive] of draft.users) {
+    const [teaches, studies] = rostersFresh
+      ? (draft.evidence[key] ?? [0, 0])
+      : oldEvidence(key);
+    const usage = draft.usage[key] ?? null;
+    const ou = ouCode ? CODE_ROLE[ouCode] : null;
+    const {role} = resolveRole({ou, teaches, studies, usage}, rules);
+    users.set(key, {
+      emailKey,
+      school,
+      ou,
+      teaches,
+      studies,
+      usage: usage === 'teacher' || usage === 'student' ? usage : null,
+      inactive: inactive === 1,
+      role,
+    });
+    if (school < 0 && inactive !== 1) noSchool++;
+  }
+  if (noSchool > 0) {
+    quality.add(
+      '',
+      'users_in_no_school',
+      'api:directory',
+      noSchool,
+      undefined,
+      'Active accounts whose org unit is under no school; counted under school _none.',
+    );
+  }
+  let courses: CourseRec[];
+  if (rostersFresh) {
+    courses = draft.courses.map(([id, state, ownerKey], i) => ({
+      id,
+      state,
+      ownerKey,
+      teachers: draft.rosterCounts[i]?.[0] ?? 0,
+      students: draft.rosterCounts[i]?.[1] ?? 0,
+    }));
+  } else {
+    courses = previous?.courses ?? [];
+  }
+  const noTeacher = courses.filter(
+    c => c.state === 'ACTIVE' && c.teachers === 0,
+  );
+  if (noTeacher.length) {
+    quality.add(
+      '',
+      'courses_with_no_teacher',
+      'api:classroom',
+      noTeacher.length,
+      undefined,
+      `Active courses with no teacher in the roster (e.g. course ${noTeacher
+        .slice(0, 3)
+        .map(c => exampleOf(c.id, 24))
+        .join(', ')}).`,
+    );
+  }
+  if (courses.length) {
+    let lonely = 0;
+    for (const u of users.values()) {
+      if (!u.inactive && u.role === 'student' && u.studies === 0) lonely++;
+    }
+    if (lonely) {
+      quality.add(
+        '',
+        'students_in_no_course',
+        'api:classroom',
+        lonely,
+        undefined,
+        'Active students who are in no Classroom course roster.',
+      );
+    }
+  }
+  const schools = draft.schools.map(s => ({
+    ...s,
+    enrolledStudents: 0,
+    enrolledTeachers: 0,
+  }));
+  for (const u of users.values()) {
+    if (u.inactive || u.school < 0) continue;
+    const s = schools[u.school];
+    if (u.role === 'student') s.enrolledStudents!++;
+    else if (u.role === 'teacher') s.enrolledTeachers!++;
+  }
+  return new Snapshot(schools, users, courses, builtAt, rosterAt, quality);
+}
