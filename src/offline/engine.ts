@@ -35,6 +35,12 @@ export interface SimulatedCosts {
 export const DEFAULT_COSTS: SimulatedCosts = {
   calls: {
     'SpreadsheetApp.*': 2,
+    'Spreadsheet.*': 2,
+    'Sheet.*': 2,
+    'Range.*': 2,
+    'ConditionalFormatRuleBuilder.*': 2,
+    'EmbeddedChartBuilder.*': 2,
+    'Menu.*': 2,
     'SpreadsheetApp.getActiveSpreadsheet': 30,
     'SpreadsheetApp.flush': 50,
     'Spreadsheet.insertSheet': 150,
