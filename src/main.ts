@@ -3,15 +3,78 @@
  * (simple triggers, menu items, trigger handlers, sidebar server calls).
  * Everything else lives in the modules they delegate to.
  */
+import * as ui from './ui';
+
+// Menu, sidebar and dialogs.
 export function onOpen(): void {
-  SpreadsheetApp.getUi()
-    .createMenu('Classroom Pulse')
-    .addItem('Open sidebar', 'showSidebar')
-    .addToUi();
+  return ui.onOpen();
+}
+export function onInstall(): void {
+  return ui.onInstall();
+}
+export function showSidebar(): void {
+  return ui.showSidebar();
+}
+export function openLookerStudio(): void {
+  return ui.openLookerStudio();
+}
+export function refreshDashboard(): unknown {
+  return ui.refreshDashboard();
+}
+export function sendDigestNow(): unknown {
+  return ui.sendDigestNow();
 }
 
-export function showSidebar(): void {
-  const html =
-    HtmlService.createHtmlOutputFromFile('sidebar').setTitle('Classroom Pulse');
-  SpreadsheetApp.getUi().showSidebar(html);
+// Sidebar server functions (plain JSON in and out).
+export function getSidebarState(): unknown {
+  return ui.getSidebarState();
+}
+export function saveSettings(input: unknown): unknown {
+  return ui.saveSettings(input);
+}
+export function estimateBackfill(input?: {startDate?: string}): unknown {
+  return ui.estimateBackfill(input);
+}
+export function runNow(): unknown {
+  return ui.runNow();
+}
+export function getProgress(): unknown {
+  return ui.getProgress();
+}
+export function getRecentRuns(limit?: number): unknown {
+  return ui.getRecentRuns(limit);
+}
+export function getForecastChart(schoolId?: string): unknown {
+  return ui.getForecastChart(schoolId);
+}
+export function getHeatmap(): unknown {
+  return ui.getHeatmap();
+}
+export function getAnomalies(filter?: {status?: string}): unknown {
+  return ui.getAnomalies(filter);
+}
+export function acknowledgeAnomaly(
+  id: string,
+  status: string,
+  note?: string,
+): unknown {
+  return ui.acknowledgeAnomaly(id, status, note);
+}
+export function getUnderuse(): unknown {
+  return ui.getUnderuse();
+}
+export function getInsights(): unknown {
+  return ui.getInsights();
+}
+export function getSnapshot(): unknown {
+  return ui.getSnapshot();
+}
+export function getLookerLinks(): unknown {
+  return ui.getLookerLinks();
+}
+export function installTriggers(): unknown {
+  return ui.installTriggers();
+}
+export function removeTriggers(): unknown {
+  return ui.removeTriggers();
 }

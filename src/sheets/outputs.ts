@@ -1,0 +1,237 @@
+/**
+ * Writes the analysis results to their tabs (Apps Script layer): each admin tab and its
+ * Looker twin replaced atomically, the anomaly statuses merged by id, the data dictionary
+ * rebuilt from the schemas. Tabs whose results are not given are left as they are.
+ */
+import type {DataQualityRow} from '../clean/quality';
+import type {DailyFact, Settings, WeeklyFact} from '../core/types';
+import {
+  ANOMALIES,
+  CORRELATIONS,
+  DAILY_FACTS,
+  DATA_QUALITY,
+  EQUITY,
+  EQUITY_TESTS,
+  FORECASTS,
+  FORECAST_ACCURACY,
+  LK_ANOMALIES,
+  LK_CORRELATION,
+  LK_DAILY,
+  LK_DATA_DICTIONARY,
+  LK_DATA_QUALITY,
+  LK_EQUITY,
+  LK_FORECAST,
+  LK_FORECAST_ACCURACY,
+  LK_UNDERUSE,
+  LK_WEEKLY,
+  RUN_LOG,
+  SETTINGS_TAB,
+  UNDERUSE,
+  WEEKLY_FACTS,
+  dataDictionary,
+  fromRows,
+  lookerAnomaly,
+  lookerEquity,
+  lookerFact,
+  mergeAnomalies,
+  settingsRecords,
+  tabArgs,
+  type AccuracyRecord,
+  type AnomalyRecord,
+  type CorrelationRecord,
+  type EquityRecord,
+  type EquityTestRecord,
+  type ForecastRecord,
+  type RunLogRecord,
+  type TableSchema,
+  type UnderuseRecord,
+} from './tables';
+import {
+  appendRows,
+  readTable,
+  replaceTab,
+  sanitizeCell,
+  type TabOptions,
+  type WriteResult,
+} from './writer';
+
+type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
+
+export interface OutputBundle {
+  daily?: DailyFact[];
+  weekly?: WeeklyFact[];
+  forecasts?: ForecastRecord[];
+  accuracy?: AccuracyRecord[];
+  /** This run's anomalies; statuses set by the admin are kept. */
+  anomalies?: AnomalyRecord[];
+  correlations?: CorrelationRecord[];
+  underuse?: UnderuseRecord[];
+  equity?: EquityRecord[];
+  equityTests?: EquityTestRecord[];
+  quality?: DataQualityRow[];
+  settings?: Settings;
+}
+
+export interface OutputOptions {
+  spreadsheet?: Spreadsheet;
+  /** Run time, ISO UTC (the first-flagged time of new anomalies). */
+  now?: string;
+  /** ISO week of a YYYY-MM-DD day (for lk_daily). */
+  isoWeekOf?: (date: string) => string;
+  minGroupSize?: number;
+  /** Rows per setValues for the big fact tabs (default: one call). */
+  chunkRows?: number;
+}
+
+/** Writes one schema's records; Looker tabs keep their sheet id so linked reports survive. */
+export function writeTable<R>(
+  schema: TableSchema<R>,
+  records: ReadonlyArray<R>,
+  opts?: {
+    spreadsheet?: Spreadsheet;
+    chunkRows?: number;
+    decorate?: TabOptions['decorate'];
+  },
+): WriteResult {
+  const a = tabArgs(schema, records);
+  return replaceTab(a.name, a.headers, a.rows, {
+    spreadsheet: opts?.spreadsheet,
+    numberFormats: a.numberFormats,
+    columnWidths: a.columnWidths,
+    keepSheetId: schema.looker,
+    hidden: schema.hidden,
+    chunkRows: opts?.chunkRows,
+    decorate: opts?.decorate,
+  });
+}
+
+/** Reads a schema's tab back to records ([] when the tab does not exist). */
+export function readRecords<R>(
+  schema: TableSchema<R>,
+  spreadsheet?: Spreadsheet,
+): R[] {
+  const t = readTable(schema.name, spreadsheet);
+  if (!t || t.headers.length === 0) return [];
+  return fromRows(schema, t.headers, t.rows);
+}
+
+function simpleIsoWeek(date: string): string {
+  // ISO 8601: the week with the year's first Thursday is week 1.
+  const [y, m, d] = date.split('-').map(Number);
+  const t = Date.UTC(y, m - 1, d);
+  const dow = (new Date(t).getUTCDay() + 6) % 7;
+  const thursday = t + (3 - dow) * 86400000;
+  const ty = new Date(thursday).getUTCFullYear();
+  const week = Math.floor((thursday - Date.UTC(ty, 0, 1)) / (7 * 86400000)) + 1;
+  return `${ty}-W${String(week).padStart(2, '0')}`;
+}
+
+/** Writes every result given; returns what each tab received. */
+export function writeOutputs(
+  bundle: OutputBundle,
+  opts: OutputOptions = {},
+): WriteResult[] {
+  const ss = opts.spreadsheet;
+  const out: WriteResult[] = [];
+  const min = opts.minGroupSize ?? bundle.settings?.minGroupSize ?? 10;
+  const weekOf = opts.isoWeekOf ?? simpleIsoWeek;
+  const now = opts.now ?? new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const w = <R>(
+    schema: TableSchema<R>,
+    records: ReadonlyArray<R>,
+    chunk?: number,
+  ) =>
+    out.push(writeTable(schema, records, {spreadsheet: ss, chunkRows: chunk}));
+
+  if (bundle.daily) {
+    w(DAILY_FACTS, bundle.daily, opts.chunkRows);
+    w(
+      LK_DAILY,
+      bundle.daily.map(f => lookerFact(f, min, weekOf)),
+      opts.chunkRows,
+    );
+  }
+  if (bundle.weekly) {
+    w(WEEKLY_FACTS, bundle.weekly, opts.chunkRows);
+    w(
+      LK_WEEKLY,
+      bundle.weekly.map(f => lookerFact(f, min, weekOf)),
+      opts.chunkRows,
+    );
+  }
+  if (bundle.forecasts) {
+    w(FORECASTS, bundle.forecasts);
+    w(LK_FORECAST, bundle.forecasts);
+  }
+  if (bundle.accuracy) {
+    w(FORECAST_ACCURACY, bundle.accuracy);
+    w(LK_FORECAST_ACCURACY, bundle.accuracy);
+  }
+  if (bundle.anomalies) {
+    const merged = mergeAnomalies(
+      bundle.anomalies,
+      readRecords(ANOMALIES, ss),
+      now,
+    );
+    w(ANOMALIES, merged);
+    w(LK_ANOMALIES, merged.map(lookerAnomaly));
+  }
+  if (bundle.correlations) {
+    w(CORRELATIONS, bundle.correlations);
+    w(LK_CORRELATION, bundle.correlations);
+  }
+  if (bundle.underuse) {
+    w(UNDERUSE, bundle.underuse);
+    w(LK_UNDERUSE, bundle.underuse);
+  }
+  if (bundle.equity) {
+    w(EQUITY, bundle.equity);
+    w(LK_EQUITY, bundle.equity.map(lookerEquity));
+  }
+  if (bundle.equityTests) w(EQUITY_TESTS, bundle.equityTests);
+  if (bundle.quality) {
+    w(DATA_QUALITY, bundle.quality);
+    w(LK_DATA_QUALITY, bundle.quality);
+  }
+  if (bundle.settings) w(SETTINGS_TAB, settingsRecords(bundle.settings));
+  w(LK_DATA_DICTIONARY, dataDictionary());
+  return out;
+}
+
+/** Appends one run to the run log (one setValues). */
+export function appendRunLog(
+  run: RunLogRecord,
+  spreadsheet?: Spreadsheet,
+): WriteResult {
+  const a = tabArgs(RUN_LOG, [run]);
+  return appendRows(a.name, a.headers, a.rows, {
+    spreadsheet,
+    numberFormats: a.numberFormats,
+    columnWidths: a.columnWidths,
+  });
+}
+
+/**
+ * Updates one run in the run log (a run logged as `running` and finished later), or
+ * appends it when it is not there. Rewrites only that row.
+ */
+export function upsertRunLog(
+  run: RunLogRecord,
+  spreadsheet?: Spreadsheet,
+): void {
+  const ss = spreadsheet ?? SpreadsheetApp.getActiveSpreadsheet();
+  const sheet = ss.getSheetByName(RUN_LOG.name);
+  const a = tabArgs(RUN_LOG, [run]);
+  if (sheet && sheet.getLastRow() > 1) {
+    const ids = sheet.getRange(2, 1, sheet.getLastRow() - 1, 1).getValues();
+    for (let i = ids.length - 1; i >= 0; i--) {
+      if (String(ids[i][0]) === run.runId) {
+        sheet
+          .getRange(i + 2, 1, 1, a.headers.length)
+          .setValues(a.rows.map(r => r.map(v => sanitizeCell(v))));
+        return;
+      }
+    }
+  }
+  appendRunLog(run, ss);
+}

@@ -1,0 +1,451 @@
+/**
+ * The server side of the sidebar and the menu (Apps Script layer). Every function returns
+ * plain JSON (no Dates) and throws Errors whose messages read well in the sidebar.
+ */
+import {InputError} from '../core/errors';
+import {effectiveStartDate} from '../core/settings';
+import type {Settings, WeeklyFact} from '../core/types';
+import {writeDashboard} from '../sheets/dashboard';
+import {readRecords} from '../sheets/outputs';
+import {
+  ANOMALIES,
+  CORRELATIONS,
+  FORECASTS,
+  FORECAST_ACCURACY,
+  LK_ANOMALIES,
+  LOOKER_TABLES,
+  RUN_LOG,
+  UNDERUSE,
+  WEEKLY_FACTS,
+  anomalyId,
+  isStatus,
+  tabArgs,
+  type AnomalyRecord,
+  type ForecastRecord,
+} from '../sheets/tables';
+import {readTable, sanitizeCell} from '../sheets/writer';
+import {sendAnomalyDigest} from './alerts';
+import {estimateBackfillCost} from './estimate';
+import {lookerLinksForActive, type LookerLinks} from './looker';
+import {readProgress} from './progress';
+import {
+  hasSavedSettings,
+  loadSettings,
+  saveSettings as storeSettings,
+} from './settings';
+import {
+  getTriggerState,
+  installTriggers as install,
+  removeTriggers as remove,
+  runNow as queueRun,
+} from './triggers';
+import type {
+  AnomalyItem,
+  AnomalyUpdate,
+  BackfillEstimate,
+  ForecastChartData,
+  HeatmapData,
+  Insight,
+  Progress,
+  RunItem,
+  SidebarState,
+  Snapshot,
+  TriggerState,
+  UnderuseItem,
+} from './types';
+import {
+  DISTRICT_ID,
+  buildInsights,
+  forecastChart,
+  heatmap,
+  schoolNames,
+} from './views';
+
+function ss(): GoogleAppsScript.Spreadsheet.Spreadsheet {
+  return SpreadsheetApp.getActiveSpreadsheet();
+}
+
+function isoNow(): string {
+  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** A JSON round trip: drops undefined and anything a sidebar cannot receive. */
+function plain<T>(v: T): T {
+  return JSON.parse(JSON.stringify(v)) as T;
+}
+
+function names(forecasts: ForecastRecord[], anomalies: AnomalyRecord[]) {
+  return schoolNames(forecasts, anomalies, readRecords(UNDERUSE));
+}
+
+// ---------------------------------------------------------------------------------------
+// State, settings, runs.
+
+export function getSidebarState(): SidebarState {
+  const forecasts = readRecords(FORECASTS);
+  const anomalies = readRecords(ANOMALIES);
+  const weekly = readRecords(WEEKLY_FACTS);
+  const n = names(forecasts, anomalies);
+  const ids = new Set<string>([
+    ...forecasts.map(f => f.schoolId),
+    ...weekly.map(f => f.schoolId),
+  ]);
+  ids.delete(DISTRICT_ID);
+  const schools = [...ids]
+    .map(id => ({id, name: n.get(id) ?? id}))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const runs = getRecentRuns(1);
+  const existing = new Set(
+    ss()
+      .getSheets()
+      .map(s => s.getName()),
+  );
+  return plain({
+    settings: loadSettings(),
+    saved: hasSavedSettings(),
+    schools,
+    triggers: getTriggerState(),
+    lastRun: runs[0] ?? null,
+    progress: readProgress(),
+    newAnomalies: anomalies.filter(a => a.status === 'new').length,
+    lookerTabs: LOOKER_TABLES.map(t => t.name).filter(t => existing.has(t)),
+  });
+}
+
+export function saveSettings(input: unknown): Settings {
+  return plain(storeSettings(input));
+}
+
+export function getProgress(): Progress {
+  return plain(readProgress());
+}
+
+export function runNow(): Progress {
+  return plain(queueRun());
+}
+
+export function installTriggers(): TriggerState {
+  return plain(install());
+}
+
+export function removeTriggers(): TriggerState {
+  return plain(remove());
+}
+
+/** The latest runs, newest first. */
+export function getRecentRuns(limit = 10): RunItem[] {
+  const n = Math.max(1, Math.min(50, Math.floor(Number(limit) || 10)));
+  const runs = readRecords(RUN_LOG);
+  return plain(runs.slice(-n).reverse());
+}
+
+/** Estimates a backfill from `startDate` (default: the settings) to yesterday. */
+export function estimateBackfill(input?: {
+  startDate?: string;
+}): BackfillEstimate {
+  const settings = loadSettings();
+  const tz = settings.timeZone;
+  const today = Utilities.formatDate(new Date(), tz, 'yyyy-MM-dd');
+  const yesterday = Utilities.formatDate(
+    new Date(Date.now() - 86400000),
+    tz,
+    'yyyy-MM-dd',
+  );
+  const start =
+    input?.startDate !== undefined && input.startDate !== ''
+      ? input.startDate
+      : effectiveStartDate(settings, today);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(start)) {
+    throw new InputError('startDate', `"${start}" is not a YYYY-MM-DD date`);
+  }
+  if (start > yesterday) {
+    throw new InputError(
+      'startDate',
+      `${start} is after yesterday (${yesterday})`,
+    );
+  }
+  const {schools, users} = districtSize();
+  return plain(
+    estimateBackfillCost({
+      startDate: start,
+      endDate: yesterday,
+      schools,
+      users,
+      budgetSeconds: settings.budgetSeconds,
+    }),
+  );
+}
+
+/**
+ * Schools and users: from the latest weekly facts when there are any, otherwise from one
+ * pass over the Directory (org unit paths only).
+ */
+function districtSize(): {schools: number; users: number} {
+  const weekly = readRecords(WEEKLY_FACTS);
+  if (weekly.length) {
+    const last = weekly.reduce(
+      (m, f) => (f.weekStart > m ? f.weekStart : m),
+      '',
+    );
+    const latest = weekly.filter(f => f.weekStart === last && !f.product);
+    const enrolled = new Map<string, number>();
+    for (const f of latest) {
+      const k = `${f.schoolId}\t${f.role}`;
+      enrolled.set(k, Math.max(enrolled.get(k) ?? 0, f.enrolledUsers));
+    }
+    return {
+      schools: new Set(latest.map(f => f.schoolId)).size,
+      users: [...enrolled.values()].reduce((a, b) => a + b, 0),
+    };
+  }
+  const settings = loadSettings();
+  const ous = new Set<string>();
+  let users = 0;
+  let pageToken: string | undefined;
+  do {
+    const page = AdminDirectory.Users!.list({
+      customer: 'my_customer',
+      maxResults: 500,
+      pageToken,
+      fields: 'nextPageToken,users(orgUnitPath)',
+    });
+    for (const u of page.users ?? []) {
+      users++;
+      const parts = (u.orgUnitPath ?? '/').split('/').filter(p => p);
+      if (parts.length >= settings.schoolOuDepth) {
+        ous.add(parts.slice(0, settings.schoolOuDepth).join('/'));
+      }
+    }
+    pageToken = page.nextPageToken ?? undefined;
+  } while (pageToken);
+  return {schools: ous.size, users};
+}
+
+// ---------------------------------------------------------------------------------------
+// Views.
+
+export function getForecastChart(schoolId?: string): ForecastChartData | null {
+  const id = typeof schoolId === 'string' && schoolId ? schoolId : DISTRICT_ID;
+  return plain(
+    forecastChart(readRecords(FORECASTS), readRecords(FORECAST_ACCURACY), id),
+  );
+}
+
+export function getHeatmap(): HeatmapData | null {
+  const n = names(readRecords(FORECASTS), readRecords(ANOMALIES));
+  return plain(heatmap(readRecords(WEEKLY_FACTS), n));
+}
+
+export function getAnomalies(filter?: {status?: string}): AnomalyItem[] {
+  let list = readRecords(ANOMALIES);
+  if (filter?.status && filter.status !== 'all') {
+    list = list.filter(a => a.status === filter.status);
+  }
+  return plain(list.slice(0, 200));
+}
+
+export function getUnderuse(): UnderuseItem[] {
+  return plain(readRecords(UNDERUSE).sort((a, b) => a.rank - b.rank));
+}
+
+export function getInsights(): Insight[] {
+  return plain(
+    buildInsights({
+      forecasts: readRecords(FORECASTS),
+      weekly: readRecords(WEEKLY_FACTS) as WeeklyFact[],
+      anomalies: readRecords(ANOMALIES),
+      underuse: readRecords(UNDERUSE),
+      correlations: readRecords(CORRELATIONS),
+    }),
+  );
+}
+
+/** Everything the sidebar shows, in one call (also the static report's input). */
+export function getSnapshot(): Snapshot {
+  const forecasts = readRecords(FORECASTS);
+  const accuracy = readRecords(FORECAST_ACCURACY);
+  const anomalies = readRecords(ANOMALIES);
+  const weekly = readRecords(WEEKLY_FACTS);
+  const underuse = readRecords(UNDERUSE).sort((a, b) => a.rank - b.rank);
+  const correlations = readRecords(CORRELATIONS);
+  const n = schoolNames(forecasts, anomalies, underuse, correlations);
+  return plain(
+    snapshotOf({
+      title: ss().getName(),
+      generated: isoNow(),
+      state: getSidebarState(),
+      runs: getRecentRuns(10),
+      forecasts,
+      accuracy,
+      anomalies,
+      weekly,
+      underuse,
+      correlations,
+      names: n,
+    }),
+  );
+}
+
+/** Assembles a snapshot from records (pure; the local runner uses it too). */
+export function snapshotOf(i: {
+  title: string;
+  generated: string;
+  state: SidebarState;
+  runs: RunItem[];
+  forecasts: ForecastRecord[];
+  accuracy: Snapshot['accuracy'];
+  anomalies: AnomalyRecord[];
+  weekly: WeeklyFact[];
+  underuse: UnderuseItem[];
+  correlations: Snapshot['correlations'];
+  names: Map<string, string>;
+}): Snapshot {
+  const insights = buildInsights({
+    forecasts: i.forecasts,
+    weekly: i.weekly,
+    anomalies: i.anomalies,
+    underuse: i.underuse,
+    correlations: i.correlations,
+  });
+  // The schools named by forecast insights, then the largest under-users, get their own chart.
+  const featured: string[] = [];
+  for (const s of insights) {
+    if (
+      s.kind === 'forecast' &&
+      s.schoolId !== DISTRICT_ID &&
+      !featured.includes(s.schoolId)
+    ) {
+      featured.push(s.schoolId);
+    }
+  }
+  const schoolForecasts = featured
+    .slice(0, 3)
+    .map(id => forecastChart(i.forecasts, i.accuracy, id))
+    .filter((c): c is ForecastChartData => c !== null);
+  return {
+    generated: i.generated,
+    title: i.title,
+    state: i.state,
+    runs: i.runs,
+    forecast: forecastChart(i.forecasts, i.accuracy, DISTRICT_ID),
+    schoolForecasts,
+    accuracy: i.accuracy,
+    heatmap: heatmap(i.weekly, i.names),
+    anomalies: i.anomalies.slice(0, 200),
+    underuse: i.underuse,
+    correlations: i.correlations,
+    insights,
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// Anomaly status.
+
+const ID_RE = /^[A-Za-z0-9_.:-]{1,64}$/;
+
+/**
+ * Sets an anomaly's status (and optional note) in the Anomalies tab and its Looker twin.
+ * Takes the document lock, so it never interleaves with the job's merge of anomalies.
+ */
+export function acknowledgeAnomaly(
+  id: string,
+  status: string,
+  note?: string,
+): AnomalyUpdate {
+  if (typeof id !== 'string' || !ID_RE.test(id)) {
+    throw new InputError('id', 'is not an anomaly id');
+  }
+  if (!isStatus(status)) {
+    throw new InputError('status', 'must be new, acknowledged or explained');
+  }
+  const cleanNote =
+    note === undefined || note === null
+      ? undefined
+      : String(note).trim().slice(0, 500);
+  const lock = LockService.getDocumentLock();
+  if (!lock.tryLock(15000)) {
+    throw new Error(
+      'The job is writing results right now; try again in a minute.',
+    );
+  }
+  try {
+    const book = ss();
+    const sheet = book.getSheetByName(ANOMALIES.name);
+    const table = readTable(ANOMALIES.name, book);
+    if (!sheet || !table) {
+      throw new Error('There is no Anomalies tab yet: run the analysis first.');
+    }
+    const headers = tabArgs(ANOMALIES, []).headers;
+    const col = (label: string) => table.headers.indexOf(label);
+    const idCol = col(headers[0]);
+    const row = table.rows.findIndex(r => String(r[idCol]) === id);
+    if (idCol < 0 || row < 0) {
+      throw new Error(
+        `Anomaly ${id} is no longer in the Anomalies tab; refresh the list.`,
+      );
+    }
+    const values = table.rows[row].slice();
+    const statusChanged = isoNow();
+    const label = (field: keyof AnomalyRecord) =>
+      ANOMALIES.columns.find(c => c.field === field)!.label;
+    values[col(label('status'))] = status;
+    if (cleanNote !== undefined) values[col(label('note'))] = cleanNote;
+    values[col(label('statusChanged'))] = statusChanged;
+    sheet
+      .getRange(row + 2, 1, 1, values.length)
+      .setValues([values.map(v => sanitizeCell(v))]);
+    const lk = book.getSheetByName(LK_ANOMALIES.name);
+    const lkTable = lk ? readTable(LK_ANOMALIES.name, book) : null;
+    if (lk && lkTable) {
+      const i = lkTable.rows.findIndex(
+        r => String(r[lkTable.headers.indexOf('anomaly_id')]) === id,
+      );
+      const s = lkTable.headers.indexOf('status');
+      if (i >= 0 && s >= 0) lk.getRange(i + 2, s + 1).setValue(status);
+    }
+    const finalNote = String(values[col(label('note'))] ?? '');
+    return {id, status, note: finalNote, statusChanged};
+  } finally {
+    lock.releaseLock();
+  }
+}
+
+/** The id an anomaly of these coordinates has (for links from other views). */
+export function anomalyIdOf(a: {
+  schoolId: string;
+  role: string;
+  metric: string;
+  grain: string;
+  date: string;
+}): string {
+  return anomalyId(a);
+}
+
+// ---------------------------------------------------------------------------------------
+// Looker Studio and alerts.
+
+export function getLookerLinks(): LookerLinks {
+  return plain(lookerLinksForActive());
+}
+
+export function sendDigestNow(): {sent: number; recipients: number} {
+  return sendAnomalyDigest();
+}
+
+// ---------------------------------------------------------------------------------------
+// Dashboard.
+
+/** Rebuilds the Dashboard tab from the output tabs (menu item; the job calls it after a run). */
+export function refreshDashboard(): {rows: number; charts: number} {
+  const snap = getSnapshot();
+  const r = writeDashboard({
+    title: `Classroom Pulse: ${snap.title}`,
+    updated: snap.generated,
+    forecast: snap.forecast,
+    heatmap: snap.heatmap,
+    anomalies: snap.anomalies,
+    insights: snap.insights,
+  });
+  const charts = (r.layout.forecast ? 1 : 0) + (r.layout.timeline ? 1 : 0);
+  return {rows: r.rows + 1, charts};
+}
