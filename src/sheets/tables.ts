@@ -123,8 +123,12 @@ export function fromCell(v: unknown, type: ColumnType): unknown {
             .split(';')
             .map(s => s.trim())
             .filter(s => s);
-    default:
-      return v === null || v === undefined ? '' : String(v);
+    default: {
+      if (v === null || v === undefined) return '';
+      const s = String(v);
+      // A plain-text cell keeps the apostrophe the writer put before a formula-like value.
+      return /^'[=+\-@\t\r\n]/.test(s) ? s.slice(1) : s;
+    }
   }
 }
 
