@@ -442,22 +442,25 @@ const escapeHtml = (s: string) =>
  */
 export class HtmlTemplate {
   [field: string]: unknown;
-  constructor(
-    private readonly engine: Engine,
-    private readonly raw: string,
-  ) {}
+  // Private slots, so the fields a script assigns cannot clobber them.
+  readonly #engine: Engine;
+  readonly #raw: string;
+  constructor(engine: Engine, raw: string) {
+    this.#engine = engine;
+    this.#raw = raw;
+  }
   getRawContent(): string {
-    return this.raw;
+    return this.#raw;
   }
   evaluate(): HtmlOutput {
-    return this.engine.call('HtmlTemplate.evaluate', () => {
-      const html = this.raw.replace(
+    return this.#engine.call('HtmlTemplate.evaluate', () => {
+      const html = this.#raw.replace(
         /<\?(!?=)?\s*([\s\S]*?)\s*\?>/g,
         (_m, kind: string | undefined, expr: string) => {
           if (!kind)
-            throw this.engine.error(`Unsupported scriptlet: <? ${expr} ?>`);
+            throw this.#engine.error(`Unsupported scriptlet: <? ${expr} ?>`);
           if (!/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(expr)) {
-            throw this.engine.error(
+            throw this.#engine.error(
               `Unsupported scriptlet expression: ${expr}`,
             );
           }
@@ -471,14 +474,14 @@ export class HtmlTemplate {
               this,
             );
           if (v === undefined)
-            throw this.engine.error(
+            throw this.#engine.error(
               `ReferenceError: ${expr} is not defined`,
               'ReferenceError',
             );
           return kind === '!=' ? String(v) : escapeHtml(String(v));
         },
       );
-      return new HtmlOutput(this.engine, html);
+      return new HtmlOutput(this.#engine, html);
     });
   }
 }

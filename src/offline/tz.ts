@@ -115,21 +115,20 @@ export function zonedToEpoch(
   tz = 'UTC',
 ): number {
   const guess = Date.UTC(year, month - 1, day, hour, minute, second, ms);
-  let t = guess - zonedParts(guess, tz).offsetMin * 60000;
-  const off2 = zonedParts(t, tz).offsetMin;
-  t = guess - off2 * 60000;
+  const t1 = guess - zonedParts(guess, tz).offsetMin * 60000;
+  const t2 = guess - zonedParts(t1, tz).offsetMin * 60000;
+  const matches = (t: number) => {
+    const p = zonedParts(t, tz);
+    return p.hour === hour && p.minute === minute && p.day === day;
+  };
+  if (!matches(t1) && !matches(t2)) {
+    // A wall time skipped by a DST change: move forward by the gap.
+    return Math.max(t1, t2);
+  }
+  const t = matches(t2) ? t2 : t1;
   // Ambiguous hour: prefer the earlier instant.
   const earlier = t - 3600000;
-  const pe = zonedParts(earlier, tz);
-  if (
-    pe.hour === hour &&
-    pe.minute === minute &&
-    pe.day === day &&
-    pe.month === month
-  ) {
-    return earlier;
-  }
-  return t;
+  return matches(earlier) ? earlier : t;
 }
 
 const MONTHS = [

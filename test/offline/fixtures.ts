@@ -105,7 +105,7 @@ export function makeDistrict(opts: FixtureOptions = {}): WorkspaceData {
           applicationName: 'login',
           customerId: 'C01abc',
         },
-        actor: {email: u.primaryEmail, profileId: u.id},
+        actor: {email: u.primaryEmail!, profileId: u.id!},
         ipAddress: k % 2 ? '10.0.0.1' : '10.0.0.2',
         events: [
           {
@@ -212,8 +212,8 @@ export function makeDistrict(opts: FixtureOptions = {}): WorkspaceData {
         date,
         entity: {
           type: 'USER',
-          userEmail: u.primaryEmail,
-          profileId: u.id,
+          userEmail: u.primaryEmail!,
+          profileId: u.id!,
           customerId: 'C01abc',
         },
         parameters: [

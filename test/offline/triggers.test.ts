@@ -1,0 +1,162 @@
+import {nextOccurrence} from '../../src/offline/triggers';
+import {ok, run, runtime} from './helpers';
+
+const CODE = `
+  function install(n) {
+    for (var i = 0; i < n; i++) ScriptApp.newTrigger('tick').timeBased().everyHours(1).create();
+    return ScriptApp.getProjectTriggers().length;
+  }
+  function daily() {
+    var t = ScriptApp.newTrigger('nightly').timeBased().everyDays(1).atHour(2).nearMinute(30)
+      .inTimezone('America/New_York').create();
+    return [t.getHandlerFunction(), t.getEventType() === ScriptApp.EventType.CLOCK,
+            t.getTriggerSource() === ScriptApp.TriggerSource.CLOCK, typeof t.getUniqueId()];
+  }
+  function continueLater() {
+    ScriptApp.newTrigger('resume').timeBased().after(60 * 1000).create();
+  }
+  function nightly(e) {
+    var p = PropertiesService.getScriptProperties();
+    p.setProperty('runs', (p.getProperty('runs') || '') + Utilities.formatDate(new Date(), 'America/New_York', 'MM-dd HH:mm') + ';');
+    p.setProperty('event', JSON.stringify(e));
+  }
+  function resume(e) {
+    var p = PropertiesService.getScriptProperties();
+    p.setProperty('resumed', String(Number(p.getProperty('resumed') || 0) + 1));
+  }
+  function tick() {}
+  function cleanup() {
+    ScriptApp.getProjectTriggers().forEach(function (t) {
+      if (t.getHandlerFunction() === 'resume') ScriptApp.deleteTrigger(t);
+    });
+    return ScriptApp.getProjectTriggers().length;
+  }`;
+
+describe('ScriptApp triggers', () => {
+  test('a user may have 20 triggers; the 21st is refused with the Apps Script message', () => {
+    const rt = runtime();
+    expect(ok(rt.execute(CODE, 'install', [20]))).toBe(20);
+    const r = rt.execute(CODE, 'install', [1]);
+    expect(r.error?.message).toBe(
+      'This script has too many triggers. Triggers must be deleted from the script before more can be added.',
+    );
+    expect(rt.triggers).toHaveLength(20);
+    // Another user has an allowance of their own, and sees only their triggers.
+    expect(
+      ok(
+        rt.execute(CODE, 'install', [1], {
+          userEmail: 'other@district.example.org',
+        }),
+      ),
+    ).toBe(1);
+  });
+
+  test('a daily trigger fires at its hour in its time zone, across the DST change', () => {
+    // Friday 2025-03-07 12:00 EST; clocks spring forward on Sunday 2025-03-09.
+    const rt = runtime({startTime: Date.UTC(2025, 2, 7, 17)});
+    expect(ok(rt.execute(CODE, 'daily'))).toEqual([
+      'nightly',
+      true,
+      true,
+      'string',
+    ]);
+    const fired = rt.advanceTo(Date.UTC(2025, 2, 11, 12), CODE);
+    expect(fired.map(f => new Date(f.scheduledMs).toISOString())).toEqual([
+      '2025-03-08T07:30:00.000Z', // 02:30 EST
+      '2025-03-09T07:30:00.000Z', // 02:30 does not exist on the 9th: 03:30 EDT
+      '2025-03-10T06:30:00.000Z', // 02:30 EDT
+      '2025-03-11T06:30:00.000Z',
+    ]);
+    expect(fired.every(f => f.result.ok)).toBe(true);
+    expect(rt.properties.script.getProperty('runs')).toBe(
+      '03-08 02:30;03-09 03:30;03-10 02:30;03-11 02:30;',
+    );
+    const event = JSON.parse(rt.properties.script.getProperty('event')!);
+    expect(event).toMatchObject({
+      authMode: 'FULL',
+      triggerUid: rt.triggers[0].uid,
+      timezone: 'UTC',
+      year: 2025,
+      month: 3,
+      'day-of-month': 11,
+      hour: 6,
+      minute: 30,
+    });
+  });
+
+  test('one-time triggers fire once and stay listed until deleted', () => {
+    const rt = runtime();
+    ok(rt.execute(CODE, 'continueLater'));
+    expect(rt.fireDueTriggers(CODE)).toEqual([]);
+    rt.clock.advance(60_000);
+    const fired = rt.fireDueTriggers(CODE);
+    expect(fired.map(f => f.handler)).toEqual(['resume']);
+    rt.clock.advance(3_600_000);
+    expect(rt.fireDueTriggers(CODE)).toEqual([]);
+    expect(rt.properties.script.getProperty('resumed')).toBe('1');
+    expect(rt.triggers).toHaveLength(1);
+    expect(ok(rt.execute(CODE, 'cleanup'))).toBe(0);
+  });
+
+  test('trigger executions run in order of due time and see the clock of their firing', () => {
+    const rt = runtime({
+      startTime: Date.UTC(2025, 2, 3, 12),
+      costs: {calls: {'ScriptApp.*': 0, 'TriggerBuilder.create': 0}},
+    });
+    ok(
+      run(
+        rt,
+        `ScriptApp.newTrigger('b').timeBased().after(120000).create();
+         ScriptApp.newTrigger('a').timeBased().after(60000).create();
+         ScriptApp.newTrigger('c').timeBased().everyMinutes(5).create();`,
+      ),
+    );
+    const code = ['a', 'b', 'c']
+      .map(n => `function ${n}() { return Date.now(); }`)
+      .join('\n');
+    const fired = rt.advanceTo(Date.UTC(2025, 2, 3, 12, 11), code);
+    expect(
+      fired.map(f => [f.handler, f.result.startMs - Date.UTC(2025, 2, 3, 12)]),
+    ).toEqual([
+      ['a', 60_000],
+      ['b', 120_000],
+      ['c', 300_000],
+      ['c', 600_000],
+    ]);
+    expect(fired[0].result.result).toBe(Date.UTC(2025, 2, 3, 12, 1));
+    expect(rt.clock.now()).toBe(Date.UTC(2025, 2, 3, 12, 11));
+  });
+
+  test('builders reject schedules Apps Script does not offer', () => {
+    const rt = runtime();
+    const msg = (b: string) =>
+      run(rt, `ScriptApp.newTrigger('x').timeBased().${b}.create();`).error
+        ?.message;
+    expect(msg('everyMinutes(7)')).toBe(
+      'The value passed to everyMinutes() must be 1, 5, 10, 15 or 30.',
+    );
+    expect(msg('everyHours(3)')).toBe(
+      'The value passed to everyHours() must be 1, 2, 4, 6, 8 or 12.',
+    );
+    expect(msg('everyMinutes(5).atHour(3)')).toBe(
+      'atHour() can only be used with everyDays(), everyWeeks() or onMonthDay().',
+    );
+    expect(rt.triggers).toHaveLength(0);
+  });
+
+  test('weekly schedules land on their weekday', () => {
+    const created = Date.UTC(2025, 2, 5, 12); // a Wednesday
+    const s = {
+      kind: 'weeks' as const,
+      every: 1,
+      weekDay: 1,
+      atHour: 6,
+      nearMinute: 0,
+      timeZone: 'America/Chicago',
+    };
+    const first = nextOccurrence(s, created, created)!;
+    const second = nextOccurrence(s, created, first)!;
+    expect(new Date(first).toISOString()).toBe('2025-03-10T11:00:00.000Z'); // Monday 06:00 CDT
+    expect(new Date(second).toISOString()).toBe('2025-03-17T11:00:00.000Z');
+  });
+});
