@@ -384,7 +384,7 @@ export function runIngestPhase(input: IngestPhaseContext): IngestPhaseResult {
 
   if (run.phase === 'days') {
     while (run.next < days.length) {
-      if (!sctx.budget.allows(5_000)) {
+      if (!sctx.budget.allows(1_000)) {
         saveRun(env, run);
         return result(false);
       }
@@ -567,7 +567,7 @@ function closeWeeks(
     if (days[6] > finalBefore) continue;
     if (days.some(d => meta.partitions[d]?.[0] === 1)) continue;
     if (closed.has(ws)) continue;
-    if (!budget.allows(5_000)) return false;
+    if (!budget.allows(2_000)) return false;
     let weekly: WeeklyFact[];
     if (source.weeklyFacts) {
       const step = source.weeklyFacts(sctx, ws);
