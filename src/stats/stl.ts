@@ -24,6 +24,14 @@ export interface StlOptions {
   lJump?: number;
   /** Robust fitting: downweights outliers through bisquare weights. Default false. */
   robust?: boolean;
+  /**
+   * Extension beyond R: prior weights in [0, 1] per observation (0 = missing or
+   * not to be fitted, e.g. a school closure). Every loess then multiplies its
+   * tricube weights by them, and robustness weights are computed from the
+   * observations with positive prior weight only. Values at zero-weight positions
+   * are still needed as placeholders where a whole cycle position has no data.
+   */
+  priorWeights?: ReadonlyArray<number>;
   /** Inner loop passes. Default robust ? 1 : 2. */
   inner?: number;
   /** Outer (robustness) iterations. Default robust ? 15 : 0. */
@@ -489,6 +497,78 @@ function rwts(
   }
 }
 
+/** Robustness weights over the observations with positive prior weight (true median). */
+function priorRwts(
+  y: Float64Array,
+  n: number,
+  fit: Float64Array,
+  prior: Float64Array,
+  rw: Float64Array,
+): void {
+  const r: number[] = [];
+  for (let i = 1; i <= n; i++)
+    if (prior[i] > 0) r.push(Math.abs(y[i] - fit[i]));
+  r.sort((a, b) => a - b);
+  const m = r.length;
+  const med = m % 2 === 1 ? r[(m - 1) / 2] : (r[m / 2 - 1] + r[m / 2]) / 2;
+  const cmad = 6 * med;
+  for (let i = 1; i <= n; i++) {
+    const ri = Math.abs(y[i] - fit[i]);
+    let w: number;
+    if (ri <= F001 * cmad) w = 1;
+    else if (ri <= F999 * cmad) {
+      const q = ri / cmad;
+      w = (1 - q * q) * (1 - q * q);
+    } else w = 0;
+    rw[i] = prior[i] * w;
+  }
+}
+
+/**
+ * Robust local regression of y on its index (loess with span `span` points,
+ * degree 0 or 1, bisquare robustness iterations), skipping zero-weight points:
+ * the trend of a series without a seasonal cycle.
+ */
+export function robustLoess(
+  y: ReadonlyArray<number>,
+  span: number,
+  opts: {
+    degree?: number;
+    iterations?: number;
+    priorWeights?: ReadonlyArray<number>;
+  } = {},
+): {fitted: number[]; weights: number[]} {
+  const n = y.length;
+  if (n < 2) throw new InputError('y', 'needs at least 2 values');
+  y.forEach((v, i) => {
+    if (!Number.isFinite(v))
+      throw new InputError('y', `value at index ${i} is not finite`);
+  });
+  const len = Math.max(3, Math.trunc(span));
+  const deg = checkDegree('degree', opts.degree ?? 1);
+  const iterations = Math.max(0, Math.trunc(opts.iterations ?? 4));
+  const yy = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) yy[i + 1] = y[i];
+  const prior = new Float64Array(n + 1).fill(1);
+  if (opts.priorWeights) {
+    if (opts.priorWeights.length !== n) {
+      throw new InputError('priorWeights', `must be an array of ${n} weights`);
+    }
+    for (let i = 0; i < n; i++) prior[i + 1] = opts.priorWeights[i];
+  }
+  const rw = new Float64Array(prior);
+  const fit = new Float64Array(n + 1);
+  const res = new Float64Array(n + 1);
+  for (let it = 0; it <= iterations; it++) {
+    ess(yy, 0, n, len, deg, 1, true, rw, 0, fit, 0, res);
+    if (it < iterations) priorRwts(yy, n, fit, prior, rw);
+  }
+  return {
+    fitted: Array.from(fit.subarray(1)),
+    weights: Array.from(rw.subarray(1)),
+  };
+}
+
 function checkInteger(field: string, value: unknown, min: number): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     throw new InputError(field, 'must be a finite number');
@@ -595,7 +675,34 @@ export function stl(
   const season = new Float64Array(size);
   const trend = new Float64Array(n + 1);
   const fit = new Float64Array(n + 1);
-  let userw = false;
+  let prior: Float64Array | null = null;
+  if (opts.priorWeights !== undefined && opts.priorWeights !== null) {
+    const pw = opts.priorWeights;
+    if (!Array.isArray(pw) || pw.length !== n) {
+      throw new InputError('priorWeights', `must be an array of ${n} weights`);
+    }
+    prior = new Float64Array(n + 1);
+    let positive = 0;
+    for (let i = 0; i < n; i++) {
+      const w = pw[i];
+      if (typeof w !== 'number' || !(w >= 0 && w <= 1)) {
+        throw new InputError(
+          'priorWeights',
+          `weight at index ${i} is not in [0, 1]`,
+        );
+      }
+      prior[i + 1] = w;
+      if (w > 0) positive++;
+    }
+    if (positive < 3) {
+      throw new InputError(
+        'priorWeights',
+        'fewer than 3 observations have weight',
+      );
+    }
+    rw.set(prior);
+  }
+  let userw = prior !== null;
   for (let k = 0; ;) {
     stp(
       yy,
@@ -620,10 +727,14 @@ export function stl(
     k++;
     if (k > outer) break;
     for (let i = 1; i <= n; i++) fit[i] = trend[i] + season[i];
-    rwts(yy, n, fit, rw);
+    if (prior) priorRwts(yy, n, fit, prior, rw);
+    else rwts(yy, n, fit, rw);
     userw = true;
   }
-  if (outer <= 0) rw.fill(1);
+  if (outer <= 0) {
+    if (prior) rw.set(prior);
+    else rw.fill(1);
+  }
 
   const seasonal = new Array<number>(n);
   for (let i = 0; i < n; i++) seasonal[i] = season[i + 1];

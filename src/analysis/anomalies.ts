@@ -1,0 +1,986 @@
+/**
+ * Calendar-aware anomaly detection on daily and weekly engagement series.
+ *
+ * Method, per series:
+ * 1. Non-school days (weekends, holidays, breaks, summer) and missing or partial days
+ *    are "closed": they get zero weight in the decomposition (so they neither pull the
+ *    trend nor the weekday pattern) and are never flagged.
+ * 2. Counts are modelled on the log scale (log(y + c), c = 5% of the typical level), so
+ *    seasonal effects are multiplicative and a remainder reads as a relative change.
+ * 3. Robust STL (bisquare robustness iterations) splits the school-day values into trend,
+ *    seasonal and remainder; outages get zero robustness weight and do not distort the fit.
+ * 4. Each remainder is scored in robust units (MAD, per cycle position when there are
+ *    enough values, so a noisy weekday does not inflate the others). A day is an anomaly
+ *    when |score| >= threshold and the change is at least `minChangePct`.
+ * 5. Sustained level shifts (disengagement) are found on the deseasonalized school-day
+ *    values by comparing medians of the windows before and after each day; medians ignore
+ *    short outages, and a shift must be abrupt (not a ramp) to count.
+ * 6. The first school day after a break is never a surge, nor is a day in a testing window.
+ */
+import {InputError} from '../core/errors';
+import type {
+  DailyFact,
+  Role,
+  SchoolCalendar,
+  Settings,
+  WeeklyFact,
+} from '../core/types';
+import {addDays, dayNumber, weekday} from '../clean/dates';
+import {median, robustScale, MAD_CONSTANT} from '../stats/robust';
+import {robustLoess} from '../stats/stl';
+
+export type AnomalyKind = 'outage' | 'level_shift' | 'spike' | 'dip';
+export type Severity = 'low' | 'medium' | 'high';
+
+export interface SeriesAnomaly {
+  /** Position in the input series (for a level shift: its first day). */
+  index: number;
+  date?: string;
+  direction: 'drop' | 'surge';
+  observed: number;
+  expected: number;
+  /** (observed - expected) / expected x 100; null when expected is 0. */
+  changePct: number | null;
+  /** Robust score: |remainder| in robust standard deviations (always >= 0). */
+  score: number;
+  severity: Severity;
+  kind: AnomalyKind;
+  /** Level shifts: the last day of the shifted period and its school-day count. */
+  endIndex?: number;
+  endDate?: string;
+  days?: number;
+}
+
+export interface SeriesAnomalyOptions {
+  /** Seasonal period in steps (7 for daily, 52 for weekly, 12 for monthly; 1 for none). */
+  period: number;
+  /** ISO dates of each value (optional; used for labels and break gaps). */
+  dates?: ReadonlyArray<string>;
+  /** True where the day is closed: not fitted, never flagged. */
+  closed?: ReadonlyArray<boolean>;
+  /** True inside windows with expected peaks (testing): no surges there. */
+  expectedPeaks?: ReadonlyArray<boolean>;
+  /** Robust score threshold. Default 3.5. */
+  threshold?: number;
+  /** Smallest relative change (percent) reported. Default 15. */
+  minChangePct?: number;
+  /** A run of at most `maxOutageDays` drops each falling this much is an outage. Default 30. */
+  outageFallPct?: number;
+  maxOutageDays?: number;
+  /** Open values on each side compared for level shifts. Default 10 (daily), else 6. */
+  levelShiftWindow?: number;
+  /** Smallest level shift reported (percent). Default 20. */
+  minShiftPct?: number;
+  /**
+   * Closed steps in a row that make a break (the next open day is "after a break").
+   * Default 3 for period 7 (a weekend is not a break), else 1. With dates, a gap of
+   * this many days or more between open dates is also a break.
+   */
+  breakMinClosedRun?: number;
+  /** Seasonal window in cycles. Default 13 with 7 or more cycles, else "periodic". */
+  sWindow?: number | 'periodic';
+  /** Trend window in school days (open values). Default from STL's rule on the school-day cycle. */
+  trendWindow?: number;
+}
+
+export interface SeriesAnomalyResult {
+  anomalies: SeriesAnomaly[];
+  /** Expected value per position (null where closed). */
+  expected: Array<number | null>;
+  /** Signed robust score per position (null where closed). */
+  scores: Array<number | null>;
+  /** 'log' when values are non-negative counts with a positive median, else 'additive'. */
+  mode: 'log' | 'additive';
+  /** The remainder's robust scale (model units). */
+  scale: number;
+  /** Whether a seasonal cycle was fitted (needs more than two full periods). */
+  seasonal: boolean;
+}
+
+const DEFAULT_THRESHOLD = 3.5;
+
+function checkBoolArray(
+  v: unknown,
+  n: number,
+  field: string,
+): ReadonlyArray<boolean> | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (!Array.isArray(v) || v.length !== n) {
+    throw new InputError(field, `must be an array of ${n} booleans`);
+  }
+  return v.map(b => b === true);
+}
+
+function severityOf(
+  absChange: number | null,
+  score: number,
+  threshold: number,
+): Severity {
+  const c = absChange ?? 0;
+  if (c >= 50 || score >= 3 * threshold) return 'high';
+  if (c >= 30 || score >= 2 * threshold) return 'medium';
+  return 'low';
+}
+
+function oddAtLeast3(x: number): number {
+  let r = Math.max(3, Math.round(x));
+  if (r % 2 === 0) r++;
+  return r;
+}
+
+/** Weighted mean, falling back to the plain mean when every weight is zero. */
+function weightedMean(v: number[], w: number[]): number {
+  let sw = 0;
+  let s = 0;
+  for (let i = 0; i < v.length; i++) {
+    sw += w[i];
+    s += w[i] * v[i];
+  }
+  return sw > 0 ? s / sw : v.reduce((a, b) => a + b, 0) / v.length;
+}
+
+/**
+ * STL on an irregular sequence: `z` holds the open values in time order and `phases`
+ * their cycle positions, which need not repeat regularly (holidays remove days). As
+ * STL: inner passes alternate a loess of each cycle-subseries (the seasonal), a
+ * low-pass removal so the seasonal has no level, and a loess of the deseasonalized
+ * values (the trend); outer passes compute bisquare robustness weights.
+ */
+function decomposeOpen(
+  z: number[],
+  phases: number[],
+  period: number,
+  perCycle: number,
+  sWindowOpt: number | 'periodic' | undefined,
+  trendWindowOpt: number | undefined,
+): {trend: number[]; seasonal: number[] | null; weights: number[]} {
+  const m = z.length;
+  const byPhase = new Map<number, number[]>();
+  phases.forEach((p, k) => {
+    const list = byPhase.get(p);
+    if (list) list.push(k);
+    else byPhase.set(p, [k]);
+  });
+  const cycles = m / Math.max(perCycle, 1);
+  const seasonalOk =
+    period >= 2 &&
+    cycles >= 2 &&
+    [...byPhase.values()].every(ix => ix.length >= 2);
+  const sWindow = sWindowOpt ?? (cycles >= 7 ? 13 : 'periodic');
+  const cycleLen = Math.max(2, Math.round(perCycle));
+  const sw = sWindow === 'periodic' ? Infinity : sWindow;
+  const tWindow = oddAtLeast3(
+    trendWindowOpt ??
+      (seasonalOk
+        ? Math.max(11, Math.ceil((1.5 * cycleLen) / (1 - 1.5 / sw)))
+        : Math.min(15, Math.max(7, m / 4))),
+  );
+  let rw = new Array<number>(m).fill(1);
+  let trend = new Array<number>(m).fill(0);
+  let seasonal: number[] | null = seasonalOk
+    ? new Array<number>(m).fill(0)
+    : null;
+  const outer = 6;
+  for (let o = 0; o <= outer; o++) {
+    for (let inner = 0; inner < 2; inner++) {
+      if (seasonal) {
+        const s = new Array<number>(m).fill(0);
+        for (const [, ix] of byPhase) {
+          const v = ix.map(k => z[k] - trend[k]);
+          const w = ix.map(k => rw[k]);
+          if (sWindow === 'periodic' || ix.length < 7) {
+            const mean = weightedMean(v, w);
+            ix.forEach(k => (s[k] = mean));
+          } else if (w.filter(x => x > 0).length >= 3) {
+            const fit = robustLoess(v, sWindow, {
+              degree: 0,
+              iterations: 0,
+              priorWeights: w,
+            }).fitted;
+            ix.forEach((k, j) => (s[k] = fit[j]));
+          } else {
+            const mean = weightedMean(v, w);
+            ix.forEach(k => (s[k] = mean));
+          }
+        }
+        // Low-pass: the seasonal's local level over about one cycle is trend, not season.
+        const low = robustLoess(s, oddAtLeast3(cycleLen), {
+          degree: 1,
+          iterations: 0,
+        }).fitted;
+        seasonal = s.map((v, k) => v - low[k]);
+      }
+      const season = seasonal;
+      const deseas = z.map((v, k) => v - (season ? season[k] : 0));
+      const w = rw.some(x => x > 0) ? rw : rw.map(() => 1);
+      trend = robustLoess(deseas, tWindow, {
+        degree: 1,
+        iterations: 0,
+        priorWeights: w,
+      }).fitted;
+    }
+    if (o === outer) break;
+    const season = seasonal;
+    const r = z.map((v, k) =>
+      Math.abs(v - trend[k] - (season ? season[k] : 0)),
+    );
+    const cmad = 6 * median(r);
+    rw = r.map(x => {
+      if (cmad <= 0) return x === 0 ? 1 : 0;
+      const q = x / cmad;
+      return q >= 1 ? 0 : (1 - q * q) * (1 - q * q);
+    });
+  }
+  return {trend, seasonal, weights: rw};
+}
+
+/** For each position: is it the first open value after a break? */
+function breaksBefore(
+  openIdx: number[],
+  closed: ReadonlyArray<boolean>,
+  dates: ReadonlyArray<string> | undefined,
+  period: number,
+  breakMinClosedRun: number | undefined,
+): boolean[] {
+  const n = closed.length;
+  const breakRun = breakMinClosedRun ?? (period === 7 ? 3 : 1);
+  const afterBreak = new Array<boolean>(n).fill(false);
+  const dayNums = dates ? dates.map(d => dayNumber(d)) : null;
+  let step = 1;
+  if (dayNums && n > 1) {
+    const diffs: number[] = [];
+    for (let i = 1; i < n; i++) diffs.push(dayNums[i] - dayNums[i - 1]);
+    step = Math.max(1, median(diffs));
+  }
+  for (let k = 1; k < openIdx.length; k++) {
+    const i = openIdx[k];
+    let run = 0;
+    for (let j = i - 1; j >= 0 && closed[j]; j--) run++;
+    let brk = run >= breakRun;
+    if (dayNums) {
+      const prev = dayNums[openIdx[k - 1]];
+      if (step >= 7) {
+        brk = brk || Math.round((dayNums[i] - prev) / step) - 1 >= 1;
+      } else {
+        // Daily: any weekday (Mon-Fri) between two school days means a holiday or break.
+        let weekdays = 0;
+        for (let dn = prev + 1; dn < dayNums[i]; dn++) {
+          const wd = (((dn + 4) % 7) + 7) % 7;
+          if (wd >= 1 && wd <= 5) weekdays++;
+        }
+        brk = brk || weekdays >= 1;
+      }
+    }
+    afterBreak[i] = brk;
+  }
+  return afterBreak;
+}
+
+interface LevelChange {
+  /** Position in the open sequence where the new level starts. */
+  k: number;
+  /** Change of level (model units). */
+  shift: number;
+  score: number;
+  /** True when the change returns to the level before the previous change. */
+  recovery: boolean;
+}
+
+/**
+ * Abrupt, sustained changes of level in `d` (deseasonalized open values): at each
+ * position, the median of the next W values against the median of the previous W
+ * (medians ignore short outages), scored against the standard error of a difference
+ * of medians. A change must also be abrupt: most of it happens across the half
+ * windows, so a gradual ramp does not count. Local maxima at least W apart are kept.
+ */
+function findLevelShifts(
+  d: number[],
+  W: number,
+  scale: number,
+  threshold: number,
+  minShift: number,
+  afterBreak: (k: number) => boolean,
+): LevelChange[] {
+  const m = d.length;
+  if (m < 2 * W) return [];
+  const h = Math.ceil(W / 2);
+  const cands: Array<{k: number; shift: number; score: number}> = [];
+  for (let k = W; k <= m - h; k++) {
+    const aLen = Math.min(W, m - k);
+    const before = median(d.slice(k - W, k));
+    const after = median(d.slice(k, k + aLen));
+    const shift = after - before;
+    const se = 1.2533 * scale * Math.sqrt(1 / W + 1 / aLen);
+    const score = shift / se;
+    if (Math.abs(score) < threshold || Math.abs(shift) < minShift) continue;
+    const shortShift =
+      median(d.slice(k, k + Math.min(h, aLen))) - median(d.slice(k - h, k));
+    if (
+      Math.sign(shortShift) !== Math.sign(shift) ||
+      Math.abs(shortShift) < 0.6 * Math.abs(shift)
+    ) {
+      continue;
+    }
+    cands.push({k, shift, score});
+  }
+  cands.sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
+  const accepted: Array<{k: number; shift: number; score: number}> = [];
+  for (const c of cands) {
+    if (accepted.some(a => Math.abs(a.k - c.k) < W)) continue;
+    accepted.push(c);
+  }
+  // Refine each change to the split that best fits two flat levels (L1 cost).
+  for (const c of accepted) {
+    let bestK = c.k;
+    let bestCost = Infinity;
+    for (let k = Math.max(h, c.k - h); k <= Math.min(m - h, c.k + h); k++) {
+      const pre = d.slice(Math.max(0, k - W), k);
+      const post = d.slice(k, Math.min(m, k + W));
+      const mb = median(pre);
+      const ma = median(post);
+      let cost = 0;
+      for (const v of pre) cost += Math.abs(v - mb);
+      for (const v of post) cost += Math.abs(v - ma);
+      cost /= pre.length + post.length;
+      if (cost < bestCost - 1e-12) {
+        bestCost = cost;
+        bestK = k;
+      }
+    }
+    if (bestK !== c.k) {
+      const aLen = Math.min(W, m - bestK);
+      c.shift =
+        median(d.slice(bestK, bestK + aLen)) -
+        median(d.slice(Math.max(0, bestK - W), bestK));
+      c.k = bestK;
+    }
+  }
+  accepted.sort((a, b) => a.k - b.k);
+  const out: LevelChange[] = [];
+  for (const c of accepted) {
+    const prev = out.length > 0 ? out[out.length - 1] : null;
+    const recovery =
+      prev !== null &&
+      !prev.recovery &&
+      Math.sign(prev.shift) !== Math.sign(c.shift) &&
+      Math.abs(prev.shift + c.shift) <= 0.5 * Math.abs(prev.shift);
+    // A higher level right after a break is the normal return, not a surge.
+    if (!recovery && c.shift > 0) {
+      let nearBreak = false;
+      for (
+        let j = Math.max(0, c.k - 1);
+        j <= Math.min(m - 1, c.k + h - 1);
+        j++
+      ) {
+        if (afterBreak(j)) nearBreak = true;
+      }
+      if (nearBreak) continue;
+    }
+    out.push({...c, recovery});
+  }
+  return out;
+}
+
+/**
+ * Finds anomalies in one series. Closed and missing (null) values are skipped.
+ * Throws InputError naming the field for unusable input.
+ */
+export function detectSeriesAnomalies(
+  y: ReadonlyArray<number | null>,
+  options: SeriesAnomalyOptions,
+): SeriesAnomalyResult {
+  if (!Array.isArray(y))
+    throw new InputError('y', 'must be an array of numbers');
+  const n = y.length;
+  y.forEach((v, i) => {
+    if (v !== null && (typeof v !== 'number' || !Number.isFinite(v))) {
+      throw new InputError(
+        'y',
+        `value at index ${i} is not a finite number or null`,
+      );
+    }
+  });
+  const opts = options ?? ({} as SeriesAnomalyOptions);
+  const period = opts.period;
+  if (typeof period !== 'number' || !Number.isInteger(period) || period < 1) {
+    throw new InputError(
+      'period',
+      'must be a positive integer (1 for no seasonal cycle)',
+    );
+  }
+  const threshold = opts.threshold ?? DEFAULT_THRESHOLD;
+  if (typeof threshold !== 'number' || !(threshold > 0)) {
+    throw new InputError('threshold', 'must be a positive number');
+  }
+  const minChangePct = opts.minChangePct ?? 15;
+  const outageFallPct = opts.outageFallPct ?? 30;
+  const maxOutageDays = opts.maxOutageDays ?? 3;
+  const minShiftPct = opts.minShiftPct ?? 20;
+  const closedIn = checkBoolArray(opts.closed, n, 'closed');
+  const peaks = checkBoolArray(opts.expectedPeaks, n, 'expectedPeaks');
+  const dates = opts.dates;
+  if (dates !== undefined && dates !== null) {
+    if (!Array.isArray(dates) || dates.length !== n) {
+      throw new InputError(
+        'dates',
+        `must be an array of ${n} YYYY-MM-DD dates`,
+      );
+    }
+    dates.forEach(d => dayNumber(d, 'dates'));
+  }
+  const closed = closedIn ?? new Array<boolean>(n).fill(false);
+  const open = y.map((v, i) => v !== null && !closed[i]);
+  const openIdx: number[] = [];
+  open.forEach((o, i) => o && openIdx.push(i));
+  const m = openIdx.length;
+  if (m < 8) {
+    throw new InputError(
+      'y',
+      `has ${m} usable values (not closed, not missing); anomaly detection needs at least 8`,
+    );
+  }
+  const openVals = openIdx.map(i => y[i] as number);
+  const positive = openVals.filter(v => v > 0);
+  const logMode =
+    openVals.every(v => v >= 0) && positive.length > 0 && median(openVals) > 0;
+  const offset = logMode ? 0.05 * median(positive) : 0;
+  const toModel = (v: number) => (logMode ? Math.log(v + offset) : v);
+  const fromModel = (v: number) =>
+    logMode ? Math.max(0, Math.exp(v) - offset) : v;
+  const z = y.map((v, i) => (open[i] ? toModel(v as number) : 0));
+
+  // Breaks: closed runs (or date gaps) long enough before an open day.
+  const afterBreak = breaksBefore(
+    openIdx,
+    closed,
+    dates,
+    period,
+    opts.breakMinClosedRun,
+  );
+  if (closedIn || dates) afterBreak[openIdx[0]] = true;
+
+  // Pass 1: decomposition on the school-day sequence (closed days removed, so a break
+  // leaves no hole in the trend window); each value keeps its cycle position.
+  const zOpen = openIdx.map(i => z[i]);
+  const phases = openIdx.map(i => i % period);
+  const perCycle = (m * period) / n;
+  const dec1 = decomposeOpen(
+    zOpen,
+    phases,
+    period,
+    perCycle,
+    opts.sWindow,
+    opts.trendWindow,
+  );
+  const floor = logMode ? 0.01 : 1e-9 * Math.max(1, Math.abs(median(openVals)));
+  const rem1 = zOpen.map(
+    (v, k) => v - dec1.trend[k] - (dec1.seasonal ? dec1.seasonal[k] : 0),
+  );
+  const scale1 = Math.max(robustScale(rem1, median(rem1)), floor);
+
+  // Level shifts on the deseasonalized school-day values.
+  const W = Math.max(3, opts.levelShiftWindow ?? (period === 7 ? 10 : 6));
+  const changes = findLevelShifts(
+    zOpen.map((v, k) => v - (dec1.seasonal ? dec1.seasonal[k] : 0)),
+    W,
+    scale1,
+    threshold,
+    logMode
+      ? Math.log(1 + minShiftPct / 100)
+      : (minShiftPct / 100) * Math.abs(median(zOpen)),
+    k => afterBreak[openIdx[k]],
+  );
+  // The level as a step function (every accepted change, recoveries included).
+  const step = new Array<number>(m).fill(0);
+  for (const c of changes) for (let k = c.k; k < m; k++) step[k] += c.shift;
+
+  // Pass 2: decompose with the steps removed, so days around a shift are judged
+  // against the right level and days inside it against the shifted level.
+  const dec =
+    changes.length > 0
+      ? decomposeOpen(
+          zOpen.map((v, k) => v - step[k]),
+          phases,
+          period,
+          perCycle,
+          opts.sWindow,
+          opts.trendWindow,
+        )
+      : dec1;
+  const seasonal = dec.seasonal !== null;
+  const seasonOpen = zOpen.map((_, k) => (dec.seasonal ? dec.seasonal[k] : 0));
+  const baseOpen = zOpen.map((_, k) => dec.trend[k] + seasonOpen[k]);
+  const fittedOpen = baseOpen.map((v, k) => v + step[k]);
+  const remOpen = zOpen.map((v, k) => v - fittedOpen[k]);
+
+  // Robust scale; a cycle position that is noisier than the rest (e.g. weekends in a
+  // series without a calendar) gets its own, larger scale.
+  const globalScale = Math.max(robustScale(remOpen, median(remOpen)), floor);
+  const scaleOpen = new Array<number>(m).fill(globalScale);
+  if (seasonal) {
+    const byPhase = new Map<number, number[]>();
+    phases.forEach((p, k) => {
+      const list = byPhase.get(p);
+      if (list) list.push(k);
+      else byPhase.set(p, [k]);
+    });
+    for (const [, ix] of byPhase) {
+      if (ix.length < 10) continue;
+      const vals = ix.map(k => remOpen[k]);
+      const med = median(vals);
+      const sc = Math.max(
+        MAD_CONSTANT * median(vals.map(v => Math.abs(v - med))),
+        globalScale,
+      );
+      for (const k of ix) scaleOpen[k] = sc;
+    }
+  }
+  const scores: Array<number | null> = new Array<number | null>(n).fill(null);
+  const expected: Array<number | null> = new Array<number | null>(n).fill(null);
+  openIdx.forEach((i, k) => {
+    scores[i] = remOpen[k] / scaleOpen[k];
+    expected[i] = fromModel(fittedOpen[k]);
+  });
+
+  const changePctOf = (obs: number, exp: number): number | null =>
+    exp > 0 ? ((obs - exp) / exp) * 100 : null;
+
+  // Point anomalies.
+  const points: SeriesAnomaly[] = [];
+  for (let k = 0; k < m; k++) {
+    const i = openIdx[k];
+    const sc = scores[i] as number;
+    if (Math.abs(sc) < threshold) continue;
+    const obs = y[i] as number;
+    const exp = expected[i] as number;
+    const change = changePctOf(obs, exp);
+    const direction = sc < 0 ? 'drop' : 'surge';
+    if (change !== null && Math.abs(change) < minChangePct) continue;
+    if (change === null && Math.abs(obs - exp) <= floor) continue;
+    if (direction === 'surge' && (afterBreak[i] || (peaks && peaks[i])))
+      continue;
+    points.push({
+      index: i,
+      direction,
+      observed: obs,
+      expected: exp,
+      changePct: change,
+      score: Math.abs(sc),
+      severity: severityOf(
+        change === null ? null : Math.abs(change),
+        Math.abs(sc),
+        threshold,
+      ),
+      kind: direction === 'surge' ? 'spike' : 'dip',
+    });
+  }
+  // Outages: short runs of consecutive school-day drops.
+  const posOf = new Map(openIdx.map((i, k) => [i, k]));
+  const drops = points.filter(p => p.direction === 'drop');
+  for (let a = 0; a < drops.length;) {
+    let b = a;
+    while (
+      b + 1 < drops.length &&
+      (posOf.get(drops[b + 1].index) as number) ===
+        (posOf.get(drops[b].index) as number) + 1
+    ) {
+      b++;
+    }
+    if (b - a + 1 <= maxOutageDays) {
+      for (let k = a; k <= b; k++) {
+        const c = drops[k].changePct;
+        if (c !== null && -c >= outageFallPct) drops[k].kind = 'outage';
+      }
+    }
+    a = b + 1;
+  }
+
+  // One row per level shift (recoveries end a shift; they are not reported).
+  const shifts: SeriesAnomaly[] = [];
+  for (let ci = 0; ci < changes.length; ci++) {
+    const c = changes[ci];
+    if (c.recovery) continue;
+    const endK = ci + 1 < changes.length ? changes[ci + 1].k - 1 : m - 1;
+    const ks: number[] = [];
+    for (let k = c.k; k <= endK; k++) ks.push(k);
+    const obs = median(ks.map(k => y[openIdx[k]] as number));
+    const exp = median(ks.map(k => fromModel(fittedOpen[k] - c.shift)));
+    const change = changePctOf(obs, exp);
+    shifts.push({
+      index: openIdx[c.k],
+      direction: c.shift < 0 ? 'drop' : 'surge',
+      observed: obs,
+      expected: exp,
+      changePct: change,
+      score: Math.abs(c.score),
+      severity: severityOf(
+        change === null ? null : Math.abs(change),
+        Math.abs(c.score),
+        threshold,
+      ),
+      kind: 'level_shift',
+      endIndex: openIdx[endK],
+      days: ks.length,
+    });
+  }
+  const anomalies = [...points, ...shifts].sort((a, b) => a.index - b.index);
+  if (dates) {
+    for (const a of anomalies) {
+      a.date = dates[a.index];
+      if (a.endIndex !== undefined) a.endDate = dates[a.endIndex];
+    }
+  }
+  return {
+    anomalies,
+    expected,
+    scores,
+    mode: logMode ? 'log' : 'additive',
+    scale: globalScale,
+    seasonal,
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// Over facts: one series per school x role x app x product x metric.
+
+/** One anomaly of one school's engagement series. */
+export interface AnomalyRow {
+  schoolId: string;
+  /** The day, or the Monday of the week. */
+  date: string;
+  grain: 'day' | 'week';
+  role: Role;
+  app: string;
+  product: string;
+  metric: string;
+  direction: 'drop' | 'surge';
+  observed: number;
+  expected: number;
+  changePct: number | null;
+  score: number;
+  severity: Severity;
+  kind: AnomalyKind;
+  /** Level shifts: the last school day (or week) of the shifted period. */
+  endDate?: string;
+  days?: number;
+}
+
+export type DailyMetric =
+  | 'activeUsers'
+  | 'events'
+  | 'logins'
+  | 'pctAccess'
+  | 'engagementIndex'
+  | 'sessionMinutes'
+  | 'assignmentsCreated'
+  | 'submissionsTurnedIn';
+
+export type WeeklyMetric =
+  | 'activeUsers'
+  | 'events'
+  | 'logins'
+  | 'pctAccess'
+  | 'engagementIndex'
+  | 'submissionsTurnedIn'
+  | 'assignmentsCreated'
+  | 'gradesEntered';
+
+/** Distinct-user metrics do not scale with the number of school days in a week. */
+const USER_METRICS = new Set(['activeUsers', 'pctAccess']);
+
+export interface FactAnomalyOptions {
+  metrics?: string[];
+  /** Roles analysed. Default student and teacher. */
+  roles?: Role[];
+  /** Apps analysed. Default `workspace` (all apps) where present, else every app. */
+  apps?: string[];
+  /** Only anomalies on or after this date are returned (the whole history is still fitted). */
+  since?: string;
+  /** Overrides for the series detector. */
+  series?: Partial<
+    Omit<SeriesAnomalyOptions, 'period' | 'dates' | 'closed' | 'expectedPeaks'>
+  >;
+}
+
+type AnomalySettings = Pick<Settings, 'anomalyThreshold' | 'minGroupSize'>;
+
+function inPeriods(day: string, periods: SchoolCalendar['closures']): boolean {
+  return periods.some(p => day >= p.start && day <= p.end);
+}
+
+function isSchoolDay(day: string, calendar: SchoolCalendar): boolean {
+  return (
+    calendar.schoolWeekdays.includes(weekday(day)) &&
+    !inPeriods(day, calendar.closures)
+  );
+}
+
+function groupBy<T>(
+  rows: ReadonlyArray<T>,
+  key: (r: T) => string,
+): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const r of rows) {
+    const k = key(r);
+    const list = out.get(k);
+    if (list) list.push(r);
+    else out.set(k, [r]);
+  }
+  return out;
+}
+
+function selectGroups<
+  T extends {schoolId: string; role: Role; app: string; product: string},
+>(facts: ReadonlyArray<T>, opts: FactAnomalyOptions): Map<string, T[]> {
+  const roles = new Set<Role>(opts.roles ?? ['student', 'teacher']);
+  const bySchool = groupBy(facts, f => f.schoolId);
+  const out = new Map<string, T[]>();
+  for (const [, rows] of bySchool) {
+    const apps = opts.apps
+      ? new Set(opts.apps)
+      : rows.some(r => r.app === 'workspace')
+        ? new Set(['workspace'])
+        : null;
+    for (const r of rows) {
+      if (!roles.has(r.role)) continue;
+      if (apps && !apps.has(r.app)) continue;
+      const k = [r.schoolId, r.role, r.app, r.product].join('\t');
+      const list = out.get(k);
+      if (list) list.push(r);
+      else out.set(k, [r]);
+    }
+  }
+  return out;
+}
+
+function metricValue(f: object, metric: string): number | null {
+  const v = (f as Record<string, unknown>)[metric];
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+function checkMetrics(metrics: string[], allowed: ReadonlyArray<string>): void {
+  for (const m of metrics) {
+    if (!allowed.includes(m)) {
+      throw new InputError(
+        'metrics',
+        `unknown metric "${m}" (use ${allowed.join(', ')})`,
+      );
+    }
+  }
+}
+
+function toRows(
+  found: SeriesAnomaly[],
+  dates: string[],
+  base: Omit<
+    AnomalyRow,
+    | 'date'
+    | 'direction'
+    | 'observed'
+    | 'expected'
+    | 'changePct'
+    | 'score'
+    | 'severity'
+    | 'kind'
+  >,
+  since: string | undefined,
+): AnomalyRow[] {
+  const rows: AnomalyRow[] = [];
+  for (const a of found) {
+    const date = dates[a.index];
+    const end = a.endIndex !== undefined ? dates[a.endIndex] : undefined;
+    if (since && (end ?? date) < since) continue;
+    const row: AnomalyRow = {
+      ...base,
+      date,
+      direction: a.direction,
+      observed: a.observed,
+      expected: a.expected,
+      changePct: a.changePct,
+      score: a.score,
+      severity: a.severity,
+      kind: a.kind,
+    };
+    if (end !== undefined) {
+      row.endDate = end;
+      row.days = a.days;
+    }
+    rows.push(row);
+  }
+  return rows;
+}
+
+const DAILY_METRICS: ReadonlyArray<DailyMetric> = [
+  'activeUsers',
+  'events',
+  'logins',
+  'pctAccess',
+  'engagementIndex',
+  'sessionMinutes',
+  'assignmentsCreated',
+  'submissionsTurnedIn',
+];
+const WEEKLY_METRICS: ReadonlyArray<WeeklyMetric> = [
+  'activeUsers',
+  'events',
+  'logins',
+  'pctAccess',
+  'engagementIndex',
+  'submissionsTurnedIn',
+  'assignmentsCreated',
+  'gradesEntered',
+];
+
+/**
+ * Anomalies in each school's daily series (school x role x app x product x metric).
+ * Days that are not school days by the calendar, and days flagged closed, partial or
+ * imputed, are skipped; groups smaller than settings.minGroupSize are not analysed.
+ */
+export function detectDailyAnomalies(
+  facts: ReadonlyArray<DailyFact>,
+  calendar: SchoolCalendar,
+  settings: AnomalySettings,
+  opts: FactAnomalyOptions = {},
+): AnomalyRow[] {
+  const metrics = opts.metrics ?? ['activeUsers', 'events'];
+  checkMetrics(metrics, DAILY_METRICS);
+  const rows: AnomalyRow[] = [];
+  for (const [, group] of selectGroups(facts, opts)) {
+    const enrolled = median(group.map(f => f.enrolledUsers));
+    if (enrolled < settings.minGroupSize) continue;
+    const byDate = new Map(group.map(f => [f.date, f]));
+    const sortedDates = [...byDate.keys()].sort();
+    const first = sortedDates[0];
+    const span =
+      dayNumber(sortedDates[sortedDates.length - 1]) - dayNumber(first) + 1;
+    const dates: string[] = [];
+    for (let i = 0; i < span; i++) dates.push(addDays(first, i));
+    const closed = dates.map(d => {
+      if (!isSchoolDay(d, calendar)) return true;
+      const f = byDate.get(d);
+      return (
+        !!f &&
+        (f.flags.includes('closed') ||
+          f.flags.includes('partial') ||
+          f.flags.includes('imputed'))
+      );
+    });
+    const peaks = dates.map(d => inPeriods(d, calendar.events));
+    for (const metric of metrics) {
+      const y = dates.map(d => {
+        const f = byDate.get(d);
+        return f ? metricValue(f, metric) : null;
+      });
+      if (y.filter((v, i) => v !== null && !closed[i]).length < 30) continue;
+      const found = detectSeriesAnomalies(y, {
+        ...opts.series,
+        period: 7,
+        dates,
+        closed,
+        expectedPeaks: peaks,
+        threshold: opts.series?.threshold ?? settings.anomalyThreshold,
+      });
+      const g = group[0];
+      rows.push(
+        ...toRows(
+          found.anomalies,
+          dates,
+          {
+            schoolId: g.schoolId,
+            grain: 'day',
+            role: g.role,
+            app: g.app,
+            product: g.product,
+            metric,
+          },
+          opts.since,
+        ),
+      );
+    }
+  }
+  return rows;
+}
+
+/**
+ * Anomalies in each school's weekly series. Weeks with no school days are closed;
+ * weeks with fewer than 60% of the usual school days are skipped; in the others, count
+ * metrics are scaled to a full week (distinct-user metrics are not). A seasonal cycle
+ * of 52 weeks is fitted once more than two years are available.
+ */
+export function detectWeeklyAnomalies(
+  facts: ReadonlyArray<WeeklyFact>,
+  calendar: SchoolCalendar,
+  settings: AnomalySettings,
+  opts: FactAnomalyOptions = {},
+): AnomalyRow[] {
+  const metrics = opts.metrics ?? ['activeUsers', 'events'];
+  checkMetrics(metrics, WEEKLY_METRICS);
+  const normalDays = Math.max(1, calendar.schoolWeekdays.length);
+  const rows: AnomalyRow[] = [];
+  for (const [, group] of selectGroups(facts, opts)) {
+    const enrolled = median(group.map(f => f.enrolledUsers));
+    if (enrolled < settings.minGroupSize) continue;
+    const byWeek = new Map(group.map(f => [f.weekStart, f]));
+    const starts = [...byWeek.keys()].sort();
+    const weeks: string[] = [];
+    for (let w = starts[0]; w <= starts[starts.length - 1]; w = addDays(w, 7))
+      weeks.push(w);
+    const closed = weeks.map(w => {
+      const f = byWeek.get(w);
+      return (
+        !f || f.schoolDays < 0.6 * normalDays || f.flags.includes('partial')
+      );
+    });
+    const peaks = weeks.map(w => {
+      for (let i = 0; i < 7; i++)
+        if (inPeriods(addDays(w, i), calendar.events)) return true;
+      return false;
+    });
+    for (const metric of metrics) {
+      const y = weeks.map(w => {
+        const f = byWeek.get(w);
+        if (!f) return null;
+        const v = metricValue(f, metric);
+        if (v === null || f.schoolDays <= 0) return v;
+        return USER_METRICS.has(metric)
+          ? v
+          : (v * normalDays) / Math.min(f.schoolDays, normalDays);
+      });
+      if (y.filter((v, i) => v !== null && !closed[i]).length < 12) continue;
+      const found = detectSeriesAnomalies(y, {
+        ...opts.series,
+        period: weeks.length > 2 * 52 ? 52 : 1,
+        dates: weeks,
+        closed,
+        expectedPeaks: peaks,
+        breakMinClosedRun: 1,
+        threshold: opts.series?.threshold ?? settings.anomalyThreshold,
+      });
+      // Reported values are the week's own totals, not the scaled ones.
+      const g = group[0];
+      const scaled = found.anomalies.map(a => {
+        const f = byWeek.get(weeks[a.index]);
+        if (!f || USER_METRICS.has(metric) || a.kind === 'level_shift')
+          return a;
+        const k = Math.min(f.schoolDays, normalDays) / normalDays;
+        return {...a, observed: a.observed * k, expected: a.expected * k};
+      });
+      rows.push(
+        ...toRows(
+          scaled,
+          weeks,
+          {
+            schoolId: g.schoolId,
+            grain: 'week',
+            role: g.role,
+            app: g.app,
+            product: g.product,
+            metric,
+          },
+          opts.since,
+        ),
+      );
+    }
+  }
+  return rows;
+}
