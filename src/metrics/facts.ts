@@ -59,6 +59,8 @@ const KIND_METRIC: Record<string, Metric | null> = {
 };
 
 interface UserDay {
+  /** Apps (bit per app index) the user was active in. */
+  active: number;
   /** Counters per app index, METRICS order. */
   counts: Map<number, number[]>;
   logins: number;
@@ -141,7 +143,7 @@ export class DayAccumulator {
   private user(key: string): UserDay {
     let u = this.users.get(key);
     if (!u) {
-      u = {counts: new Map(), logins: 0, minutes: new Set()};
+      u = {active: 0, counts: new Map(), logins: 0, minutes: new Set()};
       this.users.set(key, u);
     }
     return u;
@@ -173,7 +175,9 @@ export class DayAccumulator {
   ): boolean {
     if (!(kind in KIND_METRIC)) return false;
     const u = this.user(userKey);
-    const c = this.counters(u, this.appIndex(app));
+    const i = this.appIndex(app);
+    u.active |= 1 << i;
+    const c = this.counters(u, i);
     c[0]++;
     const metric = KIND_METRIC[kind];
     if (metric) c[METRIC_INDEX[metric]]++;
@@ -185,13 +189,18 @@ export class DayAccumulator {
 
   /**
    * Activity known from a usage report rather than from events: the user was active in
-   * the app; a login counts once (the report has no per-day login count).
+   * the app. A login counts as one login event (the report has no per-day login count);
+   * other activity adds no event (events then come from addGroupCounts).
    */
   addUsage(userKey: string, app: string, login: boolean): void {
     const u = this.user(userKey);
-    const c = this.counters(u, this.appIndex(app));
-    c[0]++;
-    if (login) u.logins++;
+    const i = this.appIndex(app);
+    u.active |= 1 << i;
+    const c = this.counters(u, i);
+    if (login) {
+      c[0]++;
+      u.logins++;
+    }
   }
 
   /** Adds counters that are known per school x role, not per user. */
@@ -255,7 +264,7 @@ export class DayAccumulator {
       let any = false;
       for (const [appIdx, c] of u.counts) {
         const app = this.apps[appIdx];
-        if (!appsOut.includes(app) || c[0] === 0) continue;
+        if (!appsOut.includes(app) || !(u.active & (1 << appIdx))) continue;
         const a = agg(school, role, app);
         a.users.push(shortKey(key));
         for (let i = 0; i < M; i++) {
@@ -336,7 +345,7 @@ export class DayAccumulator {
         .map(([i, c]) => `${i}:${trimZeros(c).join(',')}`)
         .join(';');
       const minutes = [...u.minutes].sort((a, b) => a - b).join(',');
-      lines.push(`${key}|${u.logins}|${counts}|${minutes}`);
+      lines.push(`${key}|${u.logins}|${counts}|${minutes}|${u.active}`);
     }
     for (const [k, c] of this.groupCounts) {
       lines.push(`#${k.split('\t').join('|')}|${trimZeros(c).join(',')}`);
@@ -355,8 +364,9 @@ export class DayAccumulator {
         acc.groupCounts.set(groupKey(school, role, app), padCounts(nums));
         continue;
       }
-      const [key, logins, counts, minutes] = line.split('|');
+      const [key, logins, counts, minutes, active] = line.split('|');
       const u: UserDay = {
+        active: Number(active) || 0,
         counts: new Map(),
         logins: Number(logins) || 0,
         minutes: new Set(minutes ? minutes.split(',').map(Number) : []),
