@@ -38,7 +38,6 @@ import {
   makeUtilities,
 } from './services';
 import {
-  Spreadsheet,
   SpreadsheetStore,
   UiRecord,
   makeCharts,
@@ -146,8 +145,11 @@ export interface OfflineRuntime {
     advance(ms: number): void;
     set(ms: number): void;
   };
-  /** The bound spreadsheet (reads from outside an execution are not counted). */
-  readonly spreadsheet: Spreadsheet;
+  /**
+   * The bound spreadsheet, typed as Apps Script's (the fake implements the subset
+   * listed in README.md). Calls from outside an execution are not counted.
+   */
+  readonly spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet;
   readonly ui: UiRecord;
   readonly mail: SentMail[];
   readonly logs: LogEntry[];
@@ -480,7 +482,7 @@ export function createOfflineRuntime(
       advance: (ms: number) => engine.clock.advance(ms),
       set: (ms: number) => engine.clock.set(ms),
     },
-    spreadsheet,
+    spreadsheet: spreadsheet as unknown as GoogleAppsScript.Spreadsheet.Spreadsheet,
     ui,
     mail,
     logs,
