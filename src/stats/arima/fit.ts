@@ -24,8 +24,14 @@ import {
   optimBFGS,
   optimHessian,
 } from '../optim';
-import {CssWork, cssMeanSquare, cssWork, regressionStart} from './css';
-import {arimaLikelihood, LikelihoodParts} from './kalman';
+import {
+  CssWork,
+  cssMeanSquare,
+  cssWork,
+  diffSeries,
+  regressionStart,
+} from './css';
+import {ArimaFilterCache, filterSeries} from './kalman';
 import {ArimaLayout, ArimaSpec, resolveSpec} from './spec';
 import {ArimaStateSpace} from './statespace';
 import {
@@ -130,30 +136,73 @@ class Problem {
   readonly params: Float64Array;
   readonly work: Float64Array;
   readonly w: Float64Array;
-  readonly parts: LikelihoodParts = {ssq: 0, sumlog: 0, nu: 0};
   readonly css: CssWork;
   readonly cssPhi: Float64Array;
   readonly cssTheta: Float64Array;
   ncond = 0;
+  private readonly filter: ArimaFilterCache;
+  private readonly vectors: Float64Array[];
+  private readonly present: Uint8Array;
+  private readonly cachedPhi: Float64Array;
+  private readonly cachedTheta: Float64Array;
+  private cacheValid = false;
 
+  /** State space the optimiser filters with (see `differenced`). */
+  private readonly ssOpt: ArimaStateSpace;
+
+  /**
+   * With differenced = true (no missing values), the optimiser works on the differenced
+   * series and regressors: the exact diffuse likelihood, with r states instead of r + d.
+   * Otherwise it filters the undifferenced data with R's kappa prior.
+   */
   constructor(
     readonly lay: ArimaLayout,
     readonly x: Float64Array,
     readonly xreg: Float64Array[],
     readonly coef: Float64Array,
     readonly mask: boolean[],
+    readonly differenced: boolean,
   ) {
     const [mp, mq, msp, msq, ns] = lay.arma;
     const p = mp + ns * msp;
     const q = mq + ns * msq;
+    const n = x.length;
     this.ss = new ArimaStateSpace(p, q, lay.delta);
     this.par = new Float64Array(coef.length);
     this.params = new Float64Array(Math.max(1, lay.narma));
     this.work = new Float64Array(Math.max(1, mp, msp));
-    this.w = new Float64Array(x.length);
-    this.css = cssWork(x.length);
+    this.w = new Float64Array(n);
+    this.css = cssWork(n);
     this.cssPhi = new Float64Array(p);
     this.cssTheta = new Float64Array(q);
+    this.present = new Uint8Array(n);
+    for (let t = 0; t < n; t++) {
+      let ok = x[t] === x[t];
+      for (const c of xreg) ok = ok && c[t] === c[t];
+      this.present[t] = ok ? 1 : 0;
+    }
+    const clean = (v: Float64Array) => v.map(z => (z === z ? z : 0));
+    if (differenced) {
+      const diffd = (v: Float64Array) => {
+        let out = diffSeries(v, 1, lay.d);
+        if (lay.D > 0) out = diffSeries(out, lay.s, lay.D);
+        return out;
+      };
+      this.vectors = [diffd(x), ...xreg.map(diffd)];
+      this.ssOpt = new ArimaStateSpace(p, q, []);
+      this.present = new Uint8Array(this.vectors[0].length).fill(1);
+    } else {
+      this.vectors = [clean(x), ...xreg.map(clean)];
+      this.ssOpt = this.ss;
+    }
+    this.filter = new ArimaFilterCache(
+      this.vectors[0].length,
+      this.vectors.length,
+      this.ssOpt.rd,
+      differenced ? [] : lay.delta,
+    );
+    this.cachedPhi = new Float64Array(p);
+    this.cachedTheta = new Float64Array(q);
   }
 
   private fill(free: ArrayLike<number>): void {
@@ -174,10 +223,21 @@ class Problem {
     }
   }
 
+  /** True when phi and theta equal those of the cached filter run. */
+  private sameArma(): boolean {
+    if (!this.cacheValid) return false;
+    const {phi, theta} = this.ssOpt;
+    for (let i = 0; i < phi.length; i++)
+      if (phi[i] !== this.cachedPhi[i]) return false;
+    for (let i = 0; i < theta.length; i++)
+      if (theta[i] !== this.cachedTheta[i]) return false;
+    return true;
+  }
+
   /** R's armafn: half the log of the concentrated likelihood's profile, per observation. */
   armafn(free: ArrayLike<number>, trans: boolean): number {
     this.fill(free);
-    const {ss} = this;
+    const ss = this.ssOpt;
     transPars(
       this.par,
       this.lay.arma,
@@ -191,11 +251,17 @@ class Problem {
       if (!Number.isFinite(ss.phi[i])) return DOUBLE_XMAX;
     for (let i = 0; i < ss.theta.length; i++)
       if (!Number.isFinite(ss.theta[i])) return DOUBLE_XMAX;
-    ss.reset();
-    this.regressionResidual();
-    const res = arimaLikelihood(this.w, ss, this.parts);
-    const s2 = res.ssq / res.nu;
-    return 0.5 * (Math.log(s2) + res.sumlog / res.nu);
+    const f = this.filter;
+    if (!this.sameArma()) {
+      ss.reset();
+      f.run(ss, this.vectors, this.present);
+      this.cachedPhi.set(ss.phi);
+      this.cachedTheta.set(ss.theta);
+      this.cacheValid = true;
+    }
+    const ssq = f.ssq(this.par, this.lay.narma);
+    const s2 = ssq / f.nu;
+    return 0.5 * (Math.log(s2) + f.sumlog / f.nu);
   }
 
   /** R's armaCSS. */
@@ -236,14 +302,29 @@ function subMatrix(m: Matrix, mask: boolean[]): Matrix {
 
 interface MlResult {
   res: OptimResult;
-  hessian: number[][];
+  hessian: number[][] | null;
   coef: number[];
+}
+
+/** Options of the estimation itself (the model is in ArimaSpec). */
+export interface ArimaFitOptions {
+  /**
+   * Optimise the likelihood of the differenced series (the exact diffuse likelihood,
+   * r states instead of r + d) when nothing is missing. Default true: several times
+   * faster for seasonal differencing. With false the optimiser filters R's kappa = 1e6
+   * approximation throughout and follows R's path to rounding. Either way the reported
+   * log-likelihood, residuals and forecasting state come from R's filter at the estimate.
+   */
+  optimizeOnDifferences?: boolean;
+  /** Compute the Hessian and standard errors (default true); false saves time in searches. */
+  hessian?: boolean;
 }
 
 /** Fits a regression with seasonal ARIMA errors by maximum likelihood, as R's Arima. */
 export function fitArima(
   y: ReadonlyArray<number | null>,
   spec: ArimaSpec,
+  options: ArimaFitOptions = {},
 ): ArimaFit {
   const x = validateSeries(y);
   const n = x.length;
@@ -344,7 +425,13 @@ export function fitArima(
     );
 
   const coef = Float64Array.from(fixed);
-  const prob = new Problem(lay, x, xreg, coef, mask);
+  const differenced =
+    (options.optimizeOnDifferences ?? true) &&
+    !anyNa &&
+    lay.delta.length > 0 &&
+    meth !== 'CSS';
+  const prob = new Problem(lay, x, xreg, coef, mask, differenced);
+  const wantHessian = options.hessian ?? true;
   const init = init0.slice();
   for (let i = 0; i < npar; i++) if (!mask[i]) init[i] = fixed[i];
   const scaleFree = pick(parscale, mask);
@@ -377,7 +464,7 @@ export function fitArima(
     let k = 0;
     for (let i = 0; i < npar; i++) if (mask[i]) finalCoef[i] = res.par[k++];
     value = res.value;
-    if (!noOptim) {
+    if (!noOptim && wantHessian) {
       const h = optimHessian(v => prob.armaCSS(v), res.par, {
         parscale: scaleFree,
       });
@@ -419,17 +506,43 @@ export function fitArima(
         );
       prob.ncond = 0;
     }
-    let ml = runMl(prob, lay, init, mask, transform, scaleFree, noOptim);
+    let ml = runMl(
+      prob,
+      lay,
+      init,
+      mask,
+      transform,
+      scaleFree,
+      noOptim,
+      wantHessian,
+    );
     if (!ml && meth === 'ML' && !noOptim) {
       // Retry from the conditional-sum-of-squares estimate.
       warnings.push(
         'maximum likelihood from zero starting values failed; retried from CSS estimates',
       );
-      ml = retryFromCss(prob, lay, init, mask, transform, scaleFree);
+      ml = retryFromCss(
+        prob,
+        lay,
+        init,
+        mask,
+        transform,
+        scaleFree,
+        wantHessian,
+      );
     }
     if (!ml && transform) {
       warnings.push('retried without the PACF transform');
-      ml = runMl(prob, lay, init0.slice(), mask, false, scaleFree, noOptim);
+      ml = runMl(
+        prob,
+        lay,
+        init0.slice(),
+        mask,
+        false,
+        scaleFree,
+        noOptim,
+        wantHessian,
+      );
       if (ml) transform = false;
     }
     if (!ml)
@@ -446,17 +559,17 @@ export function fitArima(
     }
     let c = ml.coef;
     value = res.value;
-    if (!noOptim) {
+    if (!noOptim && hessian) {
       const hn = hessian.map(r => r.map(v => v * nUsed));
       if (transform) {
         const A = subMatrix(gradTrans(c, arma), mask);
         const sol = solve(hn, A);
         varFree = sol ? matMul(transpose(A), sol) : null;
-        c = undoPars(c, arma);
       } else {
         varFree = solve(hn, identityOf(hn.length));
       }
     }
+    if (transform) c = undoPars(c, arma);
     finalCoef = c;
   }
 
@@ -474,9 +587,12 @@ export function fitArima(
     const col = xreg[j];
     for (let t = 0; t < n; t++) w[t] -= col[t] * b;
   }
-  const resid = new Float64Array(n);
-  const parts = arimaLikelihood(w, ss, {ssq: 0, sumlog: 0, nu: 0}, resid);
+  const parts = filterSeries(w, ss);
+  const resid = parts.resid;
   let sigma2ML = parts.ssq / nUsed;
+  // R reports the likelihood of its kappa-prior filter at the estimate.
+  if (meth !== 'CSS' && parts.nu > 0)
+    value = 0.5 * (Math.log(parts.ssq / parts.nu) + parts.sumlog / parts.nu);
   if (meth === 'CSS') {
     prob.ncond = lay.d + lay.D * lay.s + lay.p + lay.s * lay.P;
     const phi = new Float64Array(ss.phi.length);
@@ -543,7 +659,7 @@ export function fitArima(
       else seOk = false;
     });
   }
-  if (!seOk && !noOptim)
+  if (!seOk && !noOptim && wantHessian)
     warnings.push(
       'the Hessian is not positive definite at the estimate; some standard errors are unavailable',
     );
@@ -585,8 +701,8 @@ export function fitArima(
       phi: Array.from(ss.phi),
       theta: Array.from(ss.theta),
       delta: lay.delta.slice(),
-      a: Array.from(ss.a),
-      P: Array.from(ss.P),
+      a: Array.from(parts.a),
+      P: Array.from(parts.P),
       n,
       xregNames: lay.xregNames.slice(),
       includeMean: lay.includeMean,
@@ -618,6 +734,7 @@ function runMl(
   transform: boolean,
   scaleFree: number[],
   noOptim: boolean,
+  wantHessian: boolean,
 ): MlResult | null {
   const {arma} = lay;
   let init = initIn.slice();
@@ -642,7 +759,7 @@ function runMl(
       if (!Number.isFinite(value) || value === DOUBLE_XMAX) return null;
       return {
         res: {par: [], value, convergence: 0, fnCount: 1, grCount: 0},
-        hessian: [],
+        hessian: null,
         coef: init,
       };
     }
@@ -673,8 +790,11 @@ function runMl(
     }
     if (!Number.isFinite(res.value) || res.value === DOUBLE_XMAX) return null;
     if (!res.par.every(Number.isFinite)) return null;
-    const hessian = optimHessian(fn, res.par, opts);
-    if (!hessian.every(r => r.every(Number.isFinite))) return null;
+    let hessian: number[][] | null = null;
+    if (wantHessian) {
+      hessian = optimHessian(fn, res.par, opts);
+      if (!hessian.every(r => r.every(Number.isFinite))) return null;
+    }
     return {res, hessian, coef};
   } catch (e) {
     if (e instanceof NonFiniteGradientError) return null;
@@ -691,6 +811,7 @@ function retryFromCss(
   mask: boolean[],
   transform: boolean,
   scaleFree: number[],
+  wantHessian: boolean,
 ): MlResult | null {
   const {arma} = lay;
   prob.ncond = lay.d + lay.D * lay.s + lay.p + lay.s * lay.P;
@@ -708,7 +829,16 @@ function retryFromCss(
       !arCheck(trial.slice(arma[0] + arma[1], arma[0] + arma[1] + arma[2]))
     )
       return null;
-    return runMl(prob, lay, trial, mask, transform, scaleFree, false);
+    return runMl(
+      prob,
+      lay,
+      trial,
+      mask,
+      transform,
+      scaleFree,
+      false,
+      wantHessian,
+    );
   } catch (e) {
     prob.ncond = 0;
     if (e instanceof NonFiniteGradientError) return null;
