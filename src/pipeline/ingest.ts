@@ -45,9 +45,9 @@ import {
 } from '../sources/source';
 import {
   ArchiveStore,
-  DAILY_CELL_BUDGET,
   DailyFactStore,
   SheetBlobStore,
+  archiveOldDays,
 } from './store';
 
 export type {DataQualityRow} from '../clean/quality';
@@ -447,7 +447,11 @@ export function runIngestPhase(input: IngestPhaseContext): IngestPhaseResult {
       saveRun(env, run);
       clearStages(env);
     }
-    archiveOldDays(env, addDays(run.lastDay, -(ctx.settings.trailingDays + 7)));
+    archiveOldDays(
+      env.facts,
+      env.archive,
+      addDays(run.lastDay, -(ctx.settings.trailingDays + 7)),
+    );
     run.phase = 'weeks';
     saveRun(env, run);
   }
@@ -529,23 +533,6 @@ function commitDay(
     if (!wm || out.day > wm)
       env.props.setProperty(WATERMARK_PREFIX + source, out.day);
   }
-}
-
-/** Moves whole old days to the archive while the daily tab is over its cell budget. */
-function archiveOldDays(env: Env, keepFrom: string): void {
-  const used = env.facts.cellsUsed();
-  if (used <= DAILY_CELL_BUDGET) return;
-  const days = env.facts.days().filter(d => d < keepFrom);
-  const perDay = used / Math.max(1, env.facts.days().length);
-  const excess = used - 0.9 * DAILY_CELL_BUDGET;
-  const move = days.slice(0, Math.min(days.length, Math.ceil(excess / perDay)));
-  if (!move.length) return;
-  const last = env.archive.lastDay();
-  const all = env.facts.readAll();
-  const moving = new Set(move);
-  const rows = all.filter(f => moving.has(f.date) && f.date > last);
-  env.archive.append(rows);
-  env.facts.dropOldest(move);
 }
 
 /** Stores weekly facts of weeks whose days are all final; false when out of budget. */

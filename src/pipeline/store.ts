@@ -481,3 +481,34 @@ export class ArchiveStore {
     return out;
   }
 }
+
+/**
+ * Moves whole old days (before `keepFrom`) from `Daily facts` to the archive while the tab
+ * uses more than `budget` cells, down to 90% of it. Returns the days moved. Archive first,
+ * then delete: a failure in between leaves a day in both, and readers prefer the tab.
+ */
+export function archiveOldDays(
+  facts: DailyFactStore,
+  archive: ArchiveStore,
+  keepFrom: string,
+  budget = DAILY_CELL_BUDGET,
+): string[] {
+  const used = facts.cellsUsed();
+  if (used <= budget) return [];
+  const all = facts.days();
+  const perDay = used / Math.max(1, all.length);
+  const excess = used - 0.9 * budget;
+  const candidates = all.filter(d => d < keepFrom);
+  const move = candidates.slice(
+    0,
+    Math.min(candidates.length, Math.ceil(excess / perDay)),
+  );
+  if (!move.length) return [];
+  const last = archive.lastDay();
+  const moving = new Set(move);
+  archive.append(
+    facts.readAll().filter(f => moving.has(f.date) && f.date > last),
+  );
+  facts.dropOldest(move);
+  return move;
+}
