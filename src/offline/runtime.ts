@@ -482,7 +482,8 @@ export function createOfflineRuntime(
       advance: (ms: number) => engine.clock.advance(ms),
       set: (ms: number) => engine.clock.set(ms),
     },
-    spreadsheet: spreadsheet as unknown as GoogleAppsScript.Spreadsheet.Spreadsheet,
+    spreadsheet:
+      spreadsheet as unknown as GoogleAppsScript.Spreadsheet.Spreadsheet,
     ui,
     mail,
     logs,
