@@ -7,6 +7,7 @@ import {
   correlateCommand,
   stlCommand,
 } from '../stats/commands/decompose';
+import {fitCommand} from '../stats/commands/arima';
 
 export type CommandHandler = (request: unknown) => unknown;
 
@@ -15,3 +16,4 @@ export const jsonCommands: Record<string, CommandHandler> = {};
 jsonCommands.stl = stlCommand;
 jsonCommands.anomalies = anomaliesCommand;
 jsonCommands.correlate = correlateCommand;
+jsonCommands.fit = fitCommand;
