@@ -7,6 +7,8 @@ import {
   correlateCommand,
   stlCommand,
 } from '../stats/commands/decompose';
+
+import {autoCommand} from '../stats/commands/auto';
 import {fitCommand} from '../stats/commands/arima';
 
 export type CommandHandler = (request: unknown) => unknown;
@@ -16,4 +18,5 @@ export const jsonCommands: Record<string, CommandHandler> = {};
 jsonCommands.stl = stlCommand;
 jsonCommands.anomalies = anomaliesCommand;
 jsonCommands.correlate = correlateCommand;
+jsonCommands.auto = autoCommand;
 jsonCommands.fit = fitCommand;
