@@ -1208,8 +1208,12 @@ function renderSetup(s: Settings, saved: boolean): void {
         showMessage('Settings saved.', 'ok');
         renderSetup(s2, true);
       } catch (err) {
-        markFieldErrors(readableError(err));
-        throw err;
+        const marked = markFieldErrors(readableError(err));
+        if (marked === 0) throw err;
+        showMessage(
+          `${marked === 1 ? 'One setting needs' : `${marked} settings need`} fixing: see the highlighted ${marked === 1 ? 'field' : 'fields'}.`,
+          'error',
+        );
       }
     });
   });
@@ -1217,8 +1221,9 @@ function renderSetup(s: Settings, saved: boolean): void {
 }
 
 /** Marks the fields an InputError names ("field1, field2: field1 must ...; field2 ..."). */
-function markFieldErrors(message: string): void {
+function markFieldErrors(message: string): number {
   let first: HTMLElement | null = null;
+  let count = 0;
   for (const part of message.split(/;\s*/)) {
     const m = /(?:^|:\s*)([a-zA-Z]+)(?:\.[\w.[\]]+)?\s+(.*)$/.exec(part);
     if (!m) continue;
@@ -1229,8 +1234,10 @@ function markFieldErrors(message: string): void {
     input.setAttribute('aria-invalid', 'true');
     err.textContent = `${FIELDS.find(f => f.key === key)?.label ?? key} ${m[2]}`;
     first = first ?? input;
+    count++;
   }
   first?.focus();
+  return count;
 }
 
 // ---------------------------------------------------------------------------------------

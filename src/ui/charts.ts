@@ -53,8 +53,10 @@ export function niceTicks(lo: number, hi: number, count = 4): number[] {
   const step =
     [1, 2, 2.5, 5, 10].map(m => m * mag).find(s => s >= raw) ?? 10 * mag;
   const out: number[] = [];
-  for (let v = Math.floor(lo / step) * step; v <= hi + step * 1e-9; v += step) {
+  // From the step at or below lo to the first step at or above hi, so no value is clipped.
+  for (let v = Math.floor(lo / step) * step; ; v += step) {
     out.push(Number(v.toPrecision(12)));
+    if (v >= hi - step * 1e-9 || out.length > 50) break;
   }
   return out;
 }

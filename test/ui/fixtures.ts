@@ -182,9 +182,16 @@ export function district(
       accuracyPct: 93.8 - si * 0.5,
     });
   });
+  // The district forecast follows the schools' total (without the short school's dip).
+  const level =
+    districtActual.slice(HISTORY - 9, HISTORY - 1).reduce((a, b) => a + b, 0) /
+    8;
   for (let w = 0; w < HISTORY + HORIZON; w++) {
     const obs = w < HISTORY && w !== 20;
-    const f = 2300 * (1 + 0.1 * Math.sin(w / 4));
+    const f =
+      w < HISTORY && w !== 20 && w !== HISTORY - 1
+        ? districtActual[w] * (0.97 + 0.06 * r())
+        : level * (1 + 0.05 * Math.sin(w / 4));
     const fc = w >= HISTORY - 8 && w !== 20;
     forecasts.push({
       schoolId: 'district',
