@@ -1247,6 +1247,8 @@ export function exportRowsFromWorkspace(
     ((r: {time_usec: number; email: string | null}) =>
       (hash32(`${r.time_usec}|${r.email}`) % 1200) * 60_000);
   const activity: ActivityRow[] = [];
+  // The Reports API may page an activity twice; the export holds each event once.
+  const seen = new Set<string>();
   for (const app of apps) {
     // Day by day keeps the working set small for a large district.
     for (let s = opt.startMs; s < opt.endMs; s += DAY_MS) {
@@ -1254,6 +1256,9 @@ export function exportRowsFromWorkspace(
       for (const a of data.activities(app, s, e)) {
         const ms = Date.parse(String(a.id?.time));
         if (!Number.isFinite(ms)) continue;
+        const key = `${app}|${a.id?.time}|${a.id?.uniqueQualifier}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
         const actor = a.actor ?? {};
         const user =
           (actor.profileId ? byId.get(String(actor.profileId)) : undefined) ??
