@@ -108,17 +108,18 @@ function fingerprint(parts: unknown): string {
     .digest('base64url')
     .slice(0, 16);
 }
-function makeToken(fp: string, offset: number, extra = 0): string {
-  return Buffer.from(`${fp}.${offset}.${extra}`).toString('base64url');
+function makeToken(fp: string, offset: number, ...extras: number[]): string {
+  return Buffer.from([fp, offset, ...extras].join('.')).toString('base64url');
 }
 function readToken(
   token: string,
   fp: string,
-): {offset: number; extra: number} | null {
+): {offset: number; extras: number[]} | null {
   const s = Buffer.from(String(token), 'base64url').toString();
-  const m = /^([\w-]+)\.(\d+)\.(\d+)$/.exec(s);
+  const m = /^([\w-]+)((?:\.\d+)+)$/.exec(s);
   if (!m || m[1] !== fp) return null;
-  return {offset: Number(m[2]), extra: Number(m[3])};
+  const [offset, ...extras] = m[2].slice(1).split('.').map(Number);
+  return {offset, extras};
 }
 
 type Args = Record<string, unknown>;
@@ -416,19 +417,22 @@ export function makeAdminReports(
           args.orgUnitID,
           args.actorIpAddress,
         ]);
-        // The first page fixes the visible window; later pages continue it.
+        // The first page fixes the window; later pages continue it.
         let visibleEnd: number;
+        let from: number;
         if (args.pageToken) {
           const t = readToken(String(args.pageToken), fp);
-          if (!t) throw api.bad(name, 'Invalid page token.', 400, 'invalid');
-          visibleEnd = t.extra;
+          if (!t || t.extras.length !== 2) {
+            throw api.bad(name, 'Invalid page token.', 400, 'invalid');
+          }
+          [visibleEnd, from] = t.extras;
         } else {
           const latency =
             L.activityLatencyMs[app] ?? L.activityLatencyMs['*'] ?? 0;
           visibleEnd = Math.min(end ?? now, now - latency);
+          const retentionStart = now - L.activityRetentionDays * DAY;
+          from = Math.max(start ?? retentionStart, retentionStart);
         }
-        const retentionStart = now - L.activityRetentionDays * DAY;
-        const from = Math.max(start ?? retentionStart, retentionStart);
         const key = `${fp}|${visibleEnd}|${from}`;
         let all = cache.get(key);
         if (!all) {
@@ -477,7 +481,7 @@ export function makeAdminReports(
         const items = all.slice(offset, offset + size);
         const next =
           offset + items.length < all.length
-            ? makeToken(fp, offset + items.length, visibleEnd)
+            ? makeToken(fp, offset + items.length, visibleEnd, from)
             : undefined;
         const out: Record<string, unknown> = {
           kind: 'admin#reports#activities',
