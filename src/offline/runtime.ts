@@ -170,8 +170,9 @@ export interface OfflineRuntime {
     opts?: ExecuteOptions,
   ): ExecutionResult;
   /**
-   * Runs a host function as one execution (counted, charged, time-limited,
-   * with the simulated Date) — for code imported directly rather than bundled.
+   * Runs a host function as one execution (counted, charged, time-limited, with
+   * the simulated Date and the Apps Script globals installed on globalThis for
+   * its duration) — for code imported directly rather than bundled.
    */
   run<T>(fn: () => T, opts?: ExecuteOptions & {name?: string}): ExecutionResult;
   /** Runs every time-driven trigger already due, in order of due time. */
@@ -435,6 +436,14 @@ export function createOfflineRuntime(
     });
     (SimDate as {prototype: Date}).prototype = RealDate.prototype;
     globalThis.Date = SimDate;
+    // The Apps Script globals, for the duration of the call (the host console stays).
+    const g = globalThis as Record<string, unknown>;
+    const saved: [string, boolean, unknown][] = [];
+    for (const k of Object.keys(globals)) {
+      if (k === 'console') continue;
+      saved.push([k, k in g, g[k]]);
+      g[k] = globals[k];
+    }
     try {
       const value = fn();
       return finish(ex, {ok: true, value});
@@ -442,6 +451,10 @@ export function createOfflineRuntime(
       return finish(ex, {ok: false, error: e});
     } finally {
       globalThis.Date = RealDate;
+      for (const [k, had, v] of saved) {
+        if (had) g[k] = v;
+        else delete g[k];
+      }
     }
   };
 

@@ -90,13 +90,13 @@ describe('executions', () => {
     });
   });
 
-  test('run() executes host code with counting and the simulated Date', () => {
+  test('run() executes host code with the globals, counting and the simulated Date', () => {
     const rt = runtime({startTime: 1_000_000});
-    const g = rt.globals as {
-      PropertiesService: GoogleAppsScript.Properties.PropertiesService;
+    const g = globalThis as unknown as {
+      PropertiesService?: GoogleAppsScript.Properties.PropertiesService;
     };
     const r = rt.run(() => {
-      g.PropertiesService.getScriptProperties().setProperty(
+      g.PropertiesService!.getScriptProperties().setProperty(
         't',
         String(Date.now()),
       );
@@ -109,6 +109,9 @@ describe('executions', () => {
       'Properties.setProperty': 1,
       'PropertiesService.getScriptProperties': 1,
     });
+    // The globals are gone again afterwards.
+    expect(g.PropertiesService).toBeUndefined();
+    expect(Date.now()).toBeGreaterThan(1_600_000_000_000);
   });
 });
 
