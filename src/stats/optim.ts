@@ -26,6 +26,7 @@ export interface OptimResult {
   value: number;
   /** 0 converged, 1 iteration limit reached (as R's convergence code). */
   convergence: number;
+  /** Objective evaluations outside gradients, as R's counts["function"]. */
   fnCount: number;
   grCount: number;
 }
@@ -215,12 +216,11 @@ export function optimBFGS(
     if (iter >= maxit) break;
     if (gradcount - ilast > 2 * n) ilast = gradcount;
   } while (count !== n || ilast !== gradcount);
-  void funcount;
   return {
     par: unscale(),
     value: Fmin,
     convergence: iter < maxit ? 0 : 1,
-    fnCount: sc.fnCount,
+    fnCount: funcount,
     grCount: gradcount,
   };
 }
