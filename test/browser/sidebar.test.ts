@@ -128,7 +128,7 @@ d('sidebar in Chromium', () => {
       await page
         .getByText('Review these settings and save them to start.')
         .waitFor({timeout: 20000});
-    } catch (e) {
+    } catch {
       throw new Error(
         `The sidebar did not render: ${errors.join('; ')} | ${await page.locator('body').innerText()}`,
       );
