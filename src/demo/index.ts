@@ -1,0 +1,204 @@
+/**
+ * The seeded demo district: a New York City-like district of schools whose Google
+ * Workspace for Education data (Directory, Reports activities and usage, Classroom)
+ * is generated on demand, with its school calendar, its ground truth, and the same
+ * district in the LearnPlatform COVID-19 data set format.
+ *
+ * Same options and seed => identical output. Days are generated lazily, so districts
+ * of hundreds or thousands of schools cost only the days that are read.
+ */
+import type {SchoolCalendar} from '../core/types';
+import {InputError} from '../core/errors';
+import {isoDate, parseIsoDate, weekday} from './dates';
+import {DistrictModel} from './model';
+import {learnPlatformFiles, LearnPlatformOptions} from './learnplatform';
+import {
+  computeAggregates,
+  correlationOf,
+  CorrelationTruth,
+  GroundTruth,
+  SchoolTruth,
+} from './truth';
+import {DemoWorkspaceData, DUPLICATE_RATE} from './workspace';
+
+export type {
+  GroundTruth,
+  SchoolTruth,
+  DailyTruth,
+  WeeklyTruth,
+  CorrelationTruth,
+} from './truth';
+export type {InjectedAnomaly, DataIssue} from './model';
+export {DemoWorkspaceData} from './workspace';
+
+export interface DemoOptions {
+  /** Number of schools (default 40). */
+  schools?: number;
+  /** Days in the period (default 700: two school years and their summers). */
+  days?: number;
+  seed?: number;
+  /** First day, `YYYY-MM-DD` (default 2023-08-28, a Monday late in August). */
+  start?: string;
+  /** Multiplies school enrolment (default 1). */
+  scale?: number;
+}
+
+export interface DemoSchool extends SchoolTruth {
+  enrolledUsers: number;
+}
+
+export interface DemoDistrict {
+  data: DemoWorkspaceData;
+  calendar: SchoolCalendar;
+  readonly truth: GroundTruth;
+  startDate: string;
+  endDate: string;
+  timeZone: string;
+  seed: number;
+  schools: DemoSchool[];
+  /** Settings that fit this district's org unit layout. */
+  settingsHints: {
+    timeZone: string;
+    schoolOuDepth: number;
+    schoolOuPattern: string;
+    studentOuPattern: string;
+    teacherOuPattern: string;
+    startDate: string;
+  };
+  learnPlatformCsv(opts?: LearnPlatformOptions): {
+    files: Record<string, string>;
+  };
+}
+
+export const DEFAULT_START = '2023-08-28';
+export const DEFAULT_DAYS = 700;
+export const DEFAULT_SCHOOLS = 40;
+export const DEFAULT_SEED = 20240905;
+
+function intOption(
+  name: string,
+  v: number | undefined,
+  def: number,
+  min: number,
+  max: number,
+): number {
+  if (v === undefined) return def;
+  if (!Number.isInteger(v) || v < min || v > max) {
+    throw new InputError(
+      name,
+      `must be an integer from ${min} to ${max} (got ${v})`,
+    );
+  }
+  return v;
+}
+
+export function createDemoDistrict(opts: DemoOptions = {}): DemoDistrict {
+  const schools = intOption('schools', opts.schools, DEFAULT_SCHOOLS, 1, 5000);
+  const days = intOption('days', opts.days, DEFAULT_DAYS, 7, 4000);
+  const seed = intOption('seed', opts.seed, DEFAULT_SEED, 0, 4294967295);
+  const scale = opts.scale ?? 1;
+  if (!(scale > 0 && scale <= 20)) {
+    throw new InputError(
+      'scale',
+      `must be a number above 0 and at most 20 (got ${scale})`,
+    );
+  }
+  const start = opts.start ?? DEFAULT_START;
+  const startDay = parseIsoDate(start);
+  if (startDay === null)
+    throw new InputError('start', `not a YYYY-MM-DD date: ${start}`);
+  const endDay = startDay + days - 1;
+  const model = new DistrictModel({schools, seed, startDay, endDay, scale});
+  const data = new DemoWorkspaceData(model);
+  const schoolTruth: SchoolTruth[] = model.schools.map(s => ({
+    schoolId: s.orgUnitId,
+    name: s.name,
+    orgUnitPath: s.orgUnitPath,
+    learnPlatformDistrictId: s.lpDistrictId,
+    level: s.level,
+    borough: s.borough,
+    locale: s.locale,
+    enrolledStudents: s.students,
+    enrolledTeachers: s.teachers,
+    staff: s.staff,
+    baselineUse: s.baseline,
+    underusing: s.underusing,
+    growthPerYear: Math.exp(s.growth) - 1,
+    pctFreeReduced: s.pctFreeReduced,
+    pctBlackHispanic: s.pctBlackHispanic,
+  }));
+  let aggregates: ReturnType<typeof computeAggregates> | null = null;
+  let correlation: CorrelationTruth | null = null;
+  const agg = () =>
+    (aggregates ??= computeAggregates(
+      model,
+      data.gen,
+      (s, i, e) => data.delivered(s, i, e),
+      (s, i, seq) => data.duplicated(s, i, seq),
+    ));
+  const truth: GroundTruth = {
+    seed,
+    startDate: isoDate(startDay),
+    endDate: isoDate(endDay),
+    timeZone: data.timeZone,
+    schools: schoolTruth,
+    enrolment: Object.fromEntries(
+      model.schools.map(s => [
+        s.orgUnitId,
+        {students: s.students, teachers: s.teachers, staff: s.staff},
+      ]),
+    ),
+    underusingSchools: model.schools
+      .filter(s => s.underusing)
+      .map(s => s.orgUnitId),
+    anomalies: model.anomalies,
+    dataIssues: model.dataIssues,
+    duplicateRate: DUPLICATE_RATE,
+    effects: {
+      annualGrowthMean: 0.15,
+      testingUplift: 1.3,
+      weekendFactorStudents: 0.09,
+      teacherToStudentLagDays: [1, 2, 3],
+      teacherToStudentElasticity: 0.85,
+      logoutShareStudents: 0.22,
+      logoutShareTeachers: 0.35,
+    },
+    get correlation() {
+      return (correlation ??= correlationOf(model, agg().weekly));
+    },
+    get daily() {
+      return agg().daily;
+    },
+    get weekly() {
+      return agg().weekly;
+    },
+    get activityCounts() {
+      return agg().counts;
+    },
+  };
+  void weekday;
+  return {
+    data,
+    calendar: model.cal.calendar,
+    truth,
+    startDate: isoDate(startDay),
+    endDate: isoDate(endDay),
+    timeZone: data.timeZone,
+    seed,
+    schools: schoolTruth.map(s => ({
+      ...s,
+      enrolledUsers: s.enrolledStudents + s.enrolledTeachers + s.staff,
+    })),
+    settingsHints: {
+      timeZone: data.timeZone,
+      schoolOuDepth: 3,
+      schoolOuPattern: '^/Schools/[^/]+/[^/]+$',
+      studentOuPattern: '/Students(/|$)',
+      teacherOuPattern: '/Teachers$',
+      startDate: isoDate(startDay),
+    },
+    learnPlatformCsv: (o?: LearnPlatformOptions) => ({
+      files: learnPlatformFiles(model, agg().daily, o),
+    }),
+  };
+}

@@ -1,0 +1,858 @@
+/**
+ * The demo district's structure (schools, users, courses) and its latent daily use:
+ * per school and day, the probability that a typical student or teacher is active.
+ * Everything observable (Reports activities, usage reports, Classroom objects, the
+ * LearnPlatform files) is drawn from these, so the ground truth is known exactly.
+ */
+import {buildCalendar, DayInfo, DemoCalendar} from './calendar';
+import {DAY_MS, isoDate, nyDayOf, nyLocalToUtc} from './dates';
+import {
+  BOROUGHS,
+  courseName,
+  emailLocal,
+  FAMILY_NAMES,
+  GIVEN_NAMES,
+  Level,
+  schoolName,
+} from './names';
+import {hash4, numericId, Rng, u4} from './random';
+
+export type UserRole = 'student' | 'teacher' | 'staff' | 'unknown';
+
+/** Salts that keep independent draws apart (the fourth key of every hash). */
+export const Salt = {
+  Active: 1,
+  Sessions: 2,
+  SessionTime: 3,
+  Logout: 4,
+  Failure: 5,
+  Home: 6,
+  Comment: 7,
+  Join: 8,
+  Duplicate: 9,
+  Qualifier: 10,
+} as const;
+
+export interface SchoolSpec {
+  index: number;
+  orgUnitId: string;
+  name: string;
+  borough: string;
+  orgUnitPath: string;
+  level: Level;
+  /** District id of this school in the LearnPlatform export. */
+  lpDistrictId: string;
+  students: number;
+  teachers: number;
+  staff: number;
+  /** Use multiplier against peers (1 = typical). */
+  baseline: number;
+  underusing: boolean;
+  /** Log growth of use per year. */
+  growth: number;
+  ip: string;
+  pctBlackHispanic: number;
+  pctFreeReduced: number;
+  connectionsRatio: number;
+  ppTotal: number;
+  locale: string;
+  /** Index of the first user of the school; teachers, then staff, then students. */
+  firstUser: number;
+  /** Graduation years of the student sub-OUs, oldest grade first. */
+  classOf: number[];
+}
+
+export interface UserSpec {
+  index: number;
+  school: number; // -1 for users in no school
+  role: UserRole;
+  id: string;
+  email: string;
+  givenName: string;
+  familyName: string;
+  orgUnitPath: string;
+  /** Multiplies the school's daily activity probability. */
+  propensity: number;
+  /** First day (day number) the account is suspended, or Infinity. */
+  suspendedFrom: number;
+  createdMs: number;
+  /** Grade in the first school year (students). */
+  grade: number;
+}
+
+export interface CourseSpec {
+  id: string;
+  school: number;
+  year: number;
+  index: number;
+  name: string;
+  section: string;
+  teacher: number; // user index
+  students: Int32Array; // user indices
+  createdDay: number;
+  enrollmentCode: string;
+}
+
+export interface InjectedAnomaly {
+  kind: 'outage' | 'disengagement';
+  scope: 'district' | 'school';
+  /** School org unit ids affected (every school for a district-wide outage). */
+  schoolIds: string[];
+  start: string;
+  end: string;
+  /** Multiplier applied to student (and teacher) activity: 0.4 = a 60% fall. */
+  studentFactor: number;
+  teacherFactor: number;
+  description: string;
+}
+
+export interface DataIssue {
+  kind: 'missing-day' | 'partial-day';
+  schoolId: string;
+  date: string;
+  application: 'login' | 'classroom';
+  /** Local time from which events were not delivered (`HH:MM`); `00:00` for a missing day. */
+  cutoff: string;
+}
+
+export interface ModelOptions {
+  schools: number;
+  seed: number;
+  startDay: number;
+  endDay: number;
+  scale: number;
+}
+
+const TIME_ZONE_DOMAIN = 'nycdemo.k12.example.org';
+
+/** Day-kind factors on the activity probability of students and teachers. */
+const KIND_FACTOR: Record<DayInfo['kind'], [number, number]> = {
+  school: [1, 1],
+  weekend: [0.09, 0.16],
+  holiday: [0.05, 0.09],
+  staff: [0.05, 0.7],
+  break: [0.045, 0.07],
+  summer: [0.012, 0.025],
+};
+/** Monday..Friday effect on school days. */
+const DOW_FACTOR = [0.12, 1.02, 1.04, 1.02, 0.99, 0.88, 0.07];
+
+const BASE_STUDENT: Record<Level, number> = {
+  elementary: 0.265,
+  middle: 0.27,
+  high: 0.275,
+};
+const BASE_TEACHER = 0.8;
+/** Weight of the last three days' teacher effort in student activity (log scale). */
+export const TEACHER_TO_STUDENT_ELASTICITY = 0.85;
+export const TEACHER_TO_STUDENT_LAG_DAYS = [1, 2, 3];
+
+export class DistrictModel {
+  readonly seed: number;
+  readonly startDay: number;
+  readonly endDay: number;
+  readonly nDays: number;
+  readonly scale: number;
+  readonly cal: DemoCalendar;
+  readonly customerId: string;
+  readonly domain = TIME_ZONE_DOMAIN;
+  readonly schools: SchoolSpec[] = [];
+  /** Users of all schools, then the district office and unassigned students. */
+  readonly users: UserSpec[] = [];
+  /** Index of the first user in no school. */
+  districtFirstUser = 0;
+  /** Per school (and one extra row for users in no school): P(active) by day. */
+  readonly pStudent: Float32Array[] = [];
+  readonly pTeacher: Float32Array[] = [];
+  /** Teacher effort multiplier (publishing volume) by school and day. */
+  readonly effort: Float32Array[] = [];
+  readonly anomalies: InjectedAnomaly[] = [];
+  readonly dataIssues: DataIssue[] = [];
+  /** `${school}:${day}:${app}` -> local ms of day from which events are dropped. */
+  readonly issueCutoff = new Map<string, number>();
+  /** Period days with a data issue somewhere. */
+  readonly issueDays = new Set<number>();
+  private readonly courseCache = new Map<string, CourseSpec[]>();
+  private readonly creationIndex = new Map<number, number>();
+  /** UTC ms of each period day's local midnight (one extra day at the end). */
+  private readonly dayStartUtc: Float64Array;
+  /** UTC offset (ms) in force from 03:00 local on each period day. */
+  private readonly dayOffset: Float64Array;
+  private readonly courseById = new Map<string, CourseSpec>();
+
+  constructor(opts: ModelOptions) {
+    this.seed = opts.seed >>> 0;
+    this.startDay = opts.startDay;
+    this.endDay = opts.endDay;
+    this.nDays = opts.endDay - opts.startDay + 1;
+    this.scale = opts.scale;
+    this.cal = buildCalendar(opts.startDay, opts.endDay);
+    this.dayStartUtc = new Float64Array(this.nDays + 2);
+    this.dayOffset = new Float64Array(this.nDays + 2);
+    for (let i = 0; i < this.nDays + 2; i++) {
+      const day = this.startDay + i;
+      this.dayStartUtc[i] = nyLocalToUtc(day, 0);
+      this.dayOffset[i] =
+        day * DAY_MS + 12 * 3600000 - nyLocalToUtc(day, 12 * 3600000);
+    }
+    const rng = new Rng(this.seed, 0x5c4001);
+    this.customerId =
+      'C0' + (rng.int(0x7fffffff) >>> 0).toString(36).slice(0, 7);
+    this.buildSchools(opts.schools, rng);
+    this.buildUsers();
+    this.injectAnomalies(new Rng(this.seed, 0xa40a));
+    for (let s = 0; s <= this.schools.length; s++) this.buildLatent(s);
+    this.injectDataIssues(new Rng(this.seed, 0xd47a));
+  }
+
+  get dayInfo(): DayInfo[] {
+    return this.cal.days;
+  }
+
+  // --- Schools ------------------------------------------------------------------
+
+  private buildSchools(n: number, rng: Rng): void {
+    const nUnder = n >= 3 ? Math.max(1, Math.round(n * 0.125)) : 0;
+    const under = new Set<number>();
+    while (under.size < nUnder) under.add(rng.int(n));
+    const usedNames = new Set<string>();
+    const usedLp = new Set<number>();
+    for (let i = 0; i < n; i++) {
+      const r = new Rng(this.seed, 0x5c400 + i);
+      const u = r.next();
+      let acc = 0;
+      let borough: (typeof BOROUGHS)[number] = BOROUGHS[0];
+      for (const b of BOROUGHS) {
+        acc += b.weight;
+        if (u < acc) {
+          borough = b;
+          break;
+        }
+      }
+      const lv = r.next();
+      const level: Level =
+        lv < 0.5 ? 'elementary' : lv < 0.75 ? 'middle' : 'high';
+      let name = schoolName(r, level, i);
+      while (usedNames.has(name)) name = `${name} (${borough.code}${i})`;
+      usedNames.add(name);
+      const students = Math.round(
+        Math.exp(Math.log(60) + r.next() * (Math.log(450) - Math.log(60))) *
+          this.scale,
+      );
+      const teachers = Math.max(
+        5,
+        Math.min(30, Math.round(students / (13 + r.next() * 5))),
+      );
+      const isUnder = under.has(i);
+      const baseline = isUnder
+        ? 0.45 + r.next() * 0.17
+        : Math.min(1.16, Math.max(0.86, Math.exp(0.07 * r.normal())));
+      let lp = 1000 + r.int(9000);
+      while (usedLp.has(lp)) lp = 1000 + r.int(9000);
+      usedLp.add(lp);
+      // Poorer schools skew towards lower use, as the equity analysis should find.
+      const poverty = Math.min(
+        0.99,
+        Math.max(0.05, 0.62 + 0.2 * r.normal() + (isUnder ? 0.15 : 0)),
+      );
+      const grades =
+        level === 'elementary'
+          ? [5, 4, 3, 2, 1, 0]
+          : level === 'middle'
+            ? [8, 7, 6]
+            : [12, 11, 10, 9];
+      const firstYear = this.cal.days[0].schoolYear;
+      const gradYearBase = (firstYear < 0 ? 2023 : firstYear) + 1;
+      this.schools.push({
+        index: i,
+        orgUnitId: 'id:03ph' + (hash4(this.seed, 0x0a, i) >>> 0).toString(36),
+        name,
+        borough: borough.name,
+        orgUnitPath: `/Schools/${borough.name}/${name}`,
+        level,
+        lpDistrictId: String(lp),
+        students,
+        teachers,
+        staff: 2 + r.int(3),
+        baseline,
+        underusing: isUnder,
+        growth: 0.14 + 0.06 * r.normal(),
+        ip: `198.18.${(i >> 6) & 255}.${(i * 4 + 1) & 255}`,
+        pctBlackHispanic: Math.min(
+          0.99,
+          Math.max(0.03, 0.66 + 0.25 * r.normal()),
+        ),
+        pctFreeReduced: poverty,
+        connectionsRatio: r.chance(0.9) ? 0.5 : 1.5,
+        ppTotal: 24000 + r.int(10000),
+        locale: borough.name === 'Staten Island' ? 'Suburb' : 'City',
+        firstUser: 0,
+        classOf: grades.map(g => gradYearBase + 12 - g),
+      });
+    }
+  }
+
+  // --- Users --------------------------------------------------------------------
+
+  private makeUser(
+    school: number,
+    role: UserRole,
+    orgUnitPath: string,
+    propensity: number,
+    grade: number,
+  ): UserSpec {
+    const index = this.users.length;
+    const r = new Rng(this.seed, 0x05e4, index);
+    const givenName = r.pick(GIVEN_NAMES);
+    const familyName = r.pick(FAMILY_NAMES);
+    const created = this.startDay - 30 - r.int(1500);
+    const suspended =
+      role === 'student' && r.chance(0.015)
+        ? this.startDay + 30 + r.int(Math.max(1, this.nDays - 60))
+        : Infinity;
+    const user: UserSpec = {
+      index,
+      school,
+      role,
+      id: numericId(r, 21),
+      email: `${emailLocal(givenName, familyName, 1 + (index % 997))}@${this.domain}`,
+      givenName,
+      familyName,
+      orgUnitPath,
+      propensity,
+      suspendedFrom: suspended,
+      createdMs: created * DAY_MS + 14 * 3600000 + r.int(3600000 * 6),
+      grade,
+    };
+    this.users.push(user);
+    return user;
+  }
+
+  private buildUsers(): void {
+    for (const s of this.schools) {
+      s.firstUser = this.users.length;
+      const r = new Rng(this.seed, 0x05e5, s.index);
+      for (let t = 0; t < s.teachers; t++) {
+        this.makeUser(
+          s.index,
+          'teacher',
+          `${s.orgUnitPath}/Teachers`,
+          Math.exp(0.25 * r.normal() - 0.03),
+          -1,
+        );
+      }
+      for (let t = 0; t < s.staff; t++) {
+        this.makeUser(
+          s.index,
+          'staff',
+          `${s.orgUnitPath}/Staff`,
+          Math.exp(0.3 * r.normal()),
+          -1,
+        );
+      }
+      for (let k = 0; k < s.students; k++) {
+        const g = k % s.classOf.length;
+        // About 4% of students never use their account; the rest vary widely.
+        const prop = r.chance(0.04) ? 0 : Math.exp(0.55 * r.normal() - 0.15);
+        const gradeNow = s.classOf.length - 1 - g;
+        this.makeUser(
+          s.index,
+          'student',
+          `${s.orgUnitPath}/Students/Class of ${s.classOf[g]}`,
+          prop,
+          gradeNow,
+        );
+      }
+    }
+    this.districtFirstUser = this.users.length;
+    const nOffice = Math.max(3, Math.round(this.schools.length / 5));
+    const r = new Rng(this.seed, 0x0ff1ce);
+    for (let i = 0; i < nOffice; i++) {
+      this.makeUser(
+        -1,
+        'staff',
+        i === 0 ? '/' : '/District Office',
+        Math.exp(0.3 * r.normal()),
+        -1,
+      );
+    }
+    const nUnassigned = Math.max(2, Math.round(this.schools.length / 4));
+    for (let i = 0; i < nUnassigned; i++) {
+      this.makeUser(-1, 'unknown', '/Students Unassigned', 0.8, -1);
+    }
+  }
+
+  /** Users of a school, in index order (teachers, staff, students). */
+  schoolUsers(school: number): [number, number] {
+    if (school < 0 || school >= this.schools.length) {
+      return [this.districtFirstUser, this.users.length];
+    }
+    const s = this.schools[school];
+    return [s.firstUser, s.firstUser + s.teachers + s.staff + s.students];
+  }
+
+  // --- Latent daily activity ------------------------------------------------------
+
+  private buildLatent(school: number): void {
+    const n = this.nDays;
+    const pS = new Float32Array(n);
+    const pT = new Float32Array(n);
+    const eff = new Float32Array(n);
+    const s = this.schools[school];
+    const level: Level = s ? s.level : 'middle';
+    const baseline = s ? s.baseline : 1;
+    const growth = s ? s.growth : 0.14;
+    const base = BASE_STUDENT[level] * baseline;
+    const r = new Rng(this.seed, 0x1a7e, school);
+    const common = this.commonShocks();
+    let xT = 0;
+    let xS = 0;
+    const lagBuf: number[] = [0, 0, 0];
+    const ramp = this.rampFactors();
+    for (let i = 0; i < n; i++) {
+      const day = this.cal.days[i];
+      const wd = (((day.dayNo + 4) % 7) + 7) % 7;
+      const [kS, kT] = KIND_FACTOR[day.kind];
+      xT = 0.7 * xT + 0.13 * r.normal();
+      xS = 0.5 * xS + 0.09 * r.normal();
+      const teacherLog = xT + common[i];
+      const lagged =
+        (lagBuf[0] + lagBuf[1] + lagBuf[2]) /
+        TEACHER_TO_STUDENT_LAG_DAYS.length;
+      lagBuf.unshift(teacherLog);
+      lagBuf.pop();
+      const years = i / 365.25;
+      const g = Math.exp(growth * years);
+      const dow = day.kind === 'school' ? DOW_FACTOR[wd] : wd === 0 ? 1.4 : 1;
+      const testing = day.testing[level];
+      const noiseS = r.gamma(45) / 45;
+      const noiseT = r.gamma(70) / 70;
+      let fS = 1;
+      let fT = 1;
+      for (const a of this.anomalies) {
+        if (day.date < a.start || day.date > a.end) continue;
+        if (s && !a.schoolIds.includes(s.orgUnitId)) continue;
+        if (!s && a.scope === 'school') continue;
+        fS *= a.studentFactor;
+        fT *= a.teacherFactor;
+      }
+      const studentEffort = Math.exp(
+        TEACHER_TO_STUDENT_ELASTICITY * lagged + xS,
+      );
+      pS[i] = Math.min(
+        0.97,
+        base * kS * dow * ramp[i] * g * testing * studentEffort * noiseS * fS,
+      );
+      const grading = day.grading ? 1.06 : 1;
+      const setup = this.isSetupDay(i) ? 0.22 / kT : 1;
+      pT[i] = Math.min(
+        0.99,
+        BASE_TEACHER *
+          Math.sqrt(baseline) *
+          kT *
+          setup *
+          (day.kind === 'school' ? Math.min(1.05, DOW_FACTOR[wd] + 0.05) : 1) *
+          Math.exp(0.3 * growth * years) *
+          (1 + (testing - 1) / 2) *
+          grading *
+          Math.exp(0.5 * teacherLog) *
+          noiseT *
+          fT,
+      );
+      eff[i] = Math.exp(teacherLog) * g * (1 + (testing - 1) / 2);
+    }
+    this.pStudent.push(pS);
+    this.pTeacher.push(pT);
+    this.effort.push(eff);
+  }
+
+  private commonCache: Float64Array | null = null;
+
+  /** District-wide shocks shared by every school's teachers (AR(1)). */
+  private commonShocks(): Float64Array {
+    if (this.commonCache) return this.commonCache;
+    const r = new Rng(this.seed, 0xc0e0);
+    const c = new Float64Array(this.nDays);
+    let x = 0;
+    for (let i = 0; i < this.nDays; i++) {
+      x = 0.6 * x + 0.07 * r.normal();
+      c[i] = x;
+    }
+    this.commonCache = c;
+    return c;
+  }
+
+  private rampCache: Float64Array | null = null;
+
+  /** Students ramp up over the first two weeks and wind down in the last week. */
+  private rampFactors(): Float64Array {
+    if (this.rampCache) return this.rampCache;
+    const f = new Float64Array(this.nDays).fill(1);
+    const days = this.cal.days;
+    for (let i = 0; i < days.length; i++) {
+      const k = days[i].schoolDayIndex;
+      if (k >= 0 && k < 8) f[i] = 0.55 + (0.45 * k) / 8;
+    }
+    // Last five school days of each year.
+    let count = 0;
+    for (let i = days.length - 1; i >= 0; i--) {
+      if (days[i].kind === 'summer') count = 0;
+      else if (days[i].kind === 'school' && count < 5) {
+        f[i] *= 0.75;
+        count++;
+      }
+    }
+    return (this.rampCache = f);
+  }
+
+  /** Weekdays in the ten days before the first day: teachers set up courses. */
+  isSetupDay(i: number): boolean {
+    const day = this.cal.days[i];
+    if (day.kind !== 'summer') return false;
+    const wd = (((day.dayNo + 4) % 7) + 7) % 7;
+    if (wd === 0 || wd === 6) return false;
+    for (let k = 1; k <= 14 && i + k < this.nDays; k++) {
+      const next = this.cal.days[i + k];
+      if (next.kind === 'staff' || next.kind === 'school') return true;
+      if (next.kind !== 'summer' && next.kind !== 'weekend') return false;
+    }
+    return false;
+  }
+
+  /** Probability that a user is active on a day (index into the period). */
+  pActive(user: UserSpec, i: number): number {
+    if (i < 0 || i >= this.nDays) return 0;
+    if (this.startDay + i >= user.suspendedFrom) return 0;
+    const sc = user.school < 0 ? this.schools.length : user.school;
+    const base =
+      user.role === 'student' || user.role === 'unknown'
+        ? this.pStudent[sc][i]
+        : this.pTeacher[sc][i];
+    return Math.min(0.985, base * user.propensity);
+  }
+
+  /** Whether a user is active on a day: the one coin every observable shares. */
+  isActive(user: UserSpec, i: number): boolean {
+    const p = this.pActive(user, i);
+    return p > 0 && u4(this.seed, user.index, i, Salt.Active) < p;
+  }
+
+  /**
+   * Local ms of day at which a user's k-th session of a day starts: school hours on
+   * school days, afternoons and evenings otherwise.
+   */
+  sessionStart(user: UserSpec, i: number, k: number): number {
+    const day = this.cal.days[i];
+    const a = u4(this.seed, user.index, i * 8 + k, Salt.SessionTime);
+    const b = u4(this.seed, user.index, i * 8 + k + 4, Salt.SessionTime);
+    const H = 3600000;
+    const isStudent = user.role === 'student' || user.role === 'unknown';
+    if (day.kind === 'school' || (day.kind === 'staff' && !isStudent)) {
+      const inSchool = a < (isStudent ? 0.72 : 0.66);
+      if (inSchool) {
+        // Front-loaded school hours: 7:40 to 15:10.
+        const start = isStudent ? 8 * H - 20 * 60000 : 7 * H + 10 * 60000;
+        return start + Math.floor(b * b * 7.5 * H);
+      }
+      return 15.5 * H + Math.floor(b * 6.8 * H);
+    }
+    return 9.5 * H + Math.floor(b * 13 * H);
+  }
+
+  /** UTC ms for a local ms of day on period day i. */
+  utc(i: number, localMs: number): number {
+    if (localMs === 0 && i >= 0 && i < this.dayStartUtc.length) {
+      return this.dayStartUtc[i];
+    }
+    if (localMs >= 3 * 3600000 && i >= 0 && i < this.dayOffset.length) {
+      return (this.startDay + i) * DAY_MS + localMs - this.dayOffset[i];
+    }
+    return nyLocalToUtc(this.startDay + i, localMs);
+  }
+
+  /** Period index of the New York day holding a UTC instant. */
+  dayIndexOf(ms: number): number {
+    let k = Math.floor((ms - 4 * 3600000) / DAY_MS) - this.startDay;
+    if (k < 0 || k > this.nDays) return nyDayOf(ms) - this.startDay;
+    if (ms < this.dayStartUtc[k]) k--;
+    else if (k + 1 < this.dayStartUtc.length && ms >= this.dayStartUtc[k + 1])
+      k++;
+    return k;
+  }
+
+  // --- Courses ------------------------------------------------------------------
+
+  /** School years whose courses exist in the period (autumn year). */
+  schoolYears(): number[] {
+    const ys = new Set<number>();
+    for (const d of this.cal.days) {
+      if (
+        d.schoolYear >= 0 &&
+        (d.kind === 'school' || this.isSetupDayByNo(d))
+      ) {
+        ys.add(d.schoolYear);
+      }
+    }
+    return [...ys].sort((a, b) => a - b);
+  }
+
+  private isSetupDayByNo(d: DayInfo): boolean {
+    return this.isSetupDay(d.dayNo - this.startDay);
+  }
+
+  /** First teacher setup day (period index) of a school year, or the period start. */
+  courseCreationIndex(year: number): number {
+    const hit = this.creationIndex.get(year);
+    if (hit !== undefined) return hit;
+    let found = 0;
+    for (let i = 0; i < this.nDays; i++) {
+      const d = this.cal.days[i];
+      if (d.schoolYear !== year) continue;
+      if (this.isSetupDay(i) || d.kind === 'staff' || d.kind === 'school') {
+        found = i;
+        break;
+      }
+    }
+    this.creationIndex.set(year, found);
+    return found;
+  }
+
+  /** The courses of one school in one school year, with rosters. */
+  courses(school: number, year: number): CourseSpec[] {
+    const key = `${school}:${year}`;
+    const hit = this.courseCache.get(key);
+    if (hit) return hit;
+    const s = this.schools[school];
+    const r = new Rng(this.seed, 0xc0a5e, school, year);
+    const out: CourseSpec[] = [];
+    const created = this.courseCreationIndex(year);
+    const firstYear = this.schoolYears()[0] ?? year;
+    const yearShift = year - firstYear;
+    // Students grouped by current grade.
+    const byGrade = new Map<number, number[]>();
+    for (let k = 0; k < s.students; k++) {
+      const u = this.users[s.firstUser + s.teachers + s.staff + k];
+      const g = u.grade + yearShift;
+      const arr = byGrade.get(g) ?? [];
+      arr.push(u.index);
+      byGrade.set(g, arr);
+    }
+    const grades = [...byGrade.keys()].sort((a, b) => a - b);
+    const perStudent =
+      s.level === 'elementary' ? 2 : s.level === 'middle' ? 4 : 5;
+    const nCourses = Math.max(
+      s.teachers,
+      Math.round((s.students * perStudent) / 26),
+    );
+    for (let c = 0; c < nCourses; c++) {
+      const teacher = s.firstUser + (c % s.teachers);
+      const grade = grades[c % grades.length] ?? 0;
+      const name = courseName(
+        r,
+        s.level,
+        grade,
+        this.users[teacher].familyName,
+      );
+      out.push({
+        id: numericId(new Rng(this.seed, 0xc1d, school * 4096 + c, year), 12),
+        school,
+        year,
+        index: c,
+        name,
+        section: `${year}-${String(year + 1).slice(2)}`,
+        teacher,
+        students: new Int32Array(0),
+        createdDay: created,
+        enrollmentCode: (hash4(this.seed, school, c, year) >>> 0)
+          .toString(36)
+          .slice(0, 7),
+      });
+    }
+    // Rosters: each student joins `perStudent` courses of their grade where possible.
+    const rosters: number[][] = out.map(() => []);
+    for (const g of grades) {
+      const studs = byGrade.get(g)!;
+      const pool = out
+        .map((c, i) => i)
+        .filter(i => (grades[i % grades.length] ?? 0) === g);
+      const cands = pool.length > 0 ? pool : out.map((c, i) => i);
+      for (const u of studs) {
+        const take = Math.min(perStudent, cands.length);
+        const start = r.int(cands.length);
+        for (let k = 0; k < take; k++) {
+          rosters[cands[(start + k) % cands.length]].push(u);
+        }
+      }
+    }
+    out.forEach((c, i) => {
+      c.students = Int32Array.from(rosters[i]);
+      this.courseById.set(c.id, c);
+    });
+    this.courseCache.set(key, out);
+    return out;
+  }
+
+  courseById_(id: string): CourseSpec | undefined {
+    const hit = this.courseById.get(id);
+    if (hit) return hit;
+    for (const y of this.schoolYears()) {
+      for (let s = 0; s < this.schools.length; s++) this.courses(s, y);
+    }
+    return this.courseById.get(id);
+  }
+
+  // --- Anomalies and data issues ------------------------------------------------
+
+  private schoolDayIndices(year: number): number[] {
+    const out: number[] = [];
+    this.cal.days.forEach((d, i) => {
+      if (d.kind === 'school' && d.schoolYear === year) out.push(i);
+    });
+    return out;
+  }
+
+  /** A school day clear of closures, testing and grading for `margin` days around. */
+  private quietDay(
+    r: Rng,
+    candidates: number[],
+    margin: number,
+    taken: Set<number>,
+  ): number | null {
+    for (let tries = 0; tries < 200; tries++) {
+      const i = candidates[r.int(candidates.length)];
+      let ok = true;
+      for (let k = -margin; k <= margin && ok; k++) {
+        const d = this.cal.days[i + k];
+        if (!d) {
+          ok = false;
+          break;
+        }
+        if (taken.has(i + k)) ok = false;
+        if (d.kind !== 'school' && d.kind !== 'weekend') ok = false;
+        if (d.grading || d.testing.elementary > 1 || d.testing.high > 1) {
+          ok = false;
+        }
+      }
+      if (ok) return i;
+    }
+    return null;
+  }
+
+  private injectAnomalies(r: Rng): void {
+    const taken = new Set<number>();
+    const years = this.schoolYears();
+    const all = this.schools.map(s => s.orgUnitId);
+    const normal = this.schools.filter(s => !s.underusing);
+    years.forEach((year, yi) => {
+      const days = this.schoolDayIndices(year);
+      if (days.length < 40) return;
+      const core = days.slice(15, days.length - 15);
+      // Remote-learning period: students disengage in a few schools for 4-6 weeks.
+      const ds = Math.floor(days.length * (0.3 + 0.3 * r.next()));
+      let startI = days[ds];
+      while ((this.cal.days[startI].dayNo + 4) % 7 !== 1) startI++;
+      const weeks = 4 + r.int(3);
+      const endI = Math.min(this.nDays - 1, startI + weeks * 7 - 3);
+      const nAffected = Math.max(1, Math.round(this.schools.length * 0.08));
+      const pool = r.shuffle(normal.slice()).slice(0, nAffected);
+      for (let k = startI - 7; k <= endI + 7; k++) taken.add(k);
+      if (pool.length > 0) {
+        this.anomalies.push({
+          kind: 'disengagement',
+          scope: 'school',
+          schoolIds: pool.map(p => p.orgUnitId),
+          start: this.cal.days[startI].date,
+          end: this.cal.days[endI].date,
+          studentFactor: 0.58,
+          teacherFactor: 0.9,
+          description: `Remote learning for ${weeks} weeks: student activity fell about 40% in ${pool.length} school(s)`,
+        });
+      }
+      // District-wide outage: one day in odd years, two in even ones.
+      const len = yi % 2 === 0 ? 1 : 2;
+      const oi = this.quietDay(r, core, 7, taken);
+      if (oi !== null && this.schools.length > 0) {
+        let end = oi;
+        for (let k = 1; k < len; k++) {
+          let j = end + 1;
+          while (this.cal.days[j] && this.cal.days[j].kind !== 'school') j++;
+          if (this.cal.days[j]) end = j;
+        }
+        const factor = len === 1 ? 0.38 : 0.5;
+        for (let k = oi - 7; k <= end + 7; k++) taken.add(k);
+        this.anomalies.push({
+          kind: 'outage',
+          scope: 'district',
+          schoolIds: all,
+          start: this.cal.days[oi].date,
+          end: this.cal.days[end].date,
+          studentFactor: factor,
+          teacherFactor: factor,
+          description: `Service outage: sign-ins and Classroom activity fell ${Math.round((1 - factor) * 100)}% district-wide`,
+        });
+      }
+      // One school's network down for a day.
+      const si = this.quietDay(r, core, 5, taken);
+      if (si !== null && normal.length > 0) {
+        const sc = normal[r.int(normal.length)];
+        for (let k = si - 5; k <= si + 5; k++) taken.add(k);
+        this.anomalies.push({
+          kind: 'outage',
+          scope: 'school',
+          schoolIds: [sc.orgUnitId],
+          start: this.cal.days[si].date,
+          end: this.cal.days[si].date,
+          studentFactor: 0.3,
+          teacherFactor: 0.45,
+          description: `Network outage at ${sc.name}`,
+        });
+      }
+    });
+  }
+
+  private injectDataIssues(r: Rng): void {
+    const taken = new Set<number>();
+    for (const a of this.anomalies) {
+      for (let i = 0; i < this.nDays; i++) {
+        const d = this.cal.days[i].date;
+        if (d >= a.start && d <= a.end) {
+          for (let k = -3; k <= 3; k++) taken.add(i + k);
+        }
+      }
+    }
+    for (const year of this.schoolYears()) {
+      const days = this.schoolDayIndices(year);
+      if (days.length < 40 || this.schools.length === 0) continue;
+      const core = days.slice(10, days.length - 10);
+      const specs: Array<[DataIssue['kind'], DataIssue['application']]> = [
+        ['missing-day', 'login'],
+        ['partial-day', 'classroom'],
+        ['partial-day', 'login'],
+      ];
+      for (const [kind, app] of specs) {
+        const i = this.quietDay(r, core, 2, taken);
+        if (i === null) continue;
+        taken.add(i);
+        const sc = this.schools[r.int(this.schools.length)];
+        const cutoffH = kind === 'missing-day' ? 0 : 11 + r.int(3);
+        const cutoffM = kind === 'missing-day' ? 0 : 5 * r.int(12);
+        this.dataIssues.push({
+          kind,
+          schoolId: sc.orgUnitId,
+          date: this.cal.days[i].date,
+          application: app,
+          cutoff: `${String(cutoffH).padStart(2, '0')}:${String(cutoffM).padStart(2, '0')}`,
+        });
+        this.issueDays.add(i);
+        this.issueCutoff.set(
+          `${sc.index}:${i}:${app}`,
+          (cutoffH * 60 + cutoffM) * 60000,
+        );
+      }
+    }
+  }
+
+  dateOf(i: number): string {
+    return isoDate(this.startDay + i);
+  }
+}
