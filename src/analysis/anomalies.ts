@@ -128,6 +128,117 @@ function oddAtLeast3(x: number): number {
   return r;
 }
 
+/**
+ * The diagonal of the loess smoother matrix (each point's weight in its own fitted
+ * value) for positions 0..m-1 with span `span`, degree 0 or 1 and prior weights w,
+ * computed with the same windows and weights as stl.f's loess (stless with jump 1).
+ */
+function loessLeverage(
+  m: number,
+  span: number,
+  degree: number,
+  w: number[],
+): number[] {
+  const out = new Array<number>(m).fill(0);
+  const len = Math.max(3, span);
+  const nsh = Math.trunc((len + 1) / 2);
+  const range = m - 1;
+  for (let k = 0; k < m; k++) {
+    let l: number;
+    let r: number;
+    if (len >= m) {
+      l = 0;
+      r = m - 1;
+    } else if (k + 1 <= nsh) {
+      l = 0;
+      r = len - 1;
+    } else {
+      l = Math.min(k - nsh + 1, m - len);
+      r = l + len - 1;
+    }
+    let h = Math.max(k - l, r - k);
+    if (len > m) h += Math.trunc((len - m) / 2);
+    let a = 0;
+    const ww: number[] = [];
+    for (let j = l; j <= r; j++) {
+      const d = Math.abs(j - k);
+      let v = 0;
+      if (d <= 0.999 * h) {
+        const q = d / h;
+        v = d <= 0.001 * h ? 1 : Math.pow(1 - q * q * q, 3);
+        v *= w[j];
+      }
+      ww.push(v);
+      a += v;
+    }
+    if (a <= 0) continue;
+    const self = ww[k - l] / a;
+    if (degree > 0 && h > 0) {
+      let mean = 0;
+      for (let j = l; j <= r; j++) mean += (ww[j - l] / a) * j;
+      let c = 0;
+      for (let j = l; j <= r; j++)
+        c += (ww[j - l] / a) * (j - mean) * (j - mean);
+      out[k] =
+        Math.sqrt(c) > 0.001 * range
+          ? self * (1 + ((k - mean) * (k - mean)) / c)
+          : self;
+    } else {
+      out[k] = self;
+    }
+  }
+  return out;
+}
+
+/** Piecewise-linear interpolation of values known at sorted positions, flat beyond the ends. */
+function interpolateAt(ix: number[], v: number[], m: number): number[] {
+  const out = new Array<number>(m);
+  let j = 0;
+  for (let k = 0; k < m; k++) {
+    while (j + 1 < ix.length && ix[j + 1] <= k) j++;
+    if (k <= ix[0]) out[k] = v[0];
+    else if (j + 1 >= ix.length) out[k] = v[ix.length - 1];
+    else
+      out[k] = v[j] + ((v[j + 1] - v[j]) * (k - ix[j])) / (ix[j + 1] - ix[j]);
+  }
+  return out;
+}
+
+/** Bisquare weights of residuals from phase medians and a running median of the rest. */
+function initialWeights(
+  z: number[],
+  byPhase: Map<number, number[]>,
+  window: number,
+  prior: number[],
+): number[] {
+  const m = z.length;
+  const fitPos = (k: number) => prior[k] > 0;
+  const s0 = new Array<number>(m).fill(0);
+  if (byPhase.size > 1) {
+    for (const [, ix] of byPhase) {
+      const vals = ix.filter(fitPos).map(k => z[k]);
+      const med = vals.length > 0 ? median(vals) : 0;
+      for (const k of ix) s0[k] = med;
+    }
+  }
+  const d = z.map((v, k) => v - s0[k]);
+  const half = Math.floor(window / 2);
+  const r = new Array<number>(m).fill(0);
+  for (let k = 0; k < m; k++) {
+    const vals: number[] = [];
+    for (let j = Math.max(0, k - half); j <= Math.min(m - 1, k + half); j++) {
+      if (fitPos(j)) vals.push(d[j]);
+    }
+    r[k] = vals.length > 0 ? Math.abs(d[k] - median(vals)) : 0;
+  }
+  const cmad = 6 * median(r.filter((_, k) => fitPos(k)));
+  return r.map((x, k) => {
+    if (!(cmad > 0)) return prior[k];
+    const q = x / cmad;
+    return q >= 1 ? 0 : prior[k] * (1 - q * q) * (1 - q * q);
+  });
+}
+
 /** Weighted mean, falling back to the plain mean when every weight is zero. */
 function weightedMean(v: number[], w: number[]): number {
   let sw = 0;
@@ -153,7 +264,13 @@ function decomposeOpen(
   perCycle: number,
   sWindowOpt: number | 'periodic' | undefined,
   trendWindowOpt: number | undefined,
-): {trend: number[]; seasonal: number[] | null; weights: number[]} {
+  prior: number[],
+): {
+  trend: number[];
+  seasonal: number[] | null;
+  weights: number[];
+  leverage: number[];
+} {
   const m = z.length;
   const byPhase = new Map<number, number[]>();
   phases.forEach((p, k) => {
@@ -172,10 +289,12 @@ function decomposeOpen(
   const tWindow = oddAtLeast3(
     trendWindowOpt ??
       (seasonalOk
-        ? Math.max(11, Math.ceil((1.5 * cycleLen) / (1 - 1.5 / sw)))
+        ? Math.max(15, Math.ceil((1.5 * cycleLen) / (1 - 1.5 / sw)))
         : Math.min(15, Math.max(7, m / 4))),
   );
-  let rw = new Array<number>(m).fill(1);
+  // Robust start: weights from a running-median fit, so an outage does not drag the
+  // first (unweighted) loess towards itself before the robustness weights see it.
+  let rw = initialWeights(z, byPhase, tWindow, prior);
   let trend = new Array<number>(m).fill(0);
   let seasonal: number[] | null = seasonalOk
     ? new Array<number>(m).fill(0)
@@ -203,12 +322,19 @@ function decomposeOpen(
             ix.forEach(k => (s[k] = mean));
           }
         }
-        // Low-pass: the seasonal's local level over about one cycle is trend, not season.
-        const low = robustLoess(s, oddAtLeast3(cycleLen), {
-          degree: 1,
-          iterations: 0,
-        }).fitted;
-        seasonal = s.map((v, k) => v - low[k]);
+        // Remove the seasonal's level: at each position, the mean over cycle positions
+        // of each subseries' smooth (interpolated there). Unlike a moving average this is
+        // exact when holidays make the cycle irregular.
+        const level = new Array<number>(m).fill(0);
+        for (const [, ix] of byPhase) {
+          const f = interpolateAt(
+            ix,
+            ix.map(k => s[k]),
+            m,
+          );
+          for (let k = 0; k < m; k++) level[k] += f[k] / byPhase.size;
+        }
+        seasonal = s.map((v, k) => v - level[k]);
       }
       const season = seasonal;
       const deseas = z.map((v, k) => v - (season ? season[k] : 0));
@@ -224,14 +350,31 @@ function decomposeOpen(
     const r = z.map((v, k) =>
       Math.abs(v - trend[k] - (season ? season[k] : 0)),
     );
-    const cmad = 6 * median(r);
-    rw = r.map(x => {
-      if (cmad <= 0) return x === 0 ? 1 : 0;
+    const cmad = 6 * median(r.filter((_, k) => prior[k] > 0));
+    rw = r.map((x, k) => {
+      if (cmad <= 0) return x === 0 ? prior[k] : 0;
       const q = x / cmad;
-      return q >= 1 ? 0 : (1 - q * q) * (1 - q * q);
+      return q >= 1 ? 0 : prior[k] * (1 - q * q) * (1 - q * q);
     });
   }
-  return {trend, seasonal, weights: rw};
+  // Each value's weight in its own fit: the trend's and the seasonal's self-weights.
+  const hT = loessLeverage(m, tWindow, 1, rw);
+  const hS = new Array<number>(m).fill(0);
+  if (seasonal) {
+    for (const [, ix] of byPhase) {
+      const w = ix.map(k => rw[k]);
+      const positive = w.filter(x => x > 0).length;
+      if (sWindow === 'periodic' || ix.length < 7 || positive < 3) {
+        const sw = w.reduce((a, b) => a + b, 0);
+        ix.forEach((k, j) => (hS[k] = sw > 0 ? w[j] / sw : 1 / ix.length));
+      } else {
+        const h = loessLeverage(ix.length, sWindow, 0, w);
+        ix.forEach((k, j) => (hS[k] = h[j]));
+      }
+    }
+  }
+  const leverage = hT.map((t, k) => Math.min(0.9, t + hS[k] - t * hS[k]));
+  return {trend, seasonal, weights: rw, leverage};
 }
 
 /** For each position: is it the first open value after a break? */
@@ -355,9 +498,17 @@ function findLevelShifts(
       c.k = bestK;
     }
   }
-  accepted.sort((a, b) => a.k - b.k);
+  // A step happens between two neighbouring values; a fast ramp spreads over several.
+  const stepped = accepted.filter(c => {
+    if (c.k < 2 || c.k + 2 > m) return true;
+    const jump = (d[c.k] + d[c.k + 1]) / 2 - (d[c.k - 1] + d[c.k - 2]) / 2;
+    // Rejected only when the two-value jump is clearly (beyond its noise) smaller.
+    const ratio = jump / c.shift;
+    return ratio >= 0.5 || Math.abs(c.shift - jump) <= 2.5 * scale;
+  });
+  stepped.sort((a, b) => a.k - b.k);
   const out: LevelChange[] = [];
-  for (const c of accepted) {
+  for (const c of stepped) {
     const prev = out.length > 0 ? out[out.length - 1] : null;
     const recovery =
       prev !== null &&
@@ -464,6 +615,16 @@ export function detectSeriesAnomalies(
   const zOpen = openIdx.map(i => z[i]);
   const phases = openIdx.map(i => i % period);
   const perCycle = (m * period) / n;
+  // Days with expected peaks (testing) are scored but do not shape the fit.
+  // So are first days back after a break (a known calendar effect).
+  const prior = openIdx.map(i =>
+    (peaks && peaks[i]) || afterBreak[i] ? 0 : 1,
+  );
+  const fitK: number[] = [];
+  prior.forEach((w, k) => w > 0 && fitK.push(k));
+  if (fitK.length < 8) {
+    throw new InputError('expectedPeaks', 'leave fewer than 8 values to fit');
+  }
   const dec1 = decomposeOpen(
     zOpen,
     phases,
@@ -471,25 +632,26 @@ export function detectSeriesAnomalies(
     perCycle,
     opts.sWindow,
     opts.trendWindow,
+    prior,
   );
   const floor = logMode ? 0.01 : 1e-9 * Math.max(1, Math.abs(median(openVals)));
-  const rem1 = zOpen.map(
-    (v, k) => v - dec1.trend[k] - (dec1.seasonal ? dec1.seasonal[k] : 0),
+  const rem1 = fitK.map(
+    k => zOpen[k] - dec1.trend[k] - (dec1.seasonal ? dec1.seasonal[k] : 0),
   );
   const scale1 = Math.max(robustScale(rem1, median(rem1)), floor);
 
   // Level shifts on the deseasonalized school-day values.
   const W = Math.max(3, opts.levelShiftWindow ?? (period === 7 ? 10 : 6));
   const changes = findLevelShifts(
-    zOpen.map((v, k) => v - (dec1.seasonal ? dec1.seasonal[k] : 0)),
+    fitK.map(k => zOpen[k] - (dec1.seasonal ? dec1.seasonal[k] : 0)),
     W,
     scale1,
     threshold,
     logMode
       ? Math.log(1 + minShiftPct / 100)
       : (minShiftPct / 100) * Math.abs(median(zOpen)),
-    k => afterBreak[openIdx[k]],
-  );
+    j => afterBreak[openIdx[fitK[j]]],
+  ).map(c => ({...c, k: fitK[c.k]}));
   // The level as a step function (every accepted change, recoveries included).
   const step = new Array<number>(m).fill(0);
   for (const c of changes) for (let k = c.k; k < m; k++) step[k] += c.shift;
@@ -505,17 +667,25 @@ export function detectSeriesAnomalies(
           perCycle,
           opts.sWindow,
           opts.trendWindow,
+          prior,
         )
       : dec1;
   const seasonal = dec.seasonal !== null;
   const seasonOpen = zOpen.map((_, k) => (dec.seasonal ? dec.seasonal[k] : 0));
   const baseOpen = zOpen.map((_, k) => dec.trend[k] + seasonOpen[k]);
   const fittedOpen = baseOpen.map((v, k) => v + step[k]);
-  const remOpen = zOpen.map((v, k) => v - fittedOpen[k]);
+  // Leave-one-out residuals: a value that shaped its own fit has its residual shrunk,
+  // an outlier with no robustness weight does not; dividing by (1 - self-weight) puts
+  // both on the same footing, so the scale is not underestimated.
+  const remOpen = zOpen.map(
+    (v, k) => (v - fittedOpen[k]) / (1 - dec.leverage[k]),
+  );
+  const looFitted = zOpen.map((v, k) => v - remOpen[k]);
 
   // Robust scale; a cycle position that is noisier than the rest (e.g. weekends in a
   // series without a calendar) gets its own, larger scale.
-  const globalScale = Math.max(robustScale(remOpen, median(remOpen)), floor);
+  const remFit = fitK.map(k => remOpen[k]);
+  const globalScale = Math.max(robustScale(remFit, median(remFit)), floor);
   const scaleOpen = new Array<number>(m).fill(globalScale);
   if (seasonal) {
     const byPhase = new Map<number, number[]>();
@@ -525,21 +695,18 @@ export function detectSeriesAnomalies(
       else byPhase.set(p, [k]);
     });
     for (const [, ix] of byPhase) {
-      if (ix.length < 10) continue;
-      const vals = ix.map(k => remOpen[k]);
+      const vals = ix.filter(k => prior[k] > 0).map(k => remOpen[k]);
+      if (vals.length < 10) continue;
       const med = median(vals);
-      const sc = Math.max(
-        MAD_CONSTANT * median(vals.map(v => Math.abs(v - med))),
-        globalScale,
-      );
-      for (const k of ix) scaleOpen[k] = sc;
+      const sc = MAD_CONSTANT * median(vals.map(v => Math.abs(v - med)));
+      if (sc > 1.5 * globalScale) for (const k of ix) scaleOpen[k] = sc;
     }
   }
   const scores: Array<number | null> = new Array<number | null>(n).fill(null);
   const expected: Array<number | null> = new Array<number | null>(n).fill(null);
   openIdx.forEach((i, k) => {
     scores[i] = remOpen[k] / scaleOpen[k];
-    expected[i] = fromModel(fittedOpen[k]);
+    expected[i] = fromModel(looFitted[k]);
   });
 
   const changePctOf = (obs: number, exp: number): number | null =>
