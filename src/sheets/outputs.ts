@@ -235,3 +235,107 @@ export function upsertRunLog(
   }
   appendRunLog(run, ss);
 }
+
+/** Index (0-based) of a schema field's column in a header row, by label or key. */
+function columnOf<R>(
+  schema: TableSchema<R>,
+  headers: string[],
+  field: keyof R,
+): number {
+  const c = schema.columns.find(x => x.field === field);
+  if (!c) return -1;
+  const i = headers.indexOf(schema.looker ? c.key : c.label);
+  return i >= 0 ? i : headers.indexOf(c.key);
+}
+
+/**
+ * Reads only the rows whose `field` passes `keep`: one read of that column, then one read of
+ * the block of rows from the first match to the last. Rows of a tab are grouped (by week,
+ * by school), so the sidebar reads a slice of a large tab instead of all of it.
+ */
+export function readRecordsWhere<R>(
+  schema: TableSchema<R>,
+  field: keyof R,
+  keep: ((value: string) => boolean) | {latest: number},
+  spreadsheet?: Spreadsheet,
+): R[] {
+  const ss = spreadsheet ?? SpreadsheetApp.getActiveSpreadsheet();
+  const sheet = ss.getSheetByName(schema.name);
+  if (!sheet) return [];
+  const lastRow = sheet.getLastRow();
+  const lastCol = sheet.getLastColumn();
+  if (lastRow < 2 || lastCol < 1) return [];
+  const headers = sheet
+    .getRange(1, 1, 1, lastCol)
+    .getValues()[0]
+    .map(h => String(h));
+  const col = columnOf(schema, headers, field);
+  if (col < 0) return readRecords(schema, ss);
+  const values = sheet.getRange(2, col + 1, lastRow - 1, 1).getValues();
+  let test: (value: string) => boolean;
+  if (typeof keep === 'function') {
+    test = keep;
+  } else {
+    // The rows holding the `latest` largest values of the field (the last weeks).
+    const distinct = [...new Set(values.map(v => cellText(v[0])))]
+      .filter(v => v)
+      .sort();
+    const cutoff = distinct[Math.max(0, distinct.length - keep.latest)] ?? '';
+    test = v => v !== '' && v >= cutoff;
+  }
+  let first = -1;
+  let last = -1;
+  for (let i = 0; i < values.length; i++) {
+    if (test(cellText(values[i][0]))) {
+      if (first < 0) first = i;
+      last = i;
+    }
+  }
+  if (first < 0) return [];
+  const block = sheet
+    .getRange(first + 2, 1, last - first + 1, lastCol)
+    .getValues();
+  const rows = block.filter(r => test(cellText(r[col])));
+  return fromRows(schema, headers, rows);
+}
+
+/** The distinct values of one or more fields (one read of their columns' span). */
+export function readFields<R, K extends keyof R>(
+  schema: TableSchema<R>,
+  fields: K[],
+  spreadsheet?: Spreadsheet,
+): Pick<R, K>[] {
+  const ss = spreadsheet ?? SpreadsheetApp.getActiveSpreadsheet();
+  const sheet = ss.getSheetByName(schema.name);
+  if (!sheet) return [];
+  const lastRow = sheet.getLastRow();
+  const lastCol = sheet.getLastColumn();
+  if (lastRow < 2 || lastCol < 1) return [];
+  const headers = sheet
+    .getRange(1, 1, 1, lastCol)
+    .getValues()[0]
+    .map(h => String(h));
+  const cols = fields.map(f => columnOf(schema, headers, f));
+  if (cols.some(c => c < 0)) return readRecords(schema, ss);
+  const lo = Math.min(...cols);
+  const hi = Math.max(...cols);
+  const block = sheet.getRange(2, lo + 1, lastRow - 1, hi - lo + 1).getValues();
+  const sub = headers.slice(lo, hi + 1);
+  const seen = new Set<string>();
+  const out: Pick<R, K>[] = [];
+  for (const r of fromRows(schema, sub, block)) {
+    const pick = {} as Pick<R, K>;
+    for (const f of fields) pick[f] = r[f];
+    const k = JSON.stringify(pick);
+    if (!seen.has(k)) {
+      seen.add(k);
+      out.push(pick);
+    }
+  }
+  return out;
+}
+
+function cellText(v: unknown): string {
+  if (v instanceof Date) return v.toISOString().slice(0, 10);
+  return v === null || v === undefined ? '' : String(v);
+}

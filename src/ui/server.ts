@@ -6,7 +6,7 @@ import {InputError} from '../core/errors';
 import {effectiveStartDate} from '../core/settings';
 import type {Settings, WeeklyFact} from '../core/types';
 import {writeDashboard} from '../sheets/dashboard';
-import {readRecords} from '../sheets/outputs';
+import {readFields, readRecords, readRecordsWhere} from '../sheets/outputs';
 import {
   ANOMALIES,
   CORRELATIONS,
@@ -56,6 +56,7 @@ import type {
 import {
   DISTRICT_ID,
   buildInsights,
+  naturalCompare,
   forecastChart,
   heatmap,
   schoolNames,
@@ -74,32 +75,47 @@ function plain<T>(v: T): T {
   return JSON.parse(JSON.stringify(v)) as T;
 }
 
-function names(forecasts: ForecastRecord[], anomalies: AnomalyRecord[]) {
-  return schoolNames(forecasts, anomalies, readRecords(UNDERUSE));
+/** Weeks of weekly facts the heatmap and the insights look at. */
+const RECENT_WEEKS = 20;
+
+/** School ids and names from the small tabs that carry names (not the fact tabs). */
+function schoolNameMap(): Map<string, string> {
+  return schoolNames(
+    readFields(FORECASTS, ['schoolId', 'schoolName']),
+    readFields(UNDERUSE, ['schoolId', 'schoolName']),
+    readFields(ANOMALIES, ['schoolId', 'schoolName']),
+  );
+}
+
+/** The last RECENT_WEEKS weeks of weekly facts: a slice of the tab, not all of it. */
+function recentWeekly(): WeeklyFact[] {
+  return readRecordsWhere(WEEKLY_FACTS, 'weekStart', {latest: RECENT_WEEKS});
 }
 
 // ---------------------------------------------------------------------------------------
 // State, settings, runs.
 
 export function getSidebarState(): SidebarState {
-  const forecasts = readRecords(FORECASTS);
-  const anomalies = readRecords(ANOMALIES);
-  const weekly = readRecords(WEEKLY_FACTS);
-  const n = names(forecasts, anomalies);
-  const ids = new Set<string>([
-    ...forecasts.map(f => f.schoolId),
-    ...weekly.map(f => f.schoolId),
-  ]);
-  ids.delete(DISTRICT_ID);
-  const schools = [...ids]
+  const n = schoolNameMap();
+  let ids = [...n.keys()];
+  if (ids.length <= 1) {
+    ids = readFields(WEEKLY_FACTS, ['schoolId']).map(f => f.schoolId);
+  }
+  const schools = ids
+    .filter(id => id !== DISTRICT_ID)
     .map(id => ({id, name: n.get(id) ?? id}))
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    .sort((a, b) => naturalCompare(a.name, b.name));
   const runs = getRecentRuns(1);
   const existing = new Set(
     ss()
       .getSheets()
       .map(s => s.getName()),
   );
+  const newAnomalies = readRecordsWhere(
+    ANOMALIES,
+    'status',
+    v => v === 'new',
+  ).length;
   return plain({
     settings: loadSettings(),
     saved: hasSavedSettings(),
@@ -107,7 +123,7 @@ export function getSidebarState(): SidebarState {
     triggers: getTriggerState(),
     lastRun: runs[0] ?? null,
     progress: readProgress(),
-    newAnomalies: anomalies.filter(a => a.status === 'new').length,
+    newAnomalies,
     lookerTabs: LOOKER_TABLES.map(t => t.name).filter(t => existing.has(t)),
   });
 }
@@ -181,7 +197,7 @@ export function estimateBackfill(input?: {
  * pass over the Directory (org unit paths only).
  */
 function districtSize(): {schools: number; users: number} {
-  const weekly = readRecords(WEEKLY_FACTS);
+  const weekly = readRecordsWhere(WEEKLY_FACTS, 'weekStart', {latest: 1});
   if (weekly.length) {
     const last = weekly.reduce(
       (m, f) => (f.weekStart > m ? f.weekStart : m),
@@ -226,14 +242,26 @@ function districtSize(): {schools: number; users: number} {
 
 export function getForecastChart(schoolId?: string): ForecastChartData | null {
   const id = typeof schoolId === 'string' && schoolId ? schoolId : DISTRICT_ID;
-  return plain(
-    forecastChart(readRecords(FORECASTS), readRecords(FORECAST_ACCURACY), id),
-  );
+  // Only this school's rows; the picker lists every school with a forecast.
+  const mine = readRecordsWhere(FORECASTS, 'schoolId', v => v === id);
+  const chart = forecastChart(mine, readRecords(FORECAST_ACCURACY), id);
+  if (chart) {
+    const n = schoolNames(readFields(FORECASTS, ['schoolId', 'schoolName']));
+    chart.options = [...n.entries()]
+      .map(([k, name]) => ({id: k, name}))
+      .sort((a, b) =>
+        a.id === DISTRICT_ID
+          ? -1
+          : b.id === DISTRICT_ID
+            ? 1
+            : naturalCompare(a.name, b.name),
+      );
+  }
+  return plain(chart);
 }
 
 export function getHeatmap(): HeatmapData | null {
-  const n = names(readRecords(FORECASTS), readRecords(ANOMALIES));
-  return plain(heatmap(readRecords(WEEKLY_FACTS), n));
+  return plain(heatmap(recentWeekly(), schoolNameMap()));
 }
 
 export function getAnomalies(filter?: {status?: string}): AnomalyItem[] {
@@ -252,7 +280,7 @@ export function getInsights(): Insight[] {
   return plain(
     buildInsights({
       forecasts: readRecords(FORECASTS),
-      weekly: readRecords(WEEKLY_FACTS) as WeeklyFact[],
+      weekly: recentWeekly(),
       anomalies: readRecords(ANOMALIES),
       underuse: readRecords(UNDERUSE),
       correlations: readRecords(CORRELATIONS),
@@ -265,7 +293,7 @@ export function getSnapshot(): Snapshot {
   const forecasts = readRecords(FORECASTS);
   const accuracy = readRecords(FORECAST_ACCURACY);
   const anomalies = readRecords(ANOMALIES);
-  const weekly = readRecords(WEEKLY_FACTS);
+  const weekly = recentWeekly();
   const underuse = readRecords(UNDERUSE).sort((a, b) => a.rank - b.rank);
   const correlations = readRecords(CORRELATIONS);
   const n = schoolNames(forecasts, anomalies, underuse, correlations);
