@@ -5,7 +5,13 @@
 // holiday weeks. Runs the built CLI (`node dist/cli.cjs anomalies`) on batches.
 // Writes out/bench/anomaly.json.
 import {spawnSync} from 'node:child_process';
-import {existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 
@@ -32,7 +38,8 @@ function rng(seed) {
   for (let i = 0; i < 8; i++) next();
   return next;
 }
-const normal = r => Math.sqrt(-2 * Math.log(Math.max(r(), 1e-12))) * Math.cos(2 * Math.PI * r());
+const normal = r =>
+  Math.sqrt(-2 * Math.log(Math.max(r(), 1e-12))) * Math.cos(2 * Math.PI * r());
 const uniform = (r, a, b) => a + (b - a) * r();
 const median = v => {
   const s = [...v].sort((a, b) => a - b);
@@ -77,7 +84,12 @@ function score(truth, detections, tol = 1) {
 }
 
 function brief(d) {
-  const out = {index: d.index, direction: d.direction, kind: d.kind, score: +d.score.toFixed(2)};
+  const out = {
+    index: d.index,
+    direction: d.direction,
+    kind: d.kind,
+    score: +d.score.toFixed(2),
+  };
   if (d.date) out.date = d.date;
   if (d.changePct !== null) out.changePct = +d.changePct.toFixed(1);
   if (d.endIndex !== undefined) out.endIndex = d.endIndex;
@@ -91,7 +103,8 @@ function summarize(rows) {
   const matched = rows.reduce((s, r) => s + r.matched, 0);
   const precision = det ? matched / det : 1;
   const recall = truth ? found / truth : 1;
-  const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
+  const f1 =
+    precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
   return {truthEvents: truth, detections: det, precision, recall, f1};
 }
 
@@ -105,12 +118,18 @@ function loadReal() {
     const key = y.slice(0, 12).join(',') + ':' + y.length;
     if (seen.has(key)) return;
     seen.add(key);
-    out.push({name, y, period: period >= 2 && y.length > 2 * period ? period : 1});
+    out.push({
+      name,
+      y,
+      period: period >= 2 && y.length > 2 * period ? period : 1,
+    });
   };
   for (const sub of ['stl', 'arima', 'auto', 'ets']) {
     const dir = join(refDir, sub);
     if (!existsSync(dir)) continue;
-    for (const f of readdirSync(dir).filter(f => f.endsWith('.json')).sort()) {
+    for (const f of readdirSync(dir)
+      .filter(f => f.endsWith('.json'))
+      .sort()) {
       const j = JSON.parse(readFileSync(join(dir, f), 'utf8'));
       add(`${sub}/${f.replace('.json', '')}`, j.y, j.frequency ?? 1);
     }
@@ -118,7 +137,8 @@ function loadReal() {
   const ur = join(refDir, 'stats', 'unit_root_tests.json');
   if (existsSync(ur)) {
     const j = JSON.parse(readFileSync(ur, 'utf8'));
-    for (const [k, s] of Object.entries(j.series)) add(`unit_root/${k}`, s.y, s.frequency);
+    for (const [k, s] of Object.entries(j.series))
+      add(`unit_root/${k}`, s.y, s.frequency);
   }
   const cor = join(refDir, 'stats', 'correlation.json');
   if (existsSync(cor)) {
@@ -135,7 +155,9 @@ function loadReal() {
 function inject(y, r, types) {
   const n = y.length;
   const out = y.slice();
-  const present = y.map((v, i) => (v === null ? null : i)).filter(i => i !== null);
+  const present = y
+    .map((v, i) => (v === null ? null : i))
+    .filter(i => i !== null);
   const level = median(present.map(i => Math.abs(y[i]))) || 1;
   const positive = present.every(i => y[i] > 0);
   const taken = new Array(n).fill(false);
@@ -143,21 +165,37 @@ function inject(y, r, types) {
   const count = 1 + Math.floor(r() * 3);
   for (let e = 0; e < count; e++) {
     const type = types[Math.floor(r() * types.length)];
-    const len = type === 'outage' ? 1 + Math.floor(r() * 3) : type === 'spike' ? 1 : 8 + Math.floor(r() * 8);
+    const len =
+      type === 'outage'
+        ? 1 + Math.floor(r() * 3)
+        : type === 'spike'
+          ? 1
+          : 8 + Math.floor(r() * 8);
     for (let attempt = 0; attempt < 50; attempt++) {
       const start = 2 + Math.floor(r() * (n - len - 4));
       let free = true;
-      for (let i = start - 3; i < start + len + 3; i++) if (taken[i] || y[i] === null) free = false;
+      for (let i = start - 3; i < start + len + 3; i++)
+        if (taken[i] || y[i] === null) free = false;
       if (!free) continue;
       const f =
-        type === 'outage' ? uniform(r, 0.3, 0.7) : type === 'spike' ? uniform(r, 0.4, 1.0) : uniform(r, 0.25, 0.5);
+        type === 'outage'
+          ? uniform(r, 0.3, 0.7)
+          : type === 'spike'
+            ? uniform(r, 0.4, 1.0)
+            : uniform(r, 0.25, 0.5);
       for (let i = start; i < start + len; i++) {
         const sign = type === 'spike' ? 1 : -1;
         out[i] = positive ? y[i] * (1 + sign * f) : y[i] + sign * f * level;
         taken[i] = true;
       }
-      for (let i = start - 3; i < start + len + 3; i++) if (i >= 0 && i < n) taken[i] = true;
-      truth.push({type, start, end: start + len - 1, direction: type === 'spike' ? 'surge' : 'drop'});
+      for (let i = start - 3; i < start + len + 3; i++)
+        if (i >= 0 && i < n) taken[i] = true;
+      truth.push({
+        type,
+        start,
+        end: start + len - 1,
+        direction: type === 'spike' ? 'surge' : 'drop',
+      });
       break;
     }
   }
@@ -168,10 +206,27 @@ const real = loadReal();
 const realCases = [];
 const r1 = rng(20250101);
 for (const s of real) {
-  realCases.push({name: s.name, variant: 'clean', y: s.y, period: s.period, truth: []});
+  realCases.push({
+    name: s.name,
+    variant: 'clean',
+    y: s.y,
+    period: s.period,
+    truth: [],
+  });
   for (let v = 0; v < 8; v++) {
-    const {y, truth} = inject(s.y, r1, ['outage', 'outage', 'spike', 'level_shift']);
-    realCases.push({name: s.name, variant: `inj${v}`, y, period: s.period, truth});
+    const {y, truth} = inject(s.y, r1, [
+      'outage',
+      'outage',
+      'spike',
+      'level_shift',
+    ]);
+    realCases.push({
+      name: s.name,
+      variant: `inj${v}`,
+      y,
+      period: s.period,
+      truth,
+    });
   }
 }
 const realRun = runBatch(realCases.map(c => ({y: c.y, period: c.period})));
@@ -214,10 +269,23 @@ function school(seed) {
   const r = rng(seed);
   const level = Math.exp(uniform(r, Math.log(60), Math.log(2500)));
   const noise = uniform(r, 0.03, 0.09);
-  const profile = [0.04, 1, uniform(r, 1, 1.1), uniform(r, 0.98, 1.08), uniform(r, 0.95, 1.02), uniform(r, 0.75, 0.92), 0.03];
+  const profile = [
+    0.04,
+    1,
+    uniform(r, 1, 1.1),
+    uniform(r, 0.98, 1.08),
+    uniform(r, 0.95, 1.02),
+    uniform(r, 0.75, 0.92),
+    0.03,
+  ];
   const dates = [];
   for (let n = dayNum(START); n <= dayNum(END); n++) dates.push(fromNum(n));
-  const closed = dates.map(d => wday(d) === 0 || wday(d) === 6 || CLOSURES.some(([a, b]) => d >= a && d <= b));
+  const closed = dates.map(
+    d =>
+      wday(d) === 0 ||
+      wday(d) === 6 ||
+      CLOSURES.some(([a, b]) => d >= a && d <= b),
+  );
   const peaks = dates.map(d => d >= TESTING[0] && d <= TESTING[1]);
   const t0 = dayNum(START);
   let lastOpen = -1;
@@ -225,9 +293,14 @@ function school(seed) {
   const y = dates.map((d, i) => {
     if (closed[i]) return Math.round(level * 0.02 * r());
     const t = dayNum(d) - t0;
-    let v = level * profile[wday(d)] * Math.min(1, 0.8 + (0.2 * t) / 14) * (1 - 0.15 * Math.max(0, (t - 240) / 50));
+    let v =
+      level *
+      profile[wday(d)] *
+      Math.min(1, 0.8 + (0.2 * t) / 14) *
+      (1 - 0.15 * Math.max(0, (t - 240) / 50));
     let weekdays = 0;
-    for (let j = lastOpen + 1; lastOpen >= 0 && j < i; j++) if (wday(dates[j]) >= 1 && wday(dates[j]) <= 5) weekdays++;
+    for (let j = lastOpen + 1; lastOpen >= 0 && j < i; j++)
+      if (wday(dates[j]) >= 1 && wday(dates[j]) <= 5) weekdays++;
     if (weekdays >= 1) {
       v *= uniform(r, 1.1, 1.35);
       afterBreak[i] = true;
@@ -249,7 +322,12 @@ function injectSchool(s, r) {
   const plan = ['outage', 'outage', 'disengagement', 'surge'];
   if (r() < 0.5) plan.push('outage');
   for (const type of plan) {
-    const len = type === 'outage' ? 1 + Math.floor(r() * 3) : type === 'surge' ? 1 : 10 + Math.floor(r() * 11);
+    const len =
+      type === 'outage'
+        ? 1 + Math.floor(r() * 3)
+        : type === 'surge'
+          ? 1
+          : 10 + Math.floor(r() * 11);
     for (let attempt = 0; attempt < 100; attempt++) {
       const k0 = 12 + Math.floor(r() * (open.length - len - 14));
       let free = true;
@@ -258,7 +336,11 @@ function injectSchool(s, r) {
       if (type === 'surge' && s.afterBreak[open[k0]]) free = false;
       if (!free) continue;
       const f =
-        type === 'outage' ? uniform(r, 0.3, 0.85) : type === 'surge' ? uniform(r, 0.5, 1.2) : uniform(r, 0.25, 0.5);
+        type === 'outage'
+          ? uniform(r, 0.3, 0.85)
+          : type === 'surge'
+            ? uniform(r, 0.5, 1.2)
+            : uniform(r, 0.25, 0.5);
       for (let k = k0; k < k0 + len; k++) {
         const i = open[k];
         y[i] = Math.round(type === 'surge' ? y[i] * (1 + f) : y[i] * (1 - f));
@@ -286,12 +368,26 @@ for (let k = 0; k < SCHOOLS; k++) {
     closedDates: s.dates.filter((_, i) => s.closed[i]),
     expectedPeakDates: s.dates.filter((_, i) => s.peaks[i]),
   };
-  synthCases.push({s, variant: 'clean', truth: [], request: {...base, y: s.y, period: 7}});
+  synthCases.push({
+    s,
+    variant: 'clean',
+    truth: [],
+    request: {...base, y: s.y, period: 7},
+  });
   const {y, truth} = injectSchool(s, r2);
-  synthCases.push({s, variant: 'injected', truth, request: {...base, y, period: 7}});
+  synthCases.push({
+    s,
+    variant: 'injected',
+    truth,
+    request: {...base, y, period: 7},
+  });
 }
 const synthRun = runBatch(synthCases.map(c => c.request));
-if (process.env.BENCH_DUMP) writeFileSync(process.env.BENCH_DUMP, JSON.stringify(synthCases.map(c => c.request)));
+if (process.env.BENCH_DUMP)
+  writeFileSync(
+    process.env.BENCH_DUMP,
+    JSON.stringify(synthCases.map(c => c.request)),
+  );
 const synthRows = synthCases.map((c, i) => {
   const det = synthRun.responses[i].anomalies;
   const sc = score(c.truth, det);
@@ -301,7 +397,10 @@ const synthRows = synthCases.map((c, i) => {
   let firstDaySurges = 0;
   for (const d of det) {
     const matchedTruth = c.truth.some(
-      t => t.direction === d.direction && d.index <= t.end + 1 && (d.endIndex ?? d.index) >= t.start - 1,
+      t =>
+        t.direction === d.direction &&
+        d.index <= t.end + 1 &&
+        (d.endIndex ?? d.index) >= t.start - 1,
     );
     if (matchedTruth) continue;
     if (c.s.closed[d.index]) holidayFalse++;
@@ -352,18 +451,22 @@ const synthInjected = synthRows.filter(r => r.variant === 'injected');
 const synthClean = synthRows.filter(r => r.variant === 'clean');
 const result = {
   generated: new Date().toISOString(),
-  method: 'CLI anomalies (default threshold 3.5); events matched with one step of tolerance',
+  method:
+    'CLI anomalies (default threshold 3.5); events matched with one step of tolerance',
   real: {
     series: real.length,
     injected: {...summarize(realInjected), byType: byType(realInjected)},
     cleanSeriesFalseAlarms: realClean.reduce((s, r) => s + r.detections, 0),
-    cleanSeriesWithAnyFlag: realClean.filter(r => r.detections > 0).map(r => `${r.name} (${r.detections})`),
+    cleanSeriesWithAnyFlag: realClean
+      .filter(r => r.detections > 0)
+      .map(r => `${r.name} (${r.detections})`),
     ms: realRun.ms,
   },
   synthetic: {
     schools: SCHOOLS,
     injected: {...summarize(synthInjected), byType: byType(synthInjected)},
-    cleanFalseAlarmsPerSchoolYear: synthClean.reduce((s, r) => s + r.detections, 0) / SCHOOLS,
+    cleanFalseAlarmsPerSchoolYear:
+      synthClean.reduce((s, r) => s + r.detections, 0) / SCHOOLS,
     holidayFalseAlarms: synthRows.reduce((s, r) => s + r.holidayFalse, 0),
     firstDayBackSurges: synthRows.reduce((s, r) => s + r.firstDaySurges, 0),
     ms: synthRun.ms,
@@ -372,10 +475,15 @@ const result = {
   synthRows,
 };
 mkdirSync(join(root, 'out', 'bench'), {recursive: true});
-writeFileSync(join(root, 'out', 'bench', 'anomaly.json'), JSON.stringify(result, null, 2));
+writeFileSync(
+  join(root, 'out', 'bench', 'anomaly.json'),
+  JSON.stringify(result, null, 2),
+);
 
 const pct = x => (100 * x).toFixed(1).padStart(6);
-console.log('set                         events  flags  precision  recall     F1');
+console.log(
+  'set                         events  flags  precision  recall     F1',
+);
 for (const [name, s] of [
   ['real series, injected', result.real.injected],
   ['synthetic schools, injected', result.synthetic.injected],
@@ -389,13 +497,24 @@ for (const [set, bt] of [
   ['real', result.real.injected.byType],
   ['synthetic', result.synthetic.injected.byType],
 ]) {
-  for (const [t, v] of Object.entries(bt)) console.log(`  ${set.padEnd(10)} ${t.padEnd(14)} ${v.found}/${v.events} ${pct(v.recall)}%`);
+  for (const [t, v] of Object.entries(bt))
+    console.log(
+      `  ${set.padEnd(10)} ${t.padEnd(14)} ${v.found}/${v.events} ${pct(v.recall)}%`,
+    );
 }
 console.log(
   `\nreal series without injections: ${result.real.cleanSeriesFalseAlarms} flags over ${real.length} series` +
-    (result.real.cleanSeriesWithAnyFlag.length ? ` (${result.real.cleanSeriesWithAnyFlag.join(', ')})` : ''),
+    (result.real.cleanSeriesWithAnyFlag.length
+      ? ` (${result.real.cleanSeriesWithAnyFlag.join(', ')})`
+      : ''),
 );
-console.log(`synthetic clean school years: ${result.synthetic.cleanFalseAlarmsPerSchoolYear.toFixed(2)} false alarms per school-year`);
-console.log(`false alarms on holiday weeks and the 3 school days after them: ${result.synthetic.holidayFalseAlarms} (first-day-back surges: ${result.synthetic.firstDayBackSurges})`);
-console.log(`time: ${realCases.length} real series ${realRun.ms} ms, ${synthCases.length} school years ${synthRun.ms} ms`);
+console.log(
+  `synthetic clean school years: ${result.synthetic.cleanFalseAlarmsPerSchoolYear.toFixed(2)} false alarms per school-year`,
+);
+console.log(
+  `false alarms on holiday weeks and the 3 school days after them: ${result.synthetic.holidayFalseAlarms} (first-day-back surges: ${result.synthetic.firstDayBackSurges})`,
+);
+console.log(
+  `time: ${realCases.length} real series ${realRun.ms} ms, ${synthCases.length} school years ${synthRun.ms} ms`,
+);
 console.log('wrote out/bench/anomaly.json');
