@@ -12,6 +12,7 @@ import {ZoneClock} from '../../src/clean/timezone';
 import {
   DuckDbBigQuery,
   exportRowsFromWorkspace,
+  type DuckDbBigQueryOptions,
   type ExportOptions,
 } from '../../src/offline/bigquery-duckdb';
 import {
@@ -26,7 +27,13 @@ import {
   type BigQuerySourceOptions,
 } from '../../src/sources/bigquery/source';
 import {appsScriptBigQuery} from '../../src/sources/bigquery/client';
-import type {BlobStore, Source, SourceContext} from '../../src/sources/source';
+import type {
+  BlobStore,
+  Budget,
+  DayOutput,
+  Source,
+  SourceContext,
+} from '../../src/sources/source';
 import {intlOffset} from '../clean/zone-helper';
 
 export const PROJECT = 'pulse-analytics-test';
@@ -64,19 +71,21 @@ export function context(
   rt: OfflineRuntime,
   settings: Settings,
   blobs = new MemoryBlobs(),
+  budget: Budget = {remaining: () => 1e12, allows: () => true},
+  warnings: string[] = [],
 ): SourceContext {
   return {
     settings,
     now: rt.clock.now(),
     clock: () => rt.clock.now(),
-    budget: {remaining: () => 1e12, allows: () => true},
+    budget,
     zone: new ZoneClock(intlOffset(settings.timeZone)),
     keys: new Pseudonymizer(m =>
       createHmac('sha256', 'test-secret-0123456789abcdef').update(m).digest(),
     ),
     quality: new QualityLog(),
     blobs,
-    warn: () => {},
+    warn: m => warnings.push(m),
     sleep: ms => rt.clock.advance(ms),
     random: () => 0.5,
   };
@@ -91,29 +100,51 @@ export function installGlobals(rt: OfflineRuntime): () => void {
   return () => names.forEach((n, i) => (g[n] = saved[i]));
 }
 
+/** Every day's output through one source; `newContext` starts each execution. */
+export function ingestOutputs(
+  rt: OfflineRuntime,
+  source: Source,
+  settings: Settings,
+  days: string[],
+  newContext: () => SourceContext = () => context(rt, settings),
+): Map<string, DayOutput> {
+  const out = new Map<string, DayOutput>();
+  const restore = installGlobals(rt);
+  try {
+    let ctx = newContext();
+    let prep = source.prepare(ctx, days, null);
+    for (let k = 0; !prep.done; k++) {
+      if (k > 10000) throw new Error('prepare makes no progress');
+      ctx = newContext();
+      prep = source.prepare(ctx, days, prep.resume);
+    }
+    for (const d of days) {
+      let step = source.ingestDay(ctx, d, null);
+      for (let k = 0; !step.done; k++) {
+        if (k > 10000) throw new Error(`${d} makes no progress`);
+        ctx = newContext();
+        step = source.ingestDay(ctx, d, step.resume);
+      }
+      out.set(d, step.value);
+    }
+  } finally {
+    restore();
+  }
+  return out;
+}
+
 /** Every fact of the days, through one source, in one long execution. */
 export function ingest(
   rt: OfflineRuntime,
   source: Source,
   settings: Settings,
   days: string[],
-  blobs = new MemoryBlobs(),
 ): Map<string, DailyFact[]> {
-  const out = new Map<string, DailyFact[]>();
-  const restore = installGlobals(rt);
-  try {
-    const ctx = context(rt, settings, blobs);
-    let prep = source.prepare(ctx, days, null);
-    while (!prep.done) prep = source.prepare(ctx, days, prep.resume);
-    for (const d of days) {
-      let step = source.ingestDay(ctx, d, null);
-      while (!step.done) step = source.ingestDay(ctx, d, step.resume);
-      out.set(d, step.value.facts);
-    }
-  } finally {
-    restore();
-  }
-  return out;
+  const blobs = new MemoryBlobs();
+  const outs = ingestOutputs(rt, source, settings, days, () =>
+    context(rt, settings, blobs),
+  );
+  return new Map([...outs].map(([d, o]) => [d, o.facts]));
 }
 
 export interface Pair {
@@ -128,12 +159,14 @@ export function makePair(
   now: number,
   exportOptions: ExportOptions,
   options: Partial<BigQuerySourceOptions> = {},
+  backendOptions: Partial<DuckDbBigQueryOptions> = {},
 ): Pair {
   const backend = new DuckDbBigQuery(
     exportRowsFromWorkspace(data, exportOptions),
     {
       projectId: PROJECT,
       datasetId: DATASET,
+      ...backendOptions,
     },
   );
   const rt = createOfflineRuntime({

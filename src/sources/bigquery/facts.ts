@@ -22,7 +22,7 @@ import {
   sortFlags,
   type EnrolledGroup,
 } from '../../metrics/facts';
-import {isSchoolDay} from '../../metrics/weekly';
+import {compareWeekly, isSchoolDay} from '../../metrics/weekly';
 import {DAILY_COLUMNS, WEEKLY_COLUMNS} from './sql';
 
 const ROLES: ReadonlySet<string> = new Set([
@@ -234,7 +234,7 @@ export function weeklyFactsFromRows(
     isSchoolDay(d, opt.calendar),
   ).length;
   const out: WeeklyFact[] = [];
-  for (const k of [...byGroup.keys()].sort(compareGroupKeys(appsOut))) {
+  for (const k of byGroup.keys()) {
     const c = byGroup.get(k)!;
     const [schoolId, role, app] = k.split('\t') as [string, Role, string];
     const enr = enrolled.get(`${schoolId}\t${role}`) ?? 0;
@@ -259,5 +259,6 @@ export function weeklyFactsFromRows(
       flags: opt.partial ? ['partial'] : [],
     });
   }
-  return out;
+  // The order of the weekly facts built from user sets.
+  return out.sort(compareWeekly);
 }

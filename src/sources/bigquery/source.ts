@@ -58,6 +58,7 @@ import {
   usageRolesQuery,
   weeklyFactsQuery,
   type DailyQueryInput,
+  type SqlQuery,
 } from './sql';
 
 const PST_OFFSET_MS = 8 * 3_600_000;
@@ -94,6 +95,7 @@ export const DEFAULT_BIGQUERY_OPTIONS: BigQuerySourceOptions = {
 
 export const DIRECTORY_BLOB = 'bigquery:directory';
 const FACTS_BLOB = 'bigquery:facts:';
+const PLAN_BLOB = 'bigquery:plan';
 
 /** What prepare keeps: schools and enrolment counts, never a user. */
 export interface DirectoryCounts {
@@ -121,6 +123,8 @@ interface PrepStage {
   open: Record<string, number>;
   configured: boolean;
   backfillBytes: number | null;
+  /** A query of the current step paused by the budget: `${step}:${batch}` and where it stands. */
+  query?: {at: string; cursor: QueryCursor; partial: QueryResult} | null;
 }
 
 function pstDay(ms: number): string {
@@ -227,11 +231,22 @@ export class BigQuerySource implements Source {
         }
         cur.step = 'usageDate';
       }
+      // A step's query resumes where the budget stopped it.
+      const query = (q: SqlQuery): QueryResult => {
+        const at = `${cur.step}:${cur.batch}`;
+        const saved = st.query?.at === at ? st.query : null;
+        try {
+          const res = runQuery(call, this.bigquery, ref, q, saved);
+          st.query = null;
+          return res;
+        } catch (e) {
+          if (e instanceof QueryPaused)
+            st.query = {at, cursor: e.cursor, partial: e.partial};
+          throw e;
+        }
+      };
       if (cur.step === 'usageDate') {
-        const res = runQuery(
-          call,
-          this.bigquery,
-          ref,
+        const res = query(
           latestUsageDateQuery(
             addDays(pstDay(ctx.now), -3),
             14,
@@ -294,10 +309,7 @@ export class BigQuerySource implements Source {
           );
           const usage = new Map<string, string>();
           if (st.usageDate) {
-            const res = runQuery(
-              call,
-              this.bigquery,
-              ref,
+            const res = query(
               usageRolesQuery(st.usageDate, this.opt.usageLagDays, chunk),
             );
             for (const [user, role] of res.rows)
@@ -401,7 +413,11 @@ export class BigQuerySource implements Source {
   }
 
   /** The planned days batched with `day`: it and the consecutive planned days after it. */
-  private batchOf(day: string): string[] {
+  private batchOf(ctx: SourceContext, day: string): string[] {
+    if (!this.plan.length) {
+      const text = ctx.blobs.get(PLAN_BLOB);
+      this.plan = text ? (JSON.parse(text) as string[]) : [];
+    }
     const out = [day];
     const i = this.plan.indexOf(day);
     if (i < 0) return out;
@@ -449,12 +465,12 @@ export class BigQuerySource implements Source {
       }
     }
     const ref = datasetRef(ctx.settings);
+    // A resume without a stage was stopped before its query started: start it afresh.
+    if (resume && (resume.stage === null || resume.cursor === null))
+      resume = null;
     const st = resume
-      ? (JSON.parse(resume.stage ?? '{}') as {
-          days: string[];
-          partial: QueryResult;
-        })
-      : {days: this.batchOf(day), partial: null as unknown as QueryResult};
+      ? (JSON.parse(resume.stage!) as {days: string[]; partial: QueryResult})
+      : {days: this.batchOf(ctx, day), partial: null as unknown as QueryResult};
     const days = st.days;
     const q = dailyFactsQuery(
       this.queryInput(ctx, dir, days[0], days[days.length - 1]),
