@@ -615,8 +615,14 @@ export interface AutoForecastRequest {
   candidates?: CandidateMethod[];
   /** Rolling-origin windows for the backtest (default 4). */
   backtestWindows?: number;
-  /** Backtest horizon (default: min(horizon, period > 1 ? period : 8), at least 1). */
+  /** Backtest horizon (default: min(horizon, period > 1 ? period : 8)). */
   backtestHorizon?: number;
+  /**
+   * The regressor values to forecast with from a backtest origin (columns of length h).
+   * Default: the observed values, right for regressors known in advance (calendars);
+   * regressors that are themselves forecast in production should be forecast here too.
+   */
+  backtestXreg?: (origin: number, h: number) => number[][];
   /** Fourier pairs for long periods: a number, or 'auto' (chosen by AICc up to 6). */
   fourierK?: number | 'auto';
 }
@@ -641,9 +647,15 @@ export interface ArimaSummary {
   estimation: 'ML' | 'CSS';
 }
 
+export interface BacktestWindowForecast {
+  /** Training length: the forecast covers y[origin .. origin + h - 1]. */
+  origin: number;
+  forecast: Forecast;
+}
+
 export interface AutoForecastResult {
   /** What produced the forecast. */
-  method: CandidateMethod | 'mean' | 'drift';
+  method: CandidateMethod | 'mean';
   /** Human-readable model name, e.g. "ARIMA(2,1,1)(0,1,0)[12]" or "ETS(M,Ad,M)". */
   label: string;
   selectedBy: 'backtest' | 'ic' | 'fallback';
@@ -660,6 +672,8 @@ export interface AutoForecastResult {
   } | null;
   /** Backtest scores of every candidate evaluated (empty with select = 'ic'). */
   scores: Partial<Record<CandidateMethod, BacktestScore>>;
+  /** The chosen method's backtest forecasts (empty without a backtest). */
+  backtest: BacktestWindowForecast[];
   /** Fourier terms added for a long seasonal period. */
   fourier: {K: number; period: number; names: string[]} | null;
   /** The ARIMA model's own forecast when another method was chosen. */
@@ -668,13 +682,13 @@ export interface AutoForecastResult {
   notes: string[];
 }
 
-/** A fitted candidate: can forecast from the full data and refit at a backtest origin. */
+/** A fitted candidate: forecasts from the full data, and refits at a backtest origin. */
 interface Candidate {
   method: CandidateMethod;
   label: string;
   forecast: (h: number, levels: number[]) => Forecast;
-  /** Point forecasts from data before `origin` (same model form, re-estimated). */
-  refit: (origin: number, h: number) => number[];
+  /** Forecasts from data before `origin` (same model form, re-estimated). */
+  refit: (origin: number, h: number, levels: number[]) => Forecast;
 }
 
 function validateY(y: unknown): (number | null)[] {
@@ -824,34 +838,49 @@ function summariseRegArma(fit: RegArmaFit, label: string): ArimaSummary {
   };
 }
 
+/** A regression on regressors and Fourier terms with ARMA errors, for long periods. */
+export interface LongPeriodModel {
+  fit: RegArmaFit;
+  /** Fourier pairs used. */
+  K: number;
+  period: number;
+  /** Names of all regressors: the given ones, then the Fourier terms. */
+  names: string[];
+  label: string;
+  summary: ArimaSummary;
+  /** Forecast from the full data; `xregFuture` holds the given regressors' future values. */
+  forecast: (h: number, levels: number[], xregFuture: number[][]) => Forecast;
+  /** Same specification re-estimated on y[0 .. origin - 1], then forecast. */
+  refit: (
+    origin: number,
+    h: number,
+    levels: number[],
+    xregFuture: number[][],
+  ) => Forecast;
+}
+
 /**
- * The long-period path: regression on the given regressors and Fourier terms with ARMA
- * errors, searched stepwise by conditional least squares.
+ * Regression with ARMA errors on the given regressors plus Fourier terms of `period`,
+ * searched stepwise by conditional least squares (auto.arima's approximation, which it
+ * also uses for series this long or this seasonal): d by KPSS on the regression
+ * residuals (at most 1), K by AICc with AR(1) errors when 'auto', then (p, q) and the
+ * constant stepwise. Missing values are interpolated for the fit. Null when nothing fits.
  */
-function longPeriodArima(
-  y: (number | null)[],
+export function fitLongPeriod(
+  y: Series,
   period: number,
   xreg: number[][],
   xregNames: string[],
-  fourierK: number | 'auto',
-  notes: string[],
-): {
-  fit: RegArmaFit;
-  K: number;
-  cols: number[][];
-  names: string[];
-  label: string;
-} | null {
+  fourierK: number | 'auto' = 'auto',
+  stepwise = true,
+): LongPeriodModel | null {
   const n = y.length;
   const yy = interpolateMissing(y);
-  if (y.some(v => v === null))
-    notes.push('missing values were interpolated for the ARIMA fit');
   const maxK = Math.max(0, Math.min(6, Math.floor(period / 2)));
   const build = (K: number) => {
     const f = K > 0 ? fourier(n, period, K) : {columns: [], names: []};
     return {cols: [...xreg, ...f.columns], names: [...xregNames, ...f.names]};
   };
-  // d from KPSS on the regression residuals (a moderate K stands in for the cycle).
   const base = build(Math.min(3, maxK));
   let d = 0;
   const ols = fitRegArma(
@@ -863,7 +892,6 @@ function longPeriodArima(
   if (ols) d = Math.min(1, ndiffs(Array.from(ols.errors)));
   let K: number;
   if (fourierK === 'auto') {
-    // K by AICc of the regression with AR(1) errors (as one would loop auto.arima over K).
     let bestK = 0;
     let bestIc = Infinity;
     for (let k = 0; k <= maxK; k++) {
@@ -884,18 +912,85 @@ function longPeriodArima(
     K = Math.max(0, Math.min(maxK, Math.floor(fourierK)));
   }
   const chosen = build(K);
-  const res = autoRegArma(yy, chosen.cols, d, chosen.names);
-  if (!res) return null;
-  const f = res.fit;
-  const core = `ARIMA(${f.spec.p},${f.spec.d},${f.spec.q})`;
+  let fit: RegArmaFit | null;
+  if (stepwise) {
+    const res = autoRegArma(yy, chosen.cols, d, chosen.names);
+    fit = res ? res.fit : null;
+  } else {
+    fit = fitRegArma(
+      yy,
+      chosen.cols,
+      {p: 1, q: 0, d, constant: true},
+      chosen.names,
+    );
+  }
+  if (!fit) return null;
+  // Standard errors for the reported model.
+  fit = fitRegArma(yy, chosen.cols, fit.spec, chosen.names, true) ?? fit;
+  const spec = fit.spec;
+  const core = `ARIMA(${spec.p},${spec.d},${spec.q})`;
   const label =
     chosen.cols.length > 0
       ? `Regression with ${core} errors` +
         (K > 0 ? ` + Fourier(K=${K}, period ${period})` : '')
-      : f.spec.constant
-        ? `${core} with ${f.spec.d === 0 ? 'non-zero mean' : 'drift'}`
+      : spec.constant
+        ? `${core} with ${spec.d === 0 ? 'non-zero mean' : 'drift'}`
         : core;
-  return {fit: f, K, cols: chosen.cols, names: chosen.names, label};
+  const fourierAtEnd = (origin: number, h: number) =>
+    K > 0 ? fourierFuture(origin, period, K, h).columns : [];
+  return {
+    fit,
+    K,
+    period,
+    names: chosen.names,
+    label,
+    summary: summariseRegArma(fit, label),
+    forecast: (h, levels, xf) =>
+      forecastRegArma(
+        fit,
+        h,
+        [...xf, ...fourierAtEnd(n, h)],
+        levels,
+        chosen.cols.map(c => c[n - 1]),
+      ),
+    refit: (origin, h, levels, xf) => {
+      const cols = chosen.cols.map(c => c.slice(0, origin));
+      const f = fitRegArma(
+        interpolateMissing(y.slice(0, origin)),
+        cols,
+        spec,
+        chosen.names,
+      );
+      if (!f)
+        throw new Error(
+          `${label} could not be re-estimated at origin ${origin}`,
+        );
+      return forecastRegArma(
+        f,
+        h,
+        [...xf, ...fourierAtEnd(origin, h)],
+        levels,
+        cols.map(c => c[origin - 1]),
+      );
+    },
+  };
+}
+
+/** Wraps refit so each (origin, horizon) is computed once (the combination reuses them). */
+function memoised(c: Candidate): Candidate {
+  const cache = new Map<string, Forecast>();
+  return {
+    ...c,
+    refit: (origin, h, levels) => {
+      const key = `${origin}:${h}:${levels.join(',')}`;
+      let f = cache.get(key);
+      if (!f) {
+        f = c.refit(origin, h, levels);
+        cache.set(key, f);
+      }
+      return f;
+    },
+  };
 }
 
 /**
@@ -905,8 +1000,9 @@ function longPeriodArima(
  * that cannot be estimated falls back to a simpler one, down to a flat forecast.
  */
 export function autoForecast(req: AutoForecastRequest): AutoForecastResult {
-  if (typeof req !== 'object' || req === null)
+  if (typeof req !== 'object' || req === null) {
     throw new InputError('request', 'must be an object');
+  }
   const y = validateY(req.y);
   const n = y.length;
   const h = req.horizon;
@@ -917,7 +1013,6 @@ export function autoForecast(req: AutoForecastRequest): AutoForecastResult {
   if (typeof period !== 'number' || !Number.isFinite(period) || period < 1) {
     throw new InputError('period', 'must be a number >= 1');
   }
-  if (period > n) period = 1;
   const levels = normaliseLevels(req.levels);
   const select = req.select ?? 'backtest';
   if (select !== 'backtest' && select !== 'ic') {
@@ -928,42 +1023,39 @@ export function autoForecast(req: AutoForecastRequest): AutoForecastResult {
   const xregNames = xr ? xr.names : [];
   const future = validateFuture(req.xregFuture, xreg.length, h);
   const notes: string[] = [];
+  if (period > n / 2) {
+    if (period > 1)
+      notes.push('fewer than two seasonal periods: seasonality ignored');
+    period = 1;
+  }
   const observed = y.filter((v): v is number => v !== null);
-  const result = (
+  const bare = (
     method: AutoForecastResult['method'],
     label: string,
     forecast: Forecast,
-    selectedBy: AutoForecastResult['selectedBy'],
   ): AutoForecastResult => ({
     method,
     label,
-    selectedBy,
+    selectedBy: 'fallback',
     forecast,
     arima: null,
     ets: null,
     scores: {},
+    backtest: [],
     fourier: null,
     arimaForecast: null,
     notes,
   });
-
   if (isConstant(y)) {
     notes.push('constant series: flat forecast with zero-width intervals');
-    return result(
-      'mean',
-      'Constant',
-      constantForecast(observed[0], h, levels),
-      'fallback',
-    );
+    return bare('mean', 'Constant', constantForecast(observed[0], h, levels));
   }
   if (observed.length < 4) {
     notes.push('fewer than 4 observations: naive forecast');
-    const last = observed[observed.length - 1];
-    return result(
+    return bare(
       'naive',
       'Naive',
-      constantForecast(last, h, levels),
-      'fallback',
+      constantForecast(observed[observed.length - 1], h, levels),
     );
   }
 
@@ -972,6 +1064,10 @@ export function autoForecast(req: AutoForecastRequest): AutoForecastResult {
   const wanted = new Set<CandidateMethod>(
     req.candidates ?? ['arima', 'ets', 'snaive', 'naive', 'combination'],
   );
+  const xregAt = (origin: number, hh: number): number[][] =>
+    req.backtestXreg
+      ? req.backtestXreg(origin, hh)
+      : xreg.map(c => c.slice(origin, origin + hh));
   const candidates: Candidate[] = [];
   let arimaSummary: ArimaSummary | null = null;
   let etsSummary: AutoForecastResult['ets'] = null;
@@ -979,53 +1075,40 @@ export function autoForecast(req: AutoForecastRequest): AutoForecastResult {
   let arimaCand: Candidate | null = null;
   let etsCand: Candidate | null = null;
 
-  // ARIMA.
   if (wanted.has('arima') || wanted.has('combination')) {
     try {
       if (longPeriod) {
-        const lp = longPeriodArima(
+        if (y.some(v => v === null))
+          notes.push('missing values were interpolated for the ARIMA fit');
+        const lp = fitLongPeriod(
           y,
           period,
           xreg,
           xregNames,
           req.fourierK ?? 'auto',
-          notes,
         );
         if (lp) {
-          const {fit, K, label} = lp;
-          arimaSummary = summariseRegArma(fit, label);
-          const ff = K > 0 ? fourierFuture(n, period, K, h).columns : [];
-          const futureCols = [...future, ...ff];
-          const lastX = lp.cols.map(c => c[n - 1]);
+          arimaSummary = lp.summary;
           fourierInfo =
-            K > 0 ? {K, period, names: lp.names.slice(xreg.length)} : null;
-          const spec = fit.spec;
+            lp.K > 0
+              ? {K: lp.K, period, names: lp.names.slice(xreg.length)}
+              : null;
           arimaCand = {
             method: 'arima',
-            label,
+            label: lp.label,
             forecast: (hh, lv) =>
-              forecastRegArma(
-                fit,
+              lp.forecast(
                 hh,
-                futureCols.map(c => c.slice(0, hh)),
                 lv,
-                lastX,
+                future.map(c => c.slice(0, hh)),
               ),
-            refit: (origin, hh) => {
-              const yy = interpolateMissing(y.slice(0, origin));
-              const cols = lp.cols.map(c => c.slice(0, origin));
-              const f = fitRegArma(yy, cols, spec, lp.names);
-              if (!f) throw new Error('refit failed');
-              const fut = lp.cols.map(c => c.slice(origin, origin + hh));
-              return forecastRegArma(
-                f,
-                hh,
-                fut,
-                [80],
-                cols.map(c => c[origin - 1]),
-              ).mean;
-            },
+            refit: (origin, hh, lv) =>
+              lp.refit(origin, hh, lv, xregAt(origin, hh)),
           };
+        } else {
+          notes.push(
+            'ARIMA unavailable: no regression with ARMA errors could be estimated',
+          );
         }
       } else {
         const res = autoArima(y, {
@@ -1035,6 +1118,7 @@ export function autoForecast(req: AutoForecastRequest): AutoForecastResult {
         });
         arimaSummary = summariseArima(res);
         const spec = res.fit.spec;
+        const offset = n - res.fit.state.n;
         arimaCand = {
           method: 'arima',
           label: res.label,
@@ -1043,8 +1127,7 @@ export function autoForecast(req: AutoForecastRequest): AutoForecastResult {
               xregFuture: future.map(c => c.slice(0, hh)),
               levels: lv,
             }),
-          refit: (origin, hh) => {
-            const offset = n - res.fit.state.n;
+          refit: (origin, hh, lv) => {
             const sub: ArimaSpec = {
               ...spec,
               xreg: spec.xreg
@@ -1052,18 +1135,23 @@ export function autoForecast(req: AutoForecastRequest): AutoForecastResult {
                 : undefined,
             };
             const f = fitArima(y.slice(offset, origin), sub);
-            const fut = xreg.map(c => c.slice(origin, origin + hh));
-            return forecastArima(f, hh, {xregFuture: fut}).mean;
+            return forecastArima(f, hh, {
+              xregFuture: xregAt(origin, hh),
+              levels: lv,
+            });
           },
         };
       }
     } catch (e) {
       notes.push(`ARIMA unavailable: ${(e as Error).message}`);
     }
-    if (arimaCand && wanted.has('arima')) candidates.push(arimaCand);
+    if (arimaCand) {
+      arimaCand = memoised(arimaCand);
+      if (wanted.has('arima')) candidates.push(arimaCand);
+    }
   }
 
-  // ETS: seasonal up to period 24; regressors are not used by ETS, so it is only tried without them.
+  // ETS ignores regressors, so it is tried only without them; periods above 24 are beyond it.
   if (
     (wanted.has('ets') || wanted.has('combination')) &&
     xreg.length === 0 &&
@@ -1082,70 +1170,53 @@ export function autoForecast(req: AutoForecastRequest): AutoForecastResult {
       };
       const c = fit.components;
       const model = `${c.error}${c.trend}${c.season}`;
-      etsCand = {
+      etsCand = memoised({
         method: 'ets',
         label: fit.method,
         forecast: (hh, lv) => forecastEts(fit, hh, lv),
-        refit: (origin, hh) => {
+        refit: (origin, hh, lv) => {
           const f: EtsFit = ets(y.slice(0, origin), {
             period: m,
             model,
             damped: c.damped,
           });
-          return forecastEts(f, hh).mean;
+          return forecastEts(f, hh, lv);
         },
-      };
+      });
       if (wanted.has('ets')) candidates.push(etsCand);
     } catch (e) {
       notes.push(`ETS unavailable: ${(e as Error).message}`);
     }
   }
 
-  // Seasonal naive (or naive for non-seasonal data).
+  // Seasonal naive (naive for non-seasonal data).
   const lag = m > 1 && n > m ? m : 1;
   const naiveMethod: CandidateMethod = lag > 1 ? 'snaive' : 'naive';
+  let naiveCand: Candidate | null = null;
   if (
     wanted.has(naiveMethod) ||
-    (naiveMethod === 'snaive' && wanted.has('naive'))
+    wanted.has('naive') ||
+    wanted.has('combination')
   ) {
     try {
       const lw = lagWalk(y, lag);
-      candidates.push({
+      naiveCand = {
         method: naiveMethod,
         label: lag > 1 ? `Seasonal naive (lag ${lag})` : 'Naive',
         forecast: (hh, lv) => forecastLagWalk(lw, hh, lv),
-        refit: (origin, hh) =>
-          forecastLagWalk(lagWalk(y.slice(0, origin), lag), hh).mean,
-      });
+        refit: (origin, hh, lv) =>
+          forecastLagWalk(lagWalk(y.slice(0, origin), lag), hh, lv),
+      };
+      if (wanted.has(naiveMethod) || wanted.has('naive'))
+        candidates.push(naiveCand);
     } catch (e) {
       notes.push(`${naiveMethod} unavailable: ${(e as Error).message}`);
     }
   }
 
-  // Backtest refits are shared by the combination, so each is computed once.
-  const memo = new Map<string, number[]>();
-  for (const c of [...candidates, arimaCand, etsCand]) {
-    if (!c || (c as Candidate & {memo?: boolean}).memo) continue;
-    const raw = c.refit;
-    c.refit = (origin, hh) => {
-      const key = `${c.method}:${origin}:${hh}`;
-      let v = memo.get(key);
-      if (!v) {
-        v = raw(origin, hh);
-        memo.set(key, v);
-      }
-      return v;
-    };
-    (c as Candidate & {memo?: boolean}).memo = true;
-  }
-
-  // Combination of the model-based forecasts (ARIMA with ETS, or with seasonal naive on long periods).
+  // Combination: ARIMA with ETS, or with the seasonal naive forecast when ETS does not apply.
   if (wanted.has('combination') && arimaCand) {
-    const partner =
-      etsCand ??
-      (longPeriod
-        ? (candidates.find(c => c.method === 'snaive') ?? null)
-        : null);
+    const partner = etsCand ?? (longPeriod ? naiveCand : null);
     if (partner) {
       const a = arimaCand;
       candidates.push({
@@ -1153,17 +1224,15 @@ export function autoForecast(req: AutoForecastRequest): AutoForecastResult {
         label: `Combination: ${a.label} + ${partner.label}`,
         forecast: (hh, lv) =>
           combine([a.forecast(hh, lv), partner.forecast(hh, lv)]),
-        refit: (origin, hh) => {
-          const fa = a.refit(origin, hh);
-          const fb = partner.refit(origin, hh);
-          return fa.map((v, i) => (v + fb[i]) / 2);
-        },
+        refit: (origin, hh, lv) =>
+          combine([a.refit(origin, hh, lv), partner.refit(origin, hh, lv)]),
       });
     }
   }
 
   // Selection.
   const scores: Partial<Record<CandidateMethod, BacktestScore>> = {};
+  const windowsOf = new Map<CandidateMethod, BacktestWindowForecast[]>();
   let order: Candidate[] = [];
   let selectedBy: AutoForecastResult['selectedBy'] = select;
   if (select === 'backtest' && candidates.length > 1) {
@@ -1176,33 +1245,30 @@ export function autoForecast(req: AutoForecastRequest): AutoForecastResult {
     });
     if (origins.length > 0) {
       for (const c of candidates) {
-        const wins: WindowForecast[] = [];
-        let ok = true;
-        for (const origin of origins) {
-          try {
-            const f = c.refit(origin, bh);
-            if (f.length < bh || f.some(v => !Number.isFinite(v))) {
-              ok = false;
-              break;
-            }
-            wins.push({
-              origin,
-              forecast: f,
-              actual: y.slice(origin, origin + bh),
-            });
-          } catch {
-            ok = false;
-            break;
+        const wins: BacktestWindowForecast[] = [];
+        try {
+          for (const origin of origins) {
+            const f = c.refit(origin, bh, levels);
+            if (f.mean.length < bh || !finiteForecast(f))
+              throw new Error('non-finite');
+            wins.push({origin, forecast: f});
           }
+        } catch {
+          continue;
         }
-        if (ok) scores[c.method] = scoreWindows(y, wins, m);
+        const scored: WindowForecast[] = wins.map(w => ({
+          origin: w.origin,
+          forecast: w.forecast.mean,
+          actual: y.slice(w.origin, w.origin + bh),
+        }));
+        scores[c.method] = scoreWindows(y, scored, m);
+        windowsOf.set(c.method, wins);
       }
       const key = (c: Candidate) =>
         scores[c.method]?.mase ?? scores[c.method]?.mae ?? Infinity;
       order = candidates
         .filter(c => scores[c.method])
         .sort((a, b) => key(a) - key(b));
-      // Candidates that could not be backtested are still fallbacks.
       order.push(...candidates.filter(c => !scores[c.method]));
     } else {
       notes.push(
@@ -1239,7 +1305,6 @@ export function autoForecast(req: AutoForecastRequest): AutoForecastResult {
         }
       }
       return {
-        arimaForecast,
         method: c.method,
         label: c.label,
         selectedBy: i === 0 ? selectedBy : 'fallback',
@@ -1247,20 +1312,20 @@ export function autoForecast(req: AutoForecastRequest): AutoForecastResult {
         arima: arimaSummary,
         ets: etsSummary,
         scores,
+        backtest: windowsOf.get(c.method) ?? [],
         fourier: fourierInfo,
+        arimaForecast,
         notes,
       };
     } catch (e) {
       notes.push(`${c.label} could not forecast: ${(e as Error).message}`);
     }
   }
-  // Last resort: the last observed value.
   notes.push('no model could forecast: naive forecast of the last value');
-  const r = result(
+  const r = bare(
     'naive',
     'Naive',
     constantForecast(observed[observed.length - 1], h, levels),
-    'fallback',
   );
   r.arima = arimaSummary;
   r.ets = etsSummary;

@@ -190,8 +190,16 @@ class Profile {
         A[j * k + i] = a;
       }
     }
-    const x = cholSolve(A, b, k);
-    if (!x) return NaN;
+    let x = cholSolve(A, b, k);
+    if (!x) {
+      // Exactly collinear regressors (say a calendar dummy that never varies inside a
+      // backtest window): a tiny ridge keeps the fit, with ~0 weight on the redundant direction.
+      let maxd = 0;
+      for (let i = 0; i < k; i++) maxd = Math.max(maxd, A[i * k + i]);
+      for (let i = 0; i < k; i++) A[i * k + i] += 1e-9 * maxd + 1e-12;
+      x = cholSolve(A, b, k);
+      if (!x) return NaN;
+    }
     if (beta) beta.set(x);
     let ssq = 0;
     for (let t = p; t < n; t++) {
@@ -411,6 +419,7 @@ export function fitRegArma(
   xreg: ReadonlyArray<ArrayLike<number>>,
   spec: RegArmaSpec,
   xregNames: ReadonlyArray<string> = [],
+  withSe = false,
 ): RegArmaFit | null {
   const n = y.length;
   const {p, q, d} = spec;
@@ -493,7 +502,10 @@ export function fitRegArma(
   armaFilter(errors, phi, theta, residuals);
   for (let t = 0; t < p; t++) residuals[t] = NaN;
   const sigma2 = ssq / Math.max(1, nUsed - k);
-  const se = standardErrors(errors, residuals, theta, p, q, prof, sigma2);
+  // Standard errors cost a k x k inversion: only the reported model needs them.
+  const se = withSe
+    ? standardErrors(errors, residuals, theta, p, q, prof, sigma2)
+    : new Array<number | null>(k).fill(null);
   const sigma2Css = ssq / nUsed;
   const twoNll = nUsed * (LOG_2PI + 1 + Math.log(sigma2Css));
   const kk = k + 1;

@@ -1,0 +1,604 @@
+// Forecasting benchmark: the engine side by side with the npm package `arima` (ctsa compiled
+// to WebAssembly) on the R reference series and on synthetic weekly school series.
+//
+//   node scripts/bench-forecast.mjs [--schools N] [--skip-arima-pkg]
+//
+// Prints tables and writes out/bench/forecast.json. Times are medians of wall-clock
+// milliseconds on one core (CPU milliseconds alongside, since other work on the machine
+// inflates wall time). Accuracy is on a holdout the models never saw.
+import * as esbuild from 'esbuild';
+import {createRequire} from 'node:module';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  writeFileSync,
+} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {dirname, join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const args = process.argv.slice(2);
+const argValue = (name, dflt) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : dflt;
+};
+const PROFILE_ONLY = args.includes('--profile-only');
+const N_SCHOOLS = argValue('--schools', 1800);
+const SKIP_PKG = args.includes('--skip-arima-pkg');
+const WEEKS = 156;
+const HOLDOUT = 8;
+const REF = join(root, '..', 'shared', 'reference');
+
+// --- Build the engine entry from src ---------------------------------------------------
+const tmp = mkdtempSync(join(tmpdir(), 'bench-forecast-'));
+const entry = join(tmp, 'entry.ts');
+writeFileSync(
+  entry,
+  [
+    `export {autoArima, autoForecast, fitLongPeriod} from ${JSON.stringify(join(root, 'src/stats/auto'))};`,
+    `export {fitArima, forecastArima} from ${JSON.stringify(join(root, 'src/stats/arima'))};`,
+    `export {ets, forecastEts} from ${JSON.stringify(join(root, 'src/stats/ets'))};`,
+    `export {accuracy, maseScale} from ${JSON.stringify(join(root, 'src/stats/accuracy'))};`,
+    `export {fourier, fourierFuture} from ${JSON.stringify(join(root, 'src/stats/fourier'))};`,
+    `export {forecastSchool, calendarRegressors, WEEKS_PER_YEAR} from ${JSON.stringify(join(root, 'src/analysis/forecasting'))};`,
+    `export {buildCalendar} from ${JSON.stringify(join(root, 'src/demo/calendar'))};`,
+    `export {dayNumber, isoDate, mondayOf} from ${JSON.stringify(join(root, 'src/demo/dates'))};`,
+  ].join('\n'),
+);
+const outfile = join(tmp, 'engine.cjs');
+await esbuild.build({
+  entryPoints: [entry],
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  outfile,
+  logLevel: 'warning',
+});
+const E = require(outfile);
+
+// --- Helpers -----------------------------------------------------------------------------
+const cpuNow = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+function timed(fn) {
+  const c = cpuNow();
+  const w = performance.now();
+  const value = fn();
+  return {value, ms: performance.now() - w, cpu: cpuNow() - c};
+}
+const median = a => {
+  const s = [...a].sort((x, y) => x - y);
+  const k = s.length;
+  return k === 0
+    ? null
+    : k % 2
+      ? s[(k - 1) / 2]
+      : (s[k / 2 - 1] + s[k / 2]) / 2;
+};
+const mean = a => (a.length ? a.reduce((x, y) => x + y, 0) / a.length : null);
+const fmt = (v, d = 2) =>
+  v === null || v === undefined || !Number.isFinite(v) ? '-' : v.toFixed(d);
+function table(title, header, rows) {
+  const all = [header, ...rows].map(r => r.map(String));
+  const w = header.map((_, j) => Math.max(...all.map(r => r[j].length)));
+  console.log(`\n${title}`);
+  all.forEach((r, i) => {
+    console.log(
+      r.map((c, j) => (j === 0 ? c.padEnd(w[j]) : c.padStart(w[j]))).join('  '),
+    );
+    if (i === 0) console.log(w.map(x => '-'.repeat(x)).join('  '));
+  });
+}
+/** Holdout MASE/MAPE with the in-sample seasonal-naive scale (lag 1 when non-seasonal). */
+function holdoutScore(train, test, fc, period) {
+  const a = E.accuracy(fc, test, {
+    train,
+    period: period > 1 ? Math.round(period) : 1,
+  });
+  return {mase: a.mase, mape: a.mape};
+}
+
+// --- The arima package ---------------------------------------------------------------------
+let ARIMA = null;
+if (!SKIP_PKG) {
+  try {
+    ARIMA = require('arima');
+  } catch (e) {
+    console.log(
+      `arima package unavailable (${e.message}); its columns are skipped`,
+    );
+  }
+}
+function pkgFit(y, opts, exog, exogNew, h) {
+  const m = new ARIMA({...opts, verbose: false, transpose: !!exog});
+  if (exog) m.train(y, exog);
+  else m.train(y);
+  const [pred] = exog ? m.predict(h, exogNew) : m.predict(h);
+  return Array.from(pred);
+}
+const rowsOf = cols => cols[0].map((_, i) => cols.map(c => c[i]));
+
+// --- Reference series --------------------------------------------------------------------
+const refResults = [];
+{
+  // Airline model fit time: ours by exact ML vs the package's exact ML.
+  const air = JSON.parse(readFileSync(join(REF, 'arima/airline.json'), 'utf8'));
+  const spec = {
+    order: [0, 1, 1],
+    seasonal: [0, 1, 1],
+    period: 12,
+    method: 'ML',
+  };
+  const oursT = [];
+  const oursC = [];
+  for (let r = 0; r < 15; r++) {
+    const t = timed(() => E.fitArima(air.y, spec));
+    if (r >= 3) {
+      oursT.push(t.ms);
+      oursC.push(t.cpu);
+    }
+  }
+  const pkgT = [];
+  const pkgC = [];
+  if (ARIMA) {
+    for (let r = 0; r < 15; r++) {
+      const t = timed(() =>
+        pkgFit(
+          air.y,
+          {p: 0, d: 1, q: 1, P: 0, D: 1, Q: 1, s: 12, method: 0},
+          null,
+          null,
+          12,
+        ),
+      );
+      if (r >= 3) {
+        pkgT.push(t.ms);
+        pkgC.push(t.cpu);
+      }
+    }
+  }
+  refResults.push({
+    task: 'airline fit (log AirPassengers, exact ML)',
+    oursMs: median(oursT),
+    oursCpuMs: median(oursC),
+    pkgMs: median(pkgT),
+    pkgCpuMs: median(pkgC),
+  });
+}
+const refSeries = readdirSync(join(REF, 'auto'))
+  .filter(f => f.endsWith('.json'))
+  .map(f => JSON.parse(readFileSync(join(REF, 'auto', f), 'utf8')));
+const refAccuracy = [];
+for (const d of refSeries) {
+  const m = d.frequency;
+  const h = m > 1 ? 2 * m : 10;
+  const train = d.y.slice(0, d.y.length - h);
+  const test = d.y.slice(d.y.length - h);
+  const row = {series: d.name, h};
+  const sel = timed(() => E.autoArima(d.y, {period: m}));
+  row.autoArimaMs = sel.ms;
+  row.autoArimaCpuMs = sel.cpu;
+  row.autoArimaLabel = sel.value.label;
+  row.autoArimaMatchesR =
+    JSON.stringify(sel.value.order) === JSON.stringify(d.selected.order) &&
+    JSON.stringify(sel.value.seasonal.slice(0, 3)) ===
+      JSON.stringify(
+        d.selected.seasonal
+          .slice(0, 3)
+          .map((v, i) => (sel.value.period > 1 ? v : [0, 0, 0][i])),
+      );
+  for (const select of ['ic', 'backtest']) {
+    const t = timed(() =>
+      E.autoForecast({y: train, period: m, horizon: h, select}),
+    );
+    const sc = holdoutScore(train, test, t.value.forecast.mean, m);
+    row[`${select}Method`] = t.value.label;
+    row[`${select}Mase`] = sc.mase;
+    row[`${select}Mape`] = sc.mape;
+    row[`${select}Ms`] = t.ms;
+    row[`${select}CpuMs`] = t.cpu;
+  }
+  if (ARIMA) {
+    try {
+      const t = timed(() =>
+        pkgFit(train, {auto: true, s: m > 1 ? m : 0}, null, null, h),
+      );
+      const sc = holdoutScore(train, test, t.value, m);
+      row.pkgAutoMase = sc.mase;
+      row.pkgAutoMape = sc.mape;
+      row.pkgAutoMs = t.ms;
+    } catch (e) {
+      row.pkgAutoError = String(e.message ?? e);
+    }
+  }
+  refAccuracy.push(row);
+}
+table(
+  'Reference series: fit time (median ms, wall / CPU)',
+  ['task', 'engine', 'engine cpu', 'arima pkg', 'arima pkg cpu'],
+  refResults.map(r => [
+    r.task,
+    fmt(r.oursMs, 1),
+    fmt(r.oursCpuMs, 1),
+    fmt(r.pkgMs, 1),
+    fmt(r.pkgCpuMs, 1),
+  ]),
+);
+table(
+  'Reference series: holdout of the last 2 seasons (10 points if non-seasonal)',
+  [
+    'series',
+    'auto.arima (engine)',
+    '= R',
+    'ms',
+    'IC choice',
+    'MASE',
+    'backtest choice',
+    'MASE',
+    'ms',
+    'arima pkg auto MASE',
+    'ms',
+  ],
+  refAccuracy.map(r => [
+    r.series,
+    r.autoArimaLabel,
+    r.autoArimaMatchesR ? 'yes' : 'no',
+    fmt(r.autoArimaMs, 0),
+    r.icMethod,
+    fmt(r.icMase, 3),
+    r.backtestMethod,
+    fmt(r.backtestMase, 3),
+    fmt(r.backtestMs, 0),
+    fmt(r.pkgAutoMase, 3),
+    fmt(r.pkgAutoMs, 0),
+  ]),
+);
+
+// --- Synthetic school series ---------------------------------------------------------------
+// A seeded generator: NYC-like calendar (breaks, summer, testing windows), school size and
+// baseline use, teacher activity that drives student activity, growth, an annual cycle,
+// autocorrelated noise, count noise, occasional outages and missing weeks.
+function rng(seed) {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s / 4294967296;
+  };
+}
+function gauss(r) {
+  let u = 0;
+  while (u === 0) u = r();
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * r());
+}
+const calStart = E.dayNumber(2019, 1, 7);
+const calEnd = E.dayNumber(2026, 12, 31);
+const demoCal = E.buildCalendar(calStart, calEnd);
+const calendar = demoCal.calendar;
+const dayInfo = new Map(demoCal.days.map(d => [d.dayNo, d]));
+
+function synthSchool(idx) {
+  const r = rng(0x9e3779b9 ^ (idx * 2654435761));
+  const total = WEEKS + HOLDOUT;
+  // Start on a Monday in 2019-2022 so holdouts fall in every season.
+  const startMonday = E.mondayOf(calStart + Math.floor(r() * 52 * 3.5) * 7);
+  const enrolled = Math.round(
+    Math.exp(Math.log(150) + r() * Math.log(3000 / 150)),
+  );
+  const teachers = Math.max(8, Math.round(enrolled / (12 + 8 * r())));
+  const underuse = r() < 0.15;
+  const baseDaily = (underuse ? 0.2 : 0.35) + 0.4 * r();
+  const teacherDaily = 0.55 + 0.35 * r();
+  const couple = 0.3 + 0.5 * r(); // elasticity of student use to teacher deviations
+  const growth = (r() - 0.3) * 0.15; // per year
+  const amp = 0.05 + 0.1 * r(); // annual cycle amplitude
+  const phase = r() * 0.5;
+  const noiseSd = 0.03 + 0.06 * r();
+  const tNoiseSd = 0.04 + 0.06 * r();
+  const summerUse = 0.02 + 0.08 * r();
+  const level = ['elementary', 'middle', 'high'][Math.floor(r() * 3)];
+  const outageWeek = r() < 0.3 ? Math.floor(r() * WEEKS) : -1;
+  const weekStarts = [];
+  const students = [];
+  const teacherAct = [];
+  const schoolDays = [];
+  let arS = 0;
+  let arT = 0;
+  for (let w = 0; w < total; w++) {
+    const mon = startMonday + 7 * w;
+    let days = 0;
+    let testing = 1;
+    let grading = false;
+    for (let k = 0; k < 5; k++) {
+      const info = dayInfo.get(mon + k);
+      if (info && info.kind === 'school') {
+        days++;
+        testing = Math.max(testing, info.testing[level]);
+        grading = grading || info.grading;
+      }
+    }
+    const years = w / 52.18;
+    const cyc = 1 + amp * Math.cos(2 * Math.PI * (years + phase));
+    arT = 0.6 * arT + tNoiseSd * gauss(r);
+    arS = 0.5 * arS + noiseSd * gauss(r);
+    const qT = Math.min(
+      0.98,
+      teacherDaily * (grading ? 1.15 : 1) * Math.exp(arT),
+    );
+    const pT = days > 0 ? 1 - Math.pow(1 - qT, days) : 0.05 + 0.05 * r();
+    const tMean = teachers * pT;
+    const tAct = Math.max(
+      0,
+      Math.round(tMean + Math.sqrt(tMean * (1 - pT) + 1) * gauss(r)),
+    );
+    const tDev = days > 0 ? arT : 0;
+    let pS;
+    if (days > 0) {
+      const q = Math.min(
+        0.97,
+        baseDaily *
+          cyc *
+          (1 + growth * years) *
+          testing *
+          Math.exp(couple * tDev + arS),
+      );
+      pS = 1 - Math.pow(1 - q, days);
+    } else {
+      pS = summerUse * Math.exp(arS) * (1 + growth * years);
+    }
+    if (w === outageWeek) pS *= 0.6;
+    const sMean = enrolled * Math.min(1, pS);
+    const sAct = Math.max(
+      0,
+      Math.round(
+        sMean + Math.sqrt(sMean * (1 - Math.min(1, pS)) + 1) * gauss(r),
+      ),
+    );
+    weekStarts.push(E.isoDate(mon));
+    students.push(r() < 0.01 && w > 0 && w < WEEKS ? null : sAct);
+    teacherAct.push(tAct);
+    schoolDays.push(days);
+  }
+  return {
+    schoolId: `S${idx}`,
+    weekStarts,
+    students,
+    teachers: teacherAct,
+    schoolDays,
+  };
+}
+
+const schoolRows = [];
+const engineTimes = [];
+const engineCpu = [];
+const pkgFitTimes = [];
+const pkgAutoTimes = [];
+const started = performance.now();
+const startedCpu = cpuNow();
+let pkgErrors = 0;
+for (let i = 0; i < N_SCHOOLS; i++) {
+  const s = synthSchool(i);
+  const train = {
+    schoolId: s.schoolId,
+    weekStarts: s.weekStarts.slice(0, WEEKS),
+    students: s.students.slice(0, WEEKS),
+    teachers: s.teachers.slice(0, WEEKS),
+    schoolDays: s.schoolDays.slice(0, WEEKS),
+  };
+  const test = s.students.slice(WEEKS);
+  const testDays = s.schoolDays.slice(WEEKS);
+  const t = timed(() =>
+    E.forecastSchool(train, {horizon: HOLDOUT, calendar, backtestWindows: 4}),
+  );
+  engineTimes.push(t.ms);
+  engineCpu.push(t.cpu);
+  const fut = t.value.rows.filter(r => !r.isBacktest);
+  const row = {school: s.schoolId, model: fut[0]?.model ?? null};
+  if (fut.length === HOLDOUT) {
+    const fc = fut.map(r => r.forecast);
+    const sc = holdoutScore(train.students, test, fc, 52);
+    row.mase = sc.mase;
+    row.mape = sc.mape;
+    const inSession = test.map((v, k) => (testDays[k] > 0 ? v : null));
+    row.mapeSchoolWeeks = E.accuracy(fc, inSession).mape;
+    row.backtestMape = t.value.accuracy?.mape ?? null;
+    row.backtestMase = t.value.accuracy?.mase ?? null;
+    let cover80 = 0;
+    fut.forEach((r, k) => {
+      if (test[k] !== null && test[k] >= r.lo80 && test[k] <= r.hi80) cover80++;
+    });
+    row.cover80 = cover80 / HOLDOUT;
+  }
+  if (ARIMA && i < Math.min(N_SCHOOLS, 300)) {
+    // The package on the same regressors: SARIMAX(1,0,1) with exog, and its auto search.
+    try {
+      const cal = E.calendarRegressors(s.weekStarts, calendar, s.schoolDays);
+      const f = E.fourier(WEEKS, E.WEEKS_PER_YEAR, 3);
+      const ff = E.fourierFuture(WEEKS, E.WEEKS_PER_YEAR, 3, HOLDOUT);
+      const yTrain = train.students.map((v, k, a) =>
+        v === null ? (a[k - 1] ?? 0) : v,
+      );
+      const tch = s.teachers;
+      const exCols = [
+        tch.slice(0, WEEKS),
+        ...cal.columns.map(c => c.slice(0, WEEKS)),
+        ...f.columns,
+      ];
+      const exNew = [
+        tch.slice(WEEKS),
+        ...cal.columns.map(c => c.slice(WEEKS)),
+        ...ff.columns,
+      ];
+      const fitT = timed(() =>
+        pkgFit(
+          yTrain,
+          {p: 1, d: 0, q: 1},
+          rowsOf(exCols),
+          rowsOf(exNew),
+          HOLDOUT,
+        ),
+      );
+      pkgFitTimes.push(fitT.ms);
+      const sc = holdoutScore(train.students, test, fitT.value, 52);
+      row.pkgMase = sc.mase;
+      row.pkgMape = sc.mape;
+      const autoT = timed(() =>
+        pkgFit(yTrain, {auto: true}, rowsOf(exCols), rowsOf(exNew), HOLDOUT),
+      );
+      pkgAutoTimes.push(autoT.ms);
+      const sa = holdoutScore(train.students, test, autoT.value, 52);
+      row.pkgAutoMase = sa.mase;
+      row.pkgAutoMape = sa.mape;
+    } catch {
+      pkgErrors++;
+    }
+  }
+  schoolRows.push(row);
+}
+const totalS = (performance.now() - started) / 1000;
+const totalCpuS = (cpuNow() - startedCpu) / 1000;
+const ok = schoolRows.filter(r => r.mase !== undefined);
+const pick = k =>
+  ok
+    .map(r => r[k])
+    .filter(v => v !== null && v !== undefined && Number.isFinite(v));
+const chosen = {};
+for (const r of ok) {
+  const k = (r.model ?? 'none').replace(/\(.*$/, '').replace(/ .*$/, '');
+  chosen[k] = (chosen[k] ?? 0) + 1;
+}
+const school = {
+  schools: N_SCHOOLS,
+  weeks: WEEKS,
+  holdout: HOLDOUT,
+  engine: {
+    medianMsPerSchool: median(engineTimes),
+    medianCpuMsPerSchool: median(engineCpu),
+    p90MsPerSchool: [...engineTimes].sort((a, b) => a - b)[
+      Math.floor(0.9 * engineTimes.length)
+    ],
+    totalSeconds: totalS,
+    totalCpuSeconds: totalCpuS,
+    holdoutMase: mean(pick('mase')),
+    holdoutMedianMase: median(pick('mase')),
+    holdoutMape: mean(pick('mape')),
+    holdoutMapeSchoolWeeks: mean(pick('mapeSchoolWeeks')),
+    holdoutAccuracyPct: Math.max(0, 100 - mean(pick('mape'))),
+    holdoutAccuracyPctSchoolWeeks: Math.max(
+      0,
+      100 - mean(pick('mapeSchoolWeeks')),
+    ),
+    backtestMape: mean(pick('backtestMape')),
+    backtestAccuracyPct: Math.max(0, 100 - mean(pick('backtestMape'))),
+    backtestMase: mean(pick('backtestMase')),
+    coverage80: mean(pick('cover80')),
+    chosen,
+  },
+  arimaPackage: ARIMA
+    ? {
+        seriesCompared: pkgFitTimes.length,
+        errors: pkgErrors,
+        medianMsPerFit: median(pkgFitTimes),
+        medianMsPerAuto: median(pkgAutoTimes),
+        holdoutMaseFit: mean(pick('pkgMase')),
+        holdoutMapeFit: mean(pick('pkgMape')),
+        holdoutMaseAuto: mean(pick('pkgAutoMase')),
+        holdoutMapeAuto: mean(pick('pkgAutoMape')),
+      }
+    : null,
+};
+const cmpRows = ok.filter(r => r.pkgMase !== undefined);
+table(
+  `Synthetic weekly school series (${N_SCHOOLS} x ${WEEKS} weeks, holdout ${HOLDOUT} weeks)`,
+  [
+    '',
+    'engine (auto + backtest)',
+    'arima pkg (1,0,1)+exog',
+    'arima pkg auto+exog',
+  ],
+  [
+    [
+      'median ms per series',
+      fmt(school.engine.medianMsPerSchool, 1),
+      fmt(school.arimaPackage?.medianMsPerFit, 1),
+      fmt(school.arimaPackage?.medianMsPerAuto, 1),
+    ],
+    [
+      'median CPU ms per series',
+      fmt(school.engine.medianCpuMsPerSchool, 1),
+      '-',
+      '-',
+    ],
+    [
+      'holdout MASE (mean)',
+      fmt(school.engine.holdoutMase, 3),
+      fmt(school.arimaPackage?.holdoutMaseFit, 3),
+      fmt(school.arimaPackage?.holdoutMaseAuto, 3),
+    ],
+    [
+      `holdout MASE, same ${cmpRows.length} series`,
+      fmt(mean(cmpRows.map(r => r.mase).filter(Number.isFinite)), 3),
+      fmt(school.arimaPackage?.holdoutMaseFit, 3),
+      fmt(school.arimaPackage?.holdoutMaseAuto, 3),
+    ],
+    [
+      'holdout MAPE % (all weeks)',
+      fmt(school.engine.holdoutMape, 2),
+      fmt(school.arimaPackage?.holdoutMapeFit, 2),
+      fmt(school.arimaPackage?.holdoutMapeAuto, 2),
+    ],
+    [
+      'holdout MAPE % (school weeks)',
+      fmt(school.engine.holdoutMapeSchoolWeeks, 2),
+      '-',
+      '-',
+    ],
+    [
+      'backtest MAPE % / accuracy %',
+      `${fmt(school.engine.backtestMape, 2)} / ${fmt(school.engine.backtestAccuracyPct, 1)}`,
+      '-',
+      '-',
+    ],
+    ['80% interval coverage', fmt(school.engine.coverage80, 3), '-', '-'],
+    [
+      'total seconds (wall / CPU)',
+      `${fmt(totalS, 1)} / ${fmt(totalCpuS, 1)}`,
+      '-',
+      '-',
+    ],
+  ],
+);
+console.log(`models chosen: ${JSON.stringify(chosen)}`);
+
+const out = {
+  generated: new Date().toISOString(),
+  node: process.version,
+  reference: {fits: refResults, series: refAccuracy},
+  school,
+  targets: {
+    airlineFasterThanPackage:
+      refResults[0].pkgMs === null
+        ? null
+        : refResults[0].oursMs < refResults[0].pkgMs,
+    schoolAutoUnder50ms: school.engine.medianMsPerSchool < 50,
+    schools1800Under90s: N_SCHOOLS >= 1800 ? totalS < 90 : null,
+    backtestAccuracyAtLeast85: school.engine.backtestAccuracyPct >= 85,
+    holdoutAccuracyAtLeast85: school.engine.holdoutAccuracyPct >= 85,
+  },
+};
+mkdirSync(join(root, 'out', 'bench'), {recursive: true});
+writeFileSync(
+  join(root, 'out', 'bench', 'forecast.json'),
+  JSON.stringify(out, null, 2),
+);
+console.log(`\ntargets: ${JSON.stringify(out.targets)}`);
+console.log('wrote out/bench/forecast.json');

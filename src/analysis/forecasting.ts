@@ -1,0 +1,466 @@
+/**
+ * Per-school weekly forecasts of student activity (pure, over WeeklyFact rows).
+ *
+ * Model: a regression of the weekly student metric on
+ *   - teacher activity in the same week (the engagement that drives student use),
+ *   - the school calendar: school days in the week, a break dummy (no school day) and a
+ *     testing-window dummy,
+ *   - Fourier terms of period 52.18 weeks for the rest of the annual cycle,
+ * with short ARMA errors (chosen stepwise by AICc; a first difference with drift when the
+ * KPSS test asks for it). The annual cycle is never a 52-lag seasonal state.
+ *
+ * Future teacher activity is not known, so it is forecast by its own model of the same form
+ * (calendar + Fourier terms + ARMA errors, without the teacher term), and that forecast is
+ * the regressor's future value. The backtest does the same from every origin, so the
+ * reported accuracy includes the error of forecasting teacher activity. The intervals
+ * treat the forecast teacher activity as known, so they are somewhat narrow.
+ *
+ * Each school's forecast is chosen among that regression, the seasonal naive forecast
+ * (same week last year) and their average by rolling-origin backtest (see stats/auto), and
+ * the chosen method's backtest gives the school's MAPE, MASE and accuracy percentage.
+ */
+import type {SchoolCalendar, WeeklyFact} from '../core/types';
+import {addDays, daysBetween, weekDays} from '../clean/dates';
+import {isSchoolDay} from '../metrics/weekly';
+import {autoForecast, fitLongPeriod} from '../stats/auto';
+import type {LongPeriodModel} from '../stats/auto';
+import {scoreWindows} from '../stats/backtest';
+import type {Forecast} from '../stats/types';
+import {interpolateMissing, isConstant} from '../stats/unitroot';
+
+/** Weeks per year: the period of the annual cycle in weekly data. */
+export const WEEKS_PER_YEAR = 52.18;
+
+export type ForecastMetric =
+  'activeUsers' | 'events' | 'pctAccess' | 'engagementIndex';
+
+export interface ForecastRow {
+  schoolId: string;
+  /** Monday of the ISO week. */
+  weekStart: string;
+  /** Observed value; null for future weeks (and missing weeks). */
+  actual: number | null;
+  forecast: number;
+  lo80: number;
+  hi80: number;
+  lo95: number;
+  hi95: number;
+  /** The model's name, e.g. "Regression with ARIMA(1,0,0) errors + Fourier(K=3, period 52.18)". */
+  model: string;
+  /** True for a rolling-origin backtest forecast of an observed week. */
+  isBacktest: boolean;
+}
+
+export interface AccuracyRow {
+  schoolId: string;
+  model: string;
+  mape: number | null;
+  mase: number | null;
+  /** max(0, 100 - MAPE). */
+  accuracyPct: number | null;
+  /** Backtest forecasts scored. */
+  nBacktest: number;
+  mae: number | null;
+  rmse: number | null;
+  smape: number | null;
+  horizonWeeks: number;
+}
+
+export interface SchoolForecastOptions {
+  /** Weeks ahead (default 8). */
+  horizon?: number;
+  /** The school calendar for breaks, testing windows and future school days; null = none. */
+  calendar: SchoolCalendar | null;
+  metric?: ForecastMetric;
+  /** The app row to forecast (default `workspace`, which counts any app). */
+  app?: string;
+  levels?: [number, number];
+  /** Rolling-origin windows per school (default 4). */
+  backtestWindows?: number;
+  /** Fewest observed weeks a school needs (default 26). */
+  minWeeks?: number;
+  /** Selection rule passed to autoForecast (default 'backtest'). */
+  select?: 'backtest' | 'ic';
+  /**
+   * 'log' (default) models log(1 + value): calendar and teacher effects act
+   * proportionally and noise scales with the level, so breaks and summers (low counts)
+   * are forecast as well as school weeks. Forecasts are back-transformed (medians).
+   */
+  transform?: 'log' | 'none';
+}
+
+export interface SchoolForecastResult {
+  rows: ForecastRow[];
+  accuracy: AccuracyRow[];
+  /** Schools skipped or forecast with a fallback, and why. */
+  warnings: string[];
+  /** District figures: the mean of the schools' backtest measures. */
+  summary: {
+    schools: number;
+    accuracyPct: number | null;
+    mape: number | null;
+    mase: number | null;
+    horizonWeeks: number;
+  };
+}
+
+/** The inputs of one school's forecast, aligned on consecutive weeks. */
+export interface SchoolSeries {
+  schoolId: string;
+  weekStarts: string[];
+  /** The student metric (null = no row that week). */
+  students: (number | null)[];
+  /** The teacher metric, or null when the school has no teacher rows. */
+  teachers: (number | null)[] | null;
+  /** School days per week from the facts (null where no fact row). */
+  schoolDays: (number | null)[];
+}
+
+function metricValue(f: WeeklyFact, metric: ForecastMetric): number | null {
+  const v = f[metric];
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+/** Groups the facts into one aligned weekly series per school. */
+export function schoolSeries(
+  facts: ReadonlyArray<WeeklyFact>,
+  metric: ForecastMetric = 'activeUsers',
+  app = 'workspace',
+): SchoolSeries[] {
+  const bySchool = new Map<
+    string,
+    {
+      students: Map<string, number | null>;
+      teachers: Map<string, number | null>;
+      days: Map<string, number>;
+    }
+  >();
+  for (const f of facts) {
+    if (f.app !== app || f.product !== '') continue;
+    if (f.role !== 'student' && f.role !== 'teacher') continue;
+    let s = bySchool.get(f.schoolId);
+    if (!s) {
+      s = {students: new Map(), teachers: new Map(), days: new Map()};
+      bySchool.set(f.schoolId, s);
+    }
+    const v = metricValue(f, metric);
+    if (f.role === 'student') s.students.set(f.weekStart, v);
+    else s.teachers.set(f.weekStart, v);
+    s.days.set(f.weekStart, f.schoolDays);
+  }
+  const out: SchoolSeries[] = [];
+  for (const [schoolId, s] of [...bySchool.entries()].sort((a, b) =>
+    a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0,
+  )) {
+    const weeks = [...s.students.keys()].sort();
+    if (weeks.length === 0) continue;
+    const first = weeks[0];
+    const last = weeks[weeks.length - 1];
+    const n = Math.floor(daysBetween(first, last) / 7) + 1;
+    const weekStarts = Array.from({length: n}, (_, i) => addDays(first, 7 * i));
+    const teachers =
+      s.teachers.size > 0
+        ? weekStarts.map(w => s.teachers.get(w) ?? null)
+        : null;
+    out.push({
+      schoolId,
+      weekStarts,
+      students: weekStarts.map(w => s.students.get(w) ?? null),
+      teachers,
+      schoolDays: weekStarts.map(w => s.days.get(w) ?? null),
+    });
+  }
+  return out;
+}
+
+/** School days in the week starting `weekStart` by the calendar (Monday to Friday when none). */
+export function calendarSchoolDays(
+  weekStart: string,
+  calendar: SchoolCalendar | null,
+): number {
+  let c = 0;
+  for (const d of weekDays(weekStart)) if (isSchoolDay(d, calendar)) c++;
+  return c;
+}
+
+/** Whether any day of the week falls in a testing window of the calendar. */
+export function inTestingWindow(
+  weekStart: string,
+  calendar: SchoolCalendar | null,
+): boolean {
+  if (!calendar) return false;
+  const days = weekDays(weekStart);
+  return calendar.events.some(
+    e => e.kind === 'testing' && days.some(d => d >= e.start && d <= e.end),
+  );
+}
+
+/** Calendar regressors for weeks: school days, break (no school day), testing window. */
+export function calendarRegressors(
+  weekStarts: ReadonlyArray<string>,
+  calendar: SchoolCalendar | null,
+  knownDays?: ReadonlyArray<number | null>,
+): {columns: number[][]; names: string[]} {
+  const days = weekStarts.map((w, i) => {
+    const k = knownDays?.[i];
+    return typeof k === 'number' ? k : calendarSchoolDays(w, calendar);
+  });
+  return {
+    columns: [
+      days,
+      days.map(d => (d === 0 ? 1 : 0)),
+      weekStarts.map(w => (inTestingWindow(w, calendar) ? 1 : 0)),
+    ],
+    names: ['schoolDays', 'break', 'testing'],
+  };
+}
+
+/** Drops regressors that never vary (they would duplicate the intercept). */
+function varyingColumns(
+  cols: number[][],
+  names: string[],
+): {cols: number[][]; names: string[]; keep: number[]} {
+  const keep: number[] = [];
+  cols.forEach((c, j) => {
+    if (!isConstant(c)) keep.push(j);
+  });
+  return {cols: keep.map(j => cols[j]), names: keep.map(j => names[j]), keep};
+}
+
+export interface SchoolForecast {
+  rows: ForecastRow[];
+  accuracy: AccuracyRow | null;
+  warnings: string[];
+}
+
+/** Forecasts one school; see the module comment for the model. */
+export function forecastSchool(
+  series: SchoolSeries,
+  opts: SchoolForecastOptions,
+): SchoolForecast {
+  const h = opts.horizon ?? 8;
+  const levels = opts.levels ?? [80, 95];
+  const warnings: string[] = [];
+  const id = series.schoolId;
+  const n = series.weekStarts.length;
+  const observed = series.students.filter(v => v !== null).length;
+  if (observed < (opts.minWeeks ?? 26)) {
+    warnings.push(
+      `${id}: ${observed} observed weeks, fewer than ${opts.minWeeks ?? 26}: not forecast`,
+    );
+    return {rows: [], accuracy: null, warnings};
+  }
+  const lastWeek = series.weekStarts[n - 1];
+  const futureWeeks = Array.from({length: h}, (_, i) =>
+    addDays(lastWeek, 7 * (i + 1)),
+  );
+  if (!opts.calendar) {
+    warnings.push(
+      `${id}: no school calendar: future weeks treated as full school weeks`,
+    );
+  }
+  const calIn = calendarRegressors(
+    series.weekStarts,
+    opts.calendar,
+    series.schoolDays,
+  );
+  const calOut = calendarRegressors(futureWeeks, opts.calendar);
+  const cal = varyingColumns(calIn.columns, calIn.names);
+  const calFuture = cal.keep.map(j => calOut.columns[j]);
+  const calAt = (origin: number, hh: number) =>
+    cal.cols.map(c => c.slice(origin, origin + hh));
+
+  const useLog =
+    (opts.transform ?? 'log') === 'log' &&
+    series.students.every(v => v === null || v >= 0);
+  const fwd = (v: number) => (useLog ? Math.log1p(Math.max(0, v)) : v);
+  const back = (v: number) => (useLog ? Math.expm1(v) : v);
+  const y = series.students.map(v => (v === null ? null : fwd(v)));
+  const backForecast = (f: Forecast): Forecast => ({
+    mean: f.mean.map(back),
+    lower: Object.fromEntries(
+      Object.entries(f.lower).map(([k, v]) => [k, v.map(back)]),
+    ),
+    upper: Object.fromEntries(
+      Object.entries(f.upper).map(([k, v]) => [k, v.map(back)]),
+    ),
+    levels: f.levels,
+  });
+
+  // Teacher activity and its own forecast.
+  let teacherModel: LongPeriodModel | null = null;
+  let teacher: number[] | null = null;
+  if (
+    series.teachers &&
+    series.teachers.filter(v => v !== null).length >= observed / 2
+  ) {
+    teacher = interpolateMissing(series.teachers).map(v =>
+      useLog ? Math.log1p(Math.max(0, v)) : v,
+    );
+    if (isConstant(teacher)) {
+      teacher = null;
+    } else {
+      // Regression with AR(1) errors: the teacher forecast only has to carry the calendar
+      // and the school's level, so the stepwise search is not worth its time here.
+      teacherModel = fitLongPeriod(
+        teacher,
+        WEEKS_PER_YEAR,
+        cal.cols,
+        cal.names,
+        'auto',
+        false,
+      );
+      if (!teacherModel) {
+        warnings.push(
+          `${id}: teacher activity could not be modelled: not used as a regressor`,
+        );
+        teacher = null;
+      }
+    }
+  } else {
+    warnings.push(
+      `${id}: too little teacher activity data: forecast without it`,
+    );
+  }
+  const xreg = teacher ? [teacher, ...cal.cols] : cal.cols;
+  const xregNames = teacher ? ['teacherActivity', ...cal.names] : cal.names;
+  const teacherFuture = (origin: number, hh: number): number[] => {
+    const tm = teacherModel as LongPeriodModel;
+    const f =
+      origin === n
+        ? tm.forecast(
+            hh,
+            [80],
+            calFuture.map(c => c.slice(0, hh)),
+          )
+        : tm.refit(origin, hh, [80], calAt(origin, hh));
+    return f.mean;
+  };
+  const xregFuture = teacher ? [teacherFuture(n, h), ...calFuture] : calFuture;
+
+  let res;
+  try {
+    res = autoForecast({
+      y,
+      period: WEEKS_PER_YEAR,
+      horizon: h,
+      xreg,
+      xregNames,
+      xregFuture,
+      levels: [...levels],
+      select: opts.select ?? 'backtest',
+      candidates: ['arima', 'snaive', 'combination'],
+      backtestWindows: opts.backtestWindows ?? 4,
+      backtestHorizon: h,
+      backtestXreg: (origin, hh) =>
+        teacher
+          ? [teacherFuture(origin, hh), ...calAt(origin, hh)]
+          : calAt(origin, hh),
+    });
+  } catch (e) {
+    warnings.push(`${id}: not forecast: ${(e as Error).message}`);
+    return {rows: [], accuracy: null, warnings};
+  }
+  for (const note of res.notes) warnings.push(`${id}: ${note}`);
+  const [l1, l2] = levels.map(String);
+  const model = res.label;
+  const rows: ForecastRow[] = [];
+  const backtest = res.backtest.map(w => ({
+    origin: w.origin,
+    forecast: backForecast(w.forecast),
+  }));
+  const future = backForecast(res.forecast);
+  for (const w of backtest) {
+    w.forecast.mean.forEach((f, i) => {
+      const t = w.origin + i;
+      rows.push({
+        schoolId: id,
+        weekStart: series.weekStarts[t],
+        actual: series.students[t],
+        forecast: f,
+        lo80: w.forecast.lower[l1][i],
+        hi80: w.forecast.upper[l1][i],
+        lo95: w.forecast.lower[l2][i],
+        hi95: w.forecast.upper[l2][i],
+        model,
+        isBacktest: true,
+      });
+    });
+  }
+  future.mean.forEach((f, i) => {
+    rows.push({
+      schoolId: id,
+      weekStart: futureWeeks[i],
+      actual: null,
+      forecast: f,
+      lo80: future.lower[l1][i],
+      hi80: future.upper[l1][i],
+      lo95: future.lower[l2][i],
+      hi95: future.upper[l2][i],
+      model,
+      isBacktest: false,
+    });
+  });
+  // Scored on the original scale, over the chosen method's backtest windows.
+  const sc =
+    backtest.length > 0
+      ? scoreWindows(
+          series.students,
+          backtest.map(w => ({
+            origin: w.origin,
+            forecast: w.forecast.mean,
+            actual: series.students.slice(
+              w.origin,
+              w.origin + w.forecast.mean.length,
+            ),
+          })),
+          WEEKS_PER_YEAR,
+        )
+      : undefined;
+  const accuracy: AccuracyRow = {
+    schoolId: id,
+    model,
+    mape: sc?.mape ?? null,
+    mase: sc?.mase ?? null,
+    accuracyPct: sc?.accuracyPct ?? null,
+    nBacktest: sc?.n ?? 0,
+    mae: sc?.mae ?? null,
+    rmse: sc?.rmse ?? null,
+    smape: sc?.smape ?? null,
+    horizonWeeks: h,
+  };
+  return {rows, accuracy, warnings};
+}
+
+function meanOf(values: Array<number | null>): number | null {
+  const v = values.filter((x): x is number => x !== null && Number.isFinite(x));
+  return v.length ? v.reduce((a, b) => a + b, 0) / v.length : null;
+}
+
+/** Forecasts every school in the facts. */
+export function forecastSchools(
+  facts: ReadonlyArray<WeeklyFact>,
+  opts: SchoolForecastOptions,
+): SchoolForecastResult {
+  const rows: ForecastRow[] = [];
+  const accuracy: AccuracyRow[] = [];
+  const warnings: string[] = [];
+  for (const s of schoolSeries(facts, opts.metric, opts.app)) {
+    const r = forecastSchool(s, opts);
+    rows.push(...r.rows);
+    if (r.accuracy) accuracy.push(r.accuracy);
+    warnings.push(...r.warnings);
+  }
+  return {
+    rows,
+    accuracy,
+    warnings,
+    summary: {
+      schools: accuracy.length,
+      accuracyPct: meanOf(accuracy.map(a => a.accuracyPct)),
+      mape: meanOf(accuracy.map(a => a.mape)),
+      mase: meanOf(accuracy.map(a => a.mase)),
+      horizonWeeks: opts.horizon ?? 8,
+    },
+  };
+}
