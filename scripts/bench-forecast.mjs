@@ -26,7 +26,6 @@ const argValue = (name, dflt) => {
   const i = args.indexOf(name);
   return i >= 0 ? Number(args[i + 1]) : dflt;
 };
-const PROFILE_ONLY = args.includes('--profile-only');
 const N_SCHOOLS = argValue('--schools', 1800);
 const SKIP_PKG = args.includes('--skip-arima-pkg');
 const WEEKS = 156;
