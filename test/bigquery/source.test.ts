@@ -9,6 +9,7 @@ import {
   weeklyFactsQuery,
 } from '../../src/sources/bigquery/sql';
 import type {DailyFact} from '../../src/core/types';
+import type {BigQueryService} from '../../src/sources/bigquery/client';
 import {FIRST_DAY, LAST_DAY, NOW, makeBigQueryDistrict} from './district';
 import {
   DATASET,
@@ -152,17 +153,15 @@ describe('the BigQuery source', () => {
     const paged = makePair(data, NOW, exportWindow, {}, {incompletePolls: 2});
     try {
       // Pages of 17 rows force several getQueryResults calls per job.
-      const svc = paged.bq as unknown as {
-        bigquery: {query: Function; getQueryResults: Function};
-      };
+      const svc = paged.bq as unknown as {bigquery: BigQueryService};
       const inner = svc.bigquery;
       const calls = {query: 0, results: 0, incomplete: 0};
       svc.bigquery = {
-        query: (r: object, p: string) => {
+        query: (r, p) => {
           calls.query++;
           return inner.query({...r, maxResults: 17}, p);
         },
-        getQueryResults: (p: string, j: string, a: object) => {
+        getQueryResults: (p, j, a) => {
           calls.results++;
           const resp = inner.getQueryResults(p, j, {...a, maxResults: 17});
           if (!resp.jobComplete) calls.incomplete++;
