@@ -44,6 +44,11 @@ export interface IngestEstimateInput {
   submissionsPerCourseDay?: number;
   /** School days per week (default 5). */
   schoolDaysPerWeek?: number;
+  /**
+   * Include the Classroom history sweep (default true; it is required when the range
+   * reaches past the activity log, and otherwise runs weekly for the consistency checks).
+   */
+  classroomHistory?: boolean;
   /** In-script milliseconds per activity record (default 0.05, see bench-ingest). */
   cpuMsPerRecord?: number;
   /** Seconds of work per execution (the budget setting, default 300). */
@@ -87,7 +92,7 @@ export function estimateIngest(i: IngestEstimateInput): IngestEstimate {
   const membersPerCourse = i.users / Math.max(1, courses);
   const pages = (n: number, size: number) => Math.max(1, Math.ceil(n / size));
   const subsPerCourse = (i.submissionsPerCourseDay ?? 10) * 180;
-  const history = usageDays > 0 || days > 0;
+  const history = usageDays > 0 || (i.classroomHistory ?? true);
   const calls: Record<string, number> = {
     directory: 1 + pages(i.users, 500),
     usageRoles: pages(i.users, 1000),
@@ -105,7 +110,7 @@ export function estimateIngest(i: IngestEstimateInput): IngestEstimate {
     activityDays * (loginRecords + roomRecords) +
     usageDays * i.users +
     calls.rosters * Math.min(membersPerCourse, 1000) +
-    courses * subsPerCourse;
+    (history ? courses * subsPerCourse : 0);
   const cpu = (i.cpuMsPerRecord ?? 0.05) / 1000;
   const seconds =
     calls.directory * SECONDS_PER_CALL.directory +

@@ -58,8 +58,19 @@ export interface ApiSourceOptions {
   usageRetentionDays: number;
   /** Rosters are re-read when older than this. */
   rosterRefreshDays: number;
-  /** The Classroom history (and its consistency checks) is re-read when older than this. */
-  historyRefreshDays: number;
+  /**
+   * Days a Directory snapshot (schools, users, roles) is reused before it is read again.
+   * Re-reading a district's whole user list every night costs thousands of calls and
+   * HMAC signatures for changes that are rare; new users' activity in between is still
+   * counted (under school _none until the next refresh) and reported as data quality.
+   */
+  directoryRefreshDays: number;
+  /**
+   * The Classroom history (and its consistency checks) is re-read when older than this;
+   * null: only when a backfill reaches past the activity log (it costs three requests
+   * per course, the largest share of a large district's calls).
+   */
+  historyRefreshDays: number | null;
   /** A day whose end is more recent than this is partial (late events still arrive). */
   activityLagMs: number;
 }
@@ -69,6 +80,7 @@ export const DEFAULT_API_OPTIONS: ApiSourceOptions = {
   activityRetentionDays: 180,
   usageRetentionDays: 450,
   rosterRefreshDays: 7,
+  directoryRefreshDays: 7,
   historyRefreshDays: 7,
   activityLagMs: 24 * 3_600_000,
 };
@@ -220,10 +232,11 @@ export class ApiSource implements Source {
         prevHistory !== null &&
         (!old.length ||
           (prevHistory.from <= histFrom && prevHistory.to >= histTo));
+      const refresh = this.opt.historyRefreshDays;
       const stale =
-        !prevHistory ||
-        ctx.now - prevHistory.builtAt > this.opt.historyRefreshDays * DAY_MS;
-      const sweep = !covered || stale;
+        refresh !== null &&
+        (!prevHistory || ctx.now - prevHistory.builtAt > refresh * DAY_MS);
+      const sweep = (old.length > 0 && !covered) || stale;
       const rosters =
         !prev ||
         ctx.now - prev.rosterAt > this.opt.rosterRefreshDays * DAY_MS ||
@@ -243,6 +256,14 @@ export class ApiSource implements Source {
         builtAt: ctx.now,
       };
       draft = emptyDraft();
+      const directoryFresh =
+        prev !== null &&
+        !rosters &&
+        ctx.now - prev.builtAt < this.opt.directoryRefreshDays * DAY_MS;
+      if (directoryFresh) {
+        this.snapshot = prev;
+        cur.step = sweep ? 'history' : 'done';
+      }
     }
     const quality = QualityLog.fromJSON(draft.quality);
     const pause = (stalled?: string): Step<void> => {
