@@ -131,11 +131,50 @@ export interface FaultPlan {
   partialData?: string[] | true;
 }
 
+export type AuthMode = 'FULL' | 'LIMITED';
+
 export interface ExecutionInfo {
   index: number;
   fnName: string;
   triggerUid?: string;
+  /** LIMITED for a simple trigger (onOpen, onEdit, onInstall run by Sheets). */
+  authMode: AuthMode;
 }
+
+/**
+ * Services a simple trigger may not call (they need the user's authorization),
+ * with the scope Apps Script names in its refusal.
+ */
+const AUTHORIZED_ONLY: [string, string][] = [
+  ['MailApp.sendEmail', 'https://www.googleapis.com/auth/script.send_mail'],
+  ['ScriptApp.newTrigger', 'https://www.googleapis.com/auth/script.scriptapp'],
+  [
+    'ScriptApp.getProjectTriggers',
+    'https://www.googleapis.com/auth/script.scriptapp',
+  ],
+  [
+    'ScriptApp.getUserTriggers',
+    'https://www.googleapis.com/auth/script.scriptapp',
+  ],
+  [
+    'ScriptApp.deleteTrigger',
+    'https://www.googleapis.com/auth/script.scriptapp',
+  ],
+  ['DriveApp.', 'https://www.googleapis.com/auth/drive.readonly'],
+  [
+    'AdminReports.',
+    'https://www.googleapis.com/auth/admin.reports.audit.readonly',
+  ],
+  [
+    'AdminDirectory.',
+    'https://www.googleapis.com/auth/admin.directory.user.readonly',
+  ],
+  ['Classroom.', 'https://www.googleapis.com/auth/classroom.courses.readonly'],
+  ['BigQuery.', 'https://www.googleapis.com/auth/bigquery'],
+];
+
+/** Apps Script's limit for a simple trigger. */
+export const SIMPLE_TRIGGER_LIMIT_MS = 30_000;
 
 export interface ExecutionState extends ExecutionInfo {
   startMs: number;
@@ -342,6 +381,7 @@ export class Engine {
     triggerUid?: string;
     realm: Realm;
     userEmail?: string;
+    authMode?: AuthMode;
   }): ExecutionState {
     const outer = this.current();
     if (outer) this.syncCpu();
@@ -350,8 +390,12 @@ export class Engine {
       index,
       fnName: info.fnName,
       triggerUid: info.triggerUid,
+      authMode: info.authMode ?? 'FULL',
       startMs: this.clock.raw(),
-      limitMs: this.executionLimitMs,
+      limitMs:
+        info.authMode === 'LIMITED'
+          ? Math.min(SIMPLE_TRIGGER_LIMIT_MS, this.executionLimitMs)
+          : this.executionLimitMs,
       realm: info.realm,
       calls: 0,
       callsByName: new Map(),
@@ -429,6 +473,16 @@ export class Engine {
         throw this.timeout(ex);
       }
       this.clock.advance(cost);
+      if (ex.authMode === 'LIMITED') {
+        const rule = AUTHORIZED_ONLY.find(([p]) =>
+          p.endsWith('.') ? name.startsWith(p) : name === p,
+        );
+        if (rule) {
+          throw this.error(
+            `You do not have permission to call ${name}. Required permissions: ${rule[1]}`,
+          );
+        }
+      }
       const fault = this.pickFault(name);
       if (fault) {
         if (opts.api) {
@@ -450,6 +504,7 @@ export class Engine {
           index: ex.index,
           fnName: ex.fnName,
           triggerUid: ex.triggerUid,
+          authMode: ex.authMode,
         });
       }
       return result;

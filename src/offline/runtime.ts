@@ -93,8 +93,14 @@ export interface OfflineRuntimeOptions {
 }
 
 export interface ExecuteOptions {
-  /** Runs as this trigger's execution (no UI; the trigger's event object is not added). */
+  /** Runs as this trigger's execution (no UI for a time-driven one; the event object is not added). */
   triggerUid?: string;
+  /**
+   * Runs as a simple trigger (onOpen, onEdit): AuthMode LIMITED, 30 s limit, and
+   * services that need authorization (MailApp, trigger management, DriveApp, the
+   * advanced services) refuse with `You do not have permission to call ...`.
+   */
+  simpleTrigger?: boolean;
   /** Runs as another user (user properties, user lock, Session). */
   userEmail?: string;
 }
@@ -175,6 +181,11 @@ export interface OfflineRuntime {
    * its duration) — for code imported directly rather than bundled.
    */
   run<T>(fn: () => T, opts?: ExecuteOptions & {name?: string}): ExecutionResult;
+  /**
+   * A user opens the spreadsheet: the bundle's `onOpen` runs as a simple trigger
+   * (if it has one), then every installable on-open trigger, each with its event.
+   */
+  openSpreadsheet(code: string | vm.Script): ExecutionResult[];
   /** Runs every time-driven trigger already due, in order of due time. */
   fireDueTriggers(code: string | vm.Script): FiredTrigger[];
   /** Moves the clock to `ms`, running each time-driven trigger as its time comes. */
@@ -256,6 +267,7 @@ export function createOfflineRuntime(
     faults: opts.faults ?? {},
     userEmail: opts.userEmail ?? 'admin@district.example.org',
   });
+  const triggers = new TriggerRegistry(engine, () => timeZone);
   const ui: UiRecord = {
     menus: [],
     sidebars: [],
@@ -265,7 +277,18 @@ export function createOfflineRuntime(
     responses: [],
   };
   const book = new SpreadsheetStore(
-    {engine, ui, uiAllowed: () => engine.current()?.triggerUid === undefined},
+    {
+      engine,
+      ui,
+      // Time-driven executions have no user interface to show.
+      uiAllowed: () => {
+        const uid = engine.current()?.triggerUid;
+        if (uid === undefined) return true;
+        return (
+          triggers.list.find(t => t.uid === uid)?.source === 'SPREADSHEETS'
+        );
+      },
+    },
     {id: opts.spreadsheetId, name: opts.spreadsheetName, timeZone},
   );
   const SpreadsheetApp = makeSpreadsheetApp(book);
@@ -273,7 +296,6 @@ export function createOfflineRuntime(
   const properties = new PropertyStores(engine);
   const cache = makeCacheService(engine);
   const locks = new LockRegistry(engine);
-  const triggers = new TriggerRegistry(engine, () => timeZone);
   const mail: SentMail[] = [];
   const logs: LogEntry[] = [];
   const {Logger, console} = makeLogging(engine, logs);
@@ -392,6 +414,7 @@ export function createOfflineRuntime(
       triggerUid: eo.triggerUid,
       realm,
       userEmail: eo.userEmail,
+      authMode: eo.simpleTrigger ? 'LIMITED' : 'FULL',
     });
     try {
       // Apps Script loads the whole project at the start of every execution.
@@ -419,6 +442,7 @@ export function createOfflineRuntime(
       triggerUid: ro.triggerUid,
       realm: hostRealm,
       userEmail: ro.userEmail,
+      authMode: ro.simpleTrigger ? 'LIMITED' : 'FULL',
     });
     const RealDate = globalThis.Date;
     const SimDate = function (this: unknown, ...a: unknown[]) {
@@ -520,6 +544,35 @@ export function createOfflineRuntime(
     compile,
     execute,
     run,
+    openSpreadsheet(code) {
+      const script = typeof code === 'string' ? compile(code) : code;
+      const user = engine.userEmail;
+      const out: ExecutionResult[] = [];
+      const simple = execute(
+        script,
+        'onOpen',
+        [{authMode: 'LIMITED', source: spreadsheet, user}],
+        {simpleTrigger: true},
+      );
+      // A project without onOpen has no simple trigger to run.
+      if (simple.error?.message !== 'Script function not found: onOpen') {
+        out.push(simple);
+      }
+      for (const t of triggers.list.filter(x => x.eventType === 'ON_OPEN')) {
+        out.push(
+          execute(
+            script,
+            t.handler,
+            [{authMode: 'FULL', source: spreadsheet, triggerUid: t.uid, user}],
+            {
+              triggerUid: t.uid,
+              userEmail: t.owner,
+            },
+          ),
+        );
+      }
+      return out;
+    },
     fireDueTriggers(code) {
       const now = engine.now();
       const due = triggers.list

@@ -115,6 +115,49 @@ describe('executions', () => {
   });
 });
 
+describe('simple triggers', () => {
+  const CODE = `
+    function onOpen(e) {
+      SpreadsheetApp.getUi().createMenu('Pulse').addItem('Sidebar', 'showSidebar').addToUi();
+      PropertiesService.getDocumentProperties().setProperty('opened', e.authMode);
+      if (e.source.getId() !== SpreadsheetApp.getActiveSpreadsheet().getId()) throw new Error('wrong source');
+    }
+    function greedy() { ScriptApp.newTrigger('x').timeBased().everyHours(1).create(); }
+    function mailer() { MailApp.sendEmail('a@x.org', 's', 'b'); }
+    function installOpen() { ScriptApp.newTrigger('onOpenFull').forSpreadsheet(SpreadsheetApp.getActive()).onOpen().create(); }
+    function onOpenFull(e) { SpreadsheetApp.getUi().createMenu('Admin').addItem('Run', 'runNow').addToUi(); return e.triggerUid; }
+    function slow() { Utilities.sleep(29990); SpreadsheetApp.flush(); }`;
+
+  test('opening the spreadsheet runs onOpen in LIMITED mode, then installable open triggers', () => {
+    const rt = runtime();
+    ok(rt.execute(CODE, 'installOpen'));
+    const results = rt.openSpreadsheet(CODE);
+    expect(results.map(r => [r.fnName, r.ok])).toEqual([
+      ['onOpen', true],
+      ['onOpenFull', true],
+    ]);
+    expect(results[1].result).toBe(rt.triggers[0].uid);
+    expect(rt.properties.document.getProperty('opened')).toBe('LIMITED');
+    expect(rt.ui.menus.map(m => m.name)).toEqual(['Pulse', 'Admin']);
+  });
+
+  test('services that need authorization refuse, and the limit is 30 seconds', () => {
+    const rt = runtime();
+    const simple = {simpleTrigger: true};
+    expect(rt.execute(CODE, 'greedy', [], simple).error?.message).toBe(
+      'You do not have permission to call ScriptApp.newTrigger. Required permissions: https://www.googleapis.com/auth/script.scriptapp',
+    );
+    expect(rt.execute(CODE, 'mailer', [], simple).error?.message).toBe(
+      'You do not have permission to call MailApp.sendEmail. Required permissions: https://www.googleapis.com/auth/script.send_mail',
+    );
+    expect(rt.mail).toEqual([]);
+    const r = rt.execute(CODE, 'slow', [], simple);
+    expect(r.timedOut).toBe(true);
+    expect(r.simulatedMs).toBe(30_000);
+    expect(rt.execute(CODE, 'slow').ok).toBe(true);
+  });
+});
+
 describe('the execution time limit', () => {
   test('the first service call after 6 simulated minutes throws and the run is marked timed out', () => {
     const rt = runtime();

@@ -154,9 +154,13 @@ describe('dist/Code.js in a bare Apps Script context', () => {
     const script = rt.compile(code);
     const outcomes: Record<string, string> = {};
     const bad: string[] = [];
-    // onOpen first, as a user opening the spreadsheet would.
-    const order = ['onOpen', ...entryPoints.filter(n => n !== 'onOpen')];
-    for (const name of order) {
+    // A user opens the spreadsheet: onOpen runs as a simple trigger.
+    const [opened] = rt.openSpreadsheet(script);
+    outcomes.onOpen = opened.ok
+      ? 'ok'
+      : `${opened.error?.name}: ${opened.error?.message}`;
+    if (isEnvironmentError(opened)) bad.push(`onOpen -> ${outcomes.onOpen}`);
+    for (const name of entryPoints.filter(n => n !== 'onOpen')) {
       const r = rt.execute(script, name, plausibleArgs(name, rt));
       outcomes[name] = r.ok ? 'ok' : `${r.error?.name}: ${r.error?.message}`;
       if (isEnvironmentError(r)) bad.push(`${name} -> ${outcomes[name]}`);
