@@ -141,6 +141,67 @@ describe('Kalman filter', () => {
   });
 });
 
+describe('stationary initial covariance', () => {
+  /** max |Q - (T Q T' + V)| / max |Q| for the companion-form ARMA state. */
+  function lyapunovResidual(
+    Q: Float64Array,
+    phi: number[],
+    theta: number[],
+  ): number {
+    const r = Math.max(phi.length, theta.length + 1);
+    const ph = (i: number) => (i < phi.length ? phi[i] : 0);
+    const v = (i: number) =>
+      i === 0 ? 1 : i - 1 < theta.length ? theta[i - 1] : 0;
+    const g = (i: number, j: number) => (i < r && j < r ? Q[i + r * j] : 0);
+    let worst = 0;
+    let scale = 0;
+    for (let i = 0; i < r; i++)
+      for (let j = 0; j < r; j++) {
+        const rhs =
+          ph(i) * ph(j) * g(0, 0) +
+          ph(i) * g(0, j + 1) +
+          ph(j) * g(i + 1, 0) +
+          g(i + 1, j + 1) +
+          v(i) * v(j);
+        worst = Math.max(worst, Math.abs(rhs - g(i, j)));
+        scale = Math.max(scale, Math.abs(g(i, j)));
+      }
+    return worst / scale;
+  }
+  const models: Array<[string, number[], number[]]> = [
+    ['ARMA(2,1)', [0.5, -0.3], [0.4]],
+    ['AR(1)(1)12', [0.6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.5, -0.3], []],
+    ['ARMA(1,13)', [0.9], [-0.7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -0.8, 0.56]],
+  ];
+  test.each(models)(
+    "%s: the autocovariance route solves Q = TQT' + V and agrees with Gardner",
+    (_m, phi, theta) => {
+      const a = new ArimaStateSpace(phi.length, theta.length, []);
+      a.phi.set(phi);
+      a.theta.set(theta);
+      const b = new ArimaStateSpace(phi.length, theta.length, []);
+      b.phi.set(phi);
+      b.theta.set(theta);
+      b.useFastQ0 = false;
+      const qa = a.stationaryCovariance();
+      const qb = b.stationaryCovariance();
+      expect(lyapunovResidual(qa, phi, theta)).toBeLessThan(1e-13);
+      qa.forEach((v, i) => expect(v).toBeCloseTo(qb[i], 9));
+    },
+  );
+  test('the exact route stays accurate for a seasonal AR close to the unit circle', () => {
+    // Seasonal AR(2) at lag 12 close to the unit circle.
+    const phi = new Array<number>(24).fill(0);
+    phi[11] = 1.6;
+    phi[23] = -0.64 * 1.0;
+    phi[0] = 0.02;
+    const a = new ArimaStateSpace(phi.length, 0, []);
+    a.phi.set(phi);
+    const exact = lyapunovResidual(a.stationaryCovariance(), phi, []);
+    expect(exact).toBeLessThan(1e-12);
+  });
+});
+
 describe('parameter transforms', () => {
   test('PACF transform round trip keeps AR blocks stationary', () => {
     const arma = [2, 1, 1, 0, 12, 0, 0] as const;

@@ -223,6 +223,13 @@ class Problem {
     }
   }
 
+  setStationaryInit(kind: 'exact' | 'gardner'): void {
+    if (kind !== 'exact' && kind !== 'gardner')
+      throw new InputError('stationaryInit', "must be 'exact' or 'gardner'");
+    this.ss.useFastQ0 = kind === 'exact';
+    this.ssOpt.useFastQ0 = kind === 'exact';
+  }
+
   /** True when phi and theta equal those of the cached filter run. */
   private sameArma(): boolean {
     if (!this.cacheValid) return false;
@@ -318,6 +325,13 @@ export interface ArimaFitOptions {
   optimizeOnDifferences?: boolean;
   /** Compute the Hessian and standard errors (default true); false saves time in searches. */
   hessian?: boolean;
+  /**
+   * Stationary covariance of the initial ARMA state. 'exact' (default) solves the
+   * Lyapunov equation through the ARMA autocovariances; 'gardner' uses Gardner et al.'s
+   * AS 154 as R's arima does by default (SSinit = "Gardner1980"), which reproduces R's
+   * numbers but loses accuracy for high-order AR polynomials near non-stationarity.
+   */
+  stationaryInit?: 'exact' | 'gardner';
 }
 
 /** Fits a regression with seasonal ARIMA errors by maximum likelihood, as R's Arima. */
@@ -431,6 +445,7 @@ export function fitArima(
     lay.delta.length > 0 &&
     meth !== 'CSS';
   const prob = new Problem(lay, x, xreg, coef, mask, differenced);
+  prob.setStationaryInit(options.stationaryInit ?? 'exact');
   const wantHessian = options.hessian ?? true;
   const init = init0.slice();
   for (let i = 0; i < npar; i++) if (!mask[i]) init[i] = fixed[i];

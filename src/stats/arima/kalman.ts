@@ -245,6 +245,9 @@ export class ArimaFilterCache {
   private readonly mrow: Float64Array;
   private readonly vIdx: Int32Array;
   private readonly vVal: Float64Array;
+  private readonly u: Float64Array;
+  private readonly phiFull: Float64Array;
+  private readonly phIdx: Int32Array;
 
   constructor(
     private readonly n: number,
@@ -262,6 +265,9 @@ export class ArimaFilterCache {
     this.mrow = new Float64Array(rd);
     this.vIdx = new Int32Array(rd + 1);
     this.vVal = new Float64Array(rd + 1);
+    this.u = new Float64Array(rd);
+    this.phiFull = new Float64Array(rd);
+    this.phIdx = new Int32Array(rd);
     const idx: number[] = [];
     for (let k = 0; k < delta.length; k++) if (delta[k] !== 0) idx.push(k);
     this.deltaIdx = Int32Array.from(idx);
@@ -379,6 +385,13 @@ export class ArimaFilterCache {
         vVal[nvz++] = v;
       }
     }
+    const {u, phiFull, phIdx} = this;
+    let nph = 0;
+    phiFull.fill(0);
+    for (let i = 0; i < p; i++) {
+      phiFull[i] = phi[i];
+      if (phi[i] !== 0) phIdx[nph++] = i;
+    }
     let cur = ss.Pn;
     let nxt = ss.P;
     const last = r - 1;
@@ -441,20 +454,22 @@ export class ArimaFilterCache {
         const dst = last * rd;
         for (let i = 0; i < r; i++) nxt[i + dst] = 0;
       }
-      if (p > 0) {
+      if (nph > 0) {
+        // + phi c' + u phi' with u_i = P(0, i+1), c_j = phi_j P(0,0) + u_j (P filtered).
         const p00 = mrow[0] - mrow[0] * mg[0];
+        for (let i = 0; i < last; i++) u[i] = mrow[i + 1] - mrow[0] * mg[i + 1];
+        u[last] = 0;
         for (let j = 0; j < r; j++) {
-          const phij = j < p ? phi[j] : 0;
+          const phij = phiFull[j];
+          const cj = phij * p00 + u[j];
           const dst = j * rd;
-          const p0j1 = j < last ? mrow[j + 1] - mrow[0] * mg[j + 1] : 0;
-          const iMax = Math.min(j, p - 1);
-          const c = phij * p00 + p0j1;
-          for (let i = 0; i <= iMax; i++) nxt[i + dst] += phi[i] * c;
-          if (phij !== 0) {
-            const iTop = Math.min(j, last - 1);
-            for (let i = 0; i <= iTop; i++)
-              nxt[i + dst] += phij * (mrow[i + 1] - mrow[0] * mg[i + 1]);
+          for (let b = 0; b < nph; b++) {
+            const i = phIdx[b];
+            if (i > j) break;
+            nxt[i + dst] += phi[i] * cj;
           }
+          if (phij !== 0)
+            for (let i = 0; i <= j; i++) nxt[i + dst] += phij * u[i];
         }
       }
       for (let b = 0; b < nvz; b++) {

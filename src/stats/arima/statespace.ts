@@ -80,8 +80,91 @@ export class ArimaStateSpace {
     for (let i = 0; i < d; i++) Pn[r + i + rd * (r + i)] = this.kappa;
   }
 
-  /** The stationary covariance of the ARMA states, by Gardner et al.'s AS 154 (R's getQ0). */
+  /**
+   * The stationary covariance of the ARMA states into q0. With AR terms it is computed
+   * from the ARMA autocovariances (first row) and the Lyapunov recursion along the
+   * diagonals, O(p^3 + r^2); Gardner's algorithm (R's getQ0) is the fallback when that
+   * system is singular, and is used for pure MA models where it is a cheap back
+   * substitution. Both give the same matrix to rounding.
+   */
   private computeQ0(): void {
+    if (this.p > 0 && this.useFastQ0 && this.computeQ0Autocov()) return;
+    this.computeQ0Gardner();
+  }
+
+  /** Use the autocovariance route for Q0 (tests compare it with Gardner's). */
+  useFastQ0 = true;
+
+  private computeQ0Autocov(): boolean {
+    const {p, q, r, phi, theta} = this;
+    const P = this.q0;
+    // psi weights 0..r and c_k = sum_{j=k}^{q} theta_j psi_{j-k} (theta_0 = 1).
+    const psi = new Float64Array(r + 1);
+    psi[0] = 1;
+    for (let j = 1; j <= r; j++) {
+      let v = j <= q ? theta[j - 1] : 0;
+      for (let i = 1; i <= Math.min(j, p); i++) v += phi[i - 1] * psi[j - i];
+      psi[j] = v;
+    }
+    const th = (k: number) => (k === 0 ? 1 : k <= q ? theta[k - 1] : 0);
+    const c = new Float64Array(r + 1);
+    for (let k = 0; k <= q; k++) {
+      let v = 0;
+      for (let j = k; j <= q; j++) v += th(j) * psi[j - k];
+      c[k] = v;
+    }
+    // gamma(0..p): gamma(k) - sum_i phi_i gamma(|k - i|) = c_k.
+    const m = p + 1;
+    const A: number[][] = [];
+    for (let k = 0; k < m; k++) {
+      const row = new Array<number>(m).fill(0);
+      row[k] += 1;
+      for (let i = 1; i <= p; i++) row[Math.abs(k - i)] -= phi[i - 1];
+      A.push(row);
+    }
+    const sol = solveSmall(A, Array.from(c.subarray(0, m)));
+    if (!sol) return false;
+    const gamma = new Float64Array(r + 1);
+    for (let k = 0; k < m && k <= r; k++) gamma[k] = sol[k];
+    for (let k = m; k <= r; k++) {
+      let v = c[k];
+      for (let i = 1; i <= p; i++) v += phi[i - 1] * gamma[k - i];
+      gamma[k] = v;
+    }
+    if (!(gamma[0] > 0) || !gamma.every(Number.isFinite)) return false;
+    // First row: Q(0, m) = sum_{k>m} phi_k gamma(k - m) + sum_{k>=m} theta_k psi(k - m).
+    const row0 = new Float64Array(r + 1);
+    for (let mm = 0; mm < r; mm++) {
+      let v = 0;
+      for (let k = mm + 1; k <= Math.min(p, r); k++)
+        v += phi[k - 1] * gamma[k - mm];
+      for (let k = mm; k <= Math.min(q, r - 1); k++) v += th(k) * psi[k - mm];
+      row0[mm] = v;
+    }
+    // Q(i, j) = phi_i phi_j Q00 + phi_i Q(0, j+1) + phi_j Q(0, i+1) + v_i v_j + Q(i+1, j+1),
+    // from the bottom-right corner up each diagonal (index r is outside: zero).
+    const q00 = row0[0];
+    const ph = (i: number) => (i < p ? phi[i] : 0);
+    for (let i = r - 1; i >= 1; i--)
+      for (let j = r - 1; j >= i; j--) {
+        let v =
+          ph(i) * ph(j) * q00 +
+          ph(i) * row0[j + 1] +
+          ph(j) * row0[i + 1] +
+          th(i) * th(j);
+        if (i + 1 < r && j + 1 < r) v += P[i + 1 + r * (j + 1)];
+        P[i + r * j] = v;
+        P[j + r * i] = v;
+      }
+    for (let j = 0; j < r; j++) {
+      P[r * j] = row0[j];
+      P[j] = row0[j];
+    }
+    return true;
+  }
+
+  /** The stationary covariance of the ARMA states, by Gardner et al.'s AS 154 (R's getQ0). */
+  private computeQ0Gardner(): void {
     const {p, q, r, phi, theta} = this;
     const P = this.q0;
     const V = this.gV;
@@ -219,4 +302,32 @@ export class ArimaStateSpace {
       this.p > 0 ? 1 / (1 - this.phi[0] * this.phi[0]) : 1,
     );
   }
+}
+
+/** Gaussian elimination with partial pivoting for the small autocovariance system. */
+function solveSmall(A: number[][], b: number[]): number[] | null {
+  const n = b.length;
+  for (let k = 0; k < n; k++) {
+    let piv = k;
+    for (let i = k + 1; i < n; i++)
+      if (Math.abs(A[i][k]) > Math.abs(A[piv][k])) piv = i;
+    if (!(Math.abs(A[piv][k]) > 1e-12)) return null;
+    if (piv !== k) {
+      [A[k], A[piv]] = [A[piv], A[k]];
+      [b[k], b[piv]] = [b[piv], b[k]];
+    }
+    for (let i = k + 1; i < n; i++) {
+      const f = A[i][k] / A[k][k];
+      if (f === 0) continue;
+      for (let j = k; j < n; j++) A[i][j] -= f * A[k][j];
+      b[i] -= f * b[k];
+    }
+  }
+  const x = new Array<number>(n);
+  for (let i = n - 1; i >= 0; i--) {
+    let v = b[i];
+    for (let j = i + 1; j < n; j++) v -= A[i][j] * x[j];
+    x[i] = v / A[i][i];
+  }
+  return x;
 }
