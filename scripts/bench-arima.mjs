@@ -60,12 +60,17 @@ function maxRel(a, b) {
 }
 
 const rows = [];
-for (const file of readdirSync(refDir).filter(f => f.endsWith('.json')).sort()) {
+for (const file of readdirSync(refDir)
+  .filter(f => f.endsWith('.json'))
+  .sort()) {
   const fx = JSON.parse(readFileSync(join(refDir, file), 'utf8'));
   const [p, d, q] = fx.order;
   const [P, D, Q] = fx.seasonal;
   const s = fx.frequency;
-  const names = fx.xreg_names == null ? undefined : [].concat(fx.xreg_names);
+  const names =
+    fx.xreg_names === null || fx.xreg_names === undefined
+      ? undefined
+      : [].concat(fx.xreg_names);
   const spec = {
     order: fx.order,
     seasonal: [P, D, Q],
@@ -77,8 +82,9 @@ for (const file of readdirSync(refDir).filter(f => f.endsWith('.json')).sort()) 
   const h = fx.forecast.h;
   const ours = measure(() => {
     const fit = engine.fitArima(fx.y, spec);
-    return engine.forecastArima(fit, h, {xregFuture: fx.xreg_future ?? undefined})
-      .mean;
+    return engine.forecastArima(fit, h, {
+      xregFuture: fx.xreg_future ?? undefined,
+    }).mean;
   });
 
   // The WASM package: no missing values and no mean term; it fits what it can.
