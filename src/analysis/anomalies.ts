@@ -859,7 +859,7 @@ export interface FactAnomalyOptions {
   metrics?: string[];
   /** Roles analysed. Default student and teacher. */
   roles?: Role[];
-  /** Apps analysed. Default `workspace` (all apps) where present, else every app. */
+  /** Apps analysed. Default the totals (`workspace`, `learnplatform`) where present, else every app. */
   apps?: string[];
   /** Only anomalies on or after this date are returned (the whole history is still fitted). */
   since?: string;
@@ -903,10 +903,15 @@ function selectGroups<
   const bySchool = groupBy(facts, f => f.schoolId);
   const out = new Map<string, T[]>();
   for (const [, rows] of bySchool) {
+    // By default the school's total series: Workspace activity in any app, or the
+    // LearnPlatform district total; other sources' apps are all analysed.
+    const totals = ['workspace', 'learnplatform'].filter(a =>
+      rows.some(r => r.app === a),
+    );
     const apps = opts.apps
       ? new Set(opts.apps)
-      : rows.some(r => r.app === 'workspace')
-        ? new Set(['workspace'])
+      : totals.length > 0
+        ? new Set(totals)
         : null;
     for (const r of rows) {
       if (!roles.has(r.role)) continue;
