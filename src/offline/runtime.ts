@@ -404,6 +404,8 @@ export function createOfflineRuntime(
     const context = vm.createContext(sandbox, {
       name: `execution ${fnName}`,
       codeGeneration: {strings: true, wasm: false},
+      // Promise callbacks settle inside the execution, as in Apps Script.
+      microtaskMode: 'afterEvaluate',
     });
     const install = patchScript.runInContext(context) as (
       now: () => number,

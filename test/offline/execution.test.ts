@@ -68,6 +68,18 @@ describe('executions', () => {
     expect(rt.clock.now()).toBe(Date.UTC(2025, 0, 15, 12) + 90_000);
   });
 
+  test('promise callbacks run inside the execution', () => {
+    const rt = runtime();
+    const r = run(
+      rt,
+      `Promise.resolve().then(function () { PropertiesService.getScriptProperties().setProperty('p', 'settled'); });
+       return 'returned';`,
+    );
+    expect(ok(r)).toBe('returned');
+    expect(r.callsByName['Properties.setProperty']).toBe(1);
+    expect(rt.properties.script.getProperty('p')).toBe('settled');
+  });
+
   test('a missing function fails as Apps Script reports it', () => {
     const rt = runtime();
     const r = rt.execute('function a() {}', 'b');
