@@ -136,12 +136,12 @@ function cellsOf(sheet: Sheet): number {
 function resizeGrid(sheet: Sheet, rows: number, cols: number): void {
   const wantRows = Math.max(rows, 2);
   const maxRows = sheet.getMaxRows();
-  if (maxRows < wantRows) sheet.insertRowsAfter(maxRows, wantRows - maxRows);
-  else if (maxRows > wantRows)
-    sheet.deleteRows(wantRows + 1, maxRows - wantRows);
   const maxCols = sheet.getMaxColumns();
+  // Shrink before growing, so the grid never passes through a size larger than both.
+  if (maxCols > cols) sheet.deleteColumns(cols + 1, maxCols - cols);
+  if (maxRows > wantRows) sheet.deleteRows(wantRows + 1, maxRows - wantRows);
+  if (maxRows < wantRows) sheet.insertRowsAfter(maxRows, wantRows - maxRows);
   if (maxCols < cols) sheet.insertColumnsAfter(maxCols, cols - maxCols);
-  else if (maxCols > cols) sheet.deleteColumns(cols + 1, maxCols - cols);
 }
 
 function applyColumnFormats(

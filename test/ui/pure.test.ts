@@ -1,0 +1,168 @@
+import {buildDigest} from '../../src/ui/alerts';
+import {
+  forecastSvg,
+  niceTicks,
+  svgToString,
+  heatmapSvg,
+} from '../../src/ui/charts';
+import {estimateBackfillCost} from '../../src/ui/estimate';
+import {lookerLinks} from '../../src/ui/looker';
+import {lookerDialogHtml} from '../../src/ui/menu';
+import {naturalCompare, teacherDriver, forecastChart} from '../../src/ui/views';
+import {district, SCHOOLS} from './fixtures';
+
+describe('Looker Studio Linking API URLs', () => {
+  const tabs = [
+    {name: 'lk_weekly', sheetId: 11},
+    {name: 'lk_forecast', sheetId: 12},
+    {name: 'lk_data_dictionary', sheetId: 13},
+  ];
+  it('point the default template data source (ds0) at lk_weekly', () => {
+    const l = lookerLinks('1AbC-d_e', tabs, 'Classroom Pulse - PS & Co');
+    const [base, query] = l.report.split('?');
+    expect(base).toBe('https://lookerstudio.google.com/reporting/create');
+    const q = new URLSearchParams(query);
+    expect(q.get('c.reportId')).toBeNull();
+    expect(q.get('r.reportName')).toBe('Classroom Pulse - PS & Co');
+    expect(q.get('ds.ds0.connector')).toBe('googleSheets');
+    expect(q.get('ds.ds0.spreadsheetId')).toBe('1AbC-d_e');
+    expect(q.get('ds.ds0.worksheetId')).toBe('11');
+    expect(q.get('ds.ds0.hasHeader')).toBe('true');
+    expect([...q.keys()].filter(k => k.startsWith('ds.lk_'))).toEqual([]);
+    expect(
+      l.perTab.map(t =>
+        new URLSearchParams(t.url.split('?')[1]).get('ds.ds0.worksheetId'),
+      ),
+    ).toEqual(['11', '12', '13']);
+    expect(l.missing).toEqual([
+      'lk_daily',
+      'lk_forecast_accuracy',
+      'lk_anomalies',
+      'lk_correlation',
+      'lk_underuse',
+      'lk_equity',
+      'lk_data_quality',
+    ]);
+  });
+  it('with a template, configure one data source per tab by alias', () => {
+    const q = new URLSearchParams(
+      lookerLinks('S', tabs, 'R', 'tmpl-123').report.split('?')[1],
+    );
+    expect(q.get('c.reportId')).toBe('tmpl-123');
+    expect(q.get('ds.lk_forecast.worksheetId')).toBe('12');
+    expect(q.get('ds.lk_data_dictionary.connector')).toBe('googleSheets');
+  });
+  it('the dialog escapes names and URLs', () => {
+    const html = lookerDialogHtml(
+      'https://x/?a=1&b="2"',
+      [{name: '<i>t</i>', url: 'https://y/?q=<'}],
+      ['lk_a'],
+    );
+    expect(html).toContain('href="https://x/?a=1&amp;b=&quot;2&quot;"');
+    expect(html).toContain('&lt;i&gt;t&lt;/i&gt;');
+    expect(html).not.toContain('<i>');
+  });
+});
+
+describe('anomaly digest', () => {
+  const {anomalies} = district();
+  it('lists recent new anomalies once, severest first, and escapes the HTML body', () => {
+    const d = buildDigest(
+      anomalies,
+      new Set(),
+      '2025-01-01',
+      'https://docs.google.com/spreadsheets/d/X',
+    )!;
+    expect(d.ids).toHaveLength(3);
+    expect(d.subject).toBe('Classroom Pulse: 3 new anomalies (1 high)');
+    expect(d.body.split('\n')[2]).toMatch(
+      /^- 2025-02-26 - PS 1 Lincoln: student active users drop \(-66%\)/,
+    );
+    expect(d.htmlBody).not.toContain('<b>Ada</b>');
+    expect(
+      buildDigest(anomalies, new Set(d.ids), '2025-01-01', 'u'),
+    ).toBeNull();
+    const acked = anomalies.map(a => ({...a, status: 'acknowledged' as const}));
+    expect(buildDigest(acked, new Set(), '2024-01-01', 'u')).toBeNull();
+  });
+});
+
+describe('backfill estimate', () => {
+  it('grows with the district and recommends BigQuery past two days of trigger time', () => {
+    const small = estimateBackfillCost({
+      startDate: '2024-09-01',
+      endDate: '2025-02-28',
+      schools: 40,
+      users: 30000,
+    });
+    expect(small.days).toBe(181);
+    expect(small.notes.join(' ')).toMatch(/keeps activity events for 180 days/);
+    const big = estimateBackfillCost({
+      startDate: '2024-09-01',
+      endDate: '2025-02-28',
+      schools: 1800,
+      users: 1_100_000,
+    });
+    expect(big.totalCalls).toBeGreaterThan(small.totalCalls * 20);
+    expect(big.executions).toBeGreaterThan(small.executions);
+    expect(small.recommendBigQuery).toBe(false);
+    expect(big.recommendBigQuery).toBe(true);
+    expect(big.totalCalls).toBe(
+      Object.values(big.calls).reduce((a, b) => a + b, 0),
+    );
+  });
+});
+
+describe('views and charts', () => {
+  it('orders school names naturally', () => {
+    expect(['PS 10', 'ps 9', 'PS 100', 'IS 2'].sort(naturalCompare)).toEqual([
+      'IS 2',
+      'ps 9',
+      'PS 10',
+      'PS 100',
+    ]);
+  });
+  it('finds no teacher driver when teacher activity held', () => {
+    const d = district();
+    const by = new Map<string, Map<string, typeof d.weekly>>();
+    for (const f of d.weekly.filter(x => x.role === 'teacher')) {
+      const m = by.get(f.schoolId) ?? new Map();
+      m.set(f.weekStart, [...(m.get(f.weekStart) ?? []), f]);
+      by.set(f.schoolId, m);
+    }
+    const last = [...by.get('ou01')!.keys()].sort().pop()!;
+    expect(teacherDriver(by, 'ou01', last)?.phrase).toBe('teacher grading');
+    expect(teacherDriver(by, 'ou04', last)).toBeNull();
+  });
+  it('ticks cover the data and the chart escapes names', () => {
+    for (const [lo, hi] of [
+      [0, 2900],
+      [0, 7],
+      [12, 13.5],
+      [0, 1e6 + 1],
+    ]) {
+      const t = niceTicks(lo, hi);
+      expect(t[0]).toBeLessThanOrEqual(lo);
+      expect(t[t.length - 1]).toBeGreaterThanOrEqual(hi);
+      expect(t.length).toBeLessThanOrEqual(8);
+    }
+    const d = district();
+    const chart = forecastChart(d.forecasts, d.accuracy, 'ou02')!;
+    const svg = svgToString(forecastSvg(chart));
+    expect(svg).toContain(
+      'PS 2 &lt;b&gt;Ada&lt;/b&gt; &amp; &quot;Grace&quot;',
+    );
+    expect(svg).not.toContain('<b>');
+    const hm = svgToString(
+      heatmapSvg({
+        metric: 'pct_access',
+        app: 'classroom',
+        weeks: ['2025-01-06'],
+        schools: [{id: 'x', name: SCHOOLS[1].name}],
+        student: [[null]],
+        teacher: [[50]],
+      }),
+    );
+    expect(hm).toContain('students n/a, teachers 50%');
+  });
+});
