@@ -772,13 +772,10 @@ export function makeAdminDirectory(
     name: string,
     query: string,
   ): ((u: DirectoryUser) => boolean) => {
-    const clauses =
-      query.match(/\w+[:=]'[^']*'|\w+[:=]"[^"]*"|\w+[:=]\S+/g) ?? [];
-    if (
-      query.trim() &&
-      clauses.join(' ').length <
-        query.replace(/\s+/g, ' ').trim().length - clauses.length
-    ) {
+    const clause = /\w+[:=]'[^']*'|\w+[:=]"[^"]*"|\w+[:=]\S+/g;
+    const clauses = query.match(clause) ?? [];
+    // Anything that is not a clause makes the query invalid.
+    if (query.replace(clause, '').trim() !== '') {
       throw api.bad(name, 'Invalid Input', 400, 'invalid');
     }
     const tests = clauses.map(c => {

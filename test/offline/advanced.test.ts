@@ -293,6 +293,24 @@ describe('AdminDirectory', () => {
   });
 });
 
+test('Users.list understands the query clauses it documents and refuses the rest', () => {
+  const rt = runtime({data: makeDistrict({users: 1200}), startTime: NOW});
+  const res = ok(
+    run(
+      rt,
+      `var s = AdminDirectory.Users.list({customer: 'my_customer', maxResults: 500, query: 'isSuspended=true'}).users.length;
+       var both = AdminDirectory.Users.list({customer: 'my_customer', maxResults: 500, query: "orgUnitPath='/Staff' isSuspended=false"}).users.length;
+       var bad; try { AdminDirectory.Users.list({customer: 'my_customer', query: 'not a query'}); } catch (e) { bad = e.details.code; }
+       return [s, both, bad];`,
+    ),
+  );
+  // i % 97 === 0 is suspended; /Staff holds i % 3 === 2.
+  const staff = Array.from({length: 1200}, (_, i) => i).filter(
+    i => i % 3 === 2,
+  );
+  expect(res).toEqual([13, staff.filter(i => i % 97 !== 0).length, 400]);
+});
+
 describe('Classroom', () => {
   test('lists page with defaults, filter states, and 404 on an unknown course', () => {
     const data = makeDistrict({courses: 40});
