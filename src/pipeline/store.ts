@@ -29,6 +29,8 @@ export const DAILY_TAB = DAILY_FACTS.name;
 export const BLOB_CHUNK = 45_000;
 /** Cells `Daily facts` may use before its oldest days move to the archive. */
 export const DAILY_CELL_BUDGET = 3_000_000;
+/** Cells the archive may use before its oldest days are rolled up to weekly facts only. */
+export const ARCHIVE_CELL_BUDGET = 4_000_000;
 /** Marks stored text so Sheets never reads it as a number, date or formula. */
 const MARK = '|';
 
@@ -42,10 +44,17 @@ function ensureRows(sheet: Sheet, lastNeeded: number): void {
   if (max < lastNeeded) sheet.insertRowsAfter(max, lastNeeded - max);
 }
 
+/** A new sheet's grid is 1,000 x 26; unused columns would count against the cell limit. */
+function trimColumns(sh: Sheet, width: number): void {
+  const max = sh.getMaxColumns();
+  if (max > width) sh.deleteColumns(width + 1, max - width);
+}
+
 function hiddenSheet(ss: Spreadsheet, name: string, headers: string[]): Sheet {
   let sh = ss.getSheetByName(name);
   if (!sh) {
     sh = ss.insertSheet(name);
+    trimColumns(sh, headers.length);
     sh.getRange(1, 1, 1, headers.length).setValues([headers]);
     sh.setFrozenRows(1);
     sh.hideSheet();
@@ -240,6 +249,7 @@ export class DailyFactStore {
       let sh = this.ss.getSheetByName(DAILY_TAB);
       if (!sh) {
         sh = this.ss.insertSheet(DAILY_TAB);
+        trimColumns(sh, WIDTH);
         const header = sh.getRange(1, 1, 1, WIDTH);
         header.setValues([FACT_HEADERS]);
         header.setFontWeight('bold');
@@ -468,6 +478,30 @@ export class ArchiveStore {
     return block.length;
   }
 
+  cellsUsed(): number {
+    return Math.max(1, this.sh().getLastRow()) * 3;
+  }
+
+  /** Archived days, oldest first, with their row counts. */
+  dayRows(): Array<[string, number]> {
+    const sh = this.sh();
+    const last = sh.getLastRow();
+    if (last < 2) return [];
+    const out: Array<[string, number]> = [];
+    for (const r of sh.getRange(2, 1, last - 1, 1).getValues()) {
+      const d = text(r[0]);
+      const prev = out[out.length - 1];
+      if (prev && prev[0] === d) prev[1]++;
+      else out.push([d, 1]);
+    }
+    return out;
+  }
+
+  /** Deletes the oldest `rows` rows (whole days, as dayRows counts them). */
+  dropOldestRows(rows: number): void {
+    if (rows > 0) this.sh().deleteRows(2, rows);
+  }
+
   readAll(): DailyFact[] {
     const sh = this.sh();
     const last = sh.getLastRow();
@@ -483,15 +517,43 @@ export class ArchiveStore {
 }
 
 /**
- * Moves whole old days (before `keepFrom`) from `Daily facts` to the archive while the tab
- * uses more than `budget` cells, down to 90% of it. Returns the days moved. Archive first,
- * then delete: a failure in between leaves a day in both, and readers prefer the tab.
+ * Keeps the fact store inside its share of the spreadsheet's 10 million cells:
+ * - moves whole old days (before `keepFrom`) from `Daily facts` to the archive while the
+ *   tab uses more than `budget` cells, down to 90% of it (archive first, then delete: a
+ *   failure in between leaves a day in both, and readers prefer the tab);
+ * - rolls the oldest archived days up to their (already stored) weekly facts while the
+ *   archive uses more than `archiveBudget` cells, down to 90% of it.
+ * Returns the days moved and the days rolled up.
  */
 export function archiveOldDays(
   facts: DailyFactStore,
   archive: ArchiveStore,
   keepFrom: string,
   budget = DAILY_CELL_BUDGET,
+  archiveBudget = ARCHIVE_CELL_BUDGET,
+): {archived: string[]; rolledUp: string[]} {
+  const archived = moveToArchive(facts, archive, keepFrom, budget);
+  const rolledUp: string[] = [];
+  if (archive.cellsUsed() > archiveBudget) {
+    const target = 0.9 * archiveBudget;
+    let cells = archive.cellsUsed();
+    let rows = 0;
+    for (const [day, n] of archive.dayRows()) {
+      if (cells <= target) break;
+      rows += n;
+      cells -= 3 * n;
+      rolledUp.push(day);
+    }
+    archive.dropOldestRows(rows);
+  }
+  return {archived, rolledUp};
+}
+
+function moveToArchive(
+  facts: DailyFactStore,
+  archive: ArchiveStore,
+  keepFrom: string,
+  budget: number,
 ): string[] {
   const used = facts.cellsUsed();
   if (used <= budget) return [];

@@ -228,7 +228,10 @@ describe('DailyFactStore', () => {
         200,
       ),
     );
-    expect(moved).toEqual(['2025-02-03', '2025-02-04']);
+    expect(moved).toEqual({
+      archived: ['2025-02-03', '2025-02-04'],
+      rolledUp: [],
+    });
     const {value} = exec(() => ({
       tab: new DailyFactStore(ss()).readAll(),
       archive: new ArchiveStore(ss()).readAll(),
@@ -238,5 +241,34 @@ describe('DailyFactStore', () => {
     expect(
       unpackSchoolDay('2025-02-03', 'A', packSchoolDay(all.slice(0, 2))),
     ).toEqual(all.slice(0, 2));
+    // Past the archive's own budget the oldest days roll up (their weekly facts remain).
+    const {value: rolled} = exec(() =>
+      archiveOldDays(
+        new DailyFactStore(ss()),
+        new ArchiveStore(ss()),
+        '2025-02-06',
+        10_000,
+        12,
+      ),
+    );
+    expect(rolled).toEqual({archived: [], rolledUp: ['2025-02-03']});
+    expect(exec(() => new ArchiveStore(ss()).readAll()).value).toEqual(
+      all.filter(f => f.date === '2025-02-04'),
+    );
+  });
+
+  test('stores trim the default 26-column grid to what they use', () => {
+    exec(() => {
+      new DailyFactStore(ss()).replaceDay('2025-02-03', [
+        fact('2025-02-03', 'A', 'login', 1),
+      ]);
+      new SheetBlobStore(ss()).put('k', 'v');
+      new ArchiveStore(ss()).append([fact('2025-02-01', 'A', 'login', 1)]);
+    });
+    expect(rt.spreadsheet.getSheetByName(DAILY_TAB)!.getMaxColumns()).toBe(21);
+    expect(rt.spreadsheet.getSheetByName(STORE_TAB)!.getMaxColumns()).toBe(5);
+    expect(
+      rt.spreadsheet.getSheetByName('_pulse_archive')!.getMaxColumns(),
+    ).toBe(3);
   });
 });
