@@ -178,10 +178,18 @@ export function calendarSchoolDays(
   weekStart: string,
   calendar: SchoolCalendar | null,
 ): number {
+  const cal = calendar ?? DEFAULT_CALENDAR;
   let c = 0;
-  for (const d of weekDays(weekStart)) if (isSchoolDay(d, calendar)) c++;
+  for (const d of weekDays(weekStart)) if (isSchoolDay(d, cal)) c++;
   return c;
 }
+
+/** Without a calendar every weekday is a school day. */
+const DEFAULT_CALENDAR: SchoolCalendar = {
+  schoolWeekdays: [1, 2, 3, 4, 5],
+  closures: [],
+  events: [],
+};
 
 /** Whether any day of the week falls in a testing window of the calendar. */
 export function inTestingWindow(
@@ -195,7 +203,10 @@ export function inTestingWindow(
   );
 }
 
-/** Calendar regressors for weeks: school days, break (no school day), testing window. */
+/**
+ * Calendar regressors for weeks: school days, break (no school day), short week (the
+ * curvature of fewer school days) and testing window.
+ */
 export function calendarRegressors(
   weekStarts: ReadonlyArray<string>,
   calendar: SchoolCalendar | null,
@@ -209,9 +220,12 @@ export function calendarRegressors(
     columns: [
       days,
       days.map(d => (d === 0 ? 1 : 0)),
+      // Weekly distinct users saturate with school days (a 3-day week reaches most
+      // students, a 1-day week far fewer): 1/days - 1/5 carries that curvature.
+      days.map(d => (d > 0 ? 1 / d - 1 / 5 : 0)),
       weekStarts.map(w => (inTestingWindow(w, calendar) ? 1 : 0)),
     ],
-    names: ['schoolDays', 'break', 'testing'],
+    names: ['schoolDays', 'break', 'shortWeek', 'testing'],
   };
 }
 
