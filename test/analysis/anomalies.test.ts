@@ -1,0 +1,357 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import {
+  detectDailyAnomalies,
+  detectSeriesAnomalies,
+  detectWeeklyAnomalies,
+} from '../../src/analysis/anomalies';
+import {InputError} from '../../src/core/errors';
+import type {DailyFact, WeeklyFact} from '../../src/core/types';
+import {addDays, weekday} from '../../src/clean/dates';
+import {CALENDAR, syntheticSchool} from './synthetic';
+
+function openPositions(closed: boolean[]): number[] {
+  return closed.map((c, i) => (c ? -1 : i)).filter(i => i >= 0);
+}
+
+function assertFinite(rows: object[]): void {
+  for (const r of rows) {
+    for (const [k, v] of Object.entries(r)) {
+      if (typeof v === 'number') {
+        expect({k, finite: Number.isFinite(v)}).toEqual({k, finite: true});
+      }
+    }
+  }
+}
+
+describe('detectSeriesAnomalies on a school year', () => {
+  const s = syntheticSchool(11, 500, 0.05);
+  const open = openPositions(s.closed);
+  const y = s.y.slice();
+  const outage = [open[40], open[41]];
+  for (const i of outage) y[i] = Math.round(y[i] * 0.45);
+  const shift = open.slice(100, 118);
+  for (const i of shift) y[i] = Math.round(y[i] * 0.6);
+  const surge = open[70];
+  y[surge] = Math.round(y[surge] * 1.9);
+  const closedZero = s.closed.map((c, i) => (c ? 0 : y[i]));
+  const testing = s.dates.map(d =>
+    CALENDAR.events.some(e => d >= e.start && d <= e.end),
+  );
+  const res = detectSeriesAnomalies(closedZero, {
+    period: 7,
+    dates: s.dates,
+    closed: s.closed,
+    expectedPeaks: testing,
+  });
+
+  test('catches a two-day outage as an outage', () => {
+    for (const i of outage) {
+      const a = res.anomalies.find(x => x.index === i);
+      expect(a).toBeDefined();
+      expect(a!.direction).toBe('drop');
+      expect(a!.kind).toBe('outage');
+      expect(a!.changePct!).toBeLessThan(-30);
+      expect(a!.severity).not.toBe('low');
+      expect(a!.date).toBe(s.dates[i]);
+      expect(a!.expected).toBeGreaterThan(a!.observed * 1.5);
+    }
+  });
+  test('catches the disengagement as one level shift with its span', () => {
+    const shifts = res.anomalies.filter(a => a.kind === 'level_shift');
+    expect(shifts).toHaveLength(1);
+    const sh = shifts[0];
+    expect(sh.direction).toBe('drop');
+    expect(Math.abs(open.indexOf(sh.index) - 100)).toBeLessThanOrEqual(1);
+    expect(Math.abs(open.indexOf(sh.endIndex!) - 117)).toBeLessThanOrEqual(1);
+    expect(sh.changePct!).toBeLessThan(-25);
+    expect(sh.changePct!).toBeGreaterThan(-55);
+    expect(sh.days).toBeGreaterThanOrEqual(17);
+    // The days inside are explained by the shift, not flagged one by one.
+    const inside = res.anomalies.filter(
+      a =>
+        a.kind !== 'level_shift' &&
+        a.index > sh.index &&
+        a.index <= sh.endIndex!,
+    );
+    expect(inside).toHaveLength(0);
+  });
+  test('catches the surge', () => {
+    const a = res.anomalies.find(x => x.index === surge);
+    expect(a?.direction).toBe('surge');
+    expect(a?.kind).toBe('spike');
+  });
+  test('no surge in the testing week (expected peak) though it runs 25% high', () => {
+    expect(
+      res.anomalies.some(a => testing[a.index] && a.direction === 'surge'),
+    ).toBe(false);
+    const unflagged = detectSeriesAnomalies(closedZero, {
+      period: 7,
+      dates: s.dates,
+      closed: s.closed,
+    });
+    expect(
+      unflagged.anomalies.filter(
+        a => testing[a.index] && a.direction === 'surge',
+      ).length,
+    ).toBeGreaterThanOrEqual(3);
+  });
+  test('never flags a closed day, and no surge on a first day back', () => {
+    for (const a of res.anomalies) expect(s.closed[a.index]).toBe(false);
+    const back = res.anomalies.filter(
+      a => s.firstDayBack[a.index] && a.direction === 'surge',
+    );
+    expect(back).toHaveLength(0);
+    // Each first day back really is high (so the rule is exercised).
+    const backDays = open.filter(i => s.firstDayBack[i]);
+    expect(backDays.length).toBeGreaterThanOrEqual(5);
+  });
+  test('nothing else is flagged, and every number is finite', () => {
+    const injected = new Set([...outage, surge]);
+    const extra = res.anomalies.filter(
+      a => a.kind !== 'level_shift' && !injected.has(a.index),
+    );
+    expect(extra.length).toBeLessThanOrEqual(1);
+    assertFinite(res.anomalies);
+    for (let i = 0; i < y.length; i++) {
+      if (s.closed[i]) {
+        expect(res.scores[i]).toBeNull();
+        expect(res.expected[i]).toBeNull();
+      } else {
+        expect(Number.isFinite(res.scores[i] as number)).toBe(true);
+      }
+    }
+  });
+});
+
+describe('false alarms on clean school years', () => {
+  test('at most one flag per clean year across several schools', () => {
+    let flags = 0;
+    for (const seed of [1, 2, 3, 4, 5, 6]) {
+      const s = syntheticSchool(seed, 300 + 100 * seed, 0.05);
+      const res = detectSeriesAnomalies(s.y, {
+        period: 7,
+        dates: s.dates,
+        closed: s.closed,
+        expectedPeaks: s.dates.map(d =>
+          CALENDAR.events.some(e => d >= e.start && d <= e.end),
+        ),
+      });
+      flags += res.anomalies.length;
+    }
+    expect(flags).toBeLessThanOrEqual(6);
+  });
+  test('a break without calendar closures: zeros in a holiday week are closed, not drops', () => {
+    const s = syntheticSchool(21, 400, 0.05);
+    const res = detectSeriesAnomalies(
+      s.y.map((v, i) => (s.closed[i] ? 0 : v)),
+      {period: 7, dates: s.dates, closed: s.closed},
+    );
+    const winter = s.dates.findIndex(d => d === '2024-12-23');
+    expect(
+      res.anomalies.some(a => a.index >= winter && a.index < winter + 14),
+    ).toBe(false);
+  });
+});
+
+describe('real series (R data sets) with an injected outage', () => {
+  const ref = JSON.parse(
+    fs.readFileSync(
+      path.join(__dirname, '../../../shared/reference/auto/AirPassengers.json'),
+      'utf8',
+    ),
+  );
+  test('a 40% one-month fall in AirPassengers is a drop', () => {
+    const y = (ref.y as number[]).slice();
+    y[100] = y[100] * 0.6;
+    const res = detectSeriesAnomalies(y, {period: 12});
+    const a = res.anomalies.find(x => x.index === 100);
+    expect(a?.direction).toBe('drop');
+    expect(a?.kind).toBe('outage');
+    expect(res.mode).toBe('log');
+    expect(res.seasonal).toBe(true);
+  });
+  test('a spike in a series with negative values uses the additive scale', () => {
+    const y = (ref.y as number[]).map(v => v - 300);
+    y[60] += 200;
+    const res = detectSeriesAnomalies(y, {period: 12});
+    expect(res.mode).toBe('additive');
+    expect(res.anomalies.find(x => x.index === 60)?.direction).toBe('surge');
+  });
+});
+
+describe('input errors name the field', () => {
+  test.each([
+    [{y: 'x', opts: {period: 7}}, 'y'],
+    [{y: [1, 2, 'a'], opts: {period: 7}}, 'y'],
+    [{y: Array(30).fill(5), opts: {period: 0}}, 'period'],
+    [{y: Array(30).fill(5), opts: {period: 7, dates: ['2025-01-01']}}, 'dates'],
+    [{y: Array(30).fill(5), opts: {period: 7, closed: [true]}}, 'closed'],
+    [{y: [1, 2, 3, null, 5], opts: {period: 1}}, 'y'],
+    [{y: Array(30).fill(5), opts: {period: 7, threshold: -1}}, 'threshold'],
+  ])('%p', (input, field) => {
+    try {
+      detectSeriesAnomalies(input.y as never, input.opts as never);
+      throw new Error('no error');
+    } catch (e) {
+      expect(e).toBeInstanceOf(InputError);
+      expect((e as InputError).field).toBe(field);
+    }
+  });
+  test('a constant series gives no anomalies and no NaN', () => {
+    const res = detectSeriesAnomalies(Array(60).fill(10), {period: 7});
+    expect(res.anomalies).toEqual([]);
+    expect(res.scores.every(v => v !== null && Number.isFinite(v))).toBe(true);
+  });
+});
+
+function dailyFact(
+  date: string,
+  schoolId: string,
+  role: 'student' | 'teacher',
+  active: number,
+  enrolled: number,
+  flags: DailyFact['flags'] = [],
+): DailyFact {
+  return {
+    date,
+    schoolId,
+    role,
+    app: 'workspace',
+    product: '',
+    activeUsers: active,
+    enrolledUsers: enrolled,
+    pctAccess: (active / enrolled) * 100,
+    events: active * 12,
+    engagementIndex: ((active * 12) / enrolled) * 1000,
+    logins: active,
+    loginsPerActive: 1,
+    sessionMinutes: null,
+    assignmentsCreated: 0,
+    submissionsTurnedIn: 0,
+    lateSubmissions: 0,
+    workReturned: 0,
+    gradesEntered: 0,
+    comments: 0,
+    announcements: 0,
+    flags,
+  };
+}
+
+describe('detectDailyAnomalies over facts', () => {
+  const s = syntheticSchool(5, 600, 0.04);
+  const open = openPositions(s.closed);
+  const outageDay = s.dates[open[60]];
+  const partialDay = s.dates[open[90]];
+  const facts: DailyFact[] = [];
+  s.dates.forEach((d, i) => {
+    let v = s.y[i];
+    if (d === outageDay) v = Math.round(v * 0.3);
+    if (d === partialDay) v = Math.round(v * 0.2);
+    facts.push(
+      dailyFact(
+        d,
+        'S1',
+        'student',
+        v,
+        900,
+        d === partialDay ? ['partial'] : [],
+      ),
+    );
+    facts.push(dailyFact(d, 'TINY', 'student', Math.min(6, v), 8));
+  });
+  const settings = {anomalyThreshold: 3.5, minGroupSize: 10};
+  const rows = detectDailyAnomalies(facts, CALENDAR, settings, {
+    metrics: ['activeUsers'],
+  });
+  test('flags the outage day with the school, role and metric', () => {
+    const r = rows.find(x => x.date === outageDay);
+    expect(r).toMatchObject({
+      schoolId: 'S1',
+      role: 'student',
+      metric: 'activeUsers',
+      grain: 'day',
+      direction: 'drop',
+      kind: 'outage',
+    });
+    assertFinite(rows);
+  });
+  test('a partial (incomplete) day is not an anomaly', () => {
+    expect(rows.find(x => x.date === partialDay)).toBeUndefined();
+  });
+  test('small groups are not analysed', () => {
+    expect(rows.some(x => x.schoolId === 'TINY')).toBe(false);
+  });
+  test('since limits the report, not the fit', () => {
+    const late = detectDailyAnomalies(facts, CALENDAR, settings, {
+      metrics: ['activeUsers'],
+      since: addDays(outageDay, 1),
+    });
+    expect(late.find(x => x.date === outageDay)).toBeUndefined();
+  });
+  test('unknown metric is an input error', () => {
+    expect(() =>
+      detectDailyAnomalies(facts, CALENDAR, settings, {metrics: ['bogus']}),
+    ).toThrow(/metrics/);
+  });
+});
+
+describe('detectWeeklyAnomalies over facts', () => {
+  // Weekly totals from the synthetic school: break weeks have no school days.
+  const s = syntheticSchool(8, 800, 0.04);
+  const weeks = new Map<string, {sum: number; days: number}>();
+  s.dates.forEach((d, i) => {
+    const wd = weekday(d);
+    const monday = addDays(d, -((wd + 6) % 7));
+    const w = weeks.get(monday) ?? {sum: 0, days: 0};
+    if (!s.closed[i]) {
+      w.sum += s.y[i];
+      w.days++;
+    }
+    weeks.set(monday, w);
+  });
+  const starts = [...weeks.keys()].sort();
+  const dropWeek = starts[20];
+  const facts: WeeklyFact[] = starts.map(ws => {
+    const w = weeks.get(ws)!;
+    const events = ws === dropWeek ? w.sum * 0.4 : w.sum;
+    return {
+      week: ws,
+      weekStart: ws,
+      schoolId: 'S1',
+      role: 'student',
+      app: 'workspace',
+      product: '',
+      activeUsers: w.days ? 850 : 0,
+      enrolledUsers: 900,
+      pctAccess: w.days ? 94 : 0,
+      events: Math.round(events),
+      engagementIndex: null,
+      logins: 0,
+      submissionsTurnedIn: 0,
+      assignmentsCreated: 0,
+      gradesEntered: 0,
+      schoolDays: w.days,
+      flags: [],
+    };
+  });
+  test('flags the low week, not the break weeks or the short weeks', () => {
+    const rows = detectWeeklyAnomalies(
+      facts,
+      CALENDAR,
+      {anomalyThreshold: 3.5, minGroupSize: 10},
+      {metrics: ['events']},
+    );
+    const drop = rows.find(r => r.date === dropWeek);
+    expect(drop).toMatchObject({
+      grain: 'week',
+      direction: 'drop',
+      metric: 'events',
+    });
+    for (const r of rows) {
+      const w = weeks.get(r.date)!;
+      expect(w.days).toBeGreaterThanOrEqual(3);
+    }
+    expect(rows.filter(r => r.date !== dropWeek).length).toBeLessThanOrEqual(1);
+  });
+});
