@@ -3,6 +3,7 @@
  * (simple triggers, menu items, trigger handlers, sidebar server calls).
  * Everything else lives in the modules they delegate to.
  */
+import * as job from './pipeline/job';
 import * as ui from './ui';
 
 // Menu, sidebar and dialogs.
@@ -77,4 +78,18 @@ export function installTriggers(): unknown {
 }
 export function removeTriggers(): unknown {
   return ui.removeTriggers();
+}
+
+// The main job: trigger handlers (names fixed in src/ui/triggers.ts).
+export function runNightly(): unknown {
+  return job.startRun('nightly');
+}
+export function runWeeklyForecast(): unknown {
+  return job.startRun('weekly');
+}
+export function runJob(): unknown {
+  return job.startRun('manual');
+}
+export function continueRun(): unknown {
+  return job.continueRun();
 }

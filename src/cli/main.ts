@@ -7,6 +7,7 @@
 import {readFileSync} from 'node:fs';
 import {InputError} from '../core/errors';
 import {jsonCommands} from './commands';
+import {runCommand} from './run';
 
 function fail(error: unknown): never {
   const field = error instanceof InputError ? error.field : undefined;
@@ -36,7 +37,9 @@ function runJson(name: string): void {
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   if (command && command in jsonCommands) return runJson(command);
-  const extra: Record<string, (args: string[]) => Promise<void>> = {};
+  const extra: Record<string, (args: string[]) => Promise<void>> = {
+    run: args => runCommand(args, __dirname),
+  };
   if (command && command in extra) return extra[command](rest);
   const names = [...Object.keys(jsonCommands), ...Object.keys(extra)].sort();
   process.stderr.write(

@@ -1,0 +1,179 @@
+/**
+ * The demo's scorecard: what the product found (read back from its own tabs) against the
+ * demo district's ground truth.
+ */
+import type {DemoDistrict} from '../demo';
+import type {OfflineRuntime} from '../offline/runtime';
+import type {Snapshot} from '../ui/types';
+
+type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
+
+export interface DemoSummary {
+  schools: number;
+  days: number;
+  executions: number;
+  serviceCalls: Record<string, number>;
+  forecast: {
+    accuracyPct: number | null;
+    mape: number | null;
+    mase: number | null;
+    horizonWeeks: number;
+    schoolsForecast: number;
+  };
+  anomalies: {
+    injected: number;
+    flagged: number;
+    matched: number;
+    precision: number | null;
+    recall: number | null;
+  };
+  correlation: {estimated: number | null; truth: number; definition: string};
+  underutilized: {
+    found: number;
+    truth: number;
+    precision: number | null;
+    recall: number | null;
+  };
+  tabs: string[];
+}
+
+/** A tab as records keyed by header (uncounted reads from outside any execution). */
+export function tabRecords(
+  ss: Spreadsheet,
+  name: string,
+): Record<string, unknown>[] {
+  const sheet = ss.getSheetByName(name);
+  if (!sheet || sheet.getLastRow() < 2) return [];
+  const values = sheet.getDataRange().getValues();
+  const headers = values[0].map(String);
+  return values
+    .slice(1)
+    .map(r => Object.fromEntries(headers.map((h, i) => [h, r[i]])));
+}
+
+function numOrNull(v: unknown): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+function median(xs: number[]): number | null {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function ratio(a: number, b: number): number | null {
+  return b > 0 ? a / b : null;
+}
+
+function addDays(day: string, n: number): string {
+  const [y, m, d] = day.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d) + n * 86_400_000)
+    .toISOString()
+    .slice(0, 10);
+}
+
+export function evaluateDemo(i: {
+  district: DemoDistrict;
+  rt: OfflineRuntime;
+  spreadsheet: Spreadsheet;
+  executions: number;
+  serviceCalls: Record<string, number>;
+  tabs: string[];
+  snapshot: Snapshot;
+}): DemoSummary {
+  const {district, spreadsheet: ss} = i;
+  const truth = district.truth;
+
+  // Forecast accuracy: the district series' backtest (the figure IT plans capacity from),
+  // with the median over schools beside it.
+  const acc = tabRecords(ss, 'lk_forecast_accuracy');
+  const districtAcc = acc.find(r => r.school_id === 'district');
+  const schoolAcc = acc.filter(r => r.school_id !== 'district');
+  const pick = (key: string) =>
+    districtAcc
+      ? numOrNull(districtAcc[key])
+      : median(
+          schoolAcc
+            .map(r => numOrNull(r[key]))
+            .filter((v): v is number => v !== null),
+        );
+  const forecast = {
+    accuracyPct: pick('accuracy_pct'),
+    mape: pick('mape'),
+    mase: pick('mase'),
+    horizonWeeks: Number(
+      districtAcc?.horizon_weeks ?? schoolAcc[0]?.horizon_weeks ?? 0,
+    ),
+    schoolsForecast: schoolAcc.length,
+  };
+
+  // Anomalies: an injected event counts once per school it hit; a flag matches when its
+  // school was hit within the event's dates (a weekly flag when its week overlaps them).
+  const flagged = tabRecords(ss, 'lk_anomalies').filter(
+    r => r.direction === 'drop',
+  );
+  const allFlags = tabRecords(ss, 'lk_anomalies');
+  const events = truth.anomalies.flatMap(a =>
+    a.schoolIds.map(s => ({
+      school: s,
+      start: a.start,
+      end: a.end,
+      kind: a.kind,
+    })),
+  );
+  const hits = (
+    f: Record<string, unknown>,
+    e: {school: string; start: string; end: string},
+  ) => {
+    if (String(f.school_id) !== e.school) return false;
+    const d = String(f.date);
+    const from =
+      f.grain === 'week' ? addDays(e.start, -6) : addDays(e.start, -1);
+    return d >= from && d <= addDays(e.end, 1);
+  };
+  const matchedFlags = allFlags.filter(f => events.some(e => hits(f, e)));
+  const found = events.filter(e => flagged.some(f => hits(f, e)));
+  const anomalies = {
+    injected: events.length,
+    flagged: allFlags.length,
+    matched: matchedFlags.length,
+    precision: ratio(matchedFlags.length, allFlags.length),
+    recall: ratio(found.length, events.length),
+  };
+
+  const corr = tabRecords(ss, 'lk_correlation');
+  const districtCorr = corr.find(r => r.school_id === 'district');
+  const correlation = {
+    estimated: districtCorr ? numOrNull(districtCorr.pearson_r) : null,
+    truth: truth.correlation.districtWeeklyEvents,
+    definition: truth.correlation.definition,
+  };
+
+  const under = tabRecords(ss, 'lk_underuse').filter(
+    r => r.flagged === true && !r.product,
+  );
+  const foundSchools = new Set(under.map(r => String(r.school_id)));
+  const trueSchools = new Set(truth.underusingSchools);
+  const tp = [...foundSchools].filter(s => trueSchools.has(s)).length;
+  return {
+    schools: district.schools.length,
+    days:
+      Math.round(
+        (Date.parse(district.endDate) - Date.parse(district.startDate)) /
+          86_400_000,
+      ) + 1,
+    executions: i.executions,
+    serviceCalls: i.serviceCalls,
+    forecast,
+    anomalies,
+    correlation,
+    underutilized: {
+      found: foundSchools.size,
+      truth: trueSchools.size,
+      precision: ratio(tp, foundSchools.size),
+      recall: ratio(tp, trueSchools.size),
+    },
+    tabs: i.tabs,
+  };
+}

@@ -1,0 +1,216 @@
+/**
+ * Maps the analyses' rows onto the records of the output tabs, adding school names and the
+ * district-wide series (the sum over schools) that capacity planning reads.
+ */
+import {
+  forecastSchool,
+  forecastSchools,
+  schoolSeries,
+  type AccuracyRow,
+  type ForecastRow,
+} from '../analysis/forecasting';
+import {
+  DISTRICT_ID as CORRELATION_DISTRICT,
+  teacherStudentCorrelations,
+} from '../analysis/correlation';
+import {underuse} from '../analysis/underuse';
+import type {School, Settings, WeeklyFact} from '../core/types';
+import type {
+  AccuracyRecord,
+  CorrelationRecord,
+  ForecastRecord,
+  UnderuseRecord,
+} from '../sheets/tables';
+import {DISTRICT_ID} from '../ui/views';
+
+export type SchoolNames = Map<string, string>;
+
+/** The metric every forecast and correlation of the Google source is about. */
+export const FORECAST_METRIC = 'activeUsers';
+const METRIC_LABEL = 'active_students';
+
+function isoWeekLabel(weekStart: string): string {
+  const [y, m, d] = weekStart.split('-').map(Number);
+  const t = Date.UTC(y, m - 1, d);
+  const thursday = t + 3 * 86_400_000;
+  const ty = new Date(thursday).getUTCFullYear();
+  const week =
+    Math.floor((thursday - Date.UTC(ty, 0, 1)) / (7 * 86_400_000)) + 1;
+  return `${ty}-W${String(week).padStart(2, '0')}`;
+}
+
+/**
+ * The district as one more "school": weekly facts summed over schools per week, role and
+ * app. Distinct users add up exactly because every user belongs to one school.
+ */
+export function districtWeekly(
+  weekly: ReadonlyArray<WeeklyFact>,
+): WeeklyFact[] {
+  const byKey = new Map<string, WeeklyFact>();
+  for (const f of weekly) {
+    if (f.schoolId === DISTRICT_ID) continue;
+    const k = [f.weekStart, f.role, f.app, f.product].join('\t');
+    const a = byKey.get(k);
+    if (!a) {
+      byKey.set(k, {...f, schoolId: DISTRICT_ID, flags: [...f.flags]});
+      continue;
+    }
+    a.activeUsers += f.activeUsers;
+    a.enrolledUsers += f.enrolledUsers;
+    a.events += f.events;
+    a.logins += f.logins;
+    a.submissionsTurnedIn += f.submissionsTurnedIn;
+    a.assignmentsCreated += f.assignmentsCreated;
+    a.gradesEntered += f.gradesEntered;
+    a.schoolDays = Math.max(a.schoolDays, f.schoolDays);
+    for (const fl of f.flags) if (!a.flags.includes(fl)) a.flags.push(fl);
+  }
+  const out = [...byKey.values()];
+  for (const a of out) {
+    a.pctAccess =
+      a.enrolledUsers > 0 ? (a.activeUsers / a.enrolledUsers) * 100 : null;
+    a.engagementIndex =
+      a.enrolledUsers > 0 ? (a.events / a.enrolledUsers) * 1000 : null;
+  }
+  return out;
+}
+
+function forecastRecord(r: ForecastRow, names: SchoolNames): ForecastRecord {
+  return {
+    schoolId: r.schoolId,
+    schoolName: names.get(r.schoolId) ?? r.schoolId,
+    metric: METRIC_LABEL,
+    week: isoWeekLabel(r.weekStart),
+    weekStart: r.weekStart,
+    actual: r.actual,
+    forecast: r.forecast,
+    lo80: r.lo80,
+    hi80: r.hi80,
+    lo95: r.lo95,
+    hi95: r.hi95,
+    model: r.model,
+    backtest: r.isBacktest,
+  };
+}
+
+function accuracyRecord(a: AccuracyRow, names: SchoolNames): AccuracyRecord {
+  return {
+    schoolId: a.schoolId,
+    schoolName: names.get(a.schoolId) ?? a.schoolId,
+    metric: METRIC_LABEL,
+    model: a.model,
+    horizonWeeks: a.horizonWeeks,
+    points: a.nBacktest,
+    mae: a.mae,
+    rmse: a.rmse,
+    mape: a.mape,
+    smape: a.smape,
+    mase: a.mase,
+    accuracyPct: a.accuracyPct,
+  };
+}
+
+export interface ForecastOutput {
+  forecasts: ForecastRecord[];
+  accuracy: AccuracyRecord[];
+  warnings: string[];
+}
+
+/** Weekly forecasts of active students per school and for the district, with backtests. */
+export function forecastRecords(
+  weekly: ReadonlyArray<WeeklyFact>,
+  settings: Settings,
+  names: SchoolNames,
+): ForecastOutput {
+  const opts = {
+    calendar: settings.calendar,
+    horizon: settings.forecastHorizonWeeks,
+    metric: FORECAST_METRIC,
+  } as const;
+  const schools = forecastSchools(weekly, opts);
+  const rows = [...schools.rows];
+  const accuracy = [...schools.accuracy];
+  const warnings = [...schools.warnings];
+  const districtNames = new Map(names).set(DISTRICT_ID, 'District');
+  for (const series of schoolSeries(districtWeekly(weekly), FORECAST_METRIC)) {
+    const r = forecastSchool(series, opts);
+    rows.push(...r.rows);
+    if (r.accuracy) accuracy.push(r.accuracy);
+    warnings.push(...r.warnings);
+  }
+  return {
+    forecasts: rows.map(r => forecastRecord(r, districtNames)),
+    accuracy: accuracy.map(a => accuracyRecord(a, districtNames)),
+    warnings,
+  };
+}
+
+/** Teacher-student correlation per school and for the district (weekly events). */
+export function correlationRecords(
+  weekly: ReadonlyArray<WeeklyFact>,
+  settings: Settings,
+  names: SchoolNames,
+): CorrelationRecord[] {
+  const rows = teacherStudentCorrelations(weekly, {
+    teacherMetric: 'events',
+    studentMetric: 'events',
+    minGroupSize: settings.minGroupSize,
+  });
+  return rows.map(r => {
+    const schoolId =
+      r.schoolId === CORRELATION_DISTRICT ? DISTRICT_ID : r.schoolId;
+    return {
+      schoolId,
+      schoolName:
+        schoolId === DISTRICT_ID
+          ? 'District'
+          : (names.get(schoolId) ?? schoolId),
+      teacherMetric: r.teacherMetric,
+      studentMetric: r.studentMetric,
+      n: r.n,
+      pearsonR: r.pearsonR,
+      pValue: r.pValue,
+      ci95Low: r.ci95Low,
+      ci95High: r.ci95High,
+      spearmanRho: r.spearmanRho,
+      bestLag: r.bestLag,
+      bestLagR: r.bestLagR,
+      effectPer10Pct: r.effectPer10Pct,
+      effectLow: r.effectLow,
+      effectHigh: r.effectHigh,
+    };
+  });
+}
+
+/** Schools (and products) against their peer benchmark, over the last school year. */
+export function underuseRecords(
+  weekly: ReadonlyArray<WeeklyFact>,
+  settings: Settings,
+  names: SchoolNames,
+  schools: ReadonlyArray<School>,
+): UnderuseRecord[] {
+  const last = weekly.reduce((m, f) => (f.weekStart > m ? f.weekStart : m), '');
+  const since = last ? addDays(last, -52 * 7) : undefined;
+  return underuse(weekly, schools, settings, {since})
+    .filter(r => !r.suppressed)
+    .map((r, i) => ({
+      rank: r.rank ?? i + 1,
+      schoolId: r.schoolId,
+      schoolName: names.get(r.schoolId) ?? r.schoolId,
+      product: r.product,
+      metric: r.metric,
+      value: r.value,
+      benchmark: r.benchmark,
+      benchmarkKind: r.benchmarkKind,
+      peers: r.peers,
+      gapPct: r.gapPct,
+      flagged: r.flagged,
+    }));
+}
+
+function addDays(day: string, n: number): string {
+  const [y, m, d] = day.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d) + n * 86_400_000)
+    .toISOString()
+    .slice(0, 10);
+}
