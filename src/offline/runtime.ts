@@ -58,8 +58,14 @@ import {
 } from './triggers';
 import type {WorkspaceData} from './workspace-data';
 
-export type {BigQueryBackend, ApiLimits} from './advanced';
-export type {FaultPlan, FaultRule, SimulatedCosts} from './engine';
+export type {ApiLimits, BigQueryBackend, BigQueryResultsArgs} from './advanced';
+export type {
+  AuthMode,
+  ExecutionInfo,
+  FaultPlan,
+  FaultRule,
+  SimulatedCosts,
+} from './engine';
 export type {DriveData, LogEntry, SentMail} from './services';
 export type {UiRecord} from './spreadsheet';
 export type {TriggerRecord} from './triggers';
