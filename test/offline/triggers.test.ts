@@ -127,6 +127,29 @@ describe('ScriptApp triggers', () => {
     expect(rt.clock.now()).toBe(Date.UTC(2025, 2, 3, 12, 11));
   });
 
+  test('trigger executions stop after 6 hours of runtime in a day', () => {
+    const rt = runtime({
+      costs: {calls: {'ScriptApp.*': 0, 'TriggerBuilder.create': 0}},
+    });
+    ok(
+      run(
+        rt,
+        "ScriptApp.newTrigger('work').timeBased().everyMinutes(5).create();",
+      ),
+    );
+    const code = 'function work() { Utilities.sleep(300000); }';
+    const start = rt.clock.now();
+    const fired = rt.advanceTo(start + 7 * 3_600_000, code);
+    const okRuns = fired.filter(f => f.result.ok).length;
+    // 72 runs of 5 minutes fill the 6 hours; later firings that day are refused.
+    expect(okRuns).toBe(72);
+    const refused = fired.filter(f => !f.result.ok);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused[0].result.error?.message).toBe(
+      'Service using too much computer time for one day',
+    );
+  });
+
   test('builders reject schedules Apps Script does not offer', () => {
     const rt = runtime();
     const msg = (b: string) =>
