@@ -28,6 +28,7 @@ const argValue = (name, dflt) => {
 };
 const N_SCHOOLS = argValue('--schools', 1800);
 const SKIP_PKG = args.includes('--skip-arima-pkg');
+const SCHOOLS_ONLY = args.includes('--schools-only');
 const WEEKS = 156;
 const HOLDOUT = 8;
 const REF = join(root, '..', 'shared', 'reference');
@@ -125,7 +126,7 @@ const rowsOf = cols => cols[0].map((_, i) => cols.map(c => c[i]));
 
 // --- Reference series --------------------------------------------------------------------
 const refResults = [];
-{
+if (!SCHOOLS_ONLY) {
   // Airline model fit time: ours by exact ML vs the package's exact ML.
   const air = JSON.parse(readFileSync(join(REF, 'arima/airline.json'), 'utf8'));
   const spec = {
@@ -174,7 +175,7 @@ const refSeries = readdirSync(join(REF, 'auto'))
   .filter(f => f.endsWith('.json'))
   .map(f => JSON.parse(readFileSync(join(REF, 'auto', f), 'utf8')));
 const refAccuracy = [];
-for (const d of refSeries) {
+for (const d of SCHOOLS_ONLY ? [] : refSeries) {
   const m = d.frequency;
   const h = m > 1 ? 2 * m : 10;
   const train = d.y.slice(0, d.y.length - h);
@@ -471,7 +472,11 @@ const pick = k =>
     .map(r => r[k])
     .filter(v => v !== null && v !== undefined && Number.isFinite(v));
 const chosen = {};
+const fourierK = {};
 for (const r of ok) {
+  const km = /K=(\d+)/.exec(r.model ?? '');
+  const kk = km ? km[1] : '0';
+  fourierK[kk] = (fourierK[kk] ?? 0) + 1;
   const k = (r.model ?? 'none').replace(/\(.*$/, '').replace(/ .*$/, '');
   chosen[k] = (chosen[k] ?? 0) + 1;
 }
@@ -501,6 +506,7 @@ const school = {
     backtestMase: mean(pick('backtestMase')),
     coverage80: mean(pick('cover80')),
     chosen,
+    fourierK,
   },
   arimaPackage: ARIMA
     ? {
@@ -576,7 +582,9 @@ table(
     ],
   ],
 );
-console.log(`models chosen: ${JSON.stringify(chosen)}`);
+console.log(
+  `models chosen: ${JSON.stringify(chosen)}; Fourier K: ${JSON.stringify(fourierK)}`,
+);
 
 const out = {
   generated: new Date().toISOString(),
@@ -585,7 +593,7 @@ const out = {
   school,
   targets: {
     airlineFasterThanPackage:
-      refResults[0].pkgMs === null
+      !refResults[0] || refResults[0].pkgMs === null
         ? null
         : refResults[0].oursMs < refResults[0].pkgMs,
     schoolAutoUnder50ms: school.engine.medianMsPerSchool < 50,

@@ -9,7 +9,12 @@
 import {InputError} from '../core/errors';
 import {fitArima, forecastArima, normaliseLevels} from './arima';
 import type {ArimaFit, ArimaSpec} from './arima';
-import {autoRegArma, fitRegArma, forecastRegArma} from './auto/regarma';
+import {
+  autoRegArma,
+  errorsLag1,
+  fitRegArma,
+  forecastRegArma,
+} from './auto/regarma';
 import type {RegArmaFit} from './auto/regarma';
 import {rollingOrigins, scoreWindows} from './backtest';
 import type {BacktestScore, WindowForecast} from './backtest';
@@ -890,21 +895,37 @@ export function fitLongPeriod(
     base.names,
   );
   if (ols) d = Math.min(1, ndiffs(Array.from(ols.errors)));
+  // AR(1) errors with rho from the OLS residuals (one Cochrane-Orcutt step): cheap enough
+  // to compare every K, and close to the fitted AR(1) likelihood.
+  const ar1 = (k: number): RegArmaFit | null => {
+    const b = build(k);
+    const o = fitRegArma(yy, b.cols, {p: 0, q: 0, d, constant: true}, b.names);
+    if (!o) return null;
+    return fitRegArma(
+      yy,
+      b.cols,
+      {p: 1, q: 0, d, constant: true},
+      b.names,
+      false,
+      [errorsLag1(o)],
+    );
+  };
   let K: number;
+  let kFit: RegArmaFit | null = null;
   if (fourierK === 'auto') {
     let bestK = 0;
     let bestIc = Infinity;
-    for (let k = 0; k <= maxK; k++) {
-      const b = build(k);
-      const f = fitRegArma(
-        yy,
-        b.cols,
-        {p: 1, q: 0, d, constant: true},
-        b.names,
-      );
+    let worse = 0;
+    // Harmonics are added in order; two in a row that do not improve AICc end the scan.
+    for (let k = 0; k <= maxK && worse < 2; k++) {
+      const f = ar1(k);
       if (f && f.aicc < bestIc) {
         bestIc = f.aicc;
         bestK = k;
+        kFit = f;
+        worse = 0;
+      } else {
+        worse++;
       }
     }
     K = bestK;
@@ -917,12 +938,7 @@ export function fitLongPeriod(
     const res = autoRegArma(yy, chosen.cols, d, chosen.names);
     fit = res ? res.fit : null;
   } else {
-    fit = fitRegArma(
-      yy,
-      chosen.cols,
-      {p: 1, q: 0, d, constant: true},
-      chosen.names,
-    );
+    fit = kFit ?? ar1(K);
   }
   if (!fit) return null;
   // Standard errors for the reported model.

@@ -420,6 +420,8 @@ export function fitRegArma(
   spec: RegArmaSpec,
   xregNames: ReadonlyArray<string> = [],
   withSe = false,
+  /** ARMA coefficients to hold (AR then MA) instead of estimating them. */
+  fixedArma?: ReadonlyArray<number>,
 ): RegArmaFit | null {
   const n = y.length;
   const {p, q, d} = spec;
@@ -442,7 +444,7 @@ export function fitRegArma(
   }
   const phi = new Float64Array(p);
   const theta = new Float64Array(q);
-  let par = hannanRissanen(u, p, q);
+  let par = fixedArma ? [...fixedArma] : hannanRissanen(u, p, q);
   const objective = (x: ArrayLike<number>): number => {
     for (let i = 0; i < p; i++) phi[i] = x[i];
     for (let j = 0; j < q; j++) theta[j] = x[p + j];
@@ -451,7 +453,9 @@ export function fitRegArma(
     if (!(ssq > 0)) return Infinity;
     return 0.5 * Math.log(ssq / nUsed);
   };
-  if (p + q > 0) {
+  if (fixedArma) {
+    if (par.length !== p + q || !Number.isFinite(objective(par))) return null;
+  } else if (p + q > 0) {
     if (!Number.isFinite(objective(par)))
       par = new Array<number>(p + q).fill(0);
     const nw = w.length;
@@ -574,6 +578,23 @@ function standardErrors(
     out.push(Number.isFinite(v) && v >= 0 ? Math.sqrt(v) : null);
   }
   return out;
+}
+
+/** Lag-1 autocorrelation of the regression errors of a fit (Cochrane-Orcutt's rho). */
+export function errorsLag1(fit: RegArmaFit): number {
+  const u = fit.errors;
+  const n = u.length;
+  let m = 0;
+  for (let t = 0; t < n; t++) m += u[t];
+  m /= n;
+  let c0 = 0;
+  let c1 = 0;
+  for (let t = 0; t < n; t++) {
+    c0 += (u[t] - m) * (u[t] - m);
+    if (t > 0) c1 += (u[t] - m) * (u[t - 1] - m);
+  }
+  const r = c0 > 0 ? c1 / c0 : 0;
+  return Math.max(-0.95, Math.min(0.95, r));
 }
 
 /** psi weights of ARMA(phi, theta), psi_0 = 1. */
