@@ -126,6 +126,7 @@ export interface Bundle {
 /** Publications per course and active teacher day. */
 const PUBLISH_RATE = 0.062;
 const ANNOUNCE_RATE = 0.05;
+const JOIN_BY_CODE = 0.35;
 
 function ev(
   ms: number,
@@ -291,6 +292,11 @@ export class EventGenerator {
     push(ev(created, APP_CLASSROOM, EVENT.createdCourse, c.teacher, c, null));
     for (let k = 0; k < c.students.length; k++) {
       const u = m.users[c.students[k]];
+      // Most rosters are synced by the district; about a third join with the class code.
+      if (
+        u4(m.seed, u.index, c.index * 4096 + c.year, Salt.Join) >= JOIN_BY_CODE
+      )
+        continue;
       const d = this.firstActive(u, td, p + BUNDLE_SPAN - 1);
       if (d < 0) continue;
       let ms = m.utc(d, m.sessionStart(u, d, 0) + (2 + (k % 7)) * MIN);

@@ -246,7 +246,7 @@ export class DistrictModel {
       const isUnder = under.has(i);
       const baseline = isUnder
         ? 0.45 + r.next() * 0.17
-        : Math.min(1.16, Math.max(0.86, Math.exp(0.07 * r.normal())));
+        : Math.min(1.1, Math.max(0.9, Math.exp(0.05 * r.normal())));
       let lp = 1000 + r.int(9000);
       while (usedLp.has(lp)) lp = 1000 + r.int(9000);
       usedLp.add(lp);
@@ -276,7 +276,7 @@ export class DistrictModel {
         staff: 2 + r.int(3),
         baseline,
         underusing: isUnder,
-        growth: 0.14 + 0.06 * r.normal(),
+        growth: 0.14 + 0.03 * r.normal(),
         ip: `198.18.${(i >> 6) & 255}.${(i * 4 + 1) & 255}`,
         pctBlackHispanic: Math.min(
           0.99,
@@ -350,16 +350,24 @@ export class DistrictModel {
           -1,
         );
       }
+      // About 4% of students never use their account; the rest vary widely. The
+      // active ones are rescaled to a common mean, so a small school's use differs
+      // from its peers by its baseline, not by the luck of its draw.
+      const props: number[] = [];
+      for (let k = 0; k < s.students; k++) {
+        props.push(r.chance(0.04) ? 0 : Math.exp(0.55 * r.normal() - 0.15));
+      }
+      const active = props.filter(x => x > 0);
+      const mean =
+        active.reduce((a, b) => a + b, 0) / Math.max(1, active.length);
       for (let k = 0; k < s.students; k++) {
         const g = k % s.classOf.length;
-        // About 4% of students never use their account; the rest vary widely.
-        const prop = r.chance(0.04) ? 0 : Math.exp(0.55 * r.normal() - 0.15);
         const gradeNow = s.classOf.length - 1 - g;
         this.makeUser(
           s.index,
           'student',
           `${s.orgUnitPath}/Students/Class of ${s.classOf[g]}`,
-          prop,
+          props[k] * (0.99 / mean),
           gradeNow,
         );
       }
@@ -748,24 +756,37 @@ export class DistrictModel {
       if (days.length < 40) return;
       const core = days.slice(15, days.length - 15);
       // Remote-learning period: students disengage in a few schools for 4-6 weeks.
-      const ds = Math.floor(days.length * (0.3 + 0.3 * r.next()));
-      let startI = days[ds];
-      while ((this.cal.days[startI].dayNo + 4) % 7 !== 1) startI++;
+      // It starts on a Monday and holds no recess (remote learning replaces school days).
       const weeks = 4 + r.int(3);
-      const endI = Math.min(this.nDays - 1, startI + weeks * 7 - 3);
+      let startI = -1;
+      let endI = -1;
+      for (let tries = 0; tries < 60 && startI < 0; tries++) {
+        let i0 = days[Math.floor(days.length * (0.25 + 0.4 * r.next()))];
+        while ((this.cal.days[i0].dayNo + 4) % 7 !== 1) i0++;
+        const i1 = Math.min(this.nDays - 1, i0 + weeks * 7 - 3);
+        let clean = true;
+        for (let k = i0; k <= i1 && clean; k++) {
+          const kind = this.cal.days[k].kind;
+          if (kind === 'break' || kind === 'summer') clean = false;
+        }
+        if (clean) {
+          startI = i0;
+          endI = i1;
+        }
+      }
       const nAffected = Math.max(1, Math.round(this.schools.length * 0.08));
       const pool = r.shuffle(normal.slice()).slice(0, nAffected);
-      for (let k = startI - 7; k <= endI + 7; k++) taken.add(k);
-      if (pool.length > 0) {
+      if (startI >= 0 && pool.length > 0) {
+        for (let k = startI - 7; k <= endI + 7; k++) taken.add(k);
         this.anomalies.push({
           kind: 'disengagement',
           scope: 'school',
           schoolIds: pool.map(p => p.orgUnitId),
           start: this.cal.days[startI].date,
           end: this.cal.days[endI].date,
-          studentFactor: 0.58,
+          studentFactor: 0.55,
           teacherFactor: 0.9,
-          description: `Remote learning for ${weeks} weeks: student activity fell about 40% in ${pool.length} school(s)`,
+          description: `Remote learning for ${weeks} weeks: student activity fell about 45% in ${pool.length} school(s)`,
         });
       }
       // District-wide outage: one day in odd years, two in even ones.

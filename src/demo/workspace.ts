@@ -22,9 +22,9 @@ import type {
 } from '../offline/workspace-data';
 import {DAY_MS, isoDate, parseIsoDate, rfc3339} from './dates';
 import {
-  APP_CLASSROOM,
   APP_LOGIN,
   Bundle,
+  BUNDLE_SPAN,
   EVENT,
   EVENT_NAMES,
   EVENT_TYPES,
@@ -64,6 +64,33 @@ const TYPE_ASSIGNMENT = constParam({
 });
 const TYPE_QUESTION = constParam({name: 'course_work_type', value: 'question'});
 const NO_TARGET = constParam({name: 'impacted_users', value: ''});
+const SUSPENDED = [
+  freezeDeep<UsageParam>({name: 'accounts:is_suspended', boolValue: false}),
+  freezeDeep<UsageParam>({name: 'accounts:is_suspended', boolValue: true}),
+];
+const ROLE_TEACHER = freezeDeep<UsageParam>({
+  name: 'classroom:role',
+  stringValue: 'teacher',
+});
+const ROLE_STUDENT = freezeDeep<UsageParam>({
+  name: 'classroom:role',
+  stringValue: 'student',
+});
+const COUNT_NAMES = [
+  'classroom:num_courses_created',
+  'classroom:num_posts_created',
+];
+const counts: UsageParam[][] = [[], []];
+
+/** Integer usage parameters take few distinct values: share them. */
+function countParam(which: 0 | 1, n: number): UsageParam {
+  let p = counts[which][n];
+  if (!p) {
+    p = freezeDeep<UsageParam>({name: COUNT_NAMES[which], intValue: String(n)});
+    counts[which][n] = p;
+  }
+  return p;
+}
 
 /** Share of activities the Reports API delivers twice (same id.time and uniqueQualifier). */
 export const DUPLICATE_RATE = 0.004;
@@ -122,6 +149,7 @@ export class DemoWorkspaceData implements WorkspaceData {
   >();
   private usersCache: DirectoryUser[] | null = null;
   private readonly etagPrefix: string;
+  private readonly homeIp = new Map<number, string>();
   private readonly userParams = new Map<number, Param>();
   private readonly cwParams = new Map<string, Param[]>();
 
@@ -224,12 +252,29 @@ export class DemoWorkspaceData implements WorkspaceData {
 
   /** UTC ms of a user's last login on or before period day i (0 when never). */
   lastLogin(u: UserSpec, i: number): number {
+    let bits = this.activeBits.get(u.index);
+    if (!bits) {
+      bits = new Uint32Array((this.m.nDays + 31) >>> 5);
+      for (let d = 0; d < this.m.nDays; d++) {
+        if (this.m.isActive(u, d)) bits[d >>> 5] |= 1 << (d & 31);
+      }
+      this.activeBits.set(u.index, bits);
+    }
     for (let d = Math.min(i, this.m.nDays - 1); d >= 0; d--) {
-      if (this.m.isActive(u, d))
+      const w = bits[d >>> 5];
+      if (w === 0) {
+        d &= ~31;
+        continue;
+      }
+      if (w & (1 << (d & 31))) {
         return this.m.utc(d, this.m.sessionStart(u, d, 0));
+      }
     }
     return 0;
   }
+
+  /** Days each user was active, one bit per period day (built on first need). */
+  private readonly activeBits = new Map<number, Uint32Array>();
 
   // --- Reports: activities ----------------------------------------------------------
 
@@ -389,9 +434,19 @@ export class DemoWorkspaceData implements WorkspaceData {
     ) {
       return s.ip;
     }
-    const h = hash4(m.seed, e.actor, 0, Salt.Home);
+    let home = this.homeIp.get(e.actor);
+    if (home === undefined) {
+      home = this.homeAddress(e.actor);
+      this.homeIp.set(e.actor, home);
+    }
+    return home;
+  }
+
+  /** A user's home address: carrier-grade NAT space, some IPv6 (documentation ranges). */
+  private homeAddress(actor: number): string {
+    const h = hash4(this.m.seed, actor, 0, Salt.Home);
     if ((h & 15) < 2) {
-      return `2001:db8:${(h >>> 4) & 0xffff}:${(h >>> 20).toString(16)}::${(e.actor & 0xfff).toString(16)}`;
+      return `2001:db8:${(h >>> 4) & 0xffff}:${(h >>> 20).toString(16)}::${(actor & 0xfff).toString(16)}`;
     }
     return `100.${64 + ((h >>> 4) & 63)}.${(h >>> 10) & 255}.${1 + ((h >>> 18) % 254)}`;
   }
@@ -569,89 +624,140 @@ export class DemoWorkspaceData implements WorkspaceData {
     if (dn === null) return [];
     const i = dn - m.startDay;
     if (i < 0 || i >= m.nDays) return [];
-    const raw = this.rawDay(i);
+    // Usage counts what users did, delivered to the audit log or not. Classroom events
+    // all come from coursework bundles, so the day's logins need not be generated.
     const posts = new Map<number, number>();
     const created = new Map<number, number>();
-    for (const evs of raw) {
-      for (const e of evs) {
-        if (e.app !== APP_CLASSROOM) continue;
-        if (
-          e.name === EVENT.publishedCourseWork ||
-          e.name === EVENT.publishedAnnouncement ||
-          e.name === EVENT.commentedCourseWork ||
-          e.name === EVENT.commentedSubmissionPrivate
-        ) {
-          posts.set(e.actor, (posts.get(e.actor) ?? 0) + 1);
-        }
-        if (e.name === EVENT.createdCourse) {
-          created.set(e.actor, (created.get(e.actor) ?? 0) + 1);
+    for (let sl = 0; sl < m.schools.length; sl++) {
+      for (let p = Math.max(0, i - BUNDLE_SPAN); p <= i; p++) {
+        const evs = this.gen.bundle(sl, p).byDay.get(i);
+        if (!evs) continue;
+        for (const e of evs) {
+          if (
+            e.name === EVENT.publishedCourseWork ||
+            e.name === EVENT.publishedAnnouncement ||
+            e.name === EVENT.commentedCourseWork ||
+            e.name === EVENT.commentedSubmissionPrivate
+          ) {
+            posts.set(e.actor, (posts.get(e.actor) ?? 0) + 1);
+          }
+          if (e.name === EVENT.createdCourse) {
+            created.set(e.actor, (created.get(e.actor) ?? 0) + 1);
+          }
         }
       }
     }
     const dayEnd = m.utc(i + 1, 0);
+    const etagTail = (hash4(m.seed, dn, 0x05a9) >>> 0).toString(36) + '"';
     const out: UsageReport[] = [];
     for (const u of m.users) {
       if (u.createdMs >= dayEnd) continue;
+      const fixed = this.usageFixed(u);
       const last = this.lastLogin(u, i);
-      const lastIso = last > 0 ? rfc3339(last) : '1970-01-01T00:00:00.000Z';
-      const params: UsageParam[] = [
-        {name: 'accounts:first_name', stringValue: u.givenName},
-        {name: 'accounts:last_name', stringValue: u.familyName},
-        {name: 'accounts:creation_time', datetimeValue: rfc3339(u.createdMs)},
-        {
-          name: 'accounts:timestamp_creation',
-          intValue: String(u.createdMs) + '000',
-        },
-        {
-          name: 'accounts:is_suspended',
-          boolValue: m.startDay + i >= u.suspendedFrom,
-        },
-        {name: 'accounts:is_disabled', boolValue: false},
-        {name: 'accounts:last_login_time', datetimeValue: lastIso},
-        {
-          name: 'accounts:timestamp_last_login',
-          intValue: last > 0 ? String(last) + '000' : '0',
-        },
-        {
-          name: 'accounts:used_quota_in_mb',
-          intValue: String(20 + (hash4(m.seed, u.index, 0x9a) % 900)),
-        },
-      ];
-      if (u.role === 'teacher' || u.role === 'student') {
-        params.push(
-          {name: 'classroom:role', stringValue: u.role},
-          {
-            name: 'classroom:num_courses_created',
-            intValue: String(created.get(u.index) ?? 0),
-          },
-          {
-            name: 'classroom:num_posts_created',
-            intValue: String(posts.get(u.index) ?? 0),
-          },
-        );
-        if (last > 0) {
-          const usec = String(last) + '000';
-          params.push(
-            {name: 'classroom:timestamp_last_interaction', intValue: usec},
-            {name: 'classroom:classroom_last_usage_date_usec', intValue: usec},
-            {name: 'classroom:last_interaction_time', datetimeValue: lastIso},
+      const suspended = m.startDay + i >= u.suspendedFrom;
+      const nCreated = created.get(u.index) ?? 0;
+      const nPosts = posts.get(u.index) ?? 0;
+      // Most users' reports repeat the previous day's values: reuse the frozen list.
+      let params = fixed.params;
+      if (
+        !params ||
+        fixed.last !== last ||
+        fixed.suspended !== suspended ||
+        fixed.created !== nCreated ||
+        fixed.posts !== nPosts
+      ) {
+        const lastParams = this.lastLoginParams(last);
+        const list: UsageParam[] = fixed.accounts.slice();
+        list.push(SUSPENDED[suspended ? 1 : 0], lastParams[0], lastParams[1]);
+        if (u.role === 'teacher' || u.role === 'student') {
+          list.push(
+            u.role === 'teacher' ? ROLE_TEACHER : ROLE_STUDENT,
+            countParam(0, nCreated),
+            countParam(1, nPosts),
           );
+          if (last > 0) list.push(lastParams[2], lastParams[3], lastParams[4]);
         }
+        params = Object.freeze(list) as UsageParam[];
+        fixed.params = params;
+        fixed.last = last;
+        fixed.suspended = suspended;
+        fixed.created = nCreated;
+        fixed.posts = nPosts;
       }
       out.push({
         kind: 'admin#reports#usageReport',
         date,
-        etag: `"${tag(hash4(m.seed, u.index, dn), 27)}"`,
-        entity: {
-          customerId: m.customerId,
-          userEmail: u.email,
-          profileId: u.id,
-          type: 'USER',
-        },
+        etag: fixed.etag + etagTail,
+        entity: fixed.entity,
         parameters: params,
       });
     }
     return out;
+  }
+
+  private readonly fixedUsage = new Map<
+    number,
+    {
+      accounts: UsageParam[];
+      entity: UsageReport['entity'];
+      etag: string;
+      params: UsageParam[] | null;
+      last: number;
+      suspended: boolean;
+      created: number;
+      posts: number;
+    }
+  >();
+
+  /** The parts of a user's usage report that do not change from day to day (shared). */
+  private usageFixed(u: UserSpec) {
+    let f = this.fixedUsage.get(u.index);
+    if (!f) {
+      const m = this.m;
+      f = {
+        accounts: freezeDeep<UsageParam[]>([
+          {name: 'accounts:first_name', stringValue: u.givenName},
+          {name: 'accounts:last_name', stringValue: u.familyName},
+          {name: 'accounts:creation_time', datetimeValue: rfc3339(u.createdMs)},
+          {
+            name: 'accounts:timestamp_creation',
+            intValue: String(u.createdMs) + '000',
+          },
+          {name: 'accounts:is_disabled', boolValue: false},
+          {
+            name: 'accounts:used_quota_in_mb',
+            intValue: String(20 + (hash4(m.seed, u.index, 0x9a) % 900)),
+          },
+        ]),
+        entity: freezeDeep({
+          customerId: m.customerId,
+          userEmail: u.email,
+          profileId: u.id,
+          type: 'USER',
+        }),
+        etag: '"' + tag(hash4(m.seed, u.index, 0x05a8), 12) + '/',
+        params: null,
+        last: -1,
+        suspended: false,
+        created: -1,
+        posts: -1,
+      };
+      this.fixedUsage.set(u.index, f);
+    }
+    return f;
+  }
+
+  /** last_login_time and the interaction times for a last-login instant. */
+  private lastLoginParams(last: number): UsageParam[] {
+    const iso = last > 0 ? rfc3339(last) : '1970-01-01T00:00:00.000Z';
+    const usec = last > 0 ? String(last) + '000' : '0';
+    return freezeDeep<UsageParam[]>([
+      {name: 'accounts:last_login_time', datetimeValue: iso},
+      {name: 'accounts:timestamp_last_login', intValue: usec},
+      {name: 'classroom:timestamp_last_interaction', intValue: usec},
+      {name: 'classroom:classroom_last_usage_date_usec', intValue: usec},
+      {name: 'classroom:last_interaction_time', datetimeValue: iso},
+    ]);
   }
 
   // --- Classroom ----------------------------------------------------------------------
@@ -912,12 +1018,29 @@ export class DemoWorkspaceData implements WorkspaceData {
   }
 }
 
-const PAD2: string[] = [];
-for (let i = 0; i < 100; i++) PAD2.push(i < 10 ? '0' + i : String(i));
 const PAD3: string[] = [];
-for (let i = 0; i < 1000; i++)
+for (let i = 0; i < 1000; i++) {
   PAD3.push(i < 10 ? '00' + i : i < 100 ? '0' + i : String(i));
+}
+const MILLIS = PAD3.map(x => '.' + x + 'Z');
+let clock: string[] | null = null;
 const datePrefix = new Map<number, string>();
+
+/** `HH:MM:SS` for every second of a day, built once. */
+function clockStrings(): string[] {
+  if (clock) return clock;
+  const two = (n: number) => (n < 10 ? '0' + n : String(n));
+  clock = new Array<string>(86400);
+  for (let k = 0; k < 86400; k++) {
+    clock[k] =
+      two(Math.floor(k / 3600)) +
+      ':' +
+      two(Math.floor(k / 60) % 60) +
+      ':' +
+      two(k % 60);
+  }
+  return clock;
+}
 
 /** RFC 3339 in UTC with milliseconds (as Date.toISOString), without a Date per call. */
 export function fastRfc3339(ms: number): string {
@@ -927,23 +1050,9 @@ export function fastRfc3339(ms: number): string {
     prefix = new Date(d * DAY_MS).toISOString().slice(0, 11);
     datePrefix.set(d, prefix);
   }
-  let r = ms - d * DAY_MS;
-  const h = Math.floor(r / 3600000);
-  r -= h * 3600000;
-  const mi = Math.floor(r / 60000);
-  r -= mi * 60000;
+  const r = ms - d * DAY_MS;
   const sec = Math.floor(r / 1000);
-  return (
-    prefix +
-    PAD2[h] +
-    ':' +
-    PAD2[mi] +
-    ':' +
-    PAD2[sec] +
-    '.' +
-    PAD3[r - sec * 1000] +
-    'Z'
-  );
+  return prefix + clockStrings()[sec] + MILLIS[r - sec * 1000];
 }
 
 function hashPath(path: string): number {
