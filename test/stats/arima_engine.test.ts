@@ -382,6 +382,58 @@ describe('drift, fixed coefficients and names', () => {
   });
 });
 
+describe('regression coefficients concentrated out', () => {
+  test('reach the same maximum and standard errors as joint optimisation', () => {
+    // A 156-week series: Fourier terms of period 52.18, a driver and a break dummy.
+    const u = rng(99);
+    const n = 156;
+    const cols: number[][] = [];
+    for (let k = 1; k <= 2; k++) {
+      cols.push(
+        Array.from({length: n}, (_, t) =>
+          Math.sin((2 * Math.PI * k * (t + 1)) / 52.18),
+        ),
+      );
+      cols.push(
+        Array.from({length: n}, (_, t) =>
+          Math.cos((2 * Math.PI * k * (t + 1)) / 52.18),
+        ),
+      );
+    }
+    cols.push(Array.from({length: n}, () => 50 + 10 * gaussian(u)));
+    cols.push(
+      Array.from({length: n}, (_, t) => (t % 52 > 49 || t % 52 < 1 ? 1 : 0)),
+    );
+    let e = 0;
+    const y = Array.from({length: n}, (_, t) => {
+      e = 0.6 * e + 5 * gaussian(u);
+      return (
+        200 +
+        0.2 * t +
+        30 * cols[0][t] +
+        10 * cols[1][t] +
+        1.5 * cols[4][t] -
+        80 * cols[5][t] +
+        e
+      );
+    });
+    const spec = {order: [1, 1, 1] as [number, number, number], xreg: cols};
+    const profiled = fitArima(y, spec);
+    const joint = fitArima(y, spec, {profileRegression: false});
+    expect(profiled.loglik).toBeGreaterThanOrEqual(joint.loglik - 1e-7);
+    expect(Math.abs(profiled.loglik - joint.loglik)).toBeLessThan(1e-5);
+    for (const name of profiled.coefNames) {
+      expect(Math.abs(profiled.coef[name] - joint.coef[name])).toBeLessThan(
+        1e-3 * Math.max(1, Math.abs(joint.coef[name])),
+      );
+      expect(
+        Math.abs(profiled.se[name] - joint.se[name]) / joint.se[name],
+      ).toBeLessThan(0.01);
+    }
+    expect(profiled.coef.xreg6).toBeLessThan(-60);
+  });
+});
+
 describe('bad input', () => {
   const spec = {order: [1, 0, 0] as [number, number, number]};
   test('empty, constant, all-missing and non-finite series', () => {

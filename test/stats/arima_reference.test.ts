@@ -131,17 +131,29 @@ describe.each(fixtures.map(fx => [fx.name, fx] as const))('%s', (_name, fx) => {
   });
 });
 
-describe("R's optimiser path (kappa prior throughout)", () => {
-  // With optimizeOnDifferences = false the engine evaluates exactly R's objective
-  // at every step, so BFGS retraces R's path and lands on R's numbers to rounding.
-  test.each(['airline', 'usaccdeaths', 'wwwusage_111', 'presidents_missing'])(
-    '%s agrees with R to 1e-5 in the coefficients',
-    name => {
-      const fx = fixtures.find(f => f.name === name)!;
-      const fit = fitArima(fx.y, specOf(fx), {optimizeOnDifferences: false});
-      for (const [k, v] of Object.entries(fx.fit.coef))
-        expect(Math.abs(fit.coef[k] - v)).toBeLessThan(1e-5);
-      expect(Math.abs(fit.loglik - fx.fit.loglik)).toBeLessThan(1e-6);
-    },
-  );
+describe("R's own procedure", () => {
+  // With the kappa prior throughout, joint optimisation of all coefficients and
+  // Gardner's initial covariance, the engine evaluates exactly R's objective at every
+  // step, so BFGS retraces R's path and lands on R's numbers to rounding.
+  const rProcedure = {
+    optimizeOnDifferences: false,
+    profileRegression: false,
+    stationaryInit: 'gardner',
+  } as const;
+  test.each([
+    'airline',
+    'usaccdeaths',
+    'wwwusage_111',
+    'presidents_missing',
+    'lakehuron_ar2_trend',
+    'bjsales_leading',
+  ])('%s agrees with R to 1e-5 in the coefficients', name => {
+    const fx = fixtures.find(f => f.name === name)!;
+    const fit = fitArima(fx.y, specOf(fx), rProcedure);
+    for (const [k, v] of Object.entries(fx.fit.coef))
+      expect(Math.abs(fit.coef[k] - v)).toBeLessThan(1e-5);
+    for (const [k, v] of Object.entries(fx.fit.se))
+      expect(Math.abs(fit.se[k] - v) / v).toBeLessThan(1e-4);
+    expect(Math.abs(fit.loglik - fx.fit.loglik)).toBeLessThan(1e-6);
+  });
 });

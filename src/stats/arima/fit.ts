@@ -223,6 +223,170 @@ class Problem {
     }
   }
 
+  /** Runs the filter for the ARMA part currently in par (unless cached); false if invalid. */
+  private filterArma(trans: boolean): boolean {
+    const ss = this.ssOpt;
+    transPars(
+      this.par,
+      this.lay.arma,
+      trans,
+      ss.phi,
+      ss.theta,
+      this.params,
+      this.work,
+    );
+    for (let i = 0; i < ss.phi.length; i++)
+      if (!Number.isFinite(ss.phi[i])) return false;
+    for (let i = 0; i < ss.theta.length; i++)
+      if (!Number.isFinite(ss.theta[i])) return false;
+    if (!this.sameArma()) {
+      ss.reset();
+      this.filter.run(ss, this.vectors, this.present);
+      this.cachedPhi.set(ss.phi);
+      this.cachedTheta.set(ss.theta);
+      this.cacheValid = true;
+      this.glsValid = false;
+    }
+    return true;
+  }
+
+  private glsValid = false;
+  private glsA: number[][] = [];
+  private glsB: number[] = [];
+  private glsBeta: number[] | null = null;
+
+  /**
+   * Weighted cross-products of the filtered regressors and series at the cached ARMA
+   * run: A = sum e_x e_x' / g, b = sum e_x e_y / g; and the GLS solution A^-1 b.
+   */
+  private gls(): void {
+    if (this.glsValid) return;
+    const f = this.filter;
+    const k = this.xreg.length;
+    const n = f.gain.length;
+    const A: number[][] = [];
+    for (let i = 0; i < k; i++) A.push(new Array<number>(k).fill(0));
+    const b = new Array<number>(k).fill(0);
+    const {innov, gain, used} = f;
+    for (let t = 0; t < n; t++) {
+      if (!used[t]) continue;
+      const w = 1 / gain[t];
+      const ey = innov[t];
+      for (let i = 0; i < k; i++) {
+        const ei = innov[(i + 1) * n + t] * w;
+        b[i] += ei * ey;
+        const Ai = A[i];
+        for (let j = 0; j <= i; j++) Ai[j] += ei * innov[(j + 1) * n + t];
+      }
+    }
+    for (let i = 0; i < k; i++) for (let j = 0; j < i; j++) A[j][i] = A[i][j];
+    this.glsA = A;
+    this.glsB = b;
+    const sol = solve(
+      A,
+      b.map(v => [v]),
+    );
+    this.glsBeta =
+      sol && sol.every(r => Number.isFinite(r[0])) ? sol.map(r => r[0]) : null;
+    this.glsValid = true;
+  }
+
+  /**
+   * The likelihood profiled over the regression coefficients (all free): for the ARMA
+   * coordinates given, the coefficients are the GLS estimate, written into par.
+   */
+  armafnProfile(armaFree: ArrayLike<number>, trans: boolean): number {
+    const {par, coef, mask} = this;
+    const narma = this.lay.narma;
+    let k = 0;
+    for (let i = 0; i < narma; i++) par[i] = mask[i] ? armaFree[k++] : coef[i];
+    if (!this.filterArma(trans)) return DOUBLE_XMAX;
+    this.gls();
+    const beta = this.glsBeta;
+    if (!beta) return DOUBLE_XMAX;
+    for (let j = 0; j < beta.length; j++) par[narma + j] = beta[j];
+    const f = this.filter;
+    const ssq = f.ssq(par, narma);
+    return 0.5 * (Math.log(ssq / f.nu) + f.sumlog / f.nu);
+  }
+
+  /** Objective and its gradient in the regression coefficients at (ARMA, beta) given. */
+  private valueAndBetaGradient(
+    armaFree: ArrayLike<number>,
+    beta: ArrayLike<number>,
+    trans: boolean,
+  ): {f: number; g: number[]} | null {
+    const {par, coef, mask} = this;
+    const narma = this.lay.narma;
+    let k = 0;
+    for (let i = 0; i < narma; i++) par[i] = mask[i] ? armaFree[k++] : coef[i];
+    for (let j = 0; j < beta.length; j++) par[narma + j] = beta[j];
+    if (!this.filterArma(trans)) return null;
+    this.gls();
+    const f = this.filter;
+    const ssq = f.ssq(par, narma);
+    const A = this.glsA;
+    const b = this.glsB;
+    const g = b.map((bi, i) => {
+      let c = bi;
+      for (let j = 0; j < beta.length; j++) c -= A[i][j] * beta[j];
+      return -c / ssq;
+    });
+    return {f: 0.5 * (Math.log(ssq / f.nu) + f.sumlog / f.nu), g};
+  }
+
+  /**
+   * Hessian of the objective in (free ARMA coordinates, regression coefficients) at a
+   * profile maximum: the regression block analytically (A / ssq), the cross block by
+   * central differences of the analytic regression gradient, the ARMA block by second
+   * differences of values, all with R's step 1e-3 on the ARMA coordinates.
+   */
+  profileHessian(
+    armaFree: number[],
+    beta: number[],
+    trans: boolean,
+  ): number[][] | null {
+    const na = armaFree.length;
+    const k = beta.length;
+    const h = 1e-3;
+    const at = (di: number, si: number, dj = -1, sj = 0) => {
+      const th = armaFree.slice();
+      if (di >= 0) th[di] += si * h;
+      if (dj >= 0) th[dj] += sj * h;
+      return this.valueAndBetaGradient(th, beta, trans);
+    };
+    const base = at(-1, 0);
+    if (!base) return null;
+    const n = na + k;
+    const H: number[][] = [];
+    for (let i = 0; i < n; i++) H.push(new Array<number>(n).fill(0));
+    // Regression block at the base point.
+    const f = this.filter;
+    const ssq0 = f.ssq(this.par, this.lay.narma);
+    const A = this.glsA;
+    const c = base.g.map(v => -v * ssq0);
+    for (let i = 0; i < k; i++)
+      for (let j = 0; j < k; j++)
+        H[na + i][na + j] = A[i][j] / ssq0 - (2 * c[i] * c[j]) / (ssq0 * ssq0);
+    for (let i = 0; i < na; i++) {
+      const plus = at(i, 1);
+      const minus = at(i, -1);
+      if (!plus || !minus) return null;
+      H[i][i] = (plus.f - 2 * base.f + minus.f) / (h * h);
+      for (let j = 0; j < k; j++)
+        H[i][na + j] = H[na + j][i] = (plus.g[j] - minus.g[j]) / (2 * h);
+      for (let j = 0; j < i; j++) {
+        const pp = at(i, 1, j, 1);
+        const pm = at(i, 1, j, -1);
+        const mp = at(i, -1, j, 1);
+        const mm = at(i, -1, j, -1);
+        if (!pp || !pm || !mp || !mm) return null;
+        H[i][j] = H[j][i] = (pp.f - pm.f - mp.f + mm.f) / (4 * h * h);
+      }
+    }
+    return H.every(r => r.every(Number.isFinite)) ? H : null;
+  }
+
   setStationaryInit(kind: 'exact' | 'gardner'): void {
     if (kind !== 'exact' && kind !== 'gardner')
       throw new InputError('stationaryInit', "must be 'exact' or 'gardner'");
@@ -244,28 +408,8 @@ class Problem {
   /** R's armafn: half the log of the concentrated likelihood's profile, per observation. */
   armafn(free: ArrayLike<number>, trans: boolean): number {
     this.fill(free);
-    const ss = this.ssOpt;
-    transPars(
-      this.par,
-      this.lay.arma,
-      trans,
-      ss.phi,
-      ss.theta,
-      this.params,
-      this.work,
-    );
-    for (let i = 0; i < ss.phi.length; i++)
-      if (!Number.isFinite(ss.phi[i])) return DOUBLE_XMAX;
-    for (let i = 0; i < ss.theta.length; i++)
-      if (!Number.isFinite(ss.theta[i])) return DOUBLE_XMAX;
+    if (!this.filterArma(trans)) return DOUBLE_XMAX;
     const f = this.filter;
-    if (!this.sameArma()) {
-      ss.reset();
-      f.run(ss, this.vectors, this.present);
-      this.cachedPhi.set(ss.phi);
-      this.cachedTheta.set(ss.theta);
-      this.cacheValid = true;
-    }
     const ssq = f.ssq(this.par, this.lay.narma);
     const s2 = ssq / f.nu;
     return 0.5 * (Math.log(s2) + f.sumlog / f.nu);
@@ -332,6 +476,13 @@ export interface ArimaFitOptions {
    * numbers but loses accuracy for high-order AR polynomials near non-stationarity.
    */
   stationaryInit?: 'exact' | 'gardner';
+  /**
+   * Concentrate the regression coefficients out of the likelihood (their GLS estimate
+   * given the ARMA coefficients) and optimise over the ARMA coefficients only. Default
+   * true: the same maximum as R's joint optimisation, reached exactly and with far
+   * fewer filter passes. False optimises all coefficients jointly as R does.
+   */
+  profileRegression?: boolean;
 }
 
 /** Fits a regression with seasonal ARIMA errors by maximum likelihood, as R's Arima. */
@@ -404,10 +555,17 @@ export function fitArima(
     if (ok) nonMissing++;
   }
   const nUsed = nonMissing - lay.delta.length;
+  const profile =
+    (options.profileRegression ?? true) &&
+    ncxreg > 0 &&
+    mask.slice(narma).every(Boolean) &&
+    meth !== 'CSS';
   if (ncxreg > 0) {
     // Validates rank on the regressors as given, so the error can name a column.
     const check = regressionStart(x, xreg, lay.d, lay.D, lay.s, lay.xregNames);
-    const origXreg = ncxreg === 1 || mask.slice(narma).some(m => !m);
+    // R rotates several free regressors to their singular vectors to help its joint
+    // optimisation; the profiled likelihood does not need it.
+    const origXreg = profile || ncxreg === 1 || mask.slice(narma).some(m => !m);
     let start = check;
     if (!origXreg) {
       const complete: number[] = [];
@@ -521,16 +679,25 @@ export function fitArima(
         );
       prob.ncond = 0;
     }
-    let ml = runMl(
-      prob,
-      lay,
-      init,
-      mask,
-      transform,
-      scaleFree,
-      noOptim,
-      wantHessian,
-    );
+    let ml: MlResult | null = null;
+    if (profile) {
+      ml = runMlProfile(prob, lay, init, mask, transform, wantHessian);
+      if (!ml)
+        warnings.push(
+          'the profile likelihood could not be maximised; optimised all coefficients jointly',
+        );
+    }
+    if (!ml)
+      ml = runMl(
+        prob,
+        lay,
+        init,
+        mask,
+        transform,
+        scaleFree,
+        noOptim,
+        wantHessian,
+      );
     if (!ml && meth === 'ML' && !noOptim) {
       // Retry from the conditional-sum-of-squares estimate.
       warnings.push(
@@ -811,6 +978,91 @@ function runMl(
       if (!hessian.every(r => r.every(Number.isFinite))) return null;
     }
     return {res, hessian, coef};
+  } catch (e) {
+    if (e instanceof NonFiniteGradientError) return null;
+    if (e instanceof Error && /not finite/.test(e.message)) return null;
+    throw e;
+  }
+}
+
+/** Moves AR blocks to PACF coordinates and MA blocks to their invertible form. */
+function toOptimiserCoordinates(init: number[], lay: ArimaLayout): number[] {
+  const {arma} = lay;
+  const out = invTrans(init, arma);
+  if (arma[1] > 0) {
+    const ma = maInvert(out.slice(arma[0], arma[0] + arma[1]));
+    for (let i = 0; i < arma[1]; i++) out[arma[0] + i] = ma[i];
+  }
+  if (arma[3] > 0) {
+    const o = arma[0] + arma[1] + arma[2];
+    const sma = maInvert(out.slice(o, o + arma[3]));
+    for (let i = 0; i < arma[3]; i++) out[o + i] = sma[i];
+  }
+  return out;
+}
+
+/** Flips free MA blocks to invertibility after the optimiser (R's maInvert step). */
+function invertMaBlocks(
+  coef: number[],
+  lay: ArimaLayout,
+  mask: boolean[],
+): void {
+  const {arma} = lay;
+  if (arma[1] > 0 && mask.slice(arma[0], arma[0] + arma[1]).every(Boolean)) {
+    const ma = maInvert(coef.slice(arma[0], arma[0] + arma[1]));
+    for (let i = 0; i < arma[1]; i++) coef[arma[0] + i] = ma[i];
+  }
+  const o = arma[0] + arma[1] + arma[2];
+  if (arma[3] > 0 && mask.slice(o, o + arma[3]).every(Boolean)) {
+    const sma = maInvert(coef.slice(o, o + arma[3]));
+    for (let i = 0; i < arma[3]; i++) coef[o + i] = sma[i];
+  }
+}
+
+/**
+ * The ML stage with the regression coefficients concentrated out: BFGS (R's settings)
+ * over the free ARMA coordinates of the profile likelihood. Null on failure.
+ */
+function runMlProfile(
+  prob: Problem,
+  lay: ArimaLayout,
+  initIn: number[],
+  mask: boolean[],
+  transform: boolean,
+  wantHessian: boolean,
+): MlResult | null {
+  const {narma} = lay;
+  const init = transform ? toOptimiserCoordinates(initIn, lay) : initIn.slice();
+  if (!init.every(Number.isFinite)) return null;
+  const armaMask = mask.slice(0, narma);
+  const fn = (v: ArrayLike<number>) => prob.armafnProfile(v, transform);
+  try {
+    const res = optimBFGS(fn, pick(init.slice(0, narma), armaMask));
+    const coef = init.slice();
+    let k = 0;
+    for (let i = 0; i < narma; i++) if (mask[i]) coef[i] = res.par[k++];
+    if (transform) invertMaBlocks(coef, lay, mask);
+    const armaFree = pick(coef.slice(0, narma), armaMask);
+    const value = fn(armaFree);
+    if (!Number.isFinite(value) || value === DOUBLE_XMAX) return null;
+    const beta = Array.from(prob.par.subarray(narma));
+    for (let j = 0; j < beta.length; j++) coef[narma + j] = beta[j];
+    let hessian: number[][] | null = null;
+    if (wantHessian) {
+      hessian = prob.profileHessian(armaFree, beta, transform);
+      if (!hessian) return null;
+    }
+    return {
+      res: {
+        par: pick(coef, mask),
+        value,
+        convergence: res.convergence,
+        fnCount: res.fnCount,
+        grCount: res.grCount,
+      },
+      hessian,
+      coef,
+    };
   } catch (e) {
     if (e instanceof NonFiniteGradientError) return null;
     if (e instanceof Error && /not finite/.test(e.message)) return null;
