@@ -29,6 +29,8 @@ const argValue = (name, dflt) => {
 const N_SCHOOLS = argValue('--schools', 1800);
 const SKIP_PKG = args.includes('--skip-arima-pkg');
 const SCHOOLS_ONLY = args.includes('--schools-only');
+// The package is slow with regressors, so it runs on the first N series only.
+const PKG_SERIES = argValue('--pkg-series', 150);
 const WEEKS = 156;
 const HOLDOUT = 8;
 const REF = join(root, '..', 'shared', 'reference');
@@ -418,7 +420,7 @@ for (let i = 0; i < N_SCHOOLS; i++) {
     });
     row.cover80 = cover80 / HOLDOUT;
   }
-  if (ARIMA && i < Math.min(N_SCHOOLS, 300)) {
+  if (ARIMA && i < PKG_SERIES) {
     // The package on the same regressors: SARIMAX(1,0,1) with exog, and its auto search.
     try {
       const cal = E.calendarRegressors(s.weekStarts, calendar, s.schoolDays);

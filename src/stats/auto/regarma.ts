@@ -102,32 +102,37 @@ function armaFilter(
   }
 }
 
-/** Solves the symmetric positive definite system A x = b (Cholesky); null if singular. */
+/**
+ * Solves the symmetric positive definite system A x = b (Cholesky); null if singular.
+ * Work arrays may be passed to avoid allocation (L: k*k, z and x: k).
+ */
 function cholSolve(
   A: Float64Array,
-  b: Float64Array,
+  b: ArrayLike<number>,
   k: number,
+  L: Float64Array = new Float64Array(k * k),
+  z: Float64Array = new Float64Array(k),
+  x: Float64Array = new Float64Array(k),
 ): Float64Array | null {
-  const L = new Float64Array(k * k);
   for (let i = 0; i < k; i++) {
+    const ik = i * k;
     for (let j = 0; j <= i; j++) {
-      let s = A[i * k + j];
-      for (let r = 0; r < j; r++) s -= L[i * k + r] * L[j * k + r];
+      const jk = j * k;
+      let s = A[ik + j];
+      for (let r = 0; r < j; r++) s -= L[ik + r] * L[jk + r];
       if (i === j) {
-        if (!(s > 1e-12 * Math.max(1, A[i * k + i]))) return null;
-        L[i * k + i] = Math.sqrt(s);
+        if (!(s > 1e-12 * Math.max(1, A[ik + i]))) return null;
+        L[ik + i] = Math.sqrt(s);
       } else {
-        L[i * k + j] = s / L[j * k + j];
+        L[ik + j] = s / L[jk + j];
       }
     }
   }
-  const z = new Float64Array(k);
   for (let i = 0; i < k; i++) {
     let s = b[i];
     for (let r = 0; r < i; r++) s -= L[i * k + r] * z[r];
     z[i] = s / L[i * k + i];
   }
-  const x = new Float64Array(k);
   for (let i = k - 1; i >= 0; i--) {
     let s = z[i];
     for (let r = i + 1; r < k; r++) s -= L[r * k + i] * x[r];
@@ -142,6 +147,10 @@ class Profile {
   readonly fz: Float64Array[];
   readonly A: Float64Array;
   readonly b: Float64Array;
+  private readonly L: Float64Array;
+  private readonly z: Float64Array;
+  private readonly x: Float64Array;
+  private readonly e: Float64Array;
   constructor(
     readonly w: Float64Array,
     readonly cols: Float64Array[],
@@ -152,6 +161,10 @@ class Profile {
     const k = cols.length;
     this.A = new Float64Array(k * k);
     this.b = new Float64Array(k);
+    this.L = new Float64Array(k * k);
+    this.z = new Float64Array(k);
+    this.x = new Float64Array(k);
+    this.e = new Float64Array(n);
   }
 
   /** Returns the SSQ (and fills beta and the residuals from t = p) or NaN when singular. */
@@ -161,7 +174,7 @@ class Profile {
     beta: Float64Array | null,
     resid: Float64Array | null = null,
   ): number {
-    const {w, cols, fw, fz, A, b} = this;
+    const {w, cols, fw, fz, A, b, e} = this;
     const n = w.length;
     const p = phi.length;
     const k = cols.length;
@@ -175,8 +188,6 @@ class Profile {
       }
       return ssq;
     }
-    A.fill(0);
-    b.fill(0);
     for (let i = 0; i < k; i++) {
       const zi = fz[i];
       let s = 0;
@@ -190,24 +201,26 @@ class Profile {
         A[j * k + i] = a;
       }
     }
-    let x = cholSolve(A, b, k);
+    let x = cholSolve(A, b, k, this.L, this.z, this.x);
     if (!x) {
       // Exactly collinear regressors (say a calendar dummy that never varies inside a
       // backtest window): a tiny ridge keeps the fit, with ~0 weight on the redundant direction.
       let maxd = 0;
       for (let i = 0; i < k; i++) maxd = Math.max(maxd, A[i * k + i]);
       for (let i = 0; i < k; i++) A[i * k + i] += 1e-9 * maxd + 1e-12;
-      x = cholSolve(A, b, k);
+      x = cholSolve(A, b, k, this.L, this.z, this.x);
       if (!x) return NaN;
     }
     if (beta) beta.set(x);
-    let ssq = 0;
-    for (let t = p; t < n; t++) {
-      let e = fw[t];
-      for (let j = 0; j < k; j++) e -= fz[j][t] * x[j];
-      ssq += e * e;
-      if (resid) resid[t - p] = e;
+    for (let t = p; t < n; t++) e[t] = fw[t];
+    for (let j = 0; j < k; j++) {
+      const zj = fz[j];
+      const xj = x[j];
+      for (let t = p; t < n; t++) e[t] -= zj[t] * xj;
     }
+    let ssq = 0;
+    for (let t = p; t < n; t++) ssq += e[t] * e[t];
+    if (resid) for (let t = p; t < n; t++) resid[t - p] = e[t];
     return ssq;
   }
 }
