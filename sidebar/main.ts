@@ -465,7 +465,10 @@ function renderHeatmap(): void {
     h(
       'figcaption',
       {},
-      `${heatData.app} % access by school and week; hover a cell for both values. Grey: no school days or no data.`,
+      `${heatData.app} % access by school and week; hover a cell for both values. Grey: no school days or no data.` +
+        (heatData.totalSchools > heatData.schools.length
+          ? ` The ${heatData.schools.length} schools with the lowest student access of ${heatData.totalSchools}.`
+          : ''),
     ),
   );
   heatBox.appendChild(fig);

@@ -216,17 +216,24 @@ function districtSize(): {schools: number; users: number} {
   }
   const settings = loadSettings();
   const ous = new Set<string>();
-  let users = 0;
+  let count = 0;
   let pageToken: string | undefined;
+  const users =
+    typeof AdminDirectory === 'undefined' ? undefined : AdminDirectory?.Users;
+  if (!users) {
+    throw new Error(
+      'The Admin SDK Directory service is not enabled for this script, so the district size is unknown.',
+    );
+  }
   do {
-    const page = AdminDirectory.Users!.list({
+    const page = users.list({
       customer: 'my_customer',
       maxResults: 500,
       pageToken,
       fields: 'nextPageToken,users(orgUnitPath)',
     });
     for (const u of page.users ?? []) {
-      users++;
+      count++;
       const parts = (u.orgUnitPath ?? '/').split('/').filter(p => p);
       if (parts.length >= settings.schoolOuDepth) {
         ous.add(parts.slice(0, settings.schoolOuDepth).join('/'));
@@ -234,7 +241,7 @@ function districtSize(): {schools: number; users: number} {
     }
     pageToken = page.nextPageToken ?? undefined;
   } while (pageToken);
-  return {schools: ous.size, users};
+  return {schools: ous.size, users: count};
 }
 
 // ---------------------------------------------------------------------------------------

@@ -51,6 +51,8 @@ export interface HeatmapData {
   /** Week starts (YYYY-MM-DD), oldest first. */
   weeks: string[];
   schools: SchoolOption[];
+  /** Schools with data; more than schools.length when only the lowest-access ones are shown. */
+  totalSchools: number;
   /** [school][week]; null where there is no data or the group is closed. */
   student: (number | null)[][];
   teacher: (number | null)[][];

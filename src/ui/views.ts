@@ -135,6 +135,7 @@ export function heatmap(
   weekly: ReadonlyArray<WeeklyFact>,
   names: ReadonlyMap<string, string>,
   weeks = 16,
+  maxSchools = 60,
 ): HeatmapData | null {
   const apps = new Set(weekly.filter(f => !f.product).map(f => f.app));
   const app =
@@ -150,9 +151,31 @@ export function heatmap(
     .sort()
     .slice(-weeks);
   const wIndex = new Map(weekList.map((w, i) => [w, i]));
-  const schools = [...new Set(rows.map(f => f.schoolId))]
-    .map(id => ({id, name: names.get(id) ?? id}))
-    .sort(byName);
+  let ids = [...new Set(rows.map(f => f.schoolId))];
+  const totalSchools = ids.length;
+  if (ids.length > maxSchools) {
+    // A large district: the schools whose students use it least need the look.
+    const sum = new Map<string, [number, number]>();
+    for (const f of rows) {
+      if (
+        f.role !== 'student' ||
+        f.pctAccess === null ||
+        !wIndex.has(f.weekStart)
+      )
+        continue;
+      if (f.schoolDays === 0 || f.flags.includes('closed')) continue;
+      const a = sum.get(f.schoolId) ?? [0, 0];
+      sum.set(f.schoolId, [a[0] + f.pctAccess, a[1] + 1]);
+    }
+    const mean = (id: string) => {
+      const a = sum.get(id);
+      return a && a[1] ? a[0] / a[1] : Infinity;
+    };
+    ids = ids
+      .sort((a, b) => mean(a) - mean(b) || (a < b ? -1 : 1))
+      .slice(0, maxSchools);
+  }
+  const schools = ids.map(id => ({id, name: names.get(id) ?? id})).sort(byName);
   const sIndex = new Map(schools.map((s, i) => [s.id, i]));
   const grid = (): (number | null)[][] =>
     schools.map(() => weekList.map(() => null as number | null));
@@ -171,6 +194,7 @@ export function heatmap(
     app,
     weeks: weekList,
     schools,
+    totalSchools,
     student,
     teacher,
   };

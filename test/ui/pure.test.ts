@@ -8,7 +8,12 @@ import {
 import {estimateBackfillCost} from '../../src/ui/estimate';
 import {lookerLinks} from '../../src/ui/looker';
 import {lookerDialogHtml} from '../../src/ui/menu';
-import {naturalCompare, teacherDriver, forecastChart} from '../../src/ui/views';
+import {
+  forecastChart,
+  heatmap,
+  naturalCompare,
+  teacherDriver,
+} from '../../src/ui/views';
 import {district, SCHOOLS} from './fixtures';
 
 describe('Looker Studio Linking API URLs', () => {
@@ -159,10 +164,43 @@ describe('views and charts', () => {
         app: 'classroom',
         weeks: ['2025-01-06'],
         schools: [{id: 'x', name: SCHOOLS[1].name}],
+        totalSchools: 1,
         student: [[null]],
         teacher: [[50]],
       }),
     );
     expect(hm).toContain('students n/a, teachers 50%');
+  });
+});
+
+describe('heatmap of a large district', () => {
+  it('shows the schools with the lowest student access, and says how many there are', () => {
+    const weekly = Array.from({length: 70}, (_, s) =>
+      (['student', 'teacher'] as const).map(role => ({
+        week: '2025-W02',
+        weekStart: '2025-01-06',
+        schoolId: `s${s}`,
+        role,
+        app: 'classroom',
+        product: '',
+        activeUsers: 10,
+        enrolledUsers: 100,
+        pctAccess: role === 'student' ? s : 90,
+        events: 1,
+        engagementIndex: 1,
+        logins: 1,
+        submissionsTurnedIn: 0,
+        assignmentsCreated: 0,
+        gradesEntered: 0,
+        schoolDays: 5,
+        flags: [],
+      })),
+    ).flat();
+    const m = heatmap(weekly, new Map(), 16, 60)!;
+    expect(m.totalSchools).toBe(70);
+    expect(m.schools).toHaveLength(60);
+    expect(m.schools.map(x => x.id)).not.toContain('s65');
+    expect(m.schools.map(x => x.id)).toContain('s0');
+    expect(Math.max(...m.student.map(r => r[0]!))).toBe(59);
   });
 });
