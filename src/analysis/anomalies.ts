@@ -67,7 +67,7 @@ export interface SeriesAnomalyOptions {
   /** A run of at most `maxOutageDays` drops each falling this much is an outage. Default 30. */
   outageFallPct?: number;
   maxOutageDays?: number;
-  /** Open values on each side compared for level shifts. Default 10 (daily), else 6. */
+  /** Open values on each side compared for level shifts. Default 10 (daily), else 8. */
   levelShiftWindow?: number;
   /** Smallest level shift reported (percent). Default 20. */
   minShiftPct?: number;
@@ -443,17 +443,20 @@ function findLevelShifts(
   threshold: number,
   minShift: number,
   afterBreak: (k: number) => boolean,
+  maxOutage: number,
 ): LevelChange[] {
   const m = d.length;
   if (m < 2 * W) return [];
   const h = Math.ceil(W / 2);
   const cands: Array<{k: number; shift: number; score: number}> = [];
-  for (let k = W; k <= m - h; k++) {
+  // Near either end the windows shrink to half their length.
+  for (let k = h; k <= m - h; k++) {
     const aLen = Math.min(W, m - k);
-    const before = median(d.slice(k - W, k));
+    const bLen = Math.min(W, k);
+    const before = median(d.slice(k - bLen, k));
     const after = median(d.slice(k, k + aLen));
     const shift = after - before;
-    const se = 1.2533 * scale * Math.sqrt(1 / W + 1 / aLen);
+    const se = 1.2533 * scale * Math.sqrt(1 / bLen + 1 / aLen);
     const score = shift / se;
     if (Math.abs(score) < threshold || Math.abs(shift) < minShift) continue;
     const shortShift =
@@ -515,11 +518,11 @@ function findLevelShifts(
       !prev.recovery &&
       Math.sign(prev.shift) !== Math.sign(c.shift) &&
       Math.abs(prev.shift + c.shift) <= 0.5 * Math.abs(prev.shift);
-    // A higher level right after a break is the normal return, not a surge.
+    // A higher level within a window after a break is the normal return, not a surge.
     if (!recovery && c.shift > 0) {
       let nearBreak = false;
       for (
-        let j = Math.max(0, c.k - 1);
+        let j = Math.max(0, c.k - W);
         j <= Math.min(m - 1, c.k + h - 1);
         j++
       ) {
@@ -529,7 +532,15 @@ function findLevelShifts(
     }
     out.push({...c, recovery});
   }
-  return out;
+  // A change undone within an outage's length is an outage (or a spike), not a shift.
+  const keep = out.map(() => true);
+  for (let i = 0; i + 1 < out.length; i++) {
+    if (out[i + 1].recovery && out[i + 1].k - out[i].k <= maxOutage) {
+      keep[i] = false;
+      keep[i + 1] = false;
+    }
+  }
+  return out.filter((_, i) => keep[i]);
 }
 
 /**
@@ -640,8 +651,15 @@ export function detectSeriesAnomalies(
   );
   const scale1 = Math.max(robustScale(rem1, median(rem1)), floor);
 
+  // A break just before each fitted value (the first day back itself is not fitted).
+  const fitBreak = fitK.map((k, j) => {
+    for (let q = j === 0 ? 0 : fitK[j - 1] + 1; q <= k; q++) {
+      if (afterBreak[openIdx[q]]) return true;
+    }
+    return false;
+  });
   // Level shifts on the deseasonalized school-day values.
-  const W = Math.max(3, opts.levelShiftWindow ?? (period === 7 ? 10 : 6));
+  const W = Math.max(3, opts.levelShiftWindow ?? (period === 7 ? 10 : 8));
   const changes = findLevelShifts(
     fitK.map(k => zOpen[k] - (dec1.seasonal ? dec1.seasonal[k] : 0)),
     W,
@@ -650,7 +668,8 @@ export function detectSeriesAnomalies(
     logMode
       ? Math.log(1 + minShiftPct / 100)
       : (minShiftPct / 100) * Math.abs(median(zOpen)),
-    j => afterBreak[openIdx[fitK[j]]],
+    j => fitBreak[j],
+    maxOutageDays,
   ).map(c => ({...c, k: fitK[c.k]}));
   // The level as a step function (every accepted change, recoveries included).
   const step = new Array<number>(m).fill(0);
