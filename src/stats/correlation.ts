@@ -191,9 +191,9 @@ function prho(n: number, is: number, lowerTail: boolean): number {
               0.0151 * b -
               y * (0.0072 - 0.0831 * b + y * b * (0.0131 - 4.6e-4 * y)))));
   y = u / Math.exp(y / 2);
-  let upper = y + pnorm(x, 0, 1, false);
-  upper = Math.max(0, Math.min(1, upper));
-  return lowerTail ? 1 - upper : upper;
+  // Each tail directly (R's prho), so a small lower tail keeps its precision.
+  const pv = (lowerTail ? -y : y) + pnorm(x, 0, 1, lowerTail);
+  return Math.max(0, Math.min(1, pv));
 }
 
 /** Spearman's rho with the two-sided p-value of R's cor.test(method = "spearman"). */
