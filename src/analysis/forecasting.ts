@@ -22,7 +22,7 @@
 import type {SchoolCalendar, WeeklyFact} from '../core/types';
 import {addDays, daysBetween, weekDays} from '../clean/dates';
 import {isSchoolDay} from '../metrics/weekly';
-import {autoForecast, fitLongPeriod} from '../stats/auto';
+import {autoForecast, fitLongPeriod, independentColumns} from '../stats/auto';
 import type {LongPeriodModel} from '../stats/auto';
 import {scoreWindows} from '../stats/backtest';
 import type {Forecast} from '../stats/types';
@@ -229,15 +229,15 @@ export function calendarRegressors(
   };
 }
 
-/** Drops regressors that never vary (they would duplicate the intercept). */
+/**
+ * Keeps the regressors that add information: a calendar column that never varies over the
+ * history, or that is a combination of the others (say, no partial weeks at all), is dropped.
+ */
 function varyingColumns(
   cols: number[][],
   names: string[],
 ): {cols: number[][]; names: string[]; keep: number[]} {
-  const keep: number[] = [];
-  cols.forEach((c, j) => {
-    if (!isConstant(c)) keep.push(j);
-  });
+  const keep = independentColumns(cols);
   return {cols: keep.map(j => cols[j]), names: keep.map(j => names[j]), keep};
 }
 
@@ -335,6 +335,15 @@ export function forecastSchool(
     warnings.push(
       `${id}: too little teacher activity data: forecast without it`,
     );
+  }
+  if (
+    teacher &&
+    independentColumns([...cal.cols, teacher]).length <= cal.cols.length
+  ) {
+    warnings.push(
+      `${id}: teacher activity only repeats the calendar: not used as a regressor`,
+    );
+    teacher = null;
   }
   const xreg = teacher ? [teacher, ...cal.cols] : cal.cols;
   const xregNames = teacher ? ['teacherActivity', ...cal.names] : cal.names;

@@ -161,6 +161,40 @@ function validateXreg(
   return {cols, names: nm};
 }
 
+/**
+ * Indices of the columns that, taken in order after an intercept, keep the design of full
+ * rank (modified Gram-Schmidt; a column whose remainder is below 1e-8 of its size is
+ * dependent on the earlier ones).
+ */
+export function independentColumns(
+  cols: ReadonlyArray<ArrayLike<number>>,
+): number[] {
+  const basis: Float64Array[] = [];
+  const n = cols.length ? cols[0].length : 0;
+  const one = new Float64Array(n).fill(1 / Math.sqrt(Math.max(1, n)));
+  basis.push(one);
+  const keep: number[] = [];
+  cols.forEach((c, j) => {
+    const v = Float64Array.from(c as ArrayLike<number>);
+    let norm0 = 0;
+    for (let t = 0; t < n; t++) norm0 += v[t] * v[t];
+    for (const q of basis) {
+      let d = 0;
+      for (let t = 0; t < n; t++) d += q[t] * v[t];
+      for (let t = 0; t < n; t++) v[t] -= d * q[t];
+    }
+    let norm = 0;
+    for (let t = 0; t < n; t++) norm += v[t] * v[t];
+    if (norm0 > 0 && Math.sqrt(norm / norm0) > 1e-8) {
+      const s = 1 / Math.sqrt(norm);
+      for (let t = 0; t < n; t++) v[t] *= s;
+      basis.push(v);
+      keep.push(j);
+    }
+  });
+  return keep;
+}
+
 /** Residuals of y on [1, xreg] at complete rows; rank deficiency is an input error. */
 function regressionResiduals(
   y: (number | null)[],
@@ -1038,6 +1072,16 @@ export function autoForecast(req: AutoForecastRequest): AutoForecastResult {
   const xreg = xr ? xr.cols : [];
   const xregNames = xr ? xr.names : [];
   const future = validateFuture(req.xregFuture, xreg.length, h);
+  if (xreg.length > 0) {
+    const keep = independentColumns(xreg);
+    if (keep.length < xreg.length) {
+      const bad = xreg.findIndex((_, j) => !keep.includes(j));
+      throw new InputError(
+        'xreg',
+        `is rank deficient: column ${bad + 1} (${xregNames[bad]}) is constant or a combination of the others`,
+      );
+    }
+  }
   const notes: string[] = [];
   if (period > n / 2) {
     if (period > 1)

@@ -269,6 +269,22 @@ describe('autoForecast', () => {
       'xregFuture',
     );
     bad({y: [1, 2, 3, 4, 5], horizon: 2, levels: [120]}, 'levels');
+    // Rank-deficient regressors: a constant column, and a column repeating another.
+    const y6 = [3, 1, 4, 1, 5, 9, 2, 6];
+    bad(
+      {y: y6, horizon: 1, xreg: [[2, 2, 2, 2, 2, 2, 2, 2]], xregFuture: [[2]]},
+      'xreg',
+    );
+    const x = [1, 0, 1, 1, 0, 0, 1, 0];
+    bad(
+      {
+        y: y6,
+        horizon: 1,
+        xreg: [x, x.map(v => 2 * v + 1)],
+        xregFuture: [[1], [3]],
+      },
+      'xreg',
+    );
     bad({y: [1, 2, 3, 4, 5], horizon: 2, frequency: 12}, 'frequency');
     bad('not an object', 'request');
   });
