@@ -484,7 +484,11 @@ export function makeFixture(opt: FixtureOptions): Fixture {
     };
     placed.set(stray, mid);
     activities.login.push(stray);
-    malformedPerDay = 4;
+    // Not a record at all.
+    const garbage = `garbage ${day}` as unknown as Activity;
+    placed.set(garbage, mid);
+    activities.classroom.push(garbage);
+    malformedPerDay = 5;
   }
   for (const list of Object.values(activities)) {
     list.sort((a, b) =>

@@ -214,6 +214,7 @@ describe('ingest through the fake Google services', () => {
     expect(q('unknown_event')).toBe(42);
     expect(q('malformed_int64')).toBe(21);
     expect(q('missing_field')).toBe(21);
+    expect(q('malformed_record')).toBe(21);
     expect(q('courses_with_no_teacher')).toBe(1);
     expect(q('students_in_no_course')).toBe(3);
     expect(q('submission_unknown_coursework')).toBeGreaterThan(0);

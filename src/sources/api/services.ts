@@ -8,6 +8,8 @@
 export interface Page<T> {
   items: T[];
   nextPageToken: string | null;
+  /** What was wrong with the response when its list was not a list (items is then empty). */
+  malformed?: string;
 }
 
 export interface UsagePage extends Page<unknown> {
@@ -55,9 +57,31 @@ function tok(v: unknown): string | null {
   return typeof v === 'string' && v !== '' ? v : null;
 }
 
-function page(resp: unknown, field: string): Page<unknown> {
-  const r = (resp ?? {}) as Record<string, unknown>;
-  return {items: arr(r[field]), nextPageToken: tok(r.nextPageToken)};
+/** A page of a list response; a response that is not an object or whose list is not a list is flagged. */
+export function page(resp: unknown, field: string): Page<unknown> {
+  if (typeof resp !== 'object' || resp === null || Array.isArray(resp)) {
+    return {
+      items: [],
+      nextPageToken: null,
+      malformed: 'response is not an object',
+    };
+  }
+  const r = resp as Record<string, unknown>;
+  const list = r[field];
+  const out: Page<unknown> = {
+    items: arr(list),
+    nextPageToken: tok(r.nextPageToken),
+  };
+  if (list !== undefined && !Array.isArray(list))
+    out.malformed = `${field} is not a list`;
+  if (
+    r.nextPageToken !== undefined &&
+    r.nextPageToken !== null &&
+    typeof r.nextPageToken !== 'string'
+  ) {
+    out.malformed = 'nextPageToken is not a string';
+  }
+  return out;
 }
 
 function need<T>(svc: T | undefined, name: string): T {

@@ -301,6 +301,15 @@ export class ApiSource implements Source {
           const page = call.call('AdminDirectory.Users.list', () =>
             this.services.users(cur.token),
           );
+          if (page.malformed) {
+            quality.add(
+              '',
+              'malformed_page',
+              'api:directory',
+              1,
+              page.malformed,
+            );
+          }
           addUsers(draft, page.items, rules, ctx.keys, quality);
           cur.token = page.nextPageToken;
         } while (cur.token);
@@ -561,6 +570,15 @@ export class ApiSource implements Source {
             const page = call.call('AdminReports.Activities.list', () =>
               this.services.activities(app, startIso, endIso, cur.token),
             );
+            if (page.malformed) {
+              quality.add(
+                day,
+                'malformed_page',
+                `api:${app}`,
+                1,
+                page.malformed,
+              );
+            }
             for (const item of page.items) {
               const a = cleanActivity(item, app, day, quality);
               if (!a) continue;
@@ -675,6 +693,9 @@ export class ApiSource implements Source {
         const page = call.call('AdminReports.UserUsageReport.get', () =>
           this.services.userUsage(day, USAGE_PARAMETERS, cur.token),
         );
+        if (page.malformed) {
+          quality.add(day, 'malformed_page', 'api:usage', 1, page.malformed);
+        }
         for (const w of page.warnings) {
           if (w.code === 'PARTIAL_DATA_AVAILABLE') cur.partial = true;
           if (w.code === 'DATA_NOT_AVAILABLE') return 'unavailable';
