@@ -11,9 +11,8 @@ import {
 import type {AnomalyRow} from '../analysis/anomalies';
 import type {Settings, WeeklyFact} from '../core/types';
 import {writeDashboard} from '../sheets/dashboard';
-import {readRecords, writeOutputs, writeTable} from '../sheets/outputs';
+import {writeOutputs, writeTable} from '../sheets/outputs';
 import {
-  FORECASTS,
   LK_DAILY,
   anomalyId,
   lookerFact,
@@ -21,6 +20,17 @@ import {
 } from '../sheets/tables';
 import {getSnapshot} from '../ui/server';
 import {readFacts, readQuality, readSchools} from './ingest';
+import {SheetBlobStore} from './store';
+import {
+  DIMENSION_LABELS,
+  analyseEquity,
+  equityTables,
+  type EquityResult,
+} from '../analysis/equity';
+import {datasetOf, type ImportState} from '../sources/learnplatform/importer';
+import {IMPORT_BLOB} from '../sources/learnplatform/source';
+import {replaceTab} from '../sheets/writer';
+import type {EquityRecord, EquityTestRecord} from '../sheets/tables';
 import {
   correlationRecords,
   forecastRecords,
@@ -34,12 +44,9 @@ export interface AnalysisResult {
 }
 
 /** Milliseconds the phase is expected to need, so an execution only starts it with room. */
-export function estimateAnalysisMs(
-  settings: Settings,
-  forecasts: boolean,
-): number {
+export function estimateAnalysisMs(): number {
   const schools = Math.max(1, readSchools().length);
-  return 20_000 + schools * (forecasts ? 90 : 15);
+  return 20_000 + schools * 100;
 }
 
 function isoWeekOf(date: string): string {
@@ -81,10 +88,7 @@ function anomalyRecord(a: AnomalyRow, names: SchoolNames): AnomalyRecord {
   };
 }
 
-export function analyseAndWrite(
-  settings: Settings,
-  opts: {forecasts: boolean},
-): AnalysisResult {
+export function analyseAndWrite(settings: Settings): AnalysisResult {
   const {daily, weekly} = readFacts(settings);
   const schools = readSchools();
   const names: SchoolNames = new Map(schools.map(s => [s.id, s.name]));
@@ -106,15 +110,19 @@ export function analyseAndWrite(
   ];
   const anomalies = anomalyRows.map(a => anomalyRecord(a, names));
 
-  const fc = opts.forecasts ? forecastRecords(weekly, settings, names) : null;
+  const fc = forecastRecords(weekly, settings, names);
   const correlations = correlationRecords(weekly, settings, names);
   const underuse = underuseRecords(weekly, settings, names, schools);
 
+  const equity =
+    settings.source === 'learnplatform' ? learnPlatformEquity() : null;
   const results = writeOutputs(
     {
+      equity: equity?.records,
+      equityTests: equity?.tests,
       weekly,
-      forecasts: fc?.forecasts,
-      accuracy: fc?.accuracy,
+      forecasts: fc.forecasts,
+      accuracy: fc.accuracy,
       anomalies,
       correlations,
       underuse,
@@ -123,6 +131,12 @@ export function analyseAndWrite(
     },
     {minGroupSize: settings.minGroupSize, isoWeekOf},
   );
+  if (equity) {
+    // The LearnPlatform breakdowns that have no admin twin (states, products, shares).
+    for (const t of equityTables(equity.result)) {
+      results.push(replaceTab(t.name, t.header, t.rows));
+    }
+  }
   // The store owns `Daily facts`; only its Looker twin is rebuilt here.
   results.push(
     writeTable(
@@ -140,9 +154,7 @@ export function analyseAndWrite(
     insights: snap.insights,
   });
   const rowsWritten = results.reduce((n, r) => n + r.rows, 0);
-  const forecastNote = fc
-    ? `${fc.accuracy.length} forecasts`
-    : `${readRecords(FORECASTS).length > 0 ? 'forecasts kept' : 'no forecasts yet'}`;
+  const forecastNote = `${fc.accuracy.length} series forecast`;
   return {
     rowsWritten,
     summary: `${names.size} schools, ${daily.length} daily facts, ${forecastNote}, ${anomalies.length} anomalies, ${underuse.filter(u => u.flagged).length} schools under-using.`,
@@ -153,4 +165,57 @@ export function analyseAndWrite(
 function completeWeeks(weekly: WeeklyFact[]): WeeklyFact[] {
   const last = weekly.reduce((m, f) => (f.weekStart > m ? f.weekStart : m), '');
   return weekly.filter(f => f.weekStart !== last);
+}
+
+/** The equity breakdowns of an imported LearnPlatform data set (null until it is imported). */
+function learnPlatformEquity(): {
+  result: EquityResult;
+  records: EquityRecord[];
+  tests: EquityTestRecord[];
+} | null {
+  const text = new SheetBlobStore(SpreadsheetApp.getActiveSpreadsheet()).get(
+    IMPORT_BLOB,
+  );
+  if (!text) return null;
+  const state = JSON.parse(text) as ImportState;
+  if (state.pending.length) return null;
+  const result = analyseEquity(datasetOf(state));
+  const records: EquityRecord[] = result.groups.map(g => ({
+    dimension: DIMENSION_LABELS[g.dimension],
+    band: g.level,
+    bandLow: g.lower,
+    bandHigh: g.upper,
+    districts: g.withData,
+    pctAccess: g.metrics.pctAccess?.mean ?? null,
+    engagementIndex: g.metrics.engagement?.mean ?? null,
+    suppressed: g.suppressed,
+  }));
+  const tests: EquityTestRecord[] = [];
+  for (const t of result.tests) {
+    if (t.kruskal) {
+      tests.push({
+        dimension: DIMENSION_LABELS[t.dimension],
+        metric: t.metric,
+        test: 'Kruskal-Wallis',
+        statistic: t.kruskal.h,
+        df: t.kruskal.df,
+        pValue: t.kruskal.p,
+        groups: t.levels.length,
+        significant: t.kruskal.p < 0.05,
+      });
+    }
+    for (const w of t.welch) {
+      tests.push({
+        dimension: DIMENSION_LABELS[t.dimension],
+        metric: `${t.metric}: ${w.a} vs ${w.b}`,
+        test: 'Welch t',
+        statistic: w.t,
+        df: w.df,
+        pValue: w.pAdjusted,
+        groups: 2,
+        significant: w.pAdjusted < 0.05,
+      });
+    }
+  }
+  return {result, records, tests};
 }

@@ -19,6 +19,7 @@ import {
 import {loadSettings} from '../ui/settings';
 import {HANDLERS, MAX_TRIGGERS} from '../ui/triggers';
 import {analyseAndWrite, estimateAnalysisMs} from './analyse';
+import '../sources';
 import {runIngestPhase} from './ingest';
 
 export type JobTrigger = 'manual' | 'nightly' | 'weekly';
@@ -28,8 +29,12 @@ export interface JobState {
   runId: string;
   trigger: JobTrigger;
   phase: Phase;
-  /** Refit forecasts in this run (weekly and manual runs); nightly runs reuse the last ones. */
-  forecasts: boolean;
+  /**
+   * Analyse in this run (weekly and manual runs). Nightly runs only ingest: reading and
+   * rewriting every tab each night costs a large district most of its trigger budget,
+   * while the weekly run (Tuesday, after Monday's data) refreshes every analysis.
+   */
+  analyse: boolean;
   started: string;
   executions: number;
   daysProcessed: number;
@@ -80,7 +85,7 @@ function newState(trigger: JobTrigger): JobState {
     runId: `${isoNow().replace(/[-:]/g, '').slice(0, 15)}-${trigger}`,
     trigger,
     phase: 'ingest',
-    forecasts: trigger !== 'nightly',
+    analyse: trigger !== 'nightly',
     started: isoNow(),
     executions: 0,
     daysProcessed: 0,
@@ -184,8 +189,8 @@ function execute(trigger: JobTrigger | null): ExecutionResult {
       state = newState(trigger);
       startProgress(state.runId, trigger);
     } else if (trigger === 'weekly' || trigger === 'manual') {
-      // A forecast refresh asked for while a nightly run is unfinished joins that run.
-      state.forecasts = true;
+      // An analysis asked for while a nightly run is unfinished joins that run.
+      state.analyse = true;
     }
     ensureContinuation();
     state.executions++;
@@ -242,16 +247,18 @@ function runPhases(
       const r = runIngestPhase({settings, deadline});
       state.daysProcessed += r.daysWritten.length;
       if (!r.done) return;
-      state.phase = 'analyse';
+      state.phase = state.analyse ? 'analyse' : 'done';
+      if (!state.analyse)
+        state.message = `Ingested ${state.daysProcessed} day(s).`;
       saveJobState(state);
     } else if (state.phase === 'analyse') {
       // Analysis and writing happen in one execution, so results never wait in storage;
       // start them only when the remaining budget can hold them.
-      const needed = estimateAnalysisMs(settings, state.forecasts);
+      const needed = estimateAnalysisMs();
       const fresh = Date.now() - begun < 30 * 1000;
       if (deadline - Date.now() < needed && !fresh) return;
       reportProgress({phase: 'analyse', message: 'Analysing'});
-      const r = analyseAndWrite(settings, {forecasts: state.forecasts});
+      const r = analyseAndWrite(settings);
       state.rowsWritten += r.rowsWritten;
       state.message = r.summary;
       state.phase = 'alert';

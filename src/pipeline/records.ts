@@ -110,6 +110,23 @@ function accuracyRecord(a: AccuracyRow, names: SchoolNames): AccuracyRecord {
   };
 }
 
+/**
+ * The app whose rows carry a school's totals: `workspace` (any Google app) for the API and
+ * BigQuery sources, otherwise the most common app (e.g. `learnplatform`).
+ */
+export function mainApp(weekly: ReadonlyArray<WeeklyFact>): string {
+  const counts = new Map<string, number>();
+  for (const f of weekly) {
+    if (f.product) continue;
+    if (f.app === 'workspace') return 'workspace';
+    counts.set(f.app, (counts.get(f.app) ?? 0) + 1);
+  }
+  let best = 'workspace';
+  let n = 0;
+  for (const [app, c] of counts) if (c > n) [best, n] = [app, c];
+  return best;
+}
+
 export interface ForecastOutput {
   forecasts: ForecastRecord[];
   accuracy: AccuracyRecord[];
@@ -122,17 +139,23 @@ export function forecastRecords(
   settings: Settings,
   names: SchoolNames,
 ): ForecastOutput {
+  const app = mainApp(weekly);
   const opts = {
     calendar: settings.calendar,
     horizon: settings.forecastHorizonWeeks,
     metric: FORECAST_METRIC,
+    app,
   } as const;
   const schools = forecastSchools(weekly, opts);
   const rows = [...schools.rows];
   const accuracy = [...schools.accuracy];
   const warnings = [...schools.warnings];
   const districtNames = new Map(names).set(DISTRICT_ID, 'District');
-  for (const series of schoolSeries(districtWeekly(weekly), FORECAST_METRIC)) {
+  for (const series of schoolSeries(
+    districtWeekly(weekly),
+    FORECAST_METRIC,
+    app,
+  )) {
     const r = forecastSchool(series, opts);
     rows.push(...r.rows);
     if (r.accuracy) accuracy.push(r.accuracy);
