@@ -31,6 +31,8 @@ const SKIP_PKG = args.includes('--skip-arima-pkg');
 const SCHOOLS_ONLY = args.includes('--schools-only');
 // The package is slow with regressors, so it runs on the first N series only.
 const PKG_SERIES = argValue('--pkg-series', 150);
+// Schools also forecast with select = 'ic', to compare the selection rules.
+const RULE_SERIES = argValue('--rule-series', 300);
 const WEEKS = 156;
 const HOLDOUT = 8;
 const REF = join(root, '..', 'shared', 'reference');
@@ -176,14 +178,32 @@ if (!SCHOOLS_ONLY) {
 const refSeries = readdirSync(join(REF, 'auto'))
   .filter(f => f.endsWith('.json'))
   .map(f => JSON.parse(readFileSync(join(REF, 'auto', f), 'utf8')));
+// Every distinct real series among the references (R datasets), for the selection-rule
+// comparison: the four auto series plus the ones the other fixtures use.
+function realSeries() {
+  const out = new Map();
+  for (const d of refSeries) out.set(d.name, {y: d.y, m: d.frequency});
+  const ur = JSON.parse(
+    readFileSync(join(REF, 'stats/unit_root_tests.json'), 'utf8'),
+  );
+  for (const [k, v] of Object.entries(ur.series)) {
+    if (!out.has(k)) out.set(k, {y: v.y, m: v.frequency});
+  }
+  const extra = {
+    BJsales: 'arima/bjsales_leading.json',
+    presidents: 'arima/presidents_missing.json',
+    Seatbelts_drivers: 'arima/seatbelts_sarimax.json',
+  };
+  for (const [k, f] of Object.entries(extra)) {
+    const d = JSON.parse(readFileSync(join(REF, f), 'utf8'));
+    out.set(k, {y: d.y, m: d.frequency});
+  }
+  return [...out.entries()].map(([name, v]) => ({name, ...v}));
+}
 const refAccuracy = [];
 for (const d of SCHOOLS_ONLY ? [] : refSeries) {
-  const m = d.frequency;
-  const h = m > 1 ? 2 * m : 10;
-  const train = d.y.slice(0, d.y.length - h);
-  const test = d.y.slice(d.y.length - h);
-  const row = {series: d.name, h};
-  const sel = timed(() => E.autoArima(d.y, {period: m}));
+  const row = {series: d.name};
+  const sel = timed(() => E.autoArima(d.y, {period: d.frequency}));
   row.autoArimaMs = sel.ms;
   row.autoArimaCpuMs = sel.cpu;
   row.autoArimaLabel = sel.value.label;
@@ -195,31 +215,114 @@ for (const d of SCHOOLS_ONLY ? [] : refSeries) {
           .slice(0, 3)
           .map((v, i) => (sel.value.period > 1 ? v : [0, 0, 0][i])),
       );
-  for (const select of ['ic', 'backtest']) {
-    const t = timed(() =>
-      E.autoForecast({y: train, period: m, horizon: h, select}),
-    );
-    const sc = holdoutScore(train, test, t.value.forecast.mean, m);
-    row[`${select}Method`] = t.value.label;
-    row[`${select}Mase`] = sc.mase;
-    row[`${select}Mape`] = sc.mape;
-    row[`${select}Ms`] = t.ms;
-    row[`${select}CpuMs`] = t.cpu;
+  refAccuracy.push(row);
+}
+table(
+  'auto.arima on the R auto references (full series)',
+  ['series', 'engine choice', 'same as R', 'ms', 'cpu ms'],
+  refAccuracy.map(r => [
+    r.series,
+    r.autoArimaLabel,
+    r.autoArimaMatchesR ? 'yes' : 'no',
+    fmt(r.autoArimaMs, 0),
+    fmt(r.autoArimaCpuMs, 0),
+  ]),
+);
+// Selection rules on a holdout of the last two seasons (10 points when non-seasonal).
+const ruleRows = [];
+for (const d of SCHOOLS_ONLY ? [] : realSeries()) {
+  const m = d.m;
+  const h = m > 1 ? 2 * m : 10;
+  const train = d.y.slice(0, d.y.length - h);
+  const test = d.y.slice(d.y.length - h);
+  const row = {series: d.name, n: train.length, h};
+  const rules = {
+    ic: {select: 'ic'},
+    backtest: {select: 'backtest'},
+    ets: {select: 'ic', candidates: ['ets']},
+    snaive: {select: 'ic', candidates: [m > 1 ? 'snaive' : 'naive']},
+  };
+  for (const [name, opt] of Object.entries(rules)) {
+    try {
+      const t = timed(() =>
+        E.autoForecast({y: train, period: m, horizon: h, ...opt}),
+      );
+      const sc = holdoutScore(train, test, t.value.forecast.mean, m);
+      row[name] = {
+        label: t.value.label,
+        mase: sc.mase,
+        mape: sc.mape,
+        ms: t.ms,
+        cpu: t.cpu,
+      };
+    } catch (e) {
+      row[name] = {error: String(e.message ?? e)};
+    }
   }
   if (ARIMA) {
     try {
+      const filled = train.map((v, k, a) => (v === null ? (a[k - 1] ?? 0) : v));
       const t = timed(() =>
-        pkgFit(train, {auto: true, s: m > 1 ? m : 0}, null, null, h),
+        pkgFit(filled, {auto: true, s: m > 1 ? m : 0}, null, null, h),
       );
       const sc = holdoutScore(train, test, t.value, m);
-      row.pkgAutoMase = sc.mase;
-      row.pkgAutoMape = sc.mape;
-      row.pkgAutoMs = t.ms;
+      row.pkg = {mase: sc.mase, mape: sc.mape, ms: t.ms};
     } catch (e) {
-      row.pkgAutoError = String(e.message ?? e);
+      row.pkg = {error: String(e.message ?? e)};
     }
   }
-  refAccuracy.push(row);
+  ruleRows.push(row);
+}
+const ruleNames = ['ic', 'backtest', 'ets', 'snaive', 'pkg'];
+const ruleSummary = {};
+for (const r of ruleNames) {
+  const mases = ruleRows.map(x => x[r]?.mase).filter(v => Number.isFinite(v));
+  ruleSummary[r] = {
+    meanMase: mean(mases),
+    medianMase: median(mases),
+    medianMs: median(
+      ruleRows.map(x => x[r]?.ms).filter(v => Number.isFinite(v)),
+    ),
+    series: mases.length,
+  };
+}
+if (ruleRows.length) {
+  table(
+    'Selection rules on real series: holdout MASE (last 2 seasons, 10 points if non-seasonal)',
+    [
+      'series',
+      'n',
+      'IC (auto.arima)',
+      'backtest choice',
+      'MASE bt',
+      'MASE ic',
+      'ETS',
+      'snaive',
+      'arima pkg',
+    ],
+    ruleRows.map(r => [
+      r.series,
+      r.n,
+      r.ic?.label ?? r.ic?.error ?? '-',
+      r.backtest?.label ?? r.backtest?.error ?? '-',
+      fmt(r.backtest?.mase, 3),
+      fmt(r.ic?.mase, 3),
+      fmt(r.ets?.mase, 3),
+      fmt(r.snaive?.mase, 3),
+      fmt(r.pkg?.mase, 3),
+    ]),
+  );
+  table(
+    'Selection rules: summary',
+    ['rule', 'mean MASE', 'median MASE', 'median ms', 'series'],
+    ruleNames.map(r => [
+      r,
+      fmt(ruleSummary[r].meanMase, 3),
+      fmt(ruleSummary[r].medianMase, 3),
+      fmt(ruleSummary[r].medianMs, 0),
+      ruleSummary[r].series,
+    ]),
+  );
 }
 table(
   'Reference series: fit time (median ms, wall / CPU)',
@@ -232,36 +335,6 @@ table(
     fmt(r.pkgCpuMs, 1),
   ]),
 );
-table(
-  'Reference series: holdout of the last 2 seasons (10 points if non-seasonal)',
-  [
-    'series',
-    'auto.arima (engine)',
-    '= R',
-    'ms',
-    'IC choice',
-    'MASE',
-    'backtest choice',
-    'MASE',
-    'ms',
-    'arima pkg auto MASE',
-    'ms',
-  ],
-  refAccuracy.map(r => [
-    r.series,
-    r.autoArimaLabel,
-    r.autoArimaMatchesR ? 'yes' : 'no',
-    fmt(r.autoArimaMs, 0),
-    r.icMethod,
-    fmt(r.icMase, 3),
-    r.backtestMethod,
-    fmt(r.backtestMase, 3),
-    fmt(r.backtestMs, 0),
-    fmt(r.pkgAutoMase, 3),
-    fmt(r.pkgAutoMs, 0),
-  ]),
-);
-
 // --- Synthetic school series ---------------------------------------------------------------
 // A seeded generator: NYC-like calendar (breaks, summer, testing windows), school size and
 // baseline use, teacher activity that drives student activity, growth, an annual cycle,
@@ -420,6 +493,17 @@ for (let i = 0; i < N_SCHOOLS; i++) {
     });
     row.cover80 = cover80 / HOLDOUT;
   }
+  if (i < RULE_SERIES && fut.length === HOLDOUT) {
+    const alt = E.forecastSchool(train, {
+      horizon: HOLDOUT,
+      calendar,
+      select: 'ic',
+    });
+    const fa = alt.rows.filter(r => !r.isBacktest).map(r => r.forecast);
+    if (fa.length === HOLDOUT) {
+      row.icMase = holdoutScore(train.students, test, fa, 52).mase;
+    }
+  }
   if (ARIMA && i < PKG_SERIES) {
     // The package on the same regressors: SARIMAX(1,0,1) with exog, and its auto search.
     try {
@@ -507,6 +591,16 @@ const school = {
     backtestAccuracyPct: Math.max(0, 100 - mean(pick('backtestMape'))),
     backtestMase: mean(pick('backtestMase')),
     coverage80: mean(pick('cover80')),
+    ruleComparison: (() => {
+      const both = ok.filter(
+        r => Number.isFinite(r.icMase) && Number.isFinite(r.mase),
+      );
+      return {
+        series: both.length,
+        backtestMase: mean(both.map(r => r.mase)),
+        icMase: mean(both.map(r => r.icMase)),
+      };
+    })(),
     chosen,
     fourierK,
   },
@@ -575,6 +669,12 @@ table(
       '-',
       '-',
     ],
+    [
+      `holdout MASE, backtest vs IC rule (${school.engine.ruleComparison.series} series)`,
+      `${fmt(school.engine.ruleComparison.backtestMase, 3)} vs ${fmt(school.engine.ruleComparison.icMase, 3)}`,
+      '-',
+      '-',
+    ],
     ['80% interval coverage', fmt(school.engine.coverage80, 3), '-', '-'],
     [
       'total seconds (wall / CPU)',
@@ -591,7 +691,12 @@ console.log(
 const out = {
   generated: new Date().toISOString(),
   node: process.version,
-  reference: {fits: refResults, series: refAccuracy},
+  reference: {
+    fits: refResults,
+    autoArima: refAccuracy,
+    rules: ruleRows,
+    ruleSummary,
+  },
   school,
   targets: {
     airlineFasterThanPackage:
