@@ -945,7 +945,7 @@ function runMl(
         coef: init,
       };
     }
-    let res = optimBFGS(fn, pick(init, mask), opts);
+    let res = restartIfStalled(fn, optimBFGS(fn, pick(init, mask), opts), opts);
     const coef = init.slice();
     let k = 0;
     for (let i = 0; i < coef.length; i++) if (mask[i]) coef[i] = res.par[k++];
@@ -983,6 +983,20 @@ function runMl(
     if (e instanceof Error && /not finite/.test(e.message)) return null;
     throw e;
   }
+}
+
+/**
+ * When BFGS stops at R's iteration limit (100), one more run from where it stopped,
+ * with a fresh metric; the better end point is kept and its convergence code reported.
+ */
+function restartIfStalled(
+  fn: (v: ArrayLike<number>) => number,
+  res: OptimResult,
+  opts: {parscale?: number[]},
+): OptimResult {
+  if (res.convergence === 0) return res;
+  const again = optimBFGS(fn, res.par, opts);
+  return again.value <= res.value ? again : res;
 }
 
 /** Moves AR blocks to PACF coordinates and MA blocks to their invertible form. */
@@ -1037,7 +1051,11 @@ function runMlProfile(
   const armaMask = mask.slice(0, narma);
   const fn = (v: ArrayLike<number>) => prob.armafnProfile(v, transform);
   try {
-    const res = optimBFGS(fn, pick(init.slice(0, narma), armaMask));
+    const res = restartIfStalled(
+      fn,
+      optimBFGS(fn, pick(init.slice(0, narma), armaMask)),
+      {},
+    );
     const coef = init.slice();
     let k = 0;
     for (let i = 0; i < narma; i++) if (mask[i]) coef[i] = res.par[k++];
