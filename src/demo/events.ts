@@ -379,7 +379,9 @@ export class EventGenerator {
         returnedMs: NaN,
       };
       if (b.outcomes) b.outcomes.push(out);
-      const tries = 0.3 + 0.4 * Math.min(1.5, u.propensity);
+      // Disengaged students (an injected remote-learning period) also do less work.
+      const tries =
+        (0.3 + 0.4 * Math.min(1.5, u.propensity)) * m.studentShock[b.school][p];
       if (r.next() >= tries) {
         // Opens it on the next active day, at most.
         const od = this.firstActive(u, p, p + 3);

@@ -166,6 +166,8 @@ export class DistrictModel {
   readonly pTeacher: Float32Array[] = [];
   /** Teacher effort multiplier (publishing volume) by school and day. */
   readonly effort: Float32Array[] = [];
+  /** Injected disengagement factor on students by school and day (1 = none). */
+  readonly studentShock: Float32Array[] = [];
   readonly anomalies: InjectedAnomaly[] = [];
   readonly dataIssues: DataIssue[] = [];
   /** `${school}:${day}:${app}` -> local ms of day from which events are dropped. */
@@ -406,6 +408,7 @@ export class DistrictModel {
     const pS = new Float32Array(n);
     const pT = new Float32Array(n);
     const eff = new Float32Array(n);
+    const shock = new Float32Array(n);
     const s = this.schools[school];
     const level: Level = s ? s.level : 'middle';
     const baseline = s ? s.baseline : 1;
@@ -437,13 +440,16 @@ export class DistrictModel {
       const noiseT = r.gamma(70) / 70;
       let fS = 1;
       let fT = 1;
+      let disengaged = 1;
       for (const a of this.anomalies) {
         if (day.date < a.start || day.date > a.end) continue;
         if (s && !a.schoolIds.includes(s.orgUnitId)) continue;
         if (!s && a.scope === 'school') continue;
         fS *= a.studentFactor;
         fT *= a.teacherFactor;
+        if (a.kind === 'disengagement') disengaged *= a.studentFactor;
       }
+      shock[i] = disengaged;
       const studentEffort = Math.exp(
         TEACHER_TO_STUDENT_ELASTICITY * lagged + xS,
       );
@@ -472,6 +478,7 @@ export class DistrictModel {
     this.pStudent.push(pS);
     this.pTeacher.push(pT);
     this.effort.push(eff);
+    this.studentShock.push(shock);
   }
 
   private commonCache: Float64Array | null = null;
@@ -854,8 +861,12 @@ export class DistrictModel {
         const i = this.quietDay(r, core, 2, taken);
         if (i === null) continue;
         taken.add(i);
-        const sc = this.schools[r.int(this.schools.length)];
-        const cutoffH = kind === 'missing-day' ? 0 : 11 + r.int(3);
+        // Partial days hit schools busy enough to lose something after the cut-off.
+        const big = this.schools.filter(x => x.students >= 150);
+        const pool =
+          kind === 'partial-day' && big.length > 0 ? big : this.schools;
+        const sc = pool[r.int(pool.length)];
+        const cutoffH = kind === 'missing-day' ? 0 : 10 + r.int(3);
         const cutoffM = kind === 'missing-day' ? 0 : 5 * r.int(12);
         this.dataIssues.push({
           kind,

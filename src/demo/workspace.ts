@@ -129,6 +129,12 @@ function tag(h: number, n: number): string {
   return s;
 }
 
+/**
+ * Schools whose Classroom objects (coursework, submissions, announcements over the whole
+ * period) stay in memory: enough for a default district's sweep without rebuilding.
+ */
+const CLASSROOM_CACHE_SCHOOLS = 64;
+
 export class DemoWorkspaceData implements WorkspaceData {
   readonly customerId: string;
   readonly primaryDomain: string;
@@ -772,6 +778,14 @@ export class DemoWorkspaceData implements WorkspaceData {
   }
 
   courses(): Course[] {
+    // Built once: a Classroom sweep lists the courses, then pages each course's data.
+    this.courseList ??= this.buildCourses();
+    return this.courseList;
+  }
+
+  private courseList: Course[] | null = null;
+
+  private buildCourses(): Course[] {
     const m = this.m;
     const years = m.schoolYears();
     const current = years[years.length - 1];
@@ -897,7 +911,7 @@ export class DemoWorkspaceData implements WorkspaceData {
     for (const list of announcements.values()) list.reverse();
     const entry = {courseWork, submissions, announcements};
     this.classroomCache.set(school, entry);
-    if (this.classroomCache.size > 3) {
+    if (this.classroomCache.size > CLASSROOM_CACHE_SCHOOLS) {
       this.classroomCache.delete(
         this.classroomCache.keys().next().value as number,
       );
