@@ -353,7 +353,10 @@ export function readTable(
   spreadsheet?: Spreadsheet,
 ): TableData | null {
   const ss = spreadsheet ?? SpreadsheetApp.getActiveSpreadsheet();
-  const sheet = ss.getSheetByName(name);
+  // A run stopped between the two renames of a swap leaves the complete old tab under its
+  // helper name until the next run restores it; read that instead of nothing.
+  const sheet =
+    ss.getSheetByName(name) ?? ss.getSheetByName(auxName(OLD_PREFIX, name));
   if (!sheet) return null;
   const lastRow = sheet.getLastRow();
   const lastCol = sheet.getLastColumn();
