@@ -75,9 +75,9 @@ describe('equity analysis of the fixture folder', () => {
       locale: 'Suburb',
       days: 2,
       products: 3,
-      pctAccess: 7.75 / 5,
+      pctAccess: 8.25 / 6,
       topAccess: 2.5,
-      engagement: 187.375,
+      engagement: 192.375,
     });
     expect(m.get('2000')!.topAccess).toBe(10); // the day without pct_access is not a zero
     expect(m.get('2000')!.pctAccess).toBe(7.25);
@@ -177,12 +177,12 @@ describe('equity analysis of the fixture folder', () => {
   it('gives pct_access over time with a trailing rolling mean', () => {
     const res = analyseEquity(ds, {minDistricts: 1, rollingDays: 2});
     const all = res.series.find(s => s.group === 'all:all')!;
-    // 2020-01-02: rows 3+2+1+1 with access 4.75+14.5+0.5+2 = 21.75 over 7 rows.
+    // 2020-01-02: rows 4+2+1+1 with access 5.25+14.5+0.5+2 = 22.25 over 8 rows.
     expect(all.points[0]).toMatchObject({date: '2020-01-02', districts: 4});
-    expect(all.points[0].pctAccess).toBeCloseTo(21.75 / 7, 12);
+    expect(all.points[0].pctAccess).toBeCloseTo(22.25 / 8, 12);
     expect(all.points[1].pctAccess).toBeCloseTo(3 / 2, 12);
     expect(all.points[1].pctAccessRolling).toBeCloseTo(
-      (21.75 / 7 + 1.5) / 2,
+      (22.25 / 8 + 1.5) / 2,
       12,
     );
     // Engagement: mean over districts of the day's total.

@@ -125,7 +125,7 @@ describe('LearnPlatform import from a directory in the published format', () => 
       filesTotal: 4,
       filesDone: 4,
       rowsRead: 7 + 3 + 1 + 1,
-      rowsImported: 5 + 3 + 1 + 1,
+      rowsImported: 6 + 3 + 1 + 1,
     });
   });
 
@@ -133,14 +133,14 @@ describe('LearnPlatform import from a directory in the published format', () => 
     const a = importAll(new LearnPlatformDirectory(dir, 5)).aggregates;
     // [rows, accessN, accessSum, accessMax, engN, engSum]
     expect(a.districtDay['1000']).toEqual({
-      '2020-01-02': [3, 3, 4.75, 3, 2, 124.25],
+      '2020-01-02': [4, 4, 5.25, 3, 3, 134.25], // the blank lp_id row counts here
       '2020-01-03': [2, 2, 3, 2, 2, 250.5],
     });
     expect(a.districtDay['2000']).toEqual({
       '2020-01-02': [2, 2, 14.5, 10, 2, 1300],
       '2020-01-03': [1, 0, 0, 0, 1, 20],
     });
-    expect(a.districtRows['1000']).toEqual([7, 5]);
+    expect(a.districtRows['1000']).toEqual([7, 6]);
     expect(a.districtProducts['1000']).toBe(3);
   });
 
@@ -158,7 +158,7 @@ describe('LearnPlatform import from a directory in the published format', () => 
     const a = importAll(new LearnPlatformDirectory(dir)).aggregates;
     // [districts, accessN, accessSum, accessMaxSum, accessDistricts, engN, engSum, engDistricts]
     expect(a.groupDay['state:IL']['2020-01-02']).toEqual([
-      1, 3, 4.75, 3, 1, 2, 124.25, 1,
+      1, 4, 5.25, 3, 1, 3, 134.25, 1,
     ]);
     expect(a.groupDay['state:unknown']['2020-01-02']).toEqual([
       2, 2, 2.5, 2.5, 2, 2, 38, 2,
@@ -185,8 +185,8 @@ describe('LearnPlatform import from a directory in the published format', () => 
       enrolledUsers: 100000,
       activeUsers: 3000,
       pctAccess: 3,
-      events: 12425,
-      engagementIndex: 124.25,
+      events: 13425,
+      engagementIndex: 134.25,
       flags: ['estimated'],
     });
     const g = facts.find(
@@ -291,7 +291,7 @@ describe('chunked, resumable import', () => {
     f['engagement_data/copy/1000.csv'] = f['engagement_data/1000.csv'];
     f['engagement_data/notes.csv'] = 'time,lp_id\n';
     const ds = importAll(new MemoryFiles(f));
-    expect(ds.aggregates.districtDay['1000']['2020-01-02'][0]).toBe(3);
+    expect(ds.aggregates.districtDay['1000']['2020-01-02'][0]).toBe(4);
     expect(warningsOf(ds)).toEqual(
       expect.arrayContaining([
         'engagement_data/copy/1000.csv:null:duplicate-file',

@@ -200,17 +200,22 @@ export class DistrictFileAccumulator {
     const rawLp = fields[h.lp] ?? '';
     const lp = normaliseId(rawLp);
     if (lp === null) {
+      // The page loads happened in the district: they count in its totals, under no product.
       if (rawLp.trim()) {
         this.log.add(
           this.file,
           line,
           'bad-id',
-          `lp_id "${rawLp}" is not a number: row skipped`,
+          `lp_id "${rawLp}" is not a number: counted in the district's totals, under no product`,
         );
       } else {
-        this.log.add(this.file, line, 'blank-id', 'blank lp_id: row skipped');
+        this.log.add(
+          this.file,
+          line,
+          'blank-id',
+          "blank lp_id: counted in the district's totals, under no product",
+        );
       }
-      return;
     }
     let access = h.access >= 0 ? parseNumber(fields[h.access] ?? '') : null;
     if (access !== null && Number.isNaN(access)) {
@@ -248,19 +253,22 @@ export class DistrictFileAccumulator {
       );
       eng = null;
     }
-    let byDay = this.products.get(lp);
-    if (!byDay) {
-      byDay = new Map();
-      this.products.set(lp, byDay);
-    }
-    if (byDay.has(day)) {
-      this.log.add(
-        this.file,
-        line,
-        'duplicate-row',
-        `second row for ${day}, lp_id ${lp}: first kept`,
-      );
-      return;
+    let byDay: Map<string, number[]> | undefined;
+    if (lp !== null) {
+      byDay = this.products.get(lp);
+      if (!byDay) {
+        byDay = new Map();
+        this.products.set(lp, byDay);
+      }
+      if (byDay.has(day)) {
+        this.log.add(
+          this.file,
+          line,
+          'duplicate-row',
+          `second row for ${day}, lp_id ${lp}: first kept`,
+        );
+        return;
+      }
     }
     const p = [0, 0, 0, 0];
     const d = cell(this.days, day, DD_WIDTH);
@@ -278,7 +286,7 @@ export class DistrictFileAccumulator {
       d[DD.engN]++;
       d[DD.engSum] += eng;
     }
-    byDay.set(day, p);
+    byDay?.set(day, p);
     this.rowsImported++;
   }
 
