@@ -59,6 +59,11 @@ export class ArimaStateSpace {
     this.gXnext = new Float64Array(np);
     this.gXrow = new Float64Array(np);
     this.gThetab = new Float64Array(np);
+    this.aPsi = new Float64Array(r + 1);
+    this.aC = new Float64Array(r + 1);
+    this.aGamma = new Float64Array(r + 1);
+    this.aRow0 = new Float64Array(r + 1);
+    this.aSys = new Float64Array((p + 1) * (p + 1));
   }
 
   /**
@@ -95,67 +100,80 @@ export class ArimaStateSpace {
   /** Use the autocovariance route for Q0 (tests compare it with Gardner's). */
   useFastQ0 = true;
 
+  // Scratch of the autocovariance route (lengths r + 1 and (p + 1)^2).
+  private readonly aPsi: Float64Array;
+  private readonly aC: Float64Array;
+  private readonly aGamma: Float64Array;
+  private readonly aRow0: Float64Array;
+  private readonly aSys: Float64Array;
+
   private computeQ0Autocov(): boolean {
     const {p, q, r, phi, theta} = this;
     const P = this.q0;
+    const psi = this.aPsi;
+    const c = this.aC;
+    const gamma = this.aGamma;
+    const row0 = this.aRow0;
+    const th = (k: number) => (k === 0 ? 1 : k <= q ? theta[k - 1] : 0);
     // psi weights 0..r and c_k = sum_{j=k}^{q} theta_j psi_{j-k} (theta_0 = 1).
-    const psi = new Float64Array(r + 1);
     psi[0] = 1;
     for (let j = 1; j <= r; j++) {
       let v = j <= q ? theta[j - 1] : 0;
-      for (let i = 1; i <= Math.min(j, p); i++) v += phi[i - 1] * psi[j - i];
+      const top = Math.min(j, p);
+      for (let i = 1; i <= top; i++) v += phi[i - 1] * psi[j - i];
       psi[j] = v;
     }
-    const th = (k: number) => (k === 0 ? 1 : k <= q ? theta[k - 1] : 0);
-    const c = new Float64Array(r + 1);
+    c.fill(0);
     for (let k = 0; k <= q; k++) {
       let v = 0;
       for (let j = k; j <= q; j++) v += th(j) * psi[j - k];
       c[k] = v;
     }
-    // gamma(0..p): gamma(k) - sum_i phi_i gamma(|k - i|) = c_k.
+    // gamma(0..p): gamma(k) - sum_i phi_i gamma(|k - i|) = c_k, solved in place.
     const m = p + 1;
-    const A: number[][] = [];
+    const A = this.aSys;
+    A.fill(0, 0, m * m);
     for (let k = 0; k < m; k++) {
-      const row = new Array<number>(m).fill(0);
-      row[k] += 1;
-      for (let i = 1; i <= p; i++) row[Math.abs(k - i)] -= phi[i - 1];
-      A.push(row);
+      A[k * m + k] += 1;
+      for (let i = 1; i <= p; i++) A[k * m + Math.abs(k - i)] -= phi[i - 1];
+      gamma[k] = c[k];
     }
-    const sol = solveSmall(A, Array.from(c.subarray(0, m)));
-    if (!sol) return false;
-    const gamma = new Float64Array(r + 1);
-    for (let k = 0; k < m && k <= r; k++) gamma[k] = sol[k];
+    if (!solveInPlace(A, gamma, m)) return false;
     for (let k = m; k <= r; k++) {
       let v = c[k];
       for (let i = 1; i <= p; i++) v += phi[i - 1] * gamma[k - i];
       gamma[k] = v;
     }
-    if (!(gamma[0] > 0) || !gamma.every(Number.isFinite)) return false;
+    if (!(gamma[0] > 0)) return false;
+    for (let k = 0; k <= r; k++) if (!Number.isFinite(gamma[k])) return false;
     // First row: Q(0, m) = sum_{k>m} phi_k gamma(k - m) + sum_{k>=m} theta_k psi(k - m).
-    const row0 = new Float64Array(r + 1);
     for (let mm = 0; mm < r; mm++) {
       let v = 0;
-      for (let k = mm + 1; k <= Math.min(p, r); k++)
-        v += phi[k - 1] * gamma[k - mm];
-      for (let k = mm; k <= Math.min(q, r - 1); k++) v += th(k) * psi[k - mm];
+      const topP = Math.min(p, r);
+      for (let k = mm + 1; k <= topP; k++) v += phi[k - 1] * gamma[k - mm];
+      const topQ = Math.min(q, r - 1);
+      for (let k = mm; k <= topQ; k++) v += th(k) * psi[k - mm];
       row0[mm] = v;
     }
+    row0[r] = 0;
     // Q(i, j) = phi_i phi_j Q00 + phi_i Q(0, j+1) + phi_j Q(0, i+1) + v_i v_j + Q(i+1, j+1),
     // from the bottom-right corner up each diagonal (index r is outside: zero).
     const q00 = row0[0];
-    const ph = (i: number) => (i < p ? phi[i] : 0);
-    for (let i = r - 1; i >= 1; i--)
+    for (let i = r - 1; i >= 1; i--) {
+      const phii = i < p ? phi[i] : 0;
+      const thi = th(i);
       for (let j = r - 1; j >= i; j--) {
+        const phij = j < p ? phi[j] : 0;
         let v =
-          ph(i) * ph(j) * q00 +
-          ph(i) * row0[j + 1] +
-          ph(j) * row0[i + 1] +
-          th(i) * th(j);
-        if (i + 1 < r && j + 1 < r) v += P[i + 1 + r * (j + 1)];
+          phii * phij * q00 +
+          phii * row0[j + 1] +
+          phij * row0[i + 1] +
+          thi * th(j);
+        if (j + 1 < r) v += P[i + 1 + r * (j + 1)];
         P[i + r * j] = v;
         P[j + r * i] = v;
       }
+    }
     for (let j = 0; j < r; j++) {
       P[r * j] = row0[j];
       P[j] = row0[j];
@@ -304,30 +322,38 @@ export class ArimaStateSpace {
   }
 }
 
-/** Gaussian elimination with partial pivoting for the small autocovariance system. */
-function solveSmall(A: number[][], b: number[]): number[] | null {
-  const n = b.length;
-  for (let k = 0; k < n; k++) {
+/**
+ * Solves the m x m system A x = b (A row-major) in place by Gaussian elimination with
+ * partial pivoting; b becomes x. False when A is singular to working precision.
+ */
+function solveInPlace(A: Float64Array, b: Float64Array, m: number): boolean {
+  for (let k = 0; k < m; k++) {
     let piv = k;
-    for (let i = k + 1; i < n; i++)
-      if (Math.abs(A[i][k]) > Math.abs(A[piv][k])) piv = i;
-    if (!(Math.abs(A[piv][k]) > 1e-12)) return null;
+    for (let i = k + 1; i < m; i++)
+      if (Math.abs(A[i * m + k]) > Math.abs(A[piv * m + k])) piv = i;
+    if (!(Math.abs(A[piv * m + k]) > 1e-12)) return false;
     if (piv !== k) {
-      [A[k], A[piv]] = [A[piv], A[k]];
-      [b[k], b[piv]] = [b[piv], b[k]];
+      for (let j = 0; j < m; j++) {
+        const t = A[k * m + j];
+        A[k * m + j] = A[piv * m + j];
+        A[piv * m + j] = t;
+      }
+      const t = b[k];
+      b[k] = b[piv];
+      b[piv] = t;
     }
-    for (let i = k + 1; i < n; i++) {
-      const f = A[i][k] / A[k][k];
+    const akk = A[k * m + k];
+    for (let i = k + 1; i < m; i++) {
+      const f = A[i * m + k] / akk;
       if (f === 0) continue;
-      for (let j = k; j < n; j++) A[i][j] -= f * A[k][j];
+      for (let j = k; j < m; j++) A[i * m + j] -= f * A[k * m + j];
       b[i] -= f * b[k];
     }
   }
-  const x = new Array<number>(n);
-  for (let i = n - 1; i >= 0; i--) {
+  for (let i = m - 1; i >= 0; i--) {
     let v = b[i];
-    for (let j = i + 1; j < n; j++) v -= A[i][j] * x[j];
-    x[i] = v / A[i][i];
+    for (let j = i + 1; j < m; j++) v -= A[i * m + j] * b[j];
+    b[i] = v / A[i * m + i];
   }
-  return x;
+  return true;
 }
