@@ -4,7 +4,7 @@
  */
 export type {ArimaSpec, ArimaLayout} from './spec';
 export {resolveSpec} from './spec';
-export type {ArimaFit, ArimaFinalState} from './fit';
+export type {ArimaFit, ArimaFinalState, ArimaFitOptions} from './fit';
 export {fitArima, validateSeries} from './fit';
 export type {ArimaForecastOptions} from './forecast';
 export {forecastArima, normaliseLevels} from './forecast';

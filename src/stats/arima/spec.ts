@@ -25,6 +25,8 @@ export interface ArimaSpec {
    * Estimation method as R's arima: 'ML' (exact likelihood from zero ARMA starting
    * values, the default here and what forecast::Arima(method = 'ML') does), 'CSS-ML'
    * (conditional-sum-of-squares starting values, then exact likelihood) or 'CSS'.
+   * With 'CSS' the log-likelihood is R's conditional one and AIC, AICc and BIC are
+   * computed from it (R reports them as NA); use them only to compare CSS fits.
    */
   method?: 'ML' | 'CSS-ML' | 'CSS';
 }
