@@ -31,6 +31,9 @@ import {
 import {compareFacts} from '../metrics/facts';
 import {ServiceError} from '../sources/api/call';
 import {ApiSource, HISTORY_BLOB, SNAPSHOT_BLOB} from '../sources/api/source';
+// The other sources register themselves under their settings name.
+import '../sources/bigquery/source';
+import '../sources/learnplatform/source';
 import {ClassroomHistory} from '../sources/api/classroom';
 import {Snapshot} from '../sources/api/snapshot';
 import {
@@ -517,8 +520,12 @@ function commitDay(
   const empty = out.facts.length === 0 && out.partial;
   if (!empty) {
     env.facts.replaceDay(out.day, [...out.facts].sort(compareFacts));
-    if (out.userSets)
+    if (out.userSets?.size) {
       env.blobs.put(`users:${out.day}`, serializeUserSets(out.userSets));
+    }
+    // A re-fetched day of a closed week reopens it; the weeks phase closes it again.
+    const week = `week:${isoWeek(out.day).weekStart}`;
+    if (env.blobs.keys(week).length) env.blobs.delete(week);
   }
   const q = QualityLog.fromJSON(meta.quality);
   q.clearDate(out.day);
@@ -548,7 +555,10 @@ function closeWeeks(
   const finalBefore = addDays(run.lastDay, -settings.trailingDays);
   const closed = new Set(env.blobs.keys('week:').map(k => k.slice(5)));
   const setDays = env.blobs.keys('users:').map(k => k.slice(6));
-  const weeks = [...new Set(setDays.map(d => isoWeek(d).weekStart))].sort();
+  const stored = Object.entries(meta.partitions)
+    .filter(([, [, , rows]]) => rows > 0)
+    .map(([d]) => d);
+  const weeks = [...new Set(stored.map(d => isoWeek(d).weekStart))].sort();
   for (const ws of weeks) {
     const days = weekDays(ws);
     if (days[6] > finalBefore) continue;
@@ -625,19 +635,18 @@ export function readFacts(settings?: Settings): {
     closed.add(k.slice(5));
     weekly.push(...(JSON.parse(text) as WeeklyFact[]));
   }
-  const open = new Map<string, string[]>();
+  // Open weeks: computed now from their days' facts and user sets.
+  const open = new Map<string, DailyFact[]>();
   for (const f of daily) {
     const ws = isoWeek(f.date).weekStart;
     if (closed.has(ws)) continue;
-    const list = open.get(ws) ?? [];
-    if (!list.includes(f.date)) list.push(f.date);
-    open.set(ws, list);
+    const list = open.get(ws);
+    if (list) list.push(f);
+    else open.set(ws, [f]);
   }
-  for (const [, days] of open) {
-    const set = new Set(days);
-    const facts = daily.filter(f => set.has(f.date));
+  for (const [ws, facts] of open) {
     const sets = new Map<string, DayUserSets>();
-    for (const d of days) {
+    for (const d of weekDays(ws)) {
       const text = env.blobs.get(`users:${d}`);
       if (text !== null) sets.set(d, deserializeUserSets(text));
     }
