@@ -392,6 +392,31 @@ d('sidebar in Chromium', () => {
     );
   });
 
+  it('opens on a new spreadsheet with nothing yet, without errors', async () => {
+    h = harness({empty: true});
+    await page.reload();
+    await page
+      .getByText('Review these settings and save them to start.')
+      .waitFor();
+    await openTab('Overview');
+    await page.getByText('No forecast for this school yet.').waitFor();
+    await expect(page.locator('#insights').textContent()).resolves.toContain(
+      'Insights appear after the first analysis run.',
+    );
+    await expect(page.locator('#heatmap').textContent()).resolves.toContain(
+      'No weekly data yet.',
+    );
+    await openTab('Runs');
+    await page.getByText('No runs yet.').first().waitFor();
+    expect(
+      await page
+        .getByRole('button', {name: 'Create a Looker Studio report'})
+        .isDisabled(),
+    ).toBe(true);
+    expect(await page.locator('.msg-error').count()).toBe(0);
+    await shot('empty-runs');
+  });
+
   it('fits 300 px with nothing cut off and no errors or network use', async () => {
     for (const tab of ['Overview', 'Anomalies', 'Runs', 'Setup']) {
       await openTab(tab);
