@@ -859,6 +859,7 @@ function renderTriggers(t: TriggerState): void {
     {type: 'button', class: 'secondary', id: 'remove-triggers'},
     'Remove schedule',
   );
+  remove.disabled = !t.nightly && !t.weekly && !t.continuations;
   remove.addEventListener(
     'click',
     () =>
