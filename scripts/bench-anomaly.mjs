@@ -432,6 +432,93 @@ const synthRows = synthCases.map((c, i) => {
 });
 
 // ---------------------------------------------------------------------------------
+// (c) The same school years as weekly totals (schoolDays per week): holiday weeks are
+// short or empty, so they must neither be flagged nor distort the fit. A week is an
+// injected event when the injections moved its total by 20% or more.
+const mondayOf = d => fromNum(dayNum(d) - ((wday(d) + 6) % 7));
+function toWeeks(s, y) {
+  const weeks = new Map();
+  s.dates.forEach((d, i) => {
+    const w = mondayOf(d);
+    const e = weeks.get(w) ?? {sum: 0, base: 0, days: 0};
+    if (!s.closed[i]) {
+      e.sum += y[i];
+      e.base += s.y[i];
+      e.days++;
+    }
+    weeks.set(w, e);
+  });
+  const starts = [...weeks.keys()].sort();
+  return {starts, entries: starts.map(w => weeks.get(w))};
+}
+const weeklyCases = synthCases.map(c => {
+  const {starts, entries} = toWeeks(c.s, c.request.y);
+  const truth = [];
+  const touched = new Set();
+  entries.forEach((e, i) => {
+    if (e.days === 0 || e.base === 0) return;
+    const change = e.sum / e.base - 1;
+    if (Math.abs(change) >= 0.05) touched.add(i);
+    if (Math.abs(change) >= 0.2 && e.days >= 3) {
+      truth.push({
+        type: 'week',
+        start: i,
+        end: i,
+        direction: change < 0 ? 'drop' : 'surge',
+      });
+    }
+  });
+  return {
+    c,
+    starts,
+    entries,
+    truth,
+    touched,
+    request: {
+      y: entries.map(e => e.sum),
+      period: 1,
+      dates: starts,
+      schoolDays: entries.map(e => e.days),
+      fullWeekDays: 5,
+      expectedPeakDates: starts.filter(w => w === mondayOf(TESTING[0])),
+    },
+  };
+});
+const weeklyRun = runBatch(weeklyCases.map(w => w.request));
+const weeklyRows = weeklyCases.map((w, i) => {
+  const det = weeklyRun.responses[i].anomalies;
+  const sc = score(w.truth, det, 0);
+  // Flags in weeks the injections touched (but by under 20%) are neither hits nor false alarms.
+  const relevant = det.filter(
+    d =>
+      !w.touched.has(d.index) ||
+      w.truth.some(t => d.index <= t.end && (d.endIndex ?? d.index) >= t.start),
+  );
+  const sc2 = score(w.truth, relevant, 0);
+  const shortWeekFlags = relevant.filter(
+    d =>
+      w.entries[d.index].days < 5 &&
+      !w.truth.some(
+        t => d.index <= t.end && (d.endIndex ?? d.index) >= t.start,
+      ),
+  ).length;
+  return {
+    name: `school${i >> 1}`,
+    variant: w.c.variant,
+    truth: w.truth.length,
+    found: sc.found.filter(Boolean).length,
+    matched: sc2.matched,
+    detections: relevant.length,
+    shortWeekFlags,
+    byType: w.truth.map((t, k) => ({
+      type: `week ${t.direction}`,
+      found: sc.found[k],
+    })),
+    flags: det.map(brief),
+  };
+});
+
+// ---------------------------------------------------------------------------------
 function byType(rows) {
   const out = {};
   for (const r of rows) {
@@ -471,8 +558,29 @@ const result = {
     firstDayBackSurges: synthRows.reduce((s, r) => s + r.firstDaySurges, 0),
     ms: synthRun.ms,
   },
+  weekly: {
+    schools: SCHOOLS,
+    injected: {
+      ...summarize(weeklyRows.filter(r => r.variant === 'injected')),
+      byType: byType(weeklyRows.filter(r => r.variant === 'injected')),
+    },
+    cleanFalseAlarmsPerSchoolYear:
+      weeklyRows
+        .filter(r => r.variant === 'clean')
+        .reduce((s, r) => s + r.detections, 0) / SCHOOLS,
+    holidayWeekFalseAlarms: weeklyRows.reduce(
+      (s, r) => s + r.shortWeekFlags,
+      0,
+    ),
+    holidayWeeks: weeklyCases.reduce(
+      (s, w) => s + w.entries.filter(e => e.days < 5).length,
+      0,
+    ),
+    ms: weeklyRun.ms,
+  },
   realRows,
   synthRows,
+  weeklyRows,
 };
 mkdirSync(join(root, 'out', 'bench'), {recursive: true});
 writeFileSync(
@@ -487,6 +595,7 @@ console.log(
 for (const [name, s] of [
   ['real series, injected', result.real.injected],
   ['synthetic schools, injected', result.synthetic.injected],
+  ['synthetic weekly, injected', result.weekly.injected],
 ]) {
   console.log(
     `${name.padEnd(28)}${String(s.truthEvents).padStart(6)} ${String(s.detections).padStart(6)}  ${pct(s.precision)}%  ${pct(s.recall)}% ${pct(s.f1)}%`,
@@ -496,6 +605,7 @@ console.log('\nrecall by injected type');
 for (const [set, bt] of [
   ['real', result.real.injected.byType],
   ['synthetic', result.synthetic.injected.byType],
+  ['weekly', result.weekly.injected.byType],
 ]) {
   for (const [t, v] of Object.entries(bt))
     console.log(
@@ -516,5 +626,9 @@ console.log(
 );
 console.log(
   `time: ${realCases.length} real series ${realRun.ms} ms, ${synthCases.length} school years ${synthRun.ms} ms`,
+);
+console.log(
+  `weekly: ${result.weekly.cleanFalseAlarmsPerSchoolYear.toFixed(2)} false alarms per clean school-year; ` +
+    `${result.weekly.holidayWeekFalseAlarms} flags on ${result.weekly.holidayWeeks} short or holiday weeks`,
 );
 console.log('wrote out/bench/anomaly.json');

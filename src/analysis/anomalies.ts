@@ -745,6 +745,9 @@ export function detectSeriesAnomalies(
     if (change === null && Math.abs(obs - exp) <= floor) continue;
     if (direction === 'surge' && (afterBreak[i] || (peaks && peaks[i])))
       continue;
+    // The first value of a calendar-aware series (the first day or week of school)
+    // has no history on its left: a ramp-up there is normal, not an anomaly.
+    if (k === 0 && (closedIn || dates)) continue;
     points.push({
       index: i,
       direction,

@@ -155,3 +155,33 @@ describe('anomalies command', () => {
     expect(fieldOf(() => anomaliesCommand(req))).toBe(field);
   });
 });
+
+describe('anomalies command on weekly totals with school days', () => {
+  // 30 weeks of ~1000 events per full week; week 10 has 2 school days (a holiday
+  // week) and week 20 a 45% drop.
+  const weeks = Array.from({length: 30}, (_, i) =>
+    new Date(Date.UTC(2024, 8, 2 + 7 * i)).toISOString().slice(0, 10),
+  );
+  const schoolDays = weeks.map((_, i) => (i === 10 ? 2 : i === 15 ? 4 : 5));
+  const y = weeks.map((_, i) => {
+    const full = 1000 * (1 + 0.02 * Math.sin(i * 2.3));
+    const v = (full * schoolDays[i]) / 5;
+    return Math.round(i === 20 ? v * 0.55 : v);
+  });
+  test('short weeks are closed or scaled, the low week is a drop in its own units', () => {
+    const out = anomaliesCommand({y, period: 1, dates: weeks, schoolDays});
+    expect(out.anomalies.map(a => a.index)).toEqual([20]);
+    const a = out.anomalies[0];
+    expect(a.observed).toBe(y[20]);
+    expect(a.expected).toBeGreaterThan(900);
+    expect(a.changePct!).toBeLessThan(-40);
+    // Without school days the holiday week is (rightly, for the numbers) a drop.
+    const naive = anomaliesCommand({y, period: 1, dates: weeks});
+    expect(naive.anomalies.some(x => x.index === 10)).toBe(true);
+  });
+  test('schoolDays must match y', () => {
+    expect(
+      fieldOf(() => anomaliesCommand({y, period: 1, schoolDays: [5, 5]})),
+    ).toBe('schoolDays');
+  });
+});

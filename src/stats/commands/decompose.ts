@@ -137,8 +137,10 @@ function dateList(v: unknown, field: string, n?: number): string[] {
 }
 
 /**
- * `anomalies`: {y, period, dates?, closedDates?, expectedPeakDates?, threshold?}.
- * closedDates (needs dates) or closedIndices mark days that are neither fitted nor flagged.
+ * `anomalies`: {y, period, dates?, closedDates?, expectedPeakDates?, threshold?,
+ * schoolDays?, fullWeekDays?, distinctUsers?}. closedDates (needs dates) or
+ * closedIndices mark days that are neither fitted nor flagged; schoolDays (weekly
+ * series) closes and scales short weeks.
  */
 export function anomaliesCommand(request: unknown): {
   anomalies: AnomalyResponseRow[];
@@ -185,7 +187,32 @@ export function anomaliesCommand(request: unknown): {
     const set = new Set(dateList(r.expectedPeakDates, 'expectedPeakDates'));
     peaks = dates.map(d => set.has(d));
   }
-  const result = detectSeriesAnomalies(y, {
+  // Weekly series: school days per week. Weeks with under 60% of a full week are
+  // closed; counts of shorter weeks are scaled to a full week for the fit (unless the
+  // metric counts distinct users) and reported back in the week's own units.
+  const factor = new Array<number>(n).fill(1);
+  if (r.schoolDays !== undefined && r.schoolDays !== null) {
+    const sd = numberArray(r.schoolDays, 'schoolDays') as number[];
+    if (sd.length !== n) {
+      throw new InputError(
+        'schoolDays',
+        `has ${sd.length} values but y has ${n}`,
+      );
+    }
+    const full =
+      optionalNumber(r.fullWeekDays, 'fullWeekDays') ?? Math.max(...sd);
+    if (!(full > 0))
+      throw new InputError('schoolDays', 'no week has school days');
+    const distinct = r.distinctUsers === true;
+    sd.forEach((d, i) => {
+      if (d < 0)
+        throw new InputError('schoolDays', `value at index ${i} is negative`);
+      if (d < 0.6 * full) closed[i] = true;
+      else if (!distinct) factor[i] = full / Math.min(d, full);
+    });
+  }
+  const yFit = y.map((v, i) => (v === null ? null : v * factor[i]));
+  const result = detectSeriesAnomalies(yFit, {
     period,
     dates,
     closed,
@@ -195,11 +222,12 @@ export function anomaliesCommand(request: unknown): {
   });
   return {
     anomalies: result.anomalies.map(a => {
+      const k = a.kind === 'level_shift' ? 1 : factor[a.index];
       const row: AnomalyResponseRow = {
         index: a.index,
         direction: a.direction,
-        observed: a.observed,
-        expected: a.expected,
+        observed: a.observed / k,
+        expected: a.expected / k,
         score: a.score,
         severity: a.severity,
         kind: a.kind,
