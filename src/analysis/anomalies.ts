@@ -299,7 +299,7 @@ function decomposeOpen(
   let seasonal: number[] | null = seasonalOk
     ? new Array<number>(m).fill(0)
     : null;
-  const outer = 6;
+  const outer = 4;
   for (let o = 0; o <= outer; o++) {
     for (let inner = 0; inner < 2; inner++) {
       if (seasonal) {
