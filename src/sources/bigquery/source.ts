@@ -87,7 +87,7 @@ export const DEFAULT_BIGQUERY_OPTIONS: BigQuerySourceOptions = {
   batchDays: 7,
   partitionLagDays: 3,
   usageLagDays: 7,
-  exportLagMs: 48 * 3_600_000,
+  exportLagMs: 24 * 3_600_000,
   directoryRefreshMs: 20 * 3_600_000,
   roleBatch: 5000,
   dryRunFromDays: 14,
