@@ -453,16 +453,29 @@ export function qt(p: number, df: number, lowerTail = true): number {
     }
     q = -Math.sqrt(df * y);
   }
-  if (!Number.isFinite(q)) q = -1e10;
-  // Newton on the lower tail at -|q|, where relative precision is best.
-  for (let i = 0; i < 50; i++) {
+  if (!Number.isFinite(q) || !(q < 0)) q = -1;
+  // Safeguarded Newton on the lower tail at -|q|, where relative precision is best:
+  // keep a bracket [lo, hi] around the root and bisect whenever a step leaves it.
+  let lo = q;
+  let hi = 0;
+  for (let i = 0; i < 2000 && pt(lo, df) > pTail; i++) {
+    hi = lo;
+    lo *= 2;
+  }
+  if (pt(hi, df) < pTail) hi = 0;
+  q = Math.min(Math.max(q, lo), hi);
+  for (let i = 0; i < 200; i++) {
     const f = pt(q, df) - pTail;
+    if (f > 0) hi = q;
+    else lo = q;
     const dens = dt(q, df);
-    if (!(dens > 0)) break;
-    const step = f / dens;
-    q -= step;
-    if (q > 0) q = -Math.abs(step) * 1e-3;
-    if (Math.abs(step) <= 1e-15 * Math.max(1, Math.abs(q))) break;
+    let next = dens > 0 ? q - f / dens : NaN;
+    if (!(next > lo && next < hi)) next = (lo + hi) / 2;
+    if (Math.abs(next - q) <= 1e-15 * Math.max(1, Math.abs(q))) {
+      q = next;
+      break;
+    }
+    q = next;
   }
   return upper ? -q : q;
 }
