@@ -330,7 +330,7 @@ export class DemoWorkspaceData implements WorkspaceData {
     const d = this.buildDay(i);
     this.dayCache.set(i, d);
     this.cachedActivities += d.size;
-    while (this.cachedActivities > this.cacheBudget && this.dayCache.size > 2) {
+    while (this.cachedActivities > this.cacheBudget && this.dayCache.size > 1) {
       const oldest = this.dayCache.keys().next().value as number;
       this.cachedActivities -= this.dayCache.get(oldest)!.size;
       this.dayCache.delete(oldest);

@@ -81,7 +81,7 @@ export const DEFAULT_API_OPTIONS: ApiSourceOptions = {
   usageRetentionDays: 450,
   rosterRefreshDays: 7,
   directoryRefreshDays: 7,
-  historyRefreshDays: 7,
+  historyRefreshDays: 28,
   activityLagMs: 24 * 3_600_000,
 };
 
