@@ -12,6 +12,7 @@
  * replaces it. The caller holds the script lock (the job does).
  */
 import {Pseudonymizer} from '../core/privacy';
+import {defaultSettings} from '../core/settings';
 import type {DailyFact, School, Settings, WeeklyFact} from '../core/types';
 import {
   addDays,
@@ -57,6 +58,7 @@ export type {DataQualityRow} from '../clean/quality';
 
 export const RUN_PROPERTY = 'pulse.ingest.run';
 export const LAST_RUN_PROPERTY = 'pulse.ingest.lastRun';
+export const LAST_SOURCE_PROPERTY = 'pulse.ingest.lastSource';
 export const WATERMARK_PREFIX = 'pulse.ingest.watermark.';
 export const SECRET_PROPERTY = 'pulse.hmacSecret';
 export const DAYS_BLOB = 'ingest:days';
@@ -473,6 +475,7 @@ export function runIngestPhase(input: IngestPhaseContext): IngestPhaseResult {
       return result(false);
     }
     env.props.setProperty(LAST_RUN_PROPERTY, run.id);
+    env.props.setProperty(LAST_SOURCE_PROPERTY, run.source);
     env.props.deleteProperty(RUN_PROPERTY);
     return result(true);
   }
@@ -683,11 +686,27 @@ export function readQuality(): DataQualityRow[] {
   return log.rows();
 }
 
-/** The schools of the last Directory snapshot (names are org unit names). */
-export function readSchools(): School[] {
+/**
+ * The schools as the source of the settings (or of the last finished run) last read them
+ * from the Directory (names are org unit names).
+ */
+export function readSchools(settings?: Settings): School[] {
   const env = new Env();
-  const snap = env.blobs.get(SNAPSHOT_BLOB);
-  return snap ? Snapshot.deserialize(snap).schools : [];
+  const name =
+    settings?.source ?? env.props.getProperty(LAST_SOURCE_PROPERTY) ?? 'api';
+  if (name === 'api') {
+    const snap = env.blobs.get(SNAPSHOT_BLOB);
+    return snap ? Snapshot.deserialize(snap).schools : [];
+  }
+  const base = settings ?? {
+    ...defaultSettings(),
+    source: name as Settings['source'],
+  };
+  const now = Date.now();
+  const source = sourceFor(base);
+  return source.schools(
+    sourceContext({settings: base, now, deadline: now}, env, new QualityLog()),
+  );
 }
 
 /** Stored partitions: day -> {partial, fetchedAt, rows}. */
