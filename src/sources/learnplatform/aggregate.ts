@@ -117,6 +117,10 @@ export class DistrictFileAccumulator {
   private readonly products = new Map<string, Map<string, number[]>>();
   rowsRead = 0;
   rowsImported = 0;
+  private lastRawDay: string | null = null;
+  private lastDay: string | null = null;
+  /** Raw lp_id text -> identifier (a district file holds a few thousand distinct ones). */
+  private readonly ids = new Map<string, string | null>();
   private failed: string | null = null;
 
   constructor(
@@ -187,7 +191,14 @@ export class DistrictFileAccumulator {
       );
     }
     const rawDay = fields[h.time] ?? '';
-    const day = parseDay(rawDay);
+    // Files are sorted by day: the previous row's parse usually answers.
+    let day: string | null;
+    if (rawDay === this.lastRawDay) day = this.lastDay;
+    else {
+      day = parseDay(rawDay);
+      this.lastRawDay = rawDay;
+      this.lastDay = day;
+    }
     if (!day) {
       this.log.add(
         this.file,
@@ -198,7 +209,11 @@ export class DistrictFileAccumulator {
       return;
     }
     const rawLp = fields[h.lp] ?? '';
-    const lp = normaliseId(rawLp);
+    let lp = this.ids.get(rawLp);
+    if (lp === undefined) {
+      lp = normaliseId(rawLp);
+      this.ids.set(rawLp, lp);
+    }
     if (lp === null) {
       // The page loads happened in the district: they count in its totals, under no product.
       if (rawLp.trim()) {
@@ -217,7 +232,7 @@ export class DistrictFileAccumulator {
         );
       }
     }
-    let access = h.access >= 0 ? parseNumber(fields[h.access] ?? '') : null;
+    let access = h.access >= 0 ? fastNumber(fields[h.access] ?? '') : null;
     if (access !== null && Number.isNaN(access)) {
       this.log.add(
         this.file,
@@ -235,7 +250,7 @@ export class DistrictFileAccumulator {
       );
       access = null;
     }
-    let eng = h.eng >= 0 ? parseNumber(fields[h.eng] ?? '') : null;
+    let eng = h.eng >= 0 ? fastNumber(fields[h.eng] ?? '') : null;
     if (eng !== null && Number.isNaN(eng)) {
       this.log.add(
         this.file,
@@ -356,6 +371,15 @@ export class DistrictFileAccumulator {
       total[PD.engSum] = tidy(total[PD.engSum]);
     }
   }
+}
+
+const PLAIN_DECIMAL = /^\d+(?:\.\d+)?$/;
+
+/** parseNumber with a fast path for the plain decimals that make up the files. */
+function fastNumber(raw: string): number | null {
+  if (raw === '') return null;
+  if (PLAIN_DECIMAL.test(raw)) return Number(raw);
+  return parseNumber(raw);
 }
 
 /** Mean of a sum over a count; null (missing) when nothing was counted. */
