@@ -903,7 +903,9 @@ export interface LongPeriodModel {
  * searched stepwise by conditional least squares (auto.arima's approximation, which it
  * also uses for series this long or this seasonal): d by KPSS on the regression
  * residuals (at most 1), K by AICc with AR(1) errors when 'auto', then (p, q) and the
- * constant stepwise. Missing values are interpolated for the fit. Null when nothing fits.
+ * constant stepwise. With `stepwise` false the errors are AR(1) with rho from the OLS
+ * residuals (one Cochrane-Orcutt step): a quick model for auxiliary forecasts such as a
+ * regressor's own future. Missing values are interpolated for the fit. Null when nothing fits.
  */
 export function fitLongPeriod(
   y: Series,
@@ -975,8 +977,9 @@ export function fitLongPeriod(
     fit = kFit ?? ar1(K);
   }
   if (!fit) return null;
-  // Standard errors for the reported model.
-  fit = fitRegArma(yy, chosen.cols, fit.spec, chosen.names, true) ?? fit;
+  // Standard errors for the reported model (the quick AR(1) model is an auxiliary one).
+  if (stepwise)
+    fit = fitRegArma(yy, chosen.cols, fit.spec, chosen.names, true) ?? fit;
   const spec = fit.spec;
   const core = `ARIMA(${spec.p},${spec.d},${spec.q})`;
   const label =
@@ -1005,12 +1008,17 @@ export function fitLongPeriod(
       ),
     refit: (origin, h, levels, xf) => {
       const cols = chosen.cols.map(c => c.slice(0, origin));
-      const f = fitRegArma(
-        interpolateMissing(y.slice(0, origin)),
-        cols,
-        spec,
-        chosen.names,
-      );
+      const yo = interpolateMissing(y.slice(0, origin));
+      let f: RegArmaFit | null;
+      if (stepwise) {
+        f = fitRegArma(yo, cols, spec, chosen.names);
+      } else {
+        // The quick model is re-estimated the way it was chosen: OLS, then AR(1) at rho.
+        const o = fitRegArma(yo, cols, {...spec, p: 0}, chosen.names);
+        f = o
+          ? fitRegArma(yo, cols, spec, chosen.names, false, [errorsLag1(o)])
+          : null;
+      }
       if (!f)
         throw new Error(
           `${label} could not be re-estimated at origin ${origin}`,
