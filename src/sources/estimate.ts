@@ -25,7 +25,7 @@ import {dayNumber} from '../clean/dates';
 export interface IngestEstimateInput {
   startDate: string;
   endDate: string;
-  /** Days from endDate back to the start of the activity log (default 178). */
+  /** Days from endDate back to the start of the activity log (default 179). */
   activityDays?: number;
   /** Days from endDate back to the oldest usage report (default 448). */
   usageDays?: number;
@@ -76,7 +76,7 @@ export function estimateIngest(i: IngestEstimateInput): IngestEstimate {
     0,
     dayNumber(i.endDate, 'endDate') - dayNumber(i.startDate, 'startDate') + 1,
   );
-  const activityDays = Math.min(days, i.activityDays ?? 178);
+  const activityDays = Math.min(days, i.activityDays ?? 179);
   const usageDays = Math.max(
     0,
     Math.min(days, i.usageDays ?? 448) - activityDays,

@@ -39,7 +39,7 @@ test('backfill past the activity log: usage reports and Classroom history, flagg
     date: string;
     count: number;
   }>;
-  const cutoff = addDays(pstDay(START), -178);
+  const cutoff = addDays(pstDay(START), -179);
   const usageDays = [
     ...new Set(daily.filter(f => f.flags.includes('imputed')).map(f => f.date)),
   ].sort();

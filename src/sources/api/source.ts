@@ -155,9 +155,13 @@ export class ApiSource implements Source {
     return addDays(pstDay(now), -(this.opt.usageRetentionDays - 2));
   }
 
-  /** The first day the activity log covers in full for the whole run. */
+  /**
+   * The first day the activity log covers in full at `now`. It is evaluated when a day is
+   * ingested, so a long backfill that reaches a day after it left the log reads that day
+   * from the usage reports instead of from a truncated log.
+   */
   activityCutoff(now: number): string {
-    return addDays(pstDay(now), -(this.opt.activityRetentionDays - 2));
+    return addDays(pstDay(now), -(this.opt.activityRetentionDays - 1));
   }
 
   planDays(settings: Settings, state: SourceState, opt: PlanOptions): string[] {
