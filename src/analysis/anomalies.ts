@@ -26,7 +26,7 @@ import type {
   WeeklyFact,
 } from '../core/types';
 import {addDays, dayNumber, weekday} from '../clean/dates';
-import {median, robustScale, MAD_CONSTANT} from '../stats/robust';
+import {median, quantile, robustScale, MAD_CONSTANT} from '../stats/robust';
 import {robustLoess} from '../stats/stl';
 
 export type AnomalyKind = 'outage' | 'level_shift' | 'spike' | 'dip';
@@ -79,6 +79,11 @@ export interface SeriesAnomalyOptions {
   breakMinClosedRun?: number;
   /** Seasonal window in cycles. Default 13 with 7 or more cycles, else "periodic". */
   sWindow?: number | 'periodic';
+  /**
+   * Scale of the model: 'log' (relative changes; needs non-negative values), 'additive',
+   * or 'auto' (default): log unless the additive fit is clearly closer to the data.
+   */
+  mode?: 'auto' | 'log' | 'additive';
   /** Trend window in school days (open values). Default from STL's rule on the school-day cycle. */
   trendWindow?: number;
 }
@@ -603,9 +608,45 @@ export function detectSeriesAnomalies(
   }
   const openVals = openIdx.map(i => y[i] as number);
   const positive = openVals.filter(v => v > 0);
-  const logMode =
+  const logEligible =
     openVals.every(v => v >= 0) && positive.length > 0 && median(openVals) > 0;
-  const offset = logMode ? 0.05 * median(positive) : 0;
+  const mode = opts.mode ?? 'auto';
+  if (mode !== 'auto' && mode !== 'log' && mode !== 'additive') {
+    throw new InputError('mode', 'must be "auto", "log" or "additive"');
+  }
+  if (mode === 'log' && !logEligible) {
+    throw new InputError(
+      'mode',
+      'the log scale needs non-negative values with a positive median',
+    );
+  }
+  if (
+    mode === 'auto' &&
+    logEligible &&
+    quantile(openVals, 0.05) < 0.25 * median(openVals)
+  ) {
+    // Counts usually vary in proportion to their level (log scale), but a series that
+    // climbs from near zero may be fitted better as it is: with values that low, keep
+    // the log scale unless the additive fit's typical error is clearly smaller.
+    const asLog = detectSeriesAnomalies(y, {...opts, mode: 'log'});
+    const asAdd = detectSeriesAnomalies(y, {...opts, mode: 'additive'});
+    const err = (r: SeriesAnomalyResult) =>
+      median(
+        openIdx.map(i =>
+          Math.abs((y[i] as number) - (r.expected[i] as number)),
+        ),
+      );
+    return err(asAdd) < 0.8 * err(asLog) ? asAdd : asLog;
+  }
+  const logMode = mode === 'log' || (mode === 'auto' && logEligible);
+  // The log offset grows with the low end of the data (up to a quarter of the median),
+  // so a series climbing from near zero is not dominated by its first small counts.
+  const offset = logMode
+    ? Math.max(
+        0.05 * median(positive),
+        Math.min(quantile(openVals, 0.05), 0.25 * median(openVals)),
+      )
+    : 0;
   const toModel = (v: number) => (logMode ? Math.log(v + offset) : v);
   const fromModel = (v: number) =>
     logMode ? Math.max(0, Math.exp(v) - offset) : v;
@@ -720,6 +761,22 @@ export function detectSeriesAnomalies(
       const sc = MAD_CONSTANT * median(vals.map(v => Math.abs(v - med)));
       if (sc > 1.5 * globalScale) for (const k of ix) scaleOpen[k] = sc;
     }
+  }
+  // A stretch that is noisier than the series as a whole (small counts early in a
+  // ramp-up, an unsettled term) is judged against its own, larger local scale.
+  const half = 15;
+  for (let j = 0; j < fitK.length; j++) {
+    const win = remFit.slice(
+      Math.max(0, j - half),
+      Math.min(fitK.length, j + half + 1),
+    );
+    if (win.length < 2 * half) continue;
+    const med = median(win);
+    const local = MAD_CONSTANT * median(win.map(v => Math.abs(v - med)));
+    const from = j === 0 ? 0 : fitK[j - 1] + 1;
+    const to = j === fitK.length - 1 ? m - 1 : fitK[j];
+    for (let k = from; k <= to; k++)
+      scaleOpen[k] = Math.max(scaleOpen[k], local);
   }
   const scores: Array<number | null> = new Array<number | null>(n).fill(null);
   const expected: Array<number | null> = new Array<number | null>(n).fill(null);

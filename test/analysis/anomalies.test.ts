@@ -198,6 +198,25 @@ describe('input errors name the field', () => {
       expect((e as InputError).field).toBe(field);
     }
   });
+  test('a clean ramp from near zero and a clean seasonal wave give no anomalies', () => {
+    const ramp = Array.from({length: 60}, (_, i) => i + 1);
+    const r = detectSeriesAnomalies(ramp, {period: 1});
+    expect(r.anomalies).toEqual([]);
+    expect(r.mode).toBe('additive');
+    const wave = Array.from(
+      {length: 96},
+      (_, i) => 100 + 0.5 * i + 20 * Math.sin((2 * Math.PI * i) / 12),
+    );
+    expect(detectSeriesAnomalies(wave, {period: 12}).anomalies).toEqual([]);
+  });
+  test('mode is checked', () => {
+    expect(() =>
+      detectSeriesAnomalies([1, -2, 3, 4, 5, 6, 7, 8, 9, 10], {
+        period: 1,
+        mode: 'log',
+      }),
+    ).toThrow(/mode/);
+  });
   test('a constant series gives no anomalies and no NaN', () => {
     const res = detectSeriesAnomalies(Array(60).fill(10), {period: 7});
     expect(res.anomalies).toEqual([]);
