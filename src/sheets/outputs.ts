@@ -57,6 +57,16 @@ import {
 
 type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 
+/** Bumped whenever results change, so views cached for the sidebar are never stale. */
+export const DATA_VERSION_KEY = 'classroomPulse.dataVersion';
+
+export function bumpDataVersion(): void {
+  if (typeof PropertiesService === 'undefined') return;
+  const props = PropertiesService.getDocumentProperties();
+  const n = Number(props.getProperty(DATA_VERSION_KEY) ?? '0') || 0;
+  props.setProperty(DATA_VERSION_KEY, String(n + 1));
+}
+
 export interface OutputBundle {
   daily?: DailyFact[];
   weekly?: WeeklyFact[];
@@ -195,6 +205,7 @@ export function writeOutputs(
   }
   if (bundle.settings) w(SETTINGS_TAB, settingsRecords(bundle.settings));
   w(LK_DATA_DICTIONARY, dataDictionary());
+  bumpDataVersion();
   return out;
 }
 

@@ -1,7 +1,7 @@
 /**
- * The static report (pure): the sidebar's and the dashboard's views of one snapshot as a
- * self-contained HTML page with inline SVG charts, for the local runner's report.html.
- * Every value is escaped; the page loads nothing from the network.
+ * The static report (pure): the sidebar's and the dashboard's views as one self-contained
+ * HTML page, charts as inline SVG, for the local runner's DIR/report.html. It takes the
+ * same JSON the sidebar gets (getSnapshot) and escapes every value it prints.
  */
 import {
   escapeXml,
@@ -10,189 +10,290 @@ import {
   svgToString,
   timelineSvg,
 } from './charts';
-import type {Snapshot} from './types';
+import type {ForecastChartData, Snapshot} from './types';
 
-const esc = escapeXml;
+const e = escapeXml;
 
-function num(v: number | null | undefined, digits = 1): string {
-  return v === null || v === undefined || !Number.isFinite(v)
-    ? '–'
-    : v.toFixed(digits);
+function num(v: number | null | undefined, digits = 0): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '\u2013';
+  const f = v.toFixed(digits);
+  const [i, d] = f.split('.');
+  const g = i.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return d ? `${g}.${d}` : g;
+}
+
+function pct(v: number | null | undefined, signed = false): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '\u2013';
+  const r = Math.round(v);
+  return `${signed && r > 0 ? '+' : ''}${r}%`;
 }
 
 function table(
   caption: string,
   headers: string[],
-  rows: ReadonlyArray<ReadonlyArray<string | number | null>>,
+  rows: string[][],
+  numeric: boolean[] = [],
 ): string {
-  const head = headers.map(h => `<th scope="col">${esc(h)}</th>`).join('');
+  if (rows.length === 0) return `<p class="muted">${e(caption)}: none.</p>`;
+  const th = headers
+    .map(
+      (h, i) => `<th scope="col"${numeric[i] ? ' class="n"' : ''}>${e(h)}</th>`,
+    )
+    .join('');
   const body = rows
     .map(
       r =>
-        `<tr>${r
-          .map(c => `<td>${esc(c === null ? '–' : String(c))}</td>`)
-          .join('')}</tr>`,
+        '<tr>' +
+        r
+          .map((c, i) => `<td${numeric[i] ? ' class="n"' : ''}>${e(c)}</td>`)
+          .join('') +
+        '</tr>',
     )
-    .join('\n');
-  return `<table><caption>${esc(caption)}</caption><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
+    .join('');
+  return `<table><caption>${e(caption)}</caption><thead><tr>${th}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
-const STYLE = `
-body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#202124;background:#f8f9fa}
-header{background:#1a73e8;color:#fff;padding:16px 24px}
-header h1{margin:0;font-size:20px}
-main{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:16px;padding:16px 24px}
-section{background:#fff;border:1px solid #dadce0;border-radius:8px;padding:12px 16px;overflow-x:auto}
-section.wide{grid-column:1/-1}
-h2{font-size:16px;margin:0 0 8px}
-table{border-collapse:collapse;width:100%;font-size:13px}
-caption{text-align:left;color:#5f6368;padding-bottom:4px}
-th,td{border-bottom:1px solid #eee;padding:4px 6px;text-align:left;white-space:nowrap}
-.alert{color:#c5221f}.warning{color:#b06000}.info{color:#5f6368}
-svg{max-width:100%;height:auto}
+function forecastFigure(f: ForecastChartData, width: number): string {
+  const acc =
+    f.accuracyPct === null
+      ? ''
+      : ` Backtest accuracy ${pct(f.accuracyPct)}${f.mase === null ? '' : `, MASE ${num(f.mase, 2)}`}.`;
+  return (
+    `<figure>${svgToString(forecastSvg(f, width, Math.round(width * 0.45)))}` +
+    `<figcaption>${e(f.schoolName)}: ${e(f.metric.replace(/_/g, ' '))} per week. Model: ${e(f.model || 'n/a')}.${e(acc)}</figcaption></figure>`
+  );
+}
+
+const CSS = `
+*{box-sizing:border-box}
+body{font:14px/1.45 -apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#202124;margin:0;background:#fff}
+header{background:#174ea6;color:#fff;padding:16px 24px}
+header h1{margin:0;font-size:22px}
+header p{margin:4px 0 0;opacity:.9}
+main{max-width:1100px;margin:0 auto;padding:8px 24px 40px}
+section{margin:24px 0}
+h2{font-size:18px;border-bottom:2px solid #e8eaed;padding-bottom:4px}
+.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:16px}
+figure{margin:8px 0}
+figure svg{max-width:100%;height:auto;display:block}
+figcaption{color:#5f6368;font-size:13px}
+table{border-collapse:collapse;width:100%;margin:8px 0;font-size:13px}
+caption{text-align:left;font-weight:600;padding:4px 0}
+th,td{border-bottom:1px solid #e8eaed;padding:4px 8px;text-align:left;vertical-align:top}
+th{background:#f8f9fa}
+.n{text-align:right;font-variant-numeric:tabular-nums}
+.muted{color:#5f6368}
+ul.insights{list-style:none;padding:0}
+ul.insights li{padding:6px 10px;margin:6px 0;border-left:4px solid #1a73e8;background:#f8f9fa}
+ul.insights li.alert{border-color:#d93025}
+ul.insights li.warning{border-color:#e37400}
+.status{display:inline-block;padding:0 8px;border-radius:10px;background:#e8eaed}
+.status.failed{background:#fce8e6;color:#c5221f}
+.status.ok{background:#e6f4ea;color:#137333}
+@media print{header{background:none;color:#000}}
 `;
 
+/** The report page for a snapshot. */
 export function renderReportHtml(s: Snapshot): string {
-  const sections: string[] = [];
-  sections.push(
-    `<section class="wide"><h2>Insights</h2><ul>${
-      s.insights.length
-        ? s.insights
-            .map(i => `<li class="${esc(i.severity)}">${esc(i.text)}</li>`)
-            .join('')
-        : '<li>No findings yet.</li>'
-    }</ul></section>`,
+  const parts: string[] = [];
+  const last = s.state.lastRun;
+  parts.push(
+    `<header><h1>Classroom Pulse: ${e(s.title)}</h1><p>Generated ${e(s.generated.replace('T', ' ').replace('Z', ' UTC'))}` +
+      (last
+        ? ` \u00b7 last run <span class="status ${e(last.status)}">${e(last.status)}</span> ${e(last.started.replace('T', ' ').replace('Z', ' UTC'))}`
+        : '') +
+      ` \u00b7 time zone ${e(s.state.settings.timeZone)}</p></header><main>`,
   );
-  if (s.forecast) {
-    sections.push(
-      `<section><h2>Weekly forecast: ${esc(s.forecast.schoolName)}</h2><p>${esc(s.forecast.model)}; backtest accuracy ${num(s.forecast.accuracyPct)}%, MASE ${num(s.forecast.mase, 2)}</p>${svgToString(
-        forecastSvg(s.forecast, 560, 260),
-      )}</section>`,
+
+  parts.push('<section><h2>Insights</h2>');
+  if (s.insights.length) {
+    parts.push(
+      '<ul class="insights">' +
+        s.insights
+          .map(
+            i =>
+              `<li class="${e(i.severity)}"><strong>${e(i.severity)}:</strong> ${e(i.text)}</li>`,
+          )
+          .join('') +
+        '</ul>',
+    );
+  } else {
+    parts.push('<p class="muted">Nothing stands out.</p>');
+  }
+  parts.push('</section>');
+
+  parts.push('<section><h2>Forecast against actual</h2>');
+  if (s.forecast) parts.push(forecastFigure(s.forecast, 900));
+  else parts.push('<p class="muted">No forecast yet.</p>');
+  if (s.schoolForecasts.length) {
+    parts.push(
+      '<div class="grid">' +
+        s.schoolForecasts.map(f => forecastFigure(f, 480)).join('') +
+        '</div>',
     );
   }
-  for (const f of s.schoolForecasts.slice(0, 3)) {
-    sections.push(
-      `<section><h2>Weekly forecast: ${esc(f.schoolName)}</h2><p>${esc(f.model)}; backtest accuracy ${num(f.accuracyPct)}%</p>${svgToString(
-        forecastSvg(f, 560, 260),
-      )}</section>`,
-    );
-  }
-  if (s.heatmap) {
-    sections.push(
-      `<section class="wide"><h2>Students and teachers by school and week</h2>${svgToString(
-        heatmapSvg(s.heatmap, 'student', 900),
-      )}${svgToString(heatmapSvg(s.heatmap, 'teacher', 900))}</section>`,
-    );
-  }
-  sections.push(
-    `<section class="wide"><h2>Anomaly timeline</h2>${svgToString(
-      timelineSvg(s.anomalies, 900, 160, 52),
-    )}</section>`,
+  const acc = [...s.accuracy]
+    .sort((a, b) => (a.accuracyPct ?? 0) - (b.accuracyPct ?? 0))
+    .slice(0, 40);
+  parts.push(
+    table(
+      `Backtest accuracy per school (weakest ${acc.length} of ${s.accuracy.length})`,
+      ['School', 'Model', 'Horizon (weeks)', 'Accuracy', 'MAPE', 'MASE'],
+      acc.map(a => [
+        a.schoolName || a.schoolId,
+        a.model,
+        String(a.horizonWeeks),
+        pct(a.accuracyPct),
+        pct(a.mape),
+        num(a.mase, 2),
+      ]),
+      [false, false, true, true, true, true],
+    ),
   );
-  sections.push(
-    `<section class="wide"><h2>Anomalies</h2>${table(
-      `${s.anomalies.length} flagged (newest first)`,
+  parts.push('</section>');
+
+  parts.push('<section><h2>Students and teachers</h2>');
+  if (s.heatmap && s.heatmap.schools.length) {
+    const w = 520;
+    parts.push(
+      '<div class="grid">' +
+        `<figure>${svgToString(heatmapSvg(s.heatmap, 'student', w, 200))}<figcaption>Student % access by school and week.</figcaption></figure>` +
+        `<figure>${svgToString(heatmapSvg(s.heatmap, 'teacher', w, 200))}<figcaption>Teacher % access by school and week.</figcaption></figure>` +
+        `<figure>${svgToString(heatmapSvg(s.heatmap, 'gap', w, 200))}<figcaption>Students minus teachers, percentage points (red: students behind).</figcaption></figure>` +
+        '</div>',
+    );
+  } else {
+    parts.push('<p class="muted">No weekly data yet.</p>');
+  }
+  if (s.correlations.length) {
+    parts.push(
+      table(
+        'Teacher-student correlation',
+        [
+          'School',
+          'Pearson r',
+          '95% CI',
+          'Spearman',
+          'Best lag',
+          'Student % per +10% teacher',
+        ],
+        s.correlations.map(c => [
+          c.schoolName || c.schoolId,
+          num(c.pearsonR, 2),
+          `${num(c.ci95Low, 2)} to ${num(c.ci95High, 2)}`,
+          num(c.spearmanRho, 2),
+          c.bestLag === null ? '\u2013' : String(c.bestLag),
+          c.effectPer10Pct === null
+            ? '\u2013'
+            : `${num(c.effectPer10Pct, 1)}% (${num(c.effectLow, 1)} to ${num(c.effectHigh, 1)})`,
+        ]),
+        [false, true, true, true, true, true],
+      ),
+    );
+  }
+  parts.push('</section>');
+
+  parts.push('<section><h2>Anomalies</h2>');
+  parts.push(
+    `<figure>${svgToString(timelineSvg(s.anomalies, 900, 200, 52))}<figcaption>Drops (red, below the line) and surges (green, above) per week.</figcaption></figure>`,
+  );
+  parts.push(
+    table(
+      `Flagged changes (${s.anomalies.length})`,
       [
         'Date',
-        'Grain',
         'School',
         'Role',
-        'Direction',
-        'Observed',
+        'Metric',
+        'Change',
         'Expected',
-        'Change %',
+        'Observed',
         'Severity',
         'Status',
       ],
       s.anomalies
-        .slice(0, 60)
+        .slice(0, 100)
         .map(a => [
-          a.date,
-          a.grain,
-          a.schoolName,
+          a.grain === 'week' ? `week of ${a.date}` : a.date,
+          a.schoolName || a.schoolId,
           a.role,
-          a.direction,
-          num(a.observed, 0),
-          num(a.expected, 0),
-          num(a.changePct),
+          a.metric.replace(/_/g, ' '),
+          pct(a.changePct, true),
+          num(a.expected),
+          num(a.observed),
           a.severity,
           a.status,
         ]),
-    )}</section>`,
+      [false, false, false, false, true, true, true, false, false],
+    ),
   );
-  sections.push(
-    `<section><h2>Under-utilisation</h2>${table(
-      'Schools below their peer benchmark',
-      ['Rank', 'School', 'Value', 'Benchmark', 'Gap %', 'Flagged'],
+  parts.push('</section>');
+
+  parts.push('<section><h2>Under-utilisation</h2>');
+  parts.push(
+    table(
+      `Schools against the peer benchmark (${s.underuse.filter(u => u.flagged).length} of ${s.underuse.length} flagged; the ${Math.min(50, s.underuse.length)} largest gaps)`,
+      [
+        'Rank',
+        'School',
+        'Product',
+        'Metric',
+        'Value',
+        'Benchmark',
+        'Gap',
+        'Flagged',
+      ],
       s.underuse
-        .filter(u => !u.product)
-        .slice(0, 25)
+        .slice(0, 50)
         .map(u => [
-          u.rank,
-          u.schoolName,
-          num(u.value),
-          num(u.benchmark),
-          num(u.gapPct),
-          u.flagged ? 'yes' : 'no',
+          String(u.rank),
+          u.schoolName || u.schoolId,
+          u.product,
+          u.metric.replace(/_/g, ' '),
+          num(u.value, 1),
+          `${num(u.benchmark, 1)} (${u.benchmarkKind})`,
+          pct(u.gapPct, true),
+          u.flagged ? 'yes' : '',
         ]),
-    )}</section>`,
+      [true, false, false, false, true, true, true, false],
+    ),
   );
-  sections.push(
-    `<section><h2>Teacher–student correlation</h2>${table(
-      'Weekly teacher vs student activity',
-      ['School', 'n', 'r', '95% CI', 'Best lag', '+10% teachers →'],
-      s.correlations
-        .slice(0, 25)
-        .map(c => [
-          c.schoolName,
-          c.n,
-          num(c.pearsonR, 2),
-          `${num(c.ci95Low, 2)} to ${num(c.ci95High, 2)}`,
-          c.bestLag,
-          c.effectPer10Pct === null
-            ? null
-            : `${num(c.effectPer10Pct)}% students`,
-        ]),
-    )}</section>`,
+  parts.push('</section>');
+
+  parts.push('<section><h2>Recent runs</h2>');
+  parts.push(
+    table(
+      'Runs',
+      [
+        'Started',
+        'Trigger',
+        'Status',
+        'Executions',
+        'Days',
+        'Rows written',
+        'Service calls',
+        'Message',
+      ],
+      s.runs.map(r => [
+        r.started.replace('T', ' ').replace('Z', ' UTC'),
+        r.trigger,
+        r.status,
+        num(r.executions),
+        num(r.daysProcessed),
+        num(r.rowsWritten),
+        num(r.serviceCalls),
+        r.message,
+      ]),
+      [false, false, false, true, true, true, true, false],
+    ),
   );
-  sections.push(
-    `<section><h2>Forecast accuracy (backtest)</h2>${table(
-      'Rolling-origin backtest per series',
-      ['School', 'Model', 'MAPE %', 'MASE', 'Accuracy %'],
-      s.accuracy
-        .slice(0, 25)
-        .map(a => [
-          a.schoolName,
-          a.model,
-          num(a.mape),
-          num(a.mase, 2),
-          num(a.accuracyPct),
-        ]),
-    )}</section>`,
+  parts.push('</section></main>');
+
+  return (
+    '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">' +
+    '<meta name="viewport" content="width=device-width, initial-scale=1">' +
+    `<title>Classroom Pulse: ${e(s.title)}</title><style>${CSS}</style></head><body>` +
+    parts.join('\n') +
+    '</body></html>\n'
   );
-  sections.push(
-    `<section><h2>Recent runs</h2>${table(
-      'Run log',
-      ['Run', 'Trigger', 'Status', 'Executions', 'Days', 'Message'],
-      s.runs
-        .slice(0, 10)
-        .map(r => [
-          r.runId,
-          r.trigger,
-          r.status,
-          r.executions,
-          r.daysProcessed,
-          r.message,
-        ]),
-    )}</section>`,
-  );
-  return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>${esc(s.title)}</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>${STYLE}</style></head>
-<body><header><h1>${esc(s.title)}</h1><div>Generated ${esc(s.generated)}</div></header>
-<main>
-${sections.join('\n')}
-</main></body></html>
-`;
 }

@@ -28,6 +28,7 @@ import {sendAnomalyDigest} from './alerts';
 import {estimateBackfillCost} from './estimate';
 import {lookerLinksForActive, type LookerLinks} from './looker';
 import {readProgress} from './progress';
+import {bumpDataVersion, cachedView, storeView} from './viewcache';
 import {
   hasSavedSettings,
   loadSettings,
@@ -249,26 +250,21 @@ function districtSize(): {schools: number; users: number} {
 
 export function getForecastChart(schoolId?: string): ForecastChartData | null {
   const id = typeof schoolId === 'string' && schoolId ? schoolId : DISTRICT_ID;
+  return cachedView(`forecast:${id}`, () => forecastChartOf(id));
+}
+
+function forecastChartOf(id: string): ForecastChartData | null {
   // Only this school's rows; the picker lists every school with a forecast.
   const mine = readRecordsWhere(FORECASTS, 'schoolId', v => v === id);
   const chart = forecastChart(mine, readRecords(FORECAST_ACCURACY), id);
-  if (chart) {
-    const n = schoolNames(readFields(FORECASTS, ['schoolId', 'schoolName']));
-    chart.options = [...n.entries()]
-      .map(([k, name]) => ({id: k, name}))
-      .sort((a, b) =>
-        a.id === DISTRICT_ID
-          ? -1
-          : b.id === DISTRICT_ID
-            ? 1
-            : naturalCompare(a.name, b.name),
-      );
-  }
+  if (chart) chart.options = forecastOptions();
   return plain(chart);
 }
 
 export function getHeatmap(): HeatmapData | null {
-  return plain(heatmap(recentWeekly(), schoolNameMap()));
+  return cachedView('heatmap', () =>
+    plain(heatmap(recentWeekly(), schoolNameMap())),
+  );
 }
 
 export function getAnomalies(filter?: {status?: string}): AnomalyItem[] {
@@ -284,6 +280,10 @@ export function getUnderuse(): UnderuseItem[] {
 }
 
 export function getInsights(): Insight[] {
+  return cachedView('insights', () => insightsNow());
+}
+
+function insightsNow(): Insight[] {
   return plain(
     buildInsights({
       forecasts: readRecords(FORECASTS),
@@ -304,7 +304,7 @@ export function getSnapshot(): Snapshot {
   const underuse = readRecords(UNDERUSE).sort((a, b) => a.rank - b.rank);
   const correlations = readRecords(CORRELATIONS);
   const n = schoolNames(forecasts, anomalies, underuse, correlations);
-  return plain(
+  const snap = plain(
     snapshotOf({
       title: ss().getName(),
       generated: isoNow(),
@@ -319,6 +319,29 @@ export function getSnapshot(): Snapshot {
       names: n,
     }),
   );
+  // The job takes a snapshot after every run: the sidebar's first views come from it.
+  storeView('insights', snap.insights);
+  storeView('heatmap', snap.heatmap);
+  if (snap.forecast) {
+    storeView(`forecast:${DISTRICT_ID}`, {
+      ...snap.forecast,
+      options: forecastOptions(),
+    });
+  }
+  return snap;
+}
+
+function forecastOptions(): {id: string; name: string}[] {
+  const n = schoolNames(readFields(FORECASTS, ['schoolId', 'schoolName']));
+  return [...n.entries()]
+    .map(([k, name]) => ({id: k, name}))
+    .sort((a, b) =>
+      a.id === DISTRICT_ID
+        ? -1
+        : b.id === DISTRICT_ID
+          ? 1
+          : naturalCompare(a.name, b.name),
+    );
 }
 
 /** Assembles a snapshot from records (pure; the local runner uses it too). */
@@ -438,6 +461,7 @@ export function acknowledgeAnomaly(
       const s = lkTable.headers.indexOf('status');
       if (i >= 0 && s >= 0) lk.getRange(i + 2, s + 1).setValue(status);
     }
+    bumpDataVersion();
     const finalNote = String(values[col(label('note'))] ?? '');
     return {id, status, note: finalNote, statusChanged};
   } finally {

@@ -289,3 +289,31 @@ describe('triggers, runs, digest, Looker Studio, dashboard', () => {
     expect(formulas).toEqual([]);
   });
 });
+
+describe('cached views', () => {
+  it('serve repeat calls from the cache and recompute after results or statuses change', () => {
+    const h = harness();
+    const first = h.rt.execute(h.code, 'getInsights', []);
+    const again = h.rt.execute(h.code, 'getInsights', []);
+    expect(again.result).toEqual(first.result);
+    expect(again.calls).toBeLessThan(first.calls / 3);
+    const before = first.result as Insight[];
+    const a = h.call<AnomalyItem[]>('getAnomalies', {status: 'new'})[0];
+    h.call('acknowledgeAnomaly', a.id, 'acknowledged');
+    const after = h.rt.execute(h.code, 'getInsights', []);
+    expect(after.calls).toBeGreaterThan(again.calls);
+    const anomalyTexts = (l: Insight[]) =>
+      l.filter(i => i.kind === 'anomaly').length;
+    expect(anomalyTexts(after.result as Insight[])).toBe(
+      anomalyTexts(before) - 1,
+    );
+  });
+
+  it('are warmed by the snapshot the job takes after a run', () => {
+    const h = harness();
+    h.call('getSnapshot');
+    const r = h.rt.execute(h.code, 'getHeatmap', []);
+    expect(r.ok).toBe(true);
+    expect(r.callsByName['Range.getValues'] ?? 0).toBe(0);
+  });
+});
