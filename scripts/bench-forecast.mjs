@@ -33,7 +33,7 @@ const SCHOOLS_ONLY = args.includes('--schools-only');
 const PKG_SERIES = argValue('--pkg-series', 150);
 // Schools also forecast with select = 'ic', to compare the selection rules.
 const RULE_SERIES = argValue('--rule-series', 300);
-const WEEKS = 156;
+const WEEKS = argValue('--weeks', 156);
 const HOLDOUT = 8;
 const REF = join(root, '..', 'shared', 'reference');
 

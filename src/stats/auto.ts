@@ -1091,9 +1091,13 @@ export function autoForecast(req: AutoForecastRequest): AutoForecastResult {
     }
   }
   const notes: string[] = [];
-  if (period > n / 2) {
+  // Seasonal models need two full periods; Fourier terms for a long period only need the
+  // series to be longer than one (two school years of weekly data is the common case).
+  if (period > 24 ? period >= n - 2 : period > n / 2) {
     if (period > 1)
-      notes.push('fewer than two seasonal periods: seasonality ignored');
+      notes.push(
+        'series too short for its seasonal period: seasonality ignored',
+      );
     period = 1;
   }
   const observed = y.filter((v): v is number => v !== null);
@@ -1310,7 +1314,8 @@ export function autoForecast(req: AutoForecastRequest): AutoForecastResult {
   let selectedBy: AutoForecastResult['selectedBy'] = select;
   if (select === 'backtest' && candidates.length > 1) {
     const bh = Math.max(1, req.backtestHorizon ?? Math.min(h, m > 1 ? m : 8));
-    const minTrain = Math.max(2 * (m > 1 ? m : 4), Math.ceil(n * 0.5));
+    // Half the series, and at least a season and a bit (seasonal naive needs one).
+    const minTrain = Math.max(m > 1 ? m + 2 : 8, Math.ceil(n * 0.5));
     const origins = rollingOrigins(n, {
       horizon: bh,
       windows: req.backtestWindows ?? 4,
