@@ -110,3 +110,48 @@ export class LearnPlatformDirectory implements LearnPlatformFiles {
     }
   }
 }
+
+/**
+ * The directory as the offline runtime's Drive folder (`createOfflineRuntime({drive})`), for
+ * running the bundle's LearnPlatform source locally, and the earliest day of its engagement
+ * files (the `startDate` to plan from). The fake Drive folder is flat: engagement files sit
+ * beside the metadata, which the Drive reader accepts.
+ */
+export function learnPlatformDriveData(
+  dir: string,
+  folderId = 'learnplatform',
+): {
+  drive: {
+    folders: Record<
+      string,
+      {name: string; files: {name: string; mimeType: string; content: string}[]}
+    >;
+  };
+  folderId: string;
+  firstDay: string | null;
+} {
+  const lp = new LearnPlatformDirectory(dir);
+  const files: {name: string; mimeType: string; content: string}[] = [];
+  for (const kind of ['products', 'districts'] as const) {
+    const m = lp.readMetadata(kind);
+    if (m)
+      files.push({name: METADATA[kind], mimeType: 'text/csv', content: m.text});
+  }
+  let firstDay: string | null = null;
+  const seen = new Set<string>();
+  for (const f of lp.listEngagementFiles()) {
+    const name = f.name.split('/').pop()!;
+    if (seen.has(name.toLowerCase())) continue; // one file per district name in a flat folder
+    seen.add(name.toLowerCase());
+    const content = readFileSync(f.ref, 'utf8');
+    files.push({name, mimeType: 'text/csv', content});
+    for (const m of content.matchAll(/^\s*"?(\d{4}-\d{2}-\d{2})/gm)) {
+      if (firstDay === null || m[1] < firstDay) firstDay = m[1];
+    }
+  }
+  return {
+    drive: {folders: {[folderId]: {name: dir, files}}},
+    folderId,
+    firstDay,
+  };
+}
