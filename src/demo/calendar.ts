@@ -321,7 +321,8 @@ export interface DemoCalendar {
   endDay: number;
 }
 
-const TESTING_UPLIFT = 1.3;
+/** Student activity multiplier in a testing window for the levels it concerns. */
+export const TESTING_UPLIFT = 1.3;
 
 /** The calendar over [startDay, endDay], with one classified entry per day. */
 export function buildCalendar(startDay: number, endDay: number): DemoCalendar {

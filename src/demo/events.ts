@@ -127,6 +127,8 @@ export interface Bundle {
 const PUBLISH_RATE = 0.062;
 const ANNOUNCE_RATE = 0.05;
 const JOIN_BY_CODE = 0.35;
+/** Share of sessions that end with a logout event. */
+export const LOGOUT_SHARE = {student: 0.22, teacher: 0.35};
 
 function ev(
   ms: number,
@@ -564,7 +566,7 @@ export class EventGenerator {
         const lo = u4(m.seed, ui, i * 8 + k, Salt.Logout);
         const dur = (10 + (Math.floor(lo * 1000) % 110)) * MIN;
         // Most sessions end without a logout event (lid closed, tab left open).
-        if (lo < (teacherLike ? 0.35 : 0.22)) {
+        if (lo < (teacherLike ? LOGOUT_SHARE.teacher : LOGOUT_SHARE.student)) {
           const end = Math.min(LAST_MS_OF_DAY + MIN, t + dur);
           out.push(ev(m.utc(i, end), APP_LOGIN, EVENT.logout, ui, null, null));
         }

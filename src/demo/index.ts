@@ -9,8 +9,15 @@
  */
 import type {SchoolCalendar} from '../core/types';
 import {InputError} from '../core/errors';
-import {isoDate, parseIsoDate, weekday} from './dates';
-import {DistrictModel} from './model';
+import {isoDate, parseIsoDate} from './dates';
+import {TESTING_UPLIFT} from './calendar';
+import {LOGOUT_SHARE} from './events';
+import {
+  DistrictModel,
+  KIND_FACTOR,
+  TEACHER_TO_STUDENT_ELASTICITY,
+  TEACHER_TO_STUDENT_LAG_DAYS,
+} from './model';
 import {learnPlatformFiles, LearnPlatformOptions} from './learnplatform';
 import {
   computeAggregates,
@@ -155,13 +162,15 @@ export function createDemoDistrict(opts: DemoOptions = {}): DemoDistrict {
     dataIssues: model.dataIssues,
     duplicateRate: DUPLICATE_RATE,
     effects: {
-      annualGrowthMean: 0.15,
-      testingUplift: 1.3,
-      weekendFactorStudents: 0.09,
-      teacherToStudentLagDays: [1, 2, 3],
-      teacherToStudentElasticity: 0.85,
-      logoutShareStudents: 0.22,
-      logoutShareTeachers: 0.35,
+      annualGrowthMean:
+        schoolTruth.reduce((a, s) => a + s.growthPerYear, 0) /
+        Math.max(1, schoolTruth.length),
+      testingUplift: TESTING_UPLIFT,
+      weekendFactorStudents: KIND_FACTOR.weekend[0],
+      teacherToStudentLagDays: TEACHER_TO_STUDENT_LAG_DAYS,
+      teacherToStudentElasticity: TEACHER_TO_STUDENT_ELASTICITY,
+      logoutShareStudents: LOGOUT_SHARE.student,
+      logoutShareTeachers: LOGOUT_SHARE.teacher,
     },
     get correlation() {
       return (correlation ??= correlationOf(model, agg().weekly));
@@ -176,7 +185,6 @@ export function createDemoDistrict(opts: DemoOptions = {}): DemoDistrict {
       return agg().counts;
     },
   };
-  void weekday;
   return {
     data,
     calendar: model.cal.calendar,

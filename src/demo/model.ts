@@ -126,7 +126,7 @@ export interface ModelOptions {
 const TIME_ZONE_DOMAIN = 'nycdemo.k12.example.org';
 
 /** Day-kind factors on the activity probability of students and teachers. */
-const KIND_FACTOR: Record<DayInfo['kind'], [number, number]> = {
+export const KIND_FACTOR: Record<DayInfo['kind'], [number, number]> = {
   school: [1, 1],
   weekend: [0.09, 0.16],
   holiday: [0.05, 0.09],
@@ -420,6 +420,10 @@ export class DistrictModel {
     let xS = 0;
     const lagBuf: number[] = [0, 0, 0];
     const ramp = this.rampFactors();
+    // Anomalies that touch this school (users in no school share district-wide ones).
+    const hits = this.anomalies.filter(a =>
+      s ? a.schoolIds.includes(s.orgUnitId) : a.scope === 'district',
+    );
     for (let i = 0; i < n; i++) {
       const day = this.cal.days[i];
       const wd = (((day.dayNo + 4) % 7) + 7) % 7;
@@ -441,10 +445,8 @@ export class DistrictModel {
       let fS = 1;
       let fT = 1;
       let disengaged = 1;
-      for (const a of this.anomalies) {
+      for (const a of hits) {
         if (day.date < a.start || day.date > a.end) continue;
-        if (s && !a.schoolIds.includes(s.orgUnitId)) continue;
-        if (!s && a.scope === 'school') continue;
         fS *= a.studentFactor;
         fT *= a.teacherFactor;
         if (a.kind === 'disengagement') disengaged *= a.studentFactor;

@@ -222,7 +222,7 @@ export class DemoWorkspaceData implements WorkspaceData {
     if (this.usersCache) return this.usersCache.slice();
     const endMs = this.m.utc(this.m.nDays, 0);
     this.usersCache = this.m.users.map(u => {
-      const last = this.lastLogin(u, this.m.nDays - 1);
+      const last = this.lastLogin(u, this.m.nDays - 1, true);
       const user: DirectoryUser = {
         kind: 'admin#directory#user',
         id: u.id,
@@ -257,7 +257,16 @@ export class DemoWorkspaceData implements WorkspaceData {
   }
 
   /** UTC ms of a user's last login on or before period day i (0 when never). */
-  lastLogin(u: UserSpec, i: number): number {
+  lastLogin(u: UserSpec, i: number, scan = false): number {
+    if (scan) {
+      // One look-up: walk back without building the user's bitmap.
+      for (let d = Math.min(i, this.m.nDays - 1); d >= 0; d--) {
+        if (this.m.isActive(u, d)) {
+          return this.m.utc(d, this.m.sessionStart(u, d, 0));
+        }
+      }
+      return 0;
+    }
     let bits = this.activeBits.get(u.index);
     if (!bits) {
       bits = new Uint32Array((this.m.nDays + 31) >>> 5);
@@ -481,14 +490,36 @@ export class DemoWorkspaceData implements WorkspaceData {
       actor: this.actor(e.actor),
       ownerDomain: m.domain,
       ipAddress: this.ip(e, school, i),
-      events: [
+      events:
+        e.app === APP_LOGIN
+          ? this.loginEvents(e)
+          : [
+              {
+                type: EVENT_TYPES[e.name],
+                name: EVENT_NAMES[e.name],
+                parameters: this.params(e),
+              },
+            ],
+    };
+  }
+
+  private readonly sharedLoginEvents = new Map<Param[], Activity['events']>();
+
+  /** Login events are identical from one sign-in to the next: one frozen list each. */
+  private loginEvents(e: RawEvent): Activity['events'] {
+    const params = this.params(e);
+    let list = this.sharedLoginEvents.get(params);
+    if (!list) {
+      list = freezeDeep([
         {
           type: EVENT_TYPES[e.name],
           name: EVENT_NAMES[e.name],
-          parameters: this.params(e),
+          parameters: params,
         },
-      ],
-    };
+      ]);
+      this.sharedLoginEvents.set(params, list);
+    }
+    return list;
   }
 
   private static readonly LOGIN_PARAMS = freezeDeep<Param[]>([
