@@ -664,6 +664,8 @@ export interface AutoForecastRequest {
   backtestXreg?: (origin: number, h: number) => number[][];
   /** Fourier pairs for long periods: a number, or 'auto' (chosen by AICc up to 6). */
   fourierK?: number | 'auto';
+  /** With select = 'ic', still backtest the chosen model to report its accuracy. */
+  scoreChoice?: boolean;
 }
 
 export interface ArimaSummary {
@@ -1310,38 +1312,39 @@ export function autoForecast(req: AutoForecastRequest): AutoForecastResult {
   // Selection.
   const scores: Partial<Record<CandidateMethod, BacktestScore>> = {};
   const windowsOf = new Map<CandidateMethod, BacktestWindowForecast[]>();
+  const bh = Math.max(1, req.backtestHorizon ?? Math.min(h, m > 1 ? m : 8));
+  // Half the series, and at least a season and a bit (seasonal naive needs one).
+  const minTrain = Math.max(m > 1 ? m + 2 : 8, Math.ceil(n * 0.5));
+  const origins = rollingOrigins(n, {
+    horizon: bh,
+    windows: req.backtestWindows ?? 4,
+    minTrain,
+  });
+  const backtestOf = (c: Candidate): boolean => {
+    const wins: BacktestWindowForecast[] = [];
+    try {
+      for (const origin of origins) {
+        const f = c.refit(origin, bh, levels);
+        if (f.mean.length < bh || !finiteForecast(f)) return false;
+        wins.push({origin, forecast: f});
+      }
+    } catch {
+      return false;
+    }
+    const scored: WindowForecast[] = wins.map(w => ({
+      origin: w.origin,
+      forecast: w.forecast.mean,
+      actual: y.slice(w.origin, w.origin + bh),
+    }));
+    scores[c.method] = scoreWindows(y, scored, m);
+    windowsOf.set(c.method, wins);
+    return true;
+  };
   let order: Candidate[] = [];
   let selectedBy: AutoForecastResult['selectedBy'] = select;
   if (select === 'backtest' && candidates.length > 1) {
-    const bh = Math.max(1, req.backtestHorizon ?? Math.min(h, m > 1 ? m : 8));
-    // Half the series, and at least a season and a bit (seasonal naive needs one).
-    const minTrain = Math.max(m > 1 ? m + 2 : 8, Math.ceil(n * 0.5));
-    const origins = rollingOrigins(n, {
-      horizon: bh,
-      windows: req.backtestWindows ?? 4,
-      minTrain,
-    });
     if (origins.length > 0) {
-      for (const c of candidates) {
-        const wins: BacktestWindowForecast[] = [];
-        try {
-          for (const origin of origins) {
-            const f = c.refit(origin, bh, levels);
-            if (f.mean.length < bh || !finiteForecast(f))
-              throw new Error('non-finite');
-            wins.push({origin, forecast: f});
-          }
-        } catch {
-          continue;
-        }
-        const scored: WindowForecast[] = wins.map(w => ({
-          origin: w.origin,
-          forecast: w.forecast.mean,
-          actual: y.slice(w.origin, w.origin + bh),
-        }));
-        scores[c.method] = scoreWindows(y, scored, m);
-        windowsOf.set(c.method, wins);
-      }
+      for (const c of candidates) backtestOf(c);
       const key = (c: Candidate) =>
         scores[c.method]?.mase ?? scores[c.method]?.mae ?? Infinity;
       order = candidates
@@ -1366,6 +1369,10 @@ export function autoForecast(req: AutoForecastRequest): AutoForecastResult {
     order = [...candidates].sort(
       (a, b) => pref.indexOf(a.method) - pref.indexOf(b.method),
     );
+    // Chosen by information criterion: the backtest, when asked for, only scores the choice.
+    if (req.scoreChoice && origins.length > 0) {
+      for (const c of order) if (backtestOf(c)) break;
+    }
   }
 
   for (let i = 0; i < order.length; i++) {
