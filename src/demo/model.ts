@@ -5,7 +5,7 @@
  * LearnPlatform files) is drawn from these, so the ground truth is known exactly.
  */
 import {buildCalendar, DayInfo, DemoCalendar} from './calendar';
-import {DAY_MS, isoDate, nyDayOf, nyLocalToUtc} from './dates';
+import {civil, DAY_MS, isoDate, nyDayOf, nyLocalToUtc} from './dates';
 import {
   BOROUGHS,
   courseName,
@@ -60,6 +60,10 @@ export interface SchoolSpec {
   firstUser: number;
   /** Graduation years of the student sub-OUs, oldest grade first. */
   classOf: number[];
+  /** Grades taught, highest first. */
+  grades: number[];
+  /** Users of the school (teachers, staff, students, later cohorts), from firstUser. */
+  userCount: number;
 }
 
 export interface UserSpec {
@@ -76,8 +80,10 @@ export interface UserSpec {
   /** First day (day number) the account is suspended, or Infinity. */
   suspendedFrom: number;
   createdMs: number;
-  /** Grade in the first school year (students). */
+  /** Grade in the first school year of the period (students; negative for later cohorts). */
   grade: number;
+  /** First day (day number) the account exists and can be active. */
+  activeFrom: number;
 }
 
 export interface CourseSpec {
@@ -263,8 +269,8 @@ export class DistrictModel {
           : level === 'middle'
             ? [8, 7, 6]
             : [12, 11, 10, 9];
-      const firstYear = this.cal.days[0].schoolYear;
-      const gradYearBase = (firstYear < 0 ? 2023 : firstYear) + 1;
+      const firstYear = this.schoolYears()[0] ?? civil(this.startDay).year;
+      const gradYearBase = firstYear + 1;
       this.schools.push({
         index: i,
         orgUnitId: 'id:03ph' + (hash4(this.seed, 0x0a, i) >>> 0).toString(36),
@@ -290,6 +296,8 @@ export class DistrictModel {
         locale: borough.name === 'Staten Island' ? 'Suburb' : 'City',
         firstUser: 0,
         classOf: grades.map(g => gradYearBase + 12 - g),
+        grades,
+        userCount: 0,
       });
     }
   }
@@ -325,9 +333,45 @@ export class DistrictModel {
       suspendedFrom: suspended,
       createdMs: created * DAY_MS + 14 * 3600000 + r.int(3600000 * 6),
       grade,
+      activeFrom: -Infinity,
     };
     this.users.push(user);
     return user;
+  }
+
+  /**
+   * Students of a school. About 4% never use their account; the rest vary widely. The
+   * active ones are rescaled to a common mean, so a small school's use differs from its
+   * peers by its baseline, not by the luck of its draw.
+   */
+  private makeStudents(
+    s: SchoolSpec,
+    r: Rng,
+    n: number,
+    gradeOf: (k: number) => number,
+    arrivesAt: number | null,
+  ): void {
+    const props: number[] = [];
+    for (let k = 0; k < n; k++) {
+      props.push(r.chance(0.04) ? 0 : Math.exp(0.55 * r.normal() - 0.15));
+    }
+    const active = props.filter(x => x > 0);
+    const mean = active.reduce((a, b) => a + b, 0) / Math.max(1, active.length);
+    const firstYear = this.schoolYears()[0] ?? civil(this.startDay).year;
+    for (let k = 0; k < n; k++) {
+      const grade = gradeOf(k);
+      const u = this.makeUser(
+        s.index,
+        'student',
+        `${s.orgUnitPath}/Students/Class of ${firstYear + 1 + 12 - grade}`,
+        props[k] * (0.99 / mean),
+        grade,
+      );
+      if (arrivesAt !== null) {
+        u.activeFrom = this.startDay + arrivesAt;
+        u.createdMs = this.utc(arrivesAt, 10 * 3600000 + r.int(6 * 3600000));
+      }
+    }
   }
 
   private buildUsers(): void {
@@ -352,27 +396,33 @@ export class DistrictModel {
           -1,
         );
       }
-      // About 4% of students never use their account; the rest vary widely. The
-      // active ones are rescaled to a common mean, so a small school's use differs
-      // from its peers by its baseline, not by the luck of its draw.
-      const props: number[] = [];
-      for (let k = 0; k < s.students; k++) {
-        props.push(r.chance(0.04) ? 0 : Math.exp(0.55 * r.normal() - 0.15));
+      this.makeStudents(
+        s,
+        r,
+        s.students,
+        k => s.grades[k % s.grades.length],
+        null,
+      );
+      // At each new school year the top grade leaves (accounts suspended when teachers
+      // set up the year) and an entry cohort of the same size gets new accounts, so
+      // enrolment stays s.students.
+      const years = this.schoolYears();
+      for (let y = 1; y < years.length; y++) {
+        const setup = this.courseCreationIndex(years[y]);
+        const shift = years[y] - years[0];
+        const top = s.grades[0];
+        let leaving = 0;
+        for (let ui = s.firstUser; ui < this.users.length; ui++) {
+          const u = this.users[ui];
+          if (u.role !== 'student' || u.grade + shift !== top + 1) continue;
+          u.suspendedFrom = Math.min(u.suspendedFrom, this.startDay + setup);
+          leaving++;
+        }
+        const entry = s.grades[s.grades.length - 1];
+        s.classOf.push(years[y] + 1 + 12 - entry);
+        this.makeStudents(s, r, leaving, () => entry - shift, setup);
       }
-      const active = props.filter(x => x > 0);
-      const mean =
-        active.reduce((a, b) => a + b, 0) / Math.max(1, active.length);
-      for (let k = 0; k < s.students; k++) {
-        const g = k % s.classOf.length;
-        const gradeNow = s.classOf.length - 1 - g;
-        this.makeUser(
-          s.index,
-          'student',
-          `${s.orgUnitPath}/Students/Class of ${s.classOf[g]}`,
-          props[k] * (0.99 / mean),
-          gradeNow,
-        );
-      }
+      s.userCount = this.users.length - s.firstUser;
     }
     this.districtFirstUser = this.users.length;
     const nOffice = Math.max(3, Math.round(this.schools.length / 5));
@@ -398,7 +448,7 @@ export class DistrictModel {
       return [this.districtFirstUser, this.users.length];
     }
     const s = this.schools[school];
-    return [s.firstUser, s.firstUser + s.teachers + s.staff + s.students];
+    return [s.firstUser, s.firstUser + s.userCount];
   }
 
   // --- Latent daily activity ------------------------------------------------------
@@ -539,7 +589,8 @@ export class DistrictModel {
   /** Probability that a user is active on a day (index into the period). */
   pActive(user: UserSpec, i: number): number {
     if (i < 0 || i >= this.nDays) return 0;
-    if (this.startDay + i >= user.suspendedFrom) return 0;
+    const day = this.startDay + i;
+    if (day >= user.suspendedFrom || day < user.activeFrom) return 0;
     const sc = user.school < 0 ? this.schools.length : user.school;
     const base =
       user.role === 'student' || user.role === 'unknown'
@@ -645,11 +696,16 @@ export class DistrictModel {
     const created = this.courseCreationIndex(year);
     const firstYear = this.schoolYears()[0] ?? year;
     const yearShift = year - firstYear;
-    // Students grouped by current grade.
+    // Students in the school that year, grouped by grade.
     const byGrade = new Map<number, number[]>();
-    for (let k = 0; k < s.students; k++) {
-      const u = this.users[s.firstUser + s.teachers + s.staff + k];
+    const yearStart = this.startDay + created;
+    for (let k = 0; k < s.userCount; k++) {
+      const u = this.users[s.firstUser + k];
+      if (u.role !== 'student') continue;
       const g = u.grade + yearShift;
+      if (!s.grades.includes(g)) continue;
+      if (u.activeFrom > yearStart + 14 || u.suspendedFrom <= yearStart)
+        continue;
       const arr = byGrade.get(g) ?? [];
       arr.push(u.index);
       byGrade.set(g, arr);
