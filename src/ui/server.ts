@@ -322,12 +322,10 @@ export function getSnapshot(): Snapshot {
   // The job takes a snapshot after every run: the sidebar's first views come from it.
   storeView('insights', snap.insights);
   storeView('heatmap', snap.heatmap);
-  if (snap.forecast) {
-    storeView(`forecast:${DISTRICT_ID}`, {
-      ...snap.forecast,
-      options: forecastOptions(),
-    });
-  }
+  storeView(
+    `forecast:${DISTRICT_ID}`,
+    snap.forecast ? {...snap.forecast, options: forecastOptions()} : null,
+  );
   return snap;
 }
 
