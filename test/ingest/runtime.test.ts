@@ -247,7 +247,7 @@ describe('ingest through the fake Google services', () => {
       const rt = runtimeFor(fx.data, {
         faults: {
           killAfterCalls: () =>
-            rnd() < 0.6 ? 1 + Math.floor(rnd() * 300) : undefined,
+            rnd() < 0.6 ? 1 + Math.floor(rnd() * 80) : undefined,
         },
       });
       const tight = {...settings, budgetSeconds: 15};

@@ -56,7 +56,7 @@ export interface ApiSourceOptions {
   apps: string[];
   activityRetentionDays: number;
   usageRetentionDays: number;
-  /** Rosters are re-read when older than this. */
+  /** Rosters are re-read when older than this (enrolment changes a little within a term). */
   rosterRefreshDays: number;
   /**
    * Days a Directory snapshot (schools, users, roles) is reused before it is read again.
@@ -79,7 +79,7 @@ export const DEFAULT_API_OPTIONS: ApiSourceOptions = {
   apps: ['login', 'classroom'],
   activityRetentionDays: 180,
   usageRetentionDays: 450,
-  rosterRefreshDays: 7,
+  rosterRefreshDays: 28,
   directoryRefreshDays: 7,
   historyRefreshDays: 28,
   activityLagMs: 24 * 3_600_000,
