@@ -148,7 +148,7 @@ const BASE_STUDENT: Record<Level, number> = {
   middle: 0.27,
   high: 0.275,
 };
-const BASE_TEACHER = 0.8;
+const BASE_TEACHER = 0.88;
 /** Weight of the last three days' teacher effort in student activity (log scale). */
 export const TEACHER_TO_STUDENT_ELASTICITY = 0.85;
 export const TEACHER_TO_STUDENT_LAG_DAYS = [1, 2, 3];
