@@ -116,21 +116,30 @@ export function analyseAndWrite(settings: Settings): AnalysisResult {
 
   const equity =
     settings.source === 'learnplatform' ? learnPlatformEquity() : null;
-  const results = writeOutputs(
-    {
-      equity: equity?.records,
-      equityTests: equity?.tests,
-      weekly,
-      forecasts: fc.forecasts,
-      accuracy: fc.accuracy,
-      anomalies,
-      correlations,
-      underuse,
-      quality: readQuality(),
-      settings,
-    },
-    {minGroupSize: settings.minGroupSize, isoWeekOf},
-  );
+  // The sidebar's acknowledge takes the document lock too: a status set mid-run is merged,
+  // never overwritten.
+  const docLock = LockService.getDocumentLock();
+  docLock.waitLock(30_000);
+  let results: ReturnType<typeof writeOutputs>;
+  try {
+    results = writeOutputs(
+      {
+        equity: equity?.records,
+        equityTests: equity?.tests,
+        weekly,
+        forecasts: fc.forecasts,
+        accuracy: fc.accuracy,
+        anomalies,
+        correlations,
+        underuse,
+        quality: readQuality(),
+        settings,
+      },
+      {minGroupSize: settings.minGroupSize, isoWeekOf},
+    );
+  } finally {
+    docLock.releaseLock();
+  }
   if (equity) {
     // The LearnPlatform breakdowns that have no admin twin (states, products, shares).
     for (const t of equityTables(equity.result)) {
