@@ -243,11 +243,12 @@ export class EventGenerator {
       if (isCreation) this.courseSetup(b, c, p, push);
       if (!m.isActive(teacher, p)) continue;
       const tStart = m.sessionStart(teacher, p, 0);
-      const nAnn = r.poisson(ANNOUNCE_RATE * effort);
+      // At most 16 posts of a kind per course and day: ids pack k in four bits.
+      const nAnn = Math.min(16, r.poisson(ANNOUNCE_RATE * effort));
       for (let k = 0; k < nAnn; k++) {
         const ms = m.utc(p, Math.min(LAST_MS_OF_DAY, tStart + r.int(90) * MIN));
         const a: AnnouncementSpec = {
-          id: annId(m, school, p, c.index, k),
+          id: annId(school, p, c.index, k),
           course: c,
           text: '',
           ms,
@@ -267,8 +268,9 @@ export class EventGenerator {
           ),
         );
       }
-      const nPub = r.poisson(
-        PUBLISH_RATE * effort * (day.kind === 'school' ? 1 : 0.4),
+      const nPub = Math.min(
+        16,
+        r.poisson(PUBLISH_RATE * effort * (day.kind === 'school' ? 1 : 0.4)),
       );
       for (let k = 0; k < nPub; k++) {
         this.courseWork(b, c, p, k, tStart, r, push);
@@ -342,7 +344,7 @@ export class EventGenerator {
           : 'MULTIPLE_CHOICE_QUESTION';
     const maxPoints = r.chance(0.12) ? null : r.chance(0.6) ? 100 : 10;
     const cw: CourseWorkSpec = {
-      id: cwId(m, b.school, p, c.index, k),
+      id: cwId(b.school, p, c.index, k),
       course: c,
       title: '',
       workType,
@@ -593,27 +595,10 @@ function packed(school: number, course: number, p: number, k: number): number {
   return ((school * 4096 + course) * 4096 + p) * 16 + k;
 }
 
-function cwId(
-  m: DistrictModel,
-  school: number,
-  p: number,
-  course: number,
-  k: number,
-): string {
+function cwId(school: number, p: number, course: number, k: number): string {
   return String(100000000000 + packed(school, course, p, k));
 }
 
-function annId(
-  m: DistrictModel,
-  school: number,
-  p: number,
-  course: number,
-  k: number,
-): string {
+function annId(school: number, p: number, course: number, k: number): string {
   return String(700000000000 + packed(school, course, p, k));
-}
-
-/** Used by tests and the truth: the user behind an event. */
-export function userOf(m: DistrictModel, e: RawEvent): UserSpec {
-  return m.users[e.actor];
 }
