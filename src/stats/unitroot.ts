@@ -5,6 +5,7 @@
  * polynomial roots used to reject models near the unit circle.
  */
 import type {Series} from './types';
+import {polyroot} from './linalg';
 import {stl} from './stl';
 
 /**
@@ -284,97 +285,8 @@ export function nsdiffs(
   return D;
 }
 
-/**
- * Complex roots of the polynomial c[0] + c[1] z + ... + c[k] z^k (R's polyroot order),
- * by the Aberth-Ehrlich iteration. Returns [re, im] pairs.
- */
-export function polyroot(coef: ReadonlyArray<number>): Array<[number, number]> {
-  let k = coef.length - 1;
-  while (k > 0 && coef[k] === 0) k--;
-  if (k <= 0) return [];
-  // Monic, highest power first.
-  const a: number[] = [];
-  for (let i = k; i >= 0; i--) a.push(coef[i] / coef[k]);
-  const deg = k;
-  // Initial guesses on a circle of radius from the coefficient bound.
-  let radius = 0;
-  for (let i = 1; i <= deg; i++) {
-    radius = Math.max(radius, Math.pow(Math.abs(a[i]), 1 / i));
-  }
-  if (!(radius > 0)) radius = 1;
-  const zr = new Float64Array(deg);
-  const zi = new Float64Array(deg);
-  for (let i = 0; i < deg; i++) {
-    const ang = (2 * Math.PI * i) / deg + 0.4;
-    zr[i] = radius * Math.cos(ang);
-    zi[i] = radius * Math.sin(ang);
-  }
-  const evalPoly = (
-    xr: number,
-    xi: number,
-  ): [number, number, number, number] => {
-    // Horner for p and p'.
-    let pr = a[0];
-    let pi = 0;
-    let dr = 0;
-    let di = 0;
-    for (let i = 1; i <= deg; i++) {
-      const ndr = dr * xr - di * xi + pr;
-      const ndi = dr * xi + di * xr + pi;
-      dr = ndr;
-      di = ndi;
-      const npr = pr * xr - pi * xi + a[i];
-      const npi = pr * xi + pi * xr;
-      pr = npr;
-      pi = npi;
-    }
-    return [pr, pi, dr, di];
-  };
-  for (let iter = 0; iter < 500; iter++) {
-    let maxStep = 0;
-    for (let i = 0; i < deg; i++) {
-      const [pr, pi, dr, di] = evalPoly(zr[i], zi[i]);
-      // ratio = p / p'
-      const dd = dr * dr + di * di;
-      if (dd === 0 && pr === 0 && pi === 0) continue;
-      let rr: number;
-      let ri: number;
-      if (dd === 0) {
-        rr = 1e-3;
-        ri = 1e-3;
-      } else {
-        rr = (pr * dr + pi * di) / dd;
-        ri = (pi * dr - pr * di) / dd;
-      }
-      // sum of 1 / (z_i - z_j)
-      let sr = 0;
-      let si = 0;
-      for (let j = 0; j < deg; j++) {
-        if (j === i) continue;
-        const xr = zr[i] - zr[j];
-        const xi = zi[i] - zi[j];
-        const xx = xr * xr + xi * xi;
-        if (xx === 0) continue;
-        sr += xr / xx;
-        si += -xi / xx;
-      }
-      // w = ratio / (1 - ratio * s)
-      const tr = 1 - (rr * sr - ri * si);
-      const ti = -(rr * si + ri * sr);
-      const tt = tr * tr + ti * ti;
-      const wr = tt === 0 ? rr : (rr * tr + ri * ti) / tt;
-      const wi = tt === 0 ? ri : (ri * tr - rr * ti) / tt;
-      zr[i] -= wr;
-      zi[i] -= wi;
-      const step = Math.hypot(wr, wi) / Math.max(1, Math.hypot(zr[i], zi[i]));
-      if (step > maxStep) maxStep = step;
-    }
-    if (maxStep < 1e-15) break;
-  }
-  const out: Array<[number, number]> = [];
-  for (let i = 0; i < deg; i++) out.push([zr[i], zi[i]]);
-  return out;
-}
+/** Complex roots of c[0] + c[1] z + ... + c[k] z^k (R's polyroot order), as [re, im]. */
+export {polyroot};
 
 /** Smallest root modulus of 1 + c[0] z + c[1] z^2 + ...; Infinity when all c are zero. */
 export function minRootModulus(coefFromLag1: ReadonlyArray<number>): number {
