@@ -26,6 +26,9 @@ export function runtimeFor(
     startTime: opts.startTime ?? START,
     timeZone: data.timeZone,
     faults: opts.faults,
+    // Simulated time from service costs only: real CPU time varies with machine load and
+    // would move budget stops between runs that must be compared cell for cell.
+    costs: {cpuFactor: 0},
   });
   for (const [k, v] of Object.entries(rt.globals)) {
     if (k === 'console') continue;
