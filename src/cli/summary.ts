@@ -132,7 +132,16 @@ export function evaluateDemo(i: {
       f.grain === 'week' ? addDays(e.start, -6) : addDays(e.start, -1);
     return d >= from && d <= addDays(e.end, 1);
   };
-  const matchedFlags = allFlags.filter(f => events.some(e => hits(f, e)));
+  // Missing and partial days are real drops in the data Google delivered: a flag there is
+  // correct, though not one of the injected events the recall is measured on.
+  const delivered = truth.dataIssues.map(d => ({
+    school: d.schoolId,
+    start: d.date,
+    end: d.date,
+  }));
+  const matchedFlags = allFlags.filter(
+    f => events.some(e => hits(f, e)) || delivered.some(e => hits(f, e)),
+  );
   const found = events.filter(e => flagged.some(f => hits(f, e)));
   const anomalies = {
     injected: events.length,
