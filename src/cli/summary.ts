@@ -90,14 +90,16 @@ export function evaluateDemo(i: {
   const acc = tabRecords(ss, 'lk_forecast_accuracy');
   const districtAcc = acc.find(r => r.school_id === 'district');
   const schoolAcc = acc.filter(r => r.school_id !== 'district');
-  const pick = (key: string) =>
-    districtAcc
-      ? numOrNull(districtAcc[key])
-      : median(
-          schoolAcc
-            .map(r => numOrNull(r[key]))
-            .filter((v): v is number => v !== null),
-        );
+  // The district series when it has a backtest, else the median over schools.
+  const pick = (key: string) => {
+    const d = districtAcc ? numOrNull(districtAcc[key]) : null;
+    if (d !== null) return d;
+    return median(
+      schoolAcc
+        .map(r => numOrNull(r[key]))
+        .filter((v): v is number => v !== null),
+    );
+  };
   const forecast = {
     accuracyPct: pick('accuracy_pct'),
     mape: pick('mape'),
