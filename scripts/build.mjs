@@ -13,6 +13,31 @@ mkdirSync(dist, {recursive: true});
 
 const GLOBAL = '__ClassroomPulse';
 
+// Standard built-ins the bundle uses, bound once per execution as parameters of the IIFE.
+// In an embedded V8 context (Apps Script's, or node:vm's for the offline runtime) every
+// global lookup can go through the host's property interceptor; a hot loop that reads
+// `Math.imul` from the global measured ten times slower than from a local binding.
+const BUILTINS = [
+  'Math', 'JSON', 'Object', 'Array', 'Number', 'String', 'Boolean', 'Symbol',
+  'Set', 'Map', 'WeakMap', 'WeakSet', 'Date', 'RegExp', 'Promise', 'Reflect',
+  'Error', 'TypeError', 'RangeError', 'SyntaxError',
+  'parseInt', 'parseFloat', 'isFinite', 'isNaN', 'encodeURIComponent', 'decodeURIComponent',
+  'ArrayBuffer', 'DataView', 'Float64Array', 'Float32Array', 'Int8Array', 'Int16Array',
+  'Int32Array', 'Uint8Array', 'Uint16Array', 'Uint32Array',
+];
+
+function bindBuiltins(code) {
+  const head = `var ${GLOBAL} = (() => {`;
+  const tail = '\n})();\n';
+  if (code.split(head).length !== 2 || !code.endsWith(tail)) {
+    throw new Error('unexpected esbuild IIFE shape: cannot bind built-ins');
+  }
+  const list = BUILTINS.join(', ');
+  return code
+    .replace(head, `var ${GLOBAL} = ((${list}) => {`)
+    .slice(0, -tail.length) + `\n})(${list});\n`;
+}
+
 async function buildAppsScript() {
   const entry = join(root, 'src/main.ts');
   // First pass: learn the entry's export names, which become the functions Apps Script calls by name.
@@ -41,7 +66,7 @@ async function buildAppsScript() {
     charset: 'utf8',
     logLevel: 'warning',
   });
-  let code = result.outputFiles[0].text;
+  let code = bindBuiltins(result.outputFiles[0].text);
   // Internal helpers stay inside the IIFE; only the entry points are declared globally.
   const stubs = names
     .map(
