@@ -119,7 +119,7 @@ export interface Settings {
   teacherOuPattern: string;
   /** First day to ingest (`YYYY-MM-DD`). */
   startDate: string;
-  /** Days re-fetched behind the watermark for late-arriving data. */
+  /** Days after its end a day settles (late events no longer expected); see needsFetch. */
   trailingDays: number;
   /** Seconds an execution may run before it checkpoints (Apps Script stops at 360). */
   budgetSeconds: number;

@@ -45,8 +45,11 @@ import {
   type Resume,
   type Source,
   type SourceContext,
+  type PartitionState,
   type SourceState,
   type Step,
+  isFinalPartition,
+  isSettled,
 } from '../sources/source';
 import {
   ArchiveStore,
@@ -108,11 +111,20 @@ interface RunState {
   stalls: number;
   restarts: number;
   written: number;
+  /**
+   * Epoch ms the day in progress began (its first request), kept across the executions
+   * it spans: a day's fetch time is when its oldest data was read, so a day begun before
+   * it settled never counts as fetched after.
+   */
+  dayAt?: number;
 }
 
+/** day -> [partial 0/1, fetchedAt, rows, fetched after the day settled 0/1]. */
+type PartitionRow = [number, number, number, number?];
+
 interface DaysMeta {
-  /** day -> [partial 0/1, fetchedAt, rows] */
-  partitions: Record<string, [number, number, number]>;
+  /** The 4th element is absent in stores written before the settle rule. */
+  partitions: Record<string, PartitionRow>;
   quality: unknown;
 }
 
@@ -201,12 +213,26 @@ class Env {
   }
 
   state(source: string): SourceState {
-    const partitions = new Map<string, {partial: boolean; fetchedAt: number}>();
-    for (const [d, [p, at]] of Object.entries(this.daysMeta().partitions)) {
-      partitions.set(d, {partial: p === 1, fetchedAt: at});
-    }
+    const partitions: SourceState['partitions'] = new Map();
+    for (const [d, row] of Object.entries(this.daysMeta().partitions))
+      partitions.set(d, partitionState(row));
     return {watermark: this.watermark(source), partitions};
   }
+}
+
+function partitionState(row: PartitionRow): PartitionState {
+  const [p, at, rows, settled] = row;
+  return {
+    partial: p === 1,
+    fetchedAt: at,
+    rows,
+    ...(settled === undefined ? {} : {settled: settled === 1}),
+  };
+}
+
+/** The same stored rows and fetch, now marked partial (pulled again by the next run). */
+function asPartial(row: PartitionRow): PartitionRow {
+  return row.length > 3 ? [1, row[1], row[2], row[3]] : [1, row[1], row[2]];
 }
 
 function sourceContext(
@@ -286,6 +312,11 @@ function localToday(zone: ZoneClock, now: number): string {
   return zone.localDay(now);
 }
 
+/** The UTC ms of the local midnight ending a day, for the settle rule. */
+function dayEndIn(zone: ZoneClock): (day: string) => number {
+  return day => zone.window(day).endMs;
+}
+
 /**
  * Runs as much of the ingest phase as the budget allows and returns. Call it again (in a
  * later execution) until `done`.
@@ -316,6 +347,7 @@ export function runIngestPhase(input: IngestPhaseContext): IngestPhaseResult {
     const days = source.planDays(ctx.settings, env.state(source.name), {
       lastDay,
       now: ctx.now,
+      dayEnd: dayEndIn(sctx.zone),
     });
     if (source instanceof ApiSource) {
       const gone = source.unavailableDays(ctx.settings, lastDay, ctx.now);
@@ -395,9 +427,12 @@ export function runIngestPhase(input: IngestPhaseContext): IngestPhaseResult {
         return result(false);
       }
       const day = days[run.next];
+      const resume = loadResume(env, run);
+      // A day started afresh is fetched from now; a resumed one since it began.
+      if (!resume || run.dayAt === undefined) run.dayAt = ctx.now;
       let step: Step<DayOutput>;
       try {
-        step = source.ingestDay(sctx, day, loadResume(env, run));
+        step = source.ingestDay(sctx, day, resume);
       } catch (e) {
         if (
           !(e instanceof ServiceError) ||
@@ -443,7 +478,14 @@ export function runIngestPhase(input: IngestPhaseContext): IngestPhaseResult {
         }
         return result(false);
       }
-      commitDay(env, source.name, step.value, ctx.now);
+      const fetchedAt = Math.min(step.value.fetchedAt ?? run.dayAt, run.dayAt);
+      const settled = isSettled(
+        day,
+        fetchedAt,
+        ctx.settings.trailingDays,
+        dayEndIn(sctx.zone),
+      );
+      commitDay(env, source.name, step.value, fetchedAt, settled);
       daysWritten.push(day);
       run.next++;
       run.resume = null;
@@ -502,7 +544,7 @@ function skipDay(env: Env, run: RunState, day: string, log: QualityLog): void {
   q.merge(log);
   meta.quality = q.toJSON();
   const old = meta.partitions[day];
-  meta.partitions[day] = [1, old?.[1] ?? 0, old?.[2] ?? 0];
+  meta.partitions[day] = old ? asPartial(old) : [1, 0, 0, 0];
   env.saveDaysMeta();
   run.next++;
   run.resume = null;
@@ -518,6 +560,7 @@ function commitDay(
   source: string,
   out: DayOutput,
   now: number,
+  settled: boolean,
 ): void {
   const meta = env.daysMeta();
   const had = meta.partitions[out.day];
@@ -536,8 +579,10 @@ function commitDay(
   q.merge(out.quality);
   meta.quality = q.toJSON();
   meta.partitions[out.day] = empty
-    ? [1, had?.[1] ?? now, had?.[2] ?? 0]
-    : [out.partial ? 1 : 0, now, out.facts.length];
+    ? had
+      ? asPartial(had)
+      : [1, now, 0, settled ? 1 : 0]
+    : [out.partial ? 1 : 0, now, out.facts.length, settled ? 1 : 0];
   env.saveDaysMeta();
   if (!out.partial) {
     const wm = env.watermark(source);
@@ -556,7 +601,15 @@ function closeWeeks(
   sctx: SourceContext,
 ): boolean {
   const meta = env.daysMeta();
-  const finalBefore = addDays(run.lastDay, -settings.trailingDays);
+  const trailing = settings.trailingDays;
+  const dayEnd = dayEndIn(sctx.zone);
+  // A week closes when it is over and settled, and each stored day's numbers are final:
+  // fetched complete after the day settled (the same rule that plans the re-fetches).
+  const final = (d: string) => {
+    const p = meta.partitions[d];
+    if (!p) return true; // a day before the start date or past retention
+    return isFinalPartition(d, partitionState(p), trailing, dayEnd);
+  };
   const closed = new Set(env.blobs.keys('week:').map(k => k.slice(5)));
   const setDays = env.blobs.keys('users:').map(k => k.slice(6));
   const stored = Object.entries(meta.partitions)
@@ -565,9 +618,10 @@ function closeWeeks(
   const weeks = [...new Set(stored.map(d => isoWeek(d).weekStart))].sort();
   for (const ws of weeks) {
     const days = weekDays(ws);
-    if (days[6] > finalBefore) continue;
-    if (days.some(d => meta.partitions[d]?.[0] === 1)) continue;
     if (closed.has(ws)) continue;
+    if (days[6] > run.lastDay) continue;
+    if (!isSettled(days[6], sctx.now, trailing, dayEnd)) continue;
+    if (!days.every(final)) continue;
     if (!budget.allows(2_000)) return false;
     let weekly: WeeklyFact[];
     if (source.weeklyFacts) {
@@ -606,7 +660,6 @@ function weeklyFromStore(
 }
 
 const dailyCache = new WeakMap<Env, DailyFact[]>();
-
 function readDaily(env: Env): DailyFact[] {
   let all = dailyCache.get(env);
   if (!all) {

@@ -1652,7 +1652,8 @@ const SETTING_DESCRIPTIONS: Record<keyof Settings, string> = {
   teacherOuPattern: 'Org unit paths of teachers.',
   startDate:
     'First day to ingest; empty = as far back as Google keeps activity (180 days).',
-  trailingDays: 'Days re-fetched behind the watermark for late data.',
+  trailingDays:
+    'Days after its end a day settles; it is re-fetched once then, for late data.',
   budgetSeconds:
     'Seconds an execution runs before it saves a checkpoint and continues.',
   minGroupSize:

@@ -65,14 +65,34 @@ export interface DayOutput {
   partial: boolean;
   /** Findings about this day (replace earlier findings for the same day and source). */
   quality: QualityLog;
+  /**
+   * Epoch ms the source read the day's data, when earlier than the unit's start (a batch
+   * read for several days); the re-fetch policy compares it with the day's settle time.
+   */
+  fetchedAt?: number;
+}
+
+/** What the ingest phase records about one stored day partition. */
+export interface PartitionState {
+  /** Stored incomplete: lag, a skipped or stalled day, a partial usage report. */
+  partial: boolean;
+  /** Epoch ms the fetch that produced the stored rows began (0: never fetched). */
+  fetchedAt: number;
+  /** Rows stored for the day (0: nothing stored, e.g. a skipped day). */
+  rows?: number;
+  /**
+   * The fetch began at or after the day settled, as judged when it was committed (saves
+   * a time-zone lookup per stored day and run); computed from fetchedAt when absent.
+   */
+  settled?: boolean;
 }
 
 /** What the ingest phase knows about stored partitions, for planning. */
 export interface SourceState {
   /** Latest day stored complete, or null. */
   watermark: string | null;
-  /** Stored days and whether they were partial. */
-  partitions: Map<string, {partial: boolean; fetchedAt: number}>;
+  /** Stored days: partial, when fetched, rows. */
+  partitions: Map<string, PartitionState>;
 }
 
 /** Services a source gets from the ingest phase (all Apps Script access goes through them). */
@@ -106,6 +126,88 @@ export interface PlanOptions {
   /** Yesterday in the district's time zone at planning time. */
   lastDay: string;
   now: number;
+  /**
+   * UTC ms of the local midnight that ends `day` in the district's time zone. Without it,
+   * the latest instant any zone's day can end (UTC midnight + 12 h) is assumed, which
+   * only ever settles a day later, never earlier.
+   */
+  dayEnd?: (day: string) => number;
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * When a day has settled: the end of the day in the district zone plus `trailingDays` x
+ * 24 h, after which Google's late-delivered events are no longer expected (the reason the
+ * trailing window exists). Bounds first (a local day ends between UTC midnight - 14 h and
+ * + 12 h), so the zone is consulted only near the boundary.
+ */
+export function settledAt(
+  day: string,
+  trailingDays: number,
+  dayEnd?: (day: string) => number,
+): number {
+  const utcEnd = Date.parse(`${day}T00:00:00Z`) + 24 * HOUR_MS;
+  const lag = trailingDays * 24 * HOUR_MS;
+  return (dayEnd ? dayEnd(day) : utcEnd + 12 * HOUR_MS) + lag;
+}
+
+/** True when `at` is at or after the settle time of `day` (cheap bounds before the zone). */
+export function isSettled(
+  day: string,
+  at: number,
+  trailingDays: number,
+  dayEnd?: (day: string) => number,
+): boolean {
+  const utcEnd = Date.parse(`${day}T00:00:00Z`) + 24 * HOUR_MS;
+  const lag = trailingDays * 24 * HOUR_MS;
+  if (at >= utcEnd + 12 * HOUR_MS + lag) return true;
+  if (at < utcEnd - 14 * HOUR_MS + lag) return false;
+  return at >= settledAt(day, trailingDays, dayEnd);
+}
+
+/**
+ * The re-fetch policy shared by the sources (see docs/ingest.md, Day partitions):
+ * - a day never stored (or stored without rows: skipped, no data yet) is fetched;
+ * - a stored day whose last fetch began before it settled is fetched once it has settled;
+ * - a day fetched after it settled is fetched again only while it is still partial
+ *   (a skipped or stalled day, a partial usage report).
+ * So a day is fetched at most twice in the ordinary course (when new, when settled),
+ * and its final numbers always come from a fetch made after its settle time.
+ */
+export function needsFetch(
+  day: string,
+  p: PartitionState | undefined,
+  trailingDays: number,
+  opt: PlanOptions,
+): boolean {
+  if (!p || (p.partial && !p.rows)) return true;
+  if (!fetchedSettled(day, p, trailingDays, opt.dayEnd))
+    return isSettled(day, opt.now, trailingDays, opt.dayEnd);
+  return p.partial;
+}
+
+/** True when a stored day holds its final numbers (fetched complete after it settled). */
+export function isFinalPartition(
+  day: string,
+  p: PartitionState | undefined,
+  trailingDays: number,
+  dayEnd?: (day: string) => number,
+): boolean {
+  return (
+    p !== undefined &&
+    !p.partial &&
+    fetchedSettled(day, p, trailingDays, dayEnd)
+  );
+}
+
+function fetchedSettled(
+  day: string,
+  p: PartitionState,
+  trailingDays: number,
+  dayEnd?: (day: string) => number,
+): boolean {
+  return p.settled ?? isSettled(day, p.fetchedAt, trailingDays, dayEnd);
 }
 
 export interface Source {

@@ -3,7 +3,7 @@
  *
  * Nightly ingest and analysis run at 05:00 in the district's time zone: days are cut at the
  * district's midnight and Google's activity reports for a day are mostly complete a few
- * hours later (late events are re-fetched by the trailing window). The weekly forecast
+ * hours later (late events are picked up when a day is re-fetched after it settles). The weekly forecast
  * refresh runs on Tuesday at 06:00, when Sunday's data has had more than a day to arrive.
  * Continuation triggers for runs longer than one execution are the job's own; they are
  * counted here and removed with the others.

@@ -5,6 +5,7 @@ import {
   createOfflineRuntime,
   type FaultPlan,
   type OfflineRuntime,
+  type OfflineRuntimeOptions,
 } from '../../src/offline/runtime';
 import type {WorkspaceData} from '../../src/offline/workspace-data';
 import {
@@ -19,9 +20,14 @@ const installed: string[] = [];
 /** A runtime whose Apps Script globals are visible to the TypeScript under test. */
 export function runtimeFor(
   data: WorkspaceData,
-  opts: {faults?: FaultPlan; startTime?: number} = {},
+  opts: {
+    faults?: FaultPlan;
+    startTime?: number;
+    apiLimits?: OfflineRuntimeOptions['apiLimits'];
+  } = {},
 ): OfflineRuntime {
   const rt = createOfflineRuntime({
+    apiLimits: opts.apiLimits,
     data,
     startTime: opts.startTime ?? START,
     timeZone: data.timeZone,

@@ -30,6 +30,7 @@ import {
   type Step,
   BudgetExhausted,
   RetryLater,
+  needsFetch,
   registerSource,
 } from '../source';
 import {ServiceCaller, ServiceError} from './call';
@@ -169,14 +170,9 @@ export class ApiSource implements Source {
     let from = effectiveStartDate(settings, today);
     const earliest = this.earliestDay(opt.now);
     if (from < earliest) from = earliest;
-    const refetchAfter = state.watermark
-      ? addDays(state.watermark, -settings.trailingDays)
-      : null;
-    return dayRange(from, opt.lastDay).filter(d => {
-      const p = state.partitions.get(d);
-      if (!p || p.partial) return true;
-      return refetchAfter !== null && d > refetchAfter;
-    });
+    return dayRange(from, opt.lastDay).filter(d =>
+      needsFetch(d, state.partitions.get(d), settings.trailingDays, opt),
+    );
   }
 
   /** Days the settings ask for that the API no longer keeps. */

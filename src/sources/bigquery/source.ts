@@ -31,6 +31,7 @@ import {schoolsFromOrgUnits} from '../api/snapshot';
 import {
   BudgetExhausted,
   RetryLater,
+  needsFetch,
   registerSource,
   type DayOutput,
   type PlanOptions,
@@ -157,14 +158,9 @@ export class BigQuerySource implements Source {
 
   planDays(settings: Settings, state: SourceState, opt: PlanOptions): string[] {
     const from = effectiveStartDate(settings, addDays(opt.lastDay, 1));
-    const refetchAfter = state.watermark
-      ? addDays(state.watermark, -settings.trailingDays)
-      : null;
-    return dayRange(from, opt.lastDay).filter(d => {
-      const p = state.partitions.get(d);
-      if (!p || p.partial) return true;
-      return refetchAfter !== null && d > refetchAfter;
-    });
+    return dayRange(from, opt.lastDay).filter(d =>
+      needsFetch(d, state.partitions.get(d), settings.trailingDays, opt),
+    );
   }
 
   loadDirectory(ctx: SourceContext): DirectoryCounts | null {
@@ -455,12 +451,15 @@ export class BigQuerySource implements Source {
       if (ctx.now - c.at < 6 * 3_600_000) {
         return {
           done: true,
-          value: this.output(
-            day,
-            c.facts,
-            c.partial,
-            QualityLog.fromJSON(c.quality),
-          ),
+          value: {
+            ...this.output(
+              day,
+              c.facts,
+              c.partial,
+              QualityLog.fromJSON(c.quality),
+            ),
+            fetchedAt: c.at,
+          },
         };
       }
     }

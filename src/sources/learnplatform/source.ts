@@ -12,9 +12,10 @@
  * without data are empty and cost no write.
  */
 import type {School, Settings} from '../../core/types';
-import {addDays, dayRange} from '../../clean/dates';
+import {dayRange} from '../../clean/dates';
 import {QualityLog} from '../../clean/quality';
 import {
+  needsFetch,
   registerSource,
   type BlobStore,
   type DayOutput,
@@ -65,14 +66,11 @@ export class LearnPlatformSource implements Source {
   planDays(settings: Settings, state: SourceState, opt: PlanOptions): string[] {
     const from = settings.startDate || PUBLISHED_START;
     if (from > opt.lastDay) return [];
-    const refetchAfter = state.watermark
-      ? addDays(state.watermark, -settings.trailingDays)
-      : null;
-    return dayRange(from, opt.lastDay).filter(d => {
-      const p = state.partitions.get(d);
-      if (!p || p.partial) return true;
-      return refetchAfter !== null && d > refetchAfter;
-    });
+    // The same settle rule as the other sources: a re-exported folder can still change
+    // the latest days, and a week closes only on days read after they settled.
+    return dayRange(from, opt.lastDay).filter(d =>
+      needsFetch(d, state.partitions.get(d), settings.trailingDays, opt),
+    );
   }
 
   prepare(ctx: SourceContext): Step<void> {
