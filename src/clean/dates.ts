@@ -90,14 +90,47 @@ export function utcDay(ms: number): string {
  * Parses an RFC 3339 timestamp (`2025-02-03T14:05:06.123Z`, offsets allowed) to epoch ms,
  * or returns null when it is not one. Date.parse alone accepts too much.
  */
+const RFC3339 =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|([+-])(\d{2}):(\d{2}))$/i;
+
+/** Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
+function daysFromCivil(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
+}
+
 export function parseRfc3339(value: unknown): number | null {
   if (typeof value !== 'string') return null;
+  const m = RFC3339.exec(value);
+  if (!m) return null;
+  // Computed by hand (one per activity record, so no Date); values a calendar would not
+  // hold (30 February, 24:00) keep Date.parse's reading.
+  const mo = +m[2];
+  const d = +m[3];
+  const h = +m[4];
+  const mi = +m[5];
+  const sec = +m[6];
   if (
-    !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i.test(
-      value,
-    )
+    mo >= 1 &&
+    mo <= 12 &&
+    d >= 1 &&
+    d <= 28 &&
+    h < 24 &&
+    mi < 60 &&
+    sec < 60
   ) {
-    return null;
+    let ms =
+      daysFromCivil(+m[1], mo, d) * DAY_MS + ((h * 60 + mi) * 60 + sec) * 1000;
+    if (m[7]) ms += Math.floor(+`0${m[7].slice(0, 4)}` * 1000 + 1e-9);
+    if (m[9]) {
+      const off = (+m[10] * 60 + +m[11]) * 60_000;
+      ms += m[9] === '+' ? -off : off;
+    }
+    return ms;
   }
   // Date.parse handles at most millisecond precision reliably.
   const trimmed = value.replace(/(\.\d{3})\d+/, '$1');

@@ -20,11 +20,14 @@ export const SHORT_KEY_LENGTH = 8;
 const B64URL =
   'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
-/** base64url without padding of bytes given as signed (Apps Script Byte[]) or unsigned ints. */
-export function base64Url(bytes: ArrayLike<number>): string {
+/** base64url without padding of the first `length` bytes, signed (Apps Script Byte[]) or unsigned ints. */
+export function base64Url(
+  bytes: ArrayLike<number>,
+  length = bytes.length,
+): string {
   let out = '';
   let i = 0;
-  for (; i + 2 < bytes.length; i += 3) {
+  for (; i + 2 < length; i += 3) {
     const n =
       ((bytes[i] & 255) << 16) |
       ((bytes[i + 1] & 255) << 8) |
@@ -35,7 +38,7 @@ export function base64Url(bytes: ArrayLike<number>): string {
       B64URL[(n >> 6) & 63] +
       B64URL[n & 63];
   }
-  const rest = bytes.length - i;
+  const rest = length - i;
   if (rest === 1) {
     const n = (bytes[i] & 255) << 16;
     out += B64URL[(n >> 18) & 63] + B64URL[(n >> 12) & 63];
@@ -57,6 +60,7 @@ export type HmacSha256 = (message: string) => ArrayLike<number>;
  */
 export class Pseudonymizer {
   private readonly cache = new Map<string, string>();
+  private readonly byId = new Map<string, string>();
   /** HMAC computations made (a cost measure). */
   signatures = 0;
 
@@ -65,16 +69,25 @@ export class Pseudonymizer {
   key(namespacedId: string): string {
     let k = this.cache.get(namespacedId);
     if (k === undefined) {
-      k = base64Url(this.hmac(namespacedId)).slice(0, USER_KEY_LENGTH);
+      // 12 bytes encode to exactly the key's 16 characters.
+      k = base64Url(this.hmac(namespacedId), (USER_KEY_LENGTH / 4) * 3);
       this.signatures++;
       this.cache.set(namespacedId, k);
     }
     return k;
   }
 
-  /** Key of a Directory / Classroom / Reports profile id. */
+  /**
+   * Key of a Directory / Classroom / Reports profile id. Looked up by the raw id first:
+   * it is called once per activity record, so it skips building the namespaced string.
+   */
   ofId(id: string): string {
-    return this.key(`id:${id}`);
+    let k = this.byId.get(id);
+    if (k === undefined) {
+      k = this.key(`id:${id}`);
+      this.byId.set(id, k);
+    }
+    return k;
   }
 
   /** Key of an email address (case-insensitive). */

@@ -45,76 +45,91 @@ export function utf8(s: string): number[] {
   return out;
 }
 
-export function sha256(bytes: ArrayLike<number>): Uint8Array {
+const IV = [
+  0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c,
+  0x1f83d9ab, 0x5be0cd19,
+];
+
+/** One 64-byte block of `msg` at `off` into the state `h` (w: 64 words of scratch). */
+function compress(
+  h: Uint32Array,
+  w: Uint32Array,
+  msg: Uint8Array,
+  off: number,
+): void {
+  for (let i = 0; i < 16; i++) {
+    const j = off + i * 4;
+    w[i] = (msg[j] << 24) | (msg[j + 1] << 16) | (msg[j + 2] << 8) | msg[j + 3];
+  }
+  for (let i = 16; i < 64; i++) {
+    const a = w[i - 15];
+    const b = w[i - 2];
+    const s0 = ((a >>> 7) | (a << 25)) ^ ((a >>> 18) | (a << 14)) ^ (a >>> 3);
+    const s1 = ((b >>> 17) | (b << 15)) ^ ((b >>> 19) | (b << 13)) ^ (b >>> 10);
+    w[i] = (w[i - 16] + s0 + w[i - 7] + s1) | 0;
+  }
+  let a = h[0];
+  let b = h[1];
+  let c = h[2];
+  let d = h[3];
+  let e = h[4];
+  let f = h[5];
+  let g = h[6];
+  let k = h[7];
+  for (let i = 0; i < 64; i++) {
+    const S1 =
+      ((e >>> 6) | (e << 26)) ^
+      ((e >>> 11) | (e << 21)) ^
+      ((e >>> 25) | (e << 7));
+    const ch = (e & f) ^ (~e & g);
+    const t1 = (k + S1 + ch + K[i] + w[i]) | 0;
+    const S0 =
+      ((a >>> 2) | (a << 30)) ^
+      ((a >>> 13) | (a << 19)) ^
+      ((a >>> 22) | (a << 10));
+    const maj = (a & b) ^ (a & c) ^ (b & c);
+    const t2 = (S0 + maj) | 0;
+    k = g;
+    g = f;
+    f = e;
+    e = (d + t1) | 0;
+    d = c;
+    c = b;
+    b = a;
+    a = (t1 + t2) | 0;
+  }
+  h[0] += a;
+  h[1] += b;
+  h[2] += c;
+  h[3] += d;
+  h[4] += e;
+  h[5] += f;
+  h[6] += g;
+  h[7] += k;
+}
+
+/**
+ * Hashes `bytes` onward from state `h`, after `prefix` bytes already compressed into it
+ * (a multiple of 64), and returns the digest. `h` is left modified.
+ */
+function finish(
+  h: Uint32Array,
+  w: Uint32Array,
+  bytes: ArrayLike<number>,
+  prefix: number,
+): Uint8Array {
   const n = bytes.length;
   const total = (((n + 9 + 63) / 64) | 0) * 64;
   const msg = new Uint8Array(total);
   for (let i = 0; i < n; i++) msg[i] = bytes[i] & 0xff;
   msg[n] = 0x80;
-  const bits = n * 8;
+  const bits = (prefix + n) * 8;
   msg[total - 4] = (bits >>> 24) & 0xff;
   msg[total - 3] = (bits >>> 16) & 0xff;
   msg[total - 2] = (bits >>> 8) & 0xff;
   msg[total - 1] = bits & 0xff;
   msg[total - 5] = Math.floor(bits / 0x100000000) & 0xff;
-  const h = new Uint32Array([
-    0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c,
-    0x1f83d9ab, 0x5be0cd19,
-  ]);
-  const w = new Uint32Array(64);
-  for (let off = 0; off < total; off += 64) {
-    for (let i = 0; i < 16; i++) {
-      const j = off + i * 4;
-      w[i] =
-        (msg[j] << 24) | (msg[j + 1] << 16) | (msg[j + 2] << 8) | msg[j + 3];
-    }
-    for (let i = 16; i < 64; i++) {
-      const a = w[i - 15];
-      const b = w[i - 2];
-      const s0 = ((a >>> 7) | (a << 25)) ^ ((a >>> 18) | (a << 14)) ^ (a >>> 3);
-      const s1 =
-        ((b >>> 17) | (b << 15)) ^ ((b >>> 19) | (b << 13)) ^ (b >>> 10);
-      w[i] = (w[i - 16] + s0 + w[i - 7] + s1) | 0;
-    }
-    let a = h[0];
-    let b = h[1];
-    let c = h[2];
-    let d = h[3];
-    let e = h[4];
-    let f = h[5];
-    let g = h[6];
-    let k = h[7];
-    for (let i = 0; i < 64; i++) {
-      const S1 =
-        ((e >>> 6) | (e << 26)) ^
-        ((e >>> 11) | (e << 21)) ^
-        ((e >>> 25) | (e << 7));
-      const ch = (e & f) ^ (~e & g);
-      const t1 = (k + S1 + ch + K[i] + w[i]) | 0;
-      const S0 =
-        ((a >>> 2) | (a << 30)) ^
-        ((a >>> 13) | (a << 19)) ^
-        ((a >>> 22) | (a << 10));
-      const maj = (a & b) ^ (a & c) ^ (b & c);
-      const t2 = (S0 + maj) | 0;
-      k = g;
-      g = f;
-      f = e;
-      e = (d + t1) | 0;
-      d = c;
-      c = b;
-      b = a;
-      a = (t1 + t2) | 0;
-    }
-    h[0] += a;
-    h[1] += b;
-    h[2] += c;
-    h[3] += d;
-    h[4] += e;
-    h[5] += f;
-    h[6] += g;
-    h[7] += k;
-  }
+  for (let off = 0; off < total; off += 64) compress(h, w, msg, off);
   const out = new Uint8Array(32);
   for (let i = 0; i < 8; i++) {
     out[i * 4] = h[i] >>> 24;
@@ -125,19 +140,34 @@ export function sha256(bytes: ArrayLike<number>): Uint8Array {
   return out;
 }
 
-/** A signer for one key: the key's pads are prepared once. */
+export function sha256(bytes: ArrayLike<number>): Uint8Array {
+  return finish(new Uint32Array(IV), new Uint32Array(64), bytes, 0);
+}
+
+/**
+ * A signer for one key. The key's padded blocks are compressed once, so each message
+ * costs two compressions for a short id instead of four (HMAC's usual midstate reuse).
+ */
 export function hmacSha256(key: string): (message: string) => Uint8Array {
   let k = utf8(key);
   if (k.length > 64) k = Array.from(sha256(k));
-  const ipad = new Array<number>(64);
-  const opad = new Array<number>(64);
+  const ipad = new Uint8Array(64);
+  const opad = new Uint8Array(64);
   for (let i = 0; i < 64; i++) {
     const b = k[i] ?? 0;
     ipad[i] = b ^ 0x36;
     opad[i] = b ^ 0x5c;
   }
+  const w = new Uint32Array(64);
+  const inner0 = new Uint32Array(IV);
+  compress(inner0, w, ipad, 0);
+  const outer0 = new Uint32Array(IV);
+  compress(outer0, w, opad, 0);
+  const h = new Uint32Array(8);
   return message => {
-    const inner = sha256(ipad.concat(utf8(message)));
-    return sha256(opad.concat(Array.from(inner)));
+    h.set(inner0);
+    const inner = finish(h, w, utf8(message), 64);
+    h.set(outer0);
+    return finish(h, w, inner, 64);
   };
 }

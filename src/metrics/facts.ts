@@ -255,18 +255,21 @@ export class DayAccumulator {
       for (const app of appsOut) agg(g.schoolId, g.role, app);
     }
     let unplaced = 0;
+    // Per accumulator app: reported, and its name (the loop below runs per user).
+    const reported = this.apps.map(a => appsOut.includes(a));
     for (const [key, u] of this.users) {
       const at = opt.attribute(key);
       const school = at?.schoolId ?? NO_SCHOOL;
       const role: Role = at?.role ?? 'unknown';
       if (!at || at.schoolId === NO_SCHOOL) unplaced++;
       const ws = agg(school, role, WORKSPACE_APP);
+      const short = shortKey(key);
       let any = false;
       for (const [appIdx, c] of u.counts) {
         const app = this.apps[appIdx];
-        if (!appsOut.includes(app) || !(u.active & (1 << appIdx))) continue;
+        if (!reported[appIdx] || !(u.active & (1 << appIdx))) continue;
         const a = agg(school, role, app);
-        a.users.push(shortKey(key));
+        a.users.push(short);
         for (let i = 0; i < M; i++) {
           a.counts[i] += c[i];
           ws.counts[i] += c[i];
@@ -275,7 +278,7 @@ export class DayAccumulator {
         any = true;
       }
       if (!any) continue;
-      ws.users.push(shortKey(key));
+      ws.users.push(short);
       ws.logins += u.logins;
       if (u.minutes.size > 0) {
         ws.session += sessionMinutes([...u.minutes].sort((x, y) => x - y));

@@ -646,8 +646,19 @@ function weeklyFromStore(
   settings: Settings,
   days: string[],
 ): WeeklyFact[] {
-  const set = new Set(days);
-  const facts = readDaily(env).filter(f => set.has(f.date));
+  // Only the week's rows: the tab is sorted by day, so they are one block near its end.
+  const facts = env.facts.readDays(days[0], days[6]);
+  const have = new Set(facts.map(f => f.date));
+  const meta = env.daysMeta();
+  const moved = days.filter(
+    d => !have.has(d) && (meta.partitions[d]?.[2] ?? 0) > 0,
+  );
+  if (moved.length) {
+    // Days moved to the archive before their week closed (a long backfill).
+    const set = new Set(moved);
+    facts.push(...archived(env).filter(f => set.has(f.date)));
+    facts.sort(compareFacts);
+  }
   const sets = new Map<string, DayUserSets>();
   for (const d of days) {
     const text = env.blobs.get(`users:${d}`);
@@ -660,13 +671,25 @@ function weeklyFromStore(
 }
 
 const dailyCache = new WeakMap<Env, DailyFact[]>();
+const archiveCache = new WeakMap<Env, DailyFact[]>();
+
+/** The archive's facts, read once per execution. */
+function archived(env: Env): DailyFact[] {
+  let all = archiveCache.get(env);
+  if (!all) {
+    all = env.archive.readAll();
+    archiveCache.set(env, all);
+  }
+  return all;
+}
+
 function readDaily(env: Env): DailyFact[] {
   let all = dailyCache.get(env);
   if (!all) {
     const tidy = env.facts.readAll();
     const tidyDays = new Set(tidy.map(f => f.date));
-    const archived = env.archive.readAll().filter(f => !tidyDays.has(f.date));
-    all = [...archived, ...tidy].sort(compareFacts);
+    const old = archived(env).filter(f => !tidyDays.has(f.date));
+    all = [...old, ...tidy].sort(compareFacts);
     dailyCache.set(env, all);
   }
   return all;

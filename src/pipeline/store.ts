@@ -39,9 +39,21 @@ function text(v: unknown): string {
   return s.startsWith(MARK) ? s.slice(1) : s;
 }
 
+/** Blank rows kept below the data when a tab grows: an eighth of it, 200 to 5,000 rows. */
+export function growthRows(lastNeeded: number): number {
+  return Math.max(200, Math.min(5_000, Math.ceil(lastNeeded / 8)));
+}
+
+/**
+ * Grows the grid to hold row `lastNeeded`, with headroom: a tab that gains a day of rows
+ * a night is then extended every few nights, not on every write (inserting rows is one
+ * of the dearest Sheets operations). Blank grid rows count against the 10 million cell
+ * limit, so the headroom is bounded (at most 5,000 rows).
+ */
 function ensureRows(sheet: Sheet, lastNeeded: number): void {
   const max = sheet.getMaxRows();
-  if (max < lastNeeded) sheet.insertRowsAfter(max, lastNeeded - max);
+  if (max < lastNeeded)
+    sheet.insertRowsAfter(max, lastNeeded + growthRows(lastNeeded) - max);
 }
 
 /** A new sheet's grid is 1,000 x 26; unused columns would count against the cell limit. */
@@ -236,9 +248,18 @@ export function normaliseDay(v: unknown): string {
   return v === null || v === undefined ? '' : String(v);
 }
 
+/** Rows of the date column read at first, from the end of `Daily facts`. */
+const TAIL_ROWS = 4_096;
+
 export class DailyFactStore {
   private sheet: Sheet | null = null;
+  /**
+   * Dates of the tab's last data rows, from row `base` to the last data row: loaded from
+   * the end and extended upwards only as far as a call needs, so a nightly run that
+   * touches the latest days never reads the whole column.
+   */
   private dates: string[] | null = null;
+  private base = 2;
   /** setValues calls made (a cost measure). */
   writes = 0;
 
@@ -260,18 +281,21 @@ export class DailyFactStore {
     return this.sheet;
   }
 
-  /** The date of every data row (row i + 2), read once per execution. */
-  private index(): string[] {
+  private readDates(first: number, n: number): string[] {
+    return this.sh()
+      .getRange(first, 1, n, 1)
+      .getValues()
+      .map(r => normaliseDay(r[0]));
+  }
+
+  /** The loaded tail of the date column (row i + base). */
+  private tail(): string[] {
     if (!this.dates) {
-      const sh = this.sh();
-      const last = sh.getLastRow();
-      this.dates =
-        last >= 2
-          ? sh
-              .getRange(2, 1, last - 1, 1)
-              .getValues()
-              .map(r => normaliseDay(r[0]))
-          : [];
+      const last = this.sh().getLastRow();
+      const n = Math.min(Math.max(0, last - 1), TAIL_ROWS);
+      this.base = last - n + 1;
+      this.dates = n > 0 ? this.readDates(this.base, n) : [];
+      if (n === 0) this.base = 2;
       // Blank rows left by a shrinking rewrite sit only at the end.
       while (this.dates.length && this.dates[this.dates.length - 1] === '')
         this.dates.pop();
@@ -279,12 +303,51 @@ export class DailyFactStore {
     return this.dates;
   }
 
+  /** Extends the loaded tail upwards until it starts before `day` (or at row 2). */
+  private cover(day: string): string[] {
+    let dates = this.tail();
+    while (this.base > 2 && (!dates.length || dates[0] >= day)) {
+      const n = Math.min(this.base - 2, Math.max(TAIL_ROWS, dates.length));
+      const above = this.readDates(this.base - n, n);
+      this.base -= n;
+      dates = above.concat(dates);
+      this.dates = dates;
+    }
+    return dates;
+  }
+
+  /** The date of every data row (row i + 2). */
+  private index(): string[] {
+    return this.cover('');
+  }
+
   days(): string[] {
     return [...new Set(this.index())];
   }
 
   cellsUsed(): number {
-    return (this.index().length + 1) * WIDTH;
+    const loaded = this.tail().length; // sets base
+    return (this.base - 2 + loaded + 1) * WIDTH;
+  }
+
+  /** Loaded-tail positions [lo, hi) of the rows of days from..to (sorted dates). */
+  private span(from: string, to: string): [number, number] {
+    const dates = this.cover(from);
+    let lo = 0;
+    let hi = dates.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (dates[mid] < from) lo = mid + 1;
+      else hi = mid;
+    }
+    let end = lo;
+    hi = dates.length;
+    while (end < hi) {
+      const mid = (end + hi) >> 1;
+      if (dates[mid] <= to) end = mid + 1;
+      else hi = mid;
+    }
+    return [lo, end];
   }
 
   /** Replaces one day partition's rows (facts sorted as the source delivers them). */
@@ -294,53 +357,75 @@ export class DailyFactStore {
         throw new Error(`a fact of ${f.date} in the partition of ${day}`);
     }
     const sh = this.sh();
-    const dates = this.index();
-    let lo = 0;
-    while (lo < dates.length && dates[lo] < day) lo++;
-    let hi = lo;
-    while (hi < dates.length && dates[hi] === day) hi++;
+    const [lo, hi] = this.span(day, day);
+    const dates = this.dates!;
+    const base = this.base;
     const fresh = factRows(facts);
-    const formats = (n: number) =>
-      Array.from({length: n}, () => FACT_ARGS.numberFormats);
     if (hi - lo === fresh.length) {
       if (!fresh.length) return;
-      sh.getRange(lo + 2, 1, fresh.length, WIDTH).setValues(fresh);
+      sh.getRange(base + lo, 1, fresh.length, WIDTH).setValues(fresh);
       this.writes++;
       return;
     }
     // Rewrite from this day to the end: the new rows, the later days, blanks over the rest.
     const tailCount = dates.length - hi;
     const tail =
-      tailCount > 0 ? sh.getRange(hi + 2, 1, tailCount, WIDTH).getValues() : [];
+      tailCount > 0
+        ? sh.getRange(base + hi, 1, tailCount, WIDTH).getValues()
+        : [];
     const block: Cell[][] = [...fresh, ...(tail as Cell[][])];
     const oldExtent = dates.length - lo;
     while (block.length < oldExtent)
       block.push(new Array<Cell>(WIDTH).fill(''));
     if (!block.length) return;
-    ensureRows(sh, lo + 1 + block.length);
-    const range = sh.getRange(lo + 2, 1, block.length, WIDTH);
-    range.setNumberFormats(formats(block.length));
-    range.setValues(block);
+    ensureRows(sh, base + lo - 1 + block.length);
+    // Rows the tab held already carry the column formats; only new rows need them.
+    const formatted = Math.max(0, oldExtent);
+    if (block.length > formatted) {
+      sh.getRange(
+        base + lo + formatted,
+        1,
+        block.length - formatted,
+        WIDTH,
+      ).setNumberFormats(
+        Array.from(
+          {length: block.length - formatted},
+          () => FACT_ARGS.numberFormats,
+        ),
+      );
+    }
+    sh.getRange(base + lo, 1, block.length, WIDTH).setValues(block);
     this.writes++;
     const tailDates = dates.slice(hi);
     this.dates = [...dates.slice(0, lo), ...fresh.map(() => day), ...tailDates];
   }
 
-  readAll(): DailyFact[] {
-    const sh = this.sh();
-    const n = this.index().length;
-    if (!n) return [];
-    const values = sh.getRange(2, 1, n, WIDTH).getValues();
-    const rows = values
-      .filter(r => r[0] !== '')
-      .map(r => {
-        const copy = r.slice();
-        copy[0] = normaliseDay(copy[0]);
-        return copy.map(v =>
-          typeof v === 'string' && v.startsWith("'") ? v.slice(1) : v,
-        );
-      });
+  private factsOf(first: number, n: number): DailyFact[] {
+    if (n <= 0) return [];
+    const values = this.sh().getRange(first, 1, n, WIDTH).getValues();
+    const rows: unknown[][] = [];
+    for (const r of values) {
+      if (r[0] === '') continue;
+      const copy = new Array<unknown>(r.length);
+      copy[0] = normaliseDay(r[0]);
+      for (let i = 1; i < r.length; i++) {
+        const v = r[i];
+        copy[i] = typeof v === 'string' && v.startsWith("'") ? v.slice(1) : v;
+      }
+      rows.push(copy);
+    }
     return fromRows(DAILY_FACTS, FACT_HEADERS, rows).map(normaliseFact);
+  }
+
+  /** The facts of the days from..to (inclusive), reading only their rows. */
+  readDays(from: string, to: string): DailyFact[] {
+    const [lo, hi] = this.span(from, to);
+    return this.factsOf(this.base + lo, hi - lo);
+  }
+
+  readAll(): DailyFact[] {
+    const n = this.index().length;
+    return this.factsOf(2, n);
   }
 
   /** Moves the oldest `days` out of the tab (their rows must already be archived). */
@@ -569,7 +654,9 @@ function moveToArchive(
   const last = archive.lastDay();
   const moving = new Set(move);
   archive.append(
-    facts.readAll().filter(f => moving.has(f.date) && f.date > last),
+    facts
+      .readDays(move[0], move[move.length - 1])
+      .filter(f => moving.has(f.date) && f.date > last),
   );
   facts.dropOldest(move);
   return move;

@@ -189,6 +189,68 @@ describe('DailyFactStore', () => {
     ]);
   });
 
+  test('a long tab: nightly writes grow the grid in steps; old days and week reads stay exact', () => {
+    const day = (i: number) =>
+      new Date(Date.UTC(2025, 0, 1) + i * 86_400_000)
+        .toISOString()
+        .slice(0, 10);
+    const rowsOf = (i: number, n = 0) =>
+      Array.from({length: 90}, (_, k) =>
+        fact(
+          day(i),
+          `S${String(k).padStart(3, '0')}`,
+          'login',
+          (i + k + n) % 50,
+        ),
+      );
+    // 60 days of 90 rows: more rows than the store reads from the end at first.
+    let inserts = 0;
+    for (let i = 0; i < 60; i++) {
+      const r = exec(() =>
+        new DailyFactStore(ss()).replaceDay(day(i), rowsOf(i)),
+      );
+      inserts += r.calls['Sheet.insertRowsAfter'] ?? 0;
+    }
+    // One insert per day would be 60 (the first 1,000 rows come with the new tab).
+    expect(inserts).toBeLessThanOrEqual(12);
+    const sh = () => ss().getSheetByName(DAILY_TAB)!;
+    expect(
+      exec(() => sh().getMaxRows() - sh().getLastRow()).value,
+    ).toBeLessThanOrEqual(5_000);
+    // A re-fetched old day (before the tail read first) with one row more, then fewer.
+    const grown = [...rowsOf(3, 7), fact(day(3), 'S999', 'login', 1)];
+    exec(() => new DailyFactStore(ss()).replaceDay(day(3), grown));
+    const all = exec(() => new DailyFactStore(ss()).readAll()).value;
+    const want = Array.from({length: 60}, (_, i) =>
+      i === 3 ? grown : rowsOf(i),
+    ).flat();
+    expect(all).toEqual(want);
+    exec(() => new DailyFactStore(ss()).replaceDay(day(3), rowsOf(3)));
+    // A week's rows read alone equal the same days from the whole tab.
+    const week = exec(() =>
+      new DailyFactStore(ss()).readDays(day(7), day(13)),
+    ).value;
+    expect(week).toEqual(
+      Array.from({length: 7}, (_, i) => rowsOf(7 + i)).flat(),
+    );
+    expect(
+      exec(() => new DailyFactStore(ss()).readDays(day(58), day(70))).value,
+    ).toEqual([...rowsOf(58), ...rowsOf(59)]);
+    expect(exec(() => new DailyFactStore(ss()).days()).value).toEqual(
+      Array.from({length: 60}, (_, i) => day(i)),
+    );
+    expect(exec(() => new DailyFactStore(ss()).cellsUsed()).value).toBe(
+      (60 * 90 + 1) * 21,
+    );
+    // New rows carry the column formats: dates stay text, never Date values.
+    const dates = exec(() =>
+      sh()
+        .getRange(2, 1, sh().getLastRow() - 1, 1)
+        .getValues(),
+    ).value;
+    expect(dates.every(r => typeof r[0] === 'string')).toBe(true);
+  });
+
   test('values from outside never become formulas; dates stay ISO text', () => {
     const evil = [
       fact('2025-02-03', '=IMPORTXML("http://x","//a")', 'login', 1, {

@@ -57,6 +57,8 @@ const CODE_ROLE: Record<string, Role> = {
 
 export class Snapshot {
   private aliasMap: Map<string, string> | null = null;
+  private groups: EnrolledGroup[] | null = null;
+  private attributions: Map<string, Attribution | null> | null = null;
 
   constructor(
     readonly schools: School[],
@@ -89,17 +91,33 @@ export class Snapshot {
     return this.alias().get(ek) ?? ek;
   }
 
+  /** School and role of a user key (cached: asked per active user and day). */
   attribute(key: string): Attribution | null {
-    const u = this.users.get(key);
-    if (!u) return null;
-    return {
-      schoolId: u.school >= 0 ? this.schools[u.school].id : NO_SCHOOL,
-      role: u.role,
-    };
+    this.attributions ??= new Map();
+    let at = this.attributions.get(key);
+    if (at === undefined) {
+      const u = this.users.get(key);
+      at = u
+        ? {
+            schoolId: u.school >= 0 ? this.schools[u.school].id : NO_SCHOOL,
+            role: u.role,
+          }
+        : null;
+      this.attributions.set(key, at);
+    }
+    return at;
   }
 
-  /** Every school x role with enrolled (active) users; zero groups of a school's students and teachers too. */
+  /**
+   * Every school x role with enrolled (active) users; zero groups of a school's students
+   * and teachers too. Computed once per snapshot (each day's facts need it); read-only.
+   */
   enrolledGroups(): EnrolledGroup[] {
+    this.groups ??= this.countGroups();
+    return this.groups;
+  }
+
+  private countGroups(): EnrolledGroup[] {
     const counts = new Map<string, number>();
     for (const s of this.schools) {
       counts.set(`${s.id}\tstudent`, 0);
