@@ -306,6 +306,24 @@ function hashShare(s: string): number {
   return createHash('sha1').update(s).digest().readUInt32BE(0) / 2 ** 32;
 }
 
+/** A sorted Users.list result and the (user, key) sequence it was sorted from. */
+class SortedUsers {
+  constructor(
+    private readonly users: DirectoryUser[],
+    private readonly keys: string[],
+    private readonly sorted: DirectoryUser[],
+  ) {}
+  /** The sorted list if `users` and `keys` are the same sequence as before. */
+  reuse(users: DirectoryUser[], keys: string[]): DirectoryUser[] | undefined {
+    if (users.length !== this.users.length) return undefined;
+    for (let i = 0; i < users.length; i++) {
+      if (users[i] !== this.users[i] || keys[i] !== this.keys[i])
+        return undefined;
+    }
+    return this.sorted;
+  }
+}
+
 /* ------------------------------------------------------------ AdminReports */
 
 export function makeAdminReports(
@@ -812,6 +830,9 @@ export function makeAdminDirectory(
     return u => tests.every(t => t(u));
   };
 
+  // The last sorted listing per query: a page request sorts again only when the
+  // matching users or their sort keys changed.
+  const sortedUsers = new Map<string, SortedUsers>();
   const usersList = (optionalArgs: Args = {}) => {
     const name = 'directory.users.list';
     const args = optionalArgs ?? {};
@@ -830,7 +851,6 @@ export function makeAdminDirectory(
         const size = api.pageSize(name, args.maxResults, 100, 500, true);
         const query = String(args.query ?? '');
         const test = matchQuery(name, query);
-        let list = data.users().filter(test);
         const orderBy = String(args.orderBy ?? 'email');
         const keyOf = (u: DirectoryUser) =>
           orderBy === 'givenName'
@@ -838,11 +858,6 @@ export function makeAdminDirectory(
             : orderBy === 'familyName'
               ? (u.name?.familyName ?? '')
               : (u.primaryEmail ?? '');
-        list = [...list].sort((a, b) =>
-          keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0,
-        );
-        if (String(args.sortOrder ?? '').toUpperCase() === 'DESCENDING')
-          list.reverse();
         const fp = fingerprint([
           args.customer,
           args.domain,
@@ -850,6 +865,22 @@ export function makeAdminDirectory(
           orderBy,
           args.sortOrder,
         ]);
+        const matched = data.users().filter(test);
+        const keys = matched.map(keyOf);
+        let list = sortedUsers.get(fp)?.reuse(matched, keys);
+        if (!list) {
+          // Keys computed once per user, not twice per comparison (the sort is stable).
+          const order = keys.map((_k, i) => i);
+          order.sort((a, b) =>
+            keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0,
+          );
+          list = order.map(i => matched[i]);
+          if (String(args.sortOrder ?? '').toUpperCase() === 'DESCENDING')
+            list.reverse();
+          sortedUsers.set(fp, new SortedUsers(matched, keys, list));
+          if (sortedUsers.size > 8)
+            sortedUsers.delete(sortedUsers.keys().next().value as string);
+        }
         const page = api.page(name, list, size, args.pageToken, fp);
         const out: Record<string, unknown> = {
           kind: 'admin#directory#users',

@@ -209,7 +209,23 @@ const DATE_PATCH = `(function (now) {
   var RealDate = globalThis.Date;
   var SimDate = function Date() {
     if (!new.target) return new RealDate(now()).toString();
-    var args = arguments.length === 0 ? [now()] : Array.prototype.slice.call(arguments);
+    var n = arguments.length;
+    // A plain new Date(...) builds directly (it is hot); subclasses and odd
+    // arities go through Reflect.construct. No named parameters: Date.length stays 0.
+    if (new.target === SimDate && SimDate.prototype === RealDate.prototype) {
+      var a = arguments;
+      switch (n) {
+        case 0: return new RealDate(now());
+        case 1: return new RealDate(a[0]);
+        case 2: return new RealDate(a[0], a[1]);
+        case 3: return new RealDate(a[0], a[1], a[2]);
+        case 4: return new RealDate(a[0], a[1], a[2], a[3]);
+        case 5: return new RealDate(a[0], a[1], a[2], a[3], a[4]);
+        case 6: return new RealDate(a[0], a[1], a[2], a[3], a[4], a[5]);
+        case 7: return new RealDate(a[0], a[1], a[2], a[3], a[4], a[5], a[6]);
+      }
+    }
+    var args = n === 0 ? [now()] : Array.prototype.slice.call(arguments);
     return Reflect.construct(RealDate, args, new.target);
   };
   SimDate.prototype = RealDate.prototype;
@@ -218,7 +234,11 @@ const DATE_PATCH = `(function (now) {
   SimDate.parse = RealDate.parse;
   SimDate.UTC = RealDate.UTC;
   Object.defineProperty(globalThis, 'Date', {value: SimDate, writable: true, configurable: true, enumerable: false});
-  return {Array: Array, Date: SimDate, Error: Error, Object: Object, JSON: JSON};
+  return {
+    Array: Array, Date: SimDate, Error: Error, Object: Object, JSON: JSON,
+    newObject: function () { return {}; },
+    newArray: function () { return []; }
+  };
 })`;
 
 /** A deep copy of JSON-like data and Dates into a realm; other objects pass through. */

@@ -21,6 +21,16 @@ class StoredDate {
   constructor(readonly ms: number) {}
 }
 type Stored = string | number | boolean | StoredDate | Formula;
+/**
+ * A value typed as text that implies a number format (`12%`, `$3.50`, a date).
+ * Only these allocate; other conversions return the stored value itself.
+ */
+class Typed {
+  constructor(
+    readonly value: Stored,
+    readonly format: string,
+  ) {}
+}
 
 interface CellStyle {
   numberFormat?: string;
@@ -53,7 +63,18 @@ function columnIndex(letters: string): number {
   return n;
 }
 
-const key = (r: number, c: number) => r * 32768 + c;
+/**
+ * Inserts `n` empty slots at index `at` (0-based) of a row list: moves the tail in
+ * place instead of spreading `n` arguments into splice (no argument-count limit,
+ * no temporary array). A list shorter than `at` has nothing to move.
+ */
+function insertSlots<T>(list: (T | undefined)[], at: number, n: number): void {
+  const len = list.length;
+  if (len <= at) return;
+  list.length = len + n;
+  list.copyWithin(at + n, at, len);
+  list.fill(undefined, at, at + n);
+}
 
 /** Apps Script's name for a JS value's type in "parameters (...) don't match" errors. */
 function typeName(v: unknown): string {
@@ -164,7 +185,11 @@ export class SpreadsheetStore {
 
 export class SheetModel {
   rows: (Stored[] | undefined)[] = [];
-  styles = new Map<number, CellStyle>();
+  /**
+   * Formats and notes by row then column (0-based), beside `rows` rather than in
+   * one map keyed by cell, so inserting or deleting rows moves whole row slots.
+   */
+  styles: ((CellStyle | undefined)[] | undefined)[] = [];
   hidden = false;
   frozenRows = 0;
   frozenCols = 0;
@@ -193,13 +218,15 @@ export class SheetModel {
     row[c - 1] = v;
   }
   style(r: number, c: number): CellStyle | undefined {
-    return this.styles.get(key(r, c));
+    const row = this.styles[r - 1];
+    return row === undefined ? undefined : row[c - 1];
   }
   setStyle(r: number, c: number, patch: CellStyle): void {
-    const k = key(r, c);
-    const s = this.styles.get(k);
+    let row = this.styles[r - 1];
+    if (row === undefined) row = this.styles[r - 1] = [];
+    const s = row[c - 1];
     if (s) Object.assign(s, patch);
-    else this.styles.set(k, {...patch});
+    else row[c - 1] = {...patch};
   }
   lastRow(): number {
     for (let r = this.rows.length; r >= 1; r--) {
@@ -236,14 +263,12 @@ export class SheetModel {
         if (row)
           for (let c = c1; c < c1 + nc && c <= row.length; c++) row[c - 1] = '';
       }
-      if (formats && this.styles.size) {
-        for (let c = c1; c < c1 + nc; c++) {
-          const s = this.styles.get(key(r, c));
-          if (s) {
-            const note = s.note;
-            this.styles.delete(key(r, c));
-            if (note !== undefined) this.styles.set(key(r, c), {note});
-          }
+      const styles = formats ? this.styles[r - 1] : undefined;
+      if (styles) {
+        for (let c = c1; c < c1 + nc && c <= styles.length; c++) {
+          const s = styles[c - 1];
+          if (s)
+            styles[c - 1] = s.note !== undefined ? {note: s.note} : undefined;
         }
       }
     }
@@ -251,40 +276,26 @@ export class SheetModel {
   /** Moves rows and styles at index >= `at` down by `n` (n < 0 deletes). */
   shiftRows(at: number, n: number): void {
     if (n > 0) {
-      if (this.rows.length >= at) {
-        this.rows.splice(at - 1, 0, ...new Array<Stored[] | undefined>(n));
-      }
+      insertSlots(this.rows, at - 1, n);
+      insertSlots(this.styles, at - 1, n);
     } else {
       this.rows.splice(at - 1, -n);
-    }
-    if (this.styles.size) {
-      const moved = new Map<number, CellStyle>();
-      for (const [k, s] of this.styles) {
-        const r = Math.floor(k / 32768);
-        const c = k % 32768;
-        if (r < at) moved.set(k, s);
-        else if (n > 0) moved.set(key(r + n, c), s);
-        else if (r >= at - n) moved.set(key(r + n, c), s);
-      }
-      this.styles = moved;
+      this.styles.splice(at - 1, -n);
     }
   }
+  /** Moves cells and styles at column >= `at` right by `n` (n < 0 deletes). */
   shiftCols(at: number, n: number): void {
     for (const row of this.rows) {
       if (!row || row.length < at) continue;
-      if (n > 0) row.splice(at - 1, 0, ...new Array<Stored>(n).fill(''));
-      else row.splice(at - 1, -n);
+      if (n > 0) {
+        insertSlots(row, at - 1, n);
+        row.fill('', at - 1, at - 1 + n);
+      } else row.splice(at - 1, -n);
     }
-    if (this.styles.size) {
-      const moved = new Map<number, CellStyle>();
-      for (const [k, s] of this.styles) {
-        const r = Math.floor(k / 32768);
-        const c = k % 32768;
-        if (c < at) moved.set(k, s);
-        else if (n > 0) moved.set(key(r, c + n), s);
-        else if (c >= at - n) moved.set(key(r, c + n), s);
-      }
-      this.styles = moved;
+    for (const row of this.styles) {
+      if (!row || row.length < at) continue;
+      if (n > 0) insertSlots(row, at - 1, n);
+      else row.splice(at - 1, -n);
     }
   }
 }
@@ -309,15 +320,13 @@ function toStored(
   v: unknown,
   book: SpreadsheetStore,
   plainText: boolean,
-): {value: Stored; format?: string} {
-  if (v === null || v === undefined) return {value: ''};
-  if (typeof v === 'number') {
-    return {value: Number.isFinite(v) ? v : '#NUM!'};
-  }
-  if (typeof v === 'boolean') return {value: v};
+): Stored | Typed {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'number') return Number.isFinite(v) ? v : '#NUM!';
+  if (typeof v === 'boolean') return v;
   if (isDateLike(v)) {
     const ms = v.getTime();
-    return {value: Number.isNaN(ms) ? '' : new StoredDate(ms)};
+    return Number.isNaN(ms) ? '' : new StoredDate(ms);
   }
   const s = typeof v === 'string' ? v : String(v);
   if (s.length > MAX_CELL_CHARS) {
@@ -325,33 +334,46 @@ function toStored(
       `Your input contains more than the maximum of ${MAX_CELL_CHARS} characters in a single cell.`,
     );
   }
-  if (plainText) return {value: s};
-  if (s.startsWith("'")) return {value: s.slice(1)};
-  if (s.startsWith('=') && s.length > 1) return {value: new Formula(s)};
-  if (s === '') return {value: ''};
-  if (NUM_RE.test(s)) return {value: Number(s)};
-  if (GROUPED_RE.test(s)) return {value: Number(s.replace(/,/g, ''))};
+  if (plainText) return s;
+  if (s.startsWith("'")) return s.slice(1);
+  if (s.startsWith('=') && s.length > 1) return new Formula(s);
+  if (s === '') return '';
+  if (NUM_RE.test(s)) return Number(s);
+  if (GROUPED_RE.test(s)) return Number(s.replace(/,/g, ''));
   let m = PCT_RE.exec(s);
-  if (m) return {value: Number(m[1]) / 100, format: '0%'};
+  if (m) return new Typed(Number(m[1]) / 100, '0%');
   m = CURRENCY_RE.exec(s);
   if (m) {
     const n = Number(m[2].replace(/,/g, ''));
-    return {value: m[1] ? -n : n, format: '"$"#,##0.00'};
+    return new Typed(m[1] ? -n : n, '"$"#,##0.00');
   }
   const upper = s.toUpperCase();
-  if (upper === 'TRUE' || upper === 'FALSE') return {value: upper === 'TRUE'};
+  if (upper === 'TRUE' || upper === 'FALSE') return upper === 'TRUE';
   m = ISO_DATE_RE.exec(s);
   if (m) {
     const d = dateFromParts(book, +m[1], +m[2], +m[3], m[4], m[5], m[6]);
-    if (d)
-      return {value: d, format: m[4] ? 'yyyy-mm-dd h:mm:ss' : 'yyyy-mm-dd'};
+    if (d) return new Typed(d, m[4] ? 'yyyy-mm-dd h:mm:ss' : 'yyyy-mm-dd');
   }
   m = US_DATE_RE.exec(s);
   if (m) {
     const d = dateFromParts(book, +m[3], +m[1], +m[2], m[4], m[5], m[6]);
-    if (d) return {value: d, format: m[4] ? 'm/d/yyyy h:mm:ss' : 'm/d/yyyy'};
+    if (d) return new Typed(d, m[4] ? 'm/d/yyyy h:mm:ss' : 'm/d/yyyy');
   }
-  return {value: s};
+  return s;
+}
+
+/**
+ * Stores a converted value in a cell, with the number format the typed text
+ * implies when the cell has none yet.
+ */
+function storeCell(m: SheetModel, r: number, c: number, s: Stored | Typed) {
+  if (s instanceof Typed) {
+    m.set(r, c, s.value);
+    if (!m.style(r, c)?.numberFormat)
+      m.setStyle(r, c, {numberFormat: s.format});
+  } else {
+    m.set(r, c, s);
+  }
 }
 
 function dateFromParts(
@@ -375,6 +397,7 @@ function dateFromParts(
 
 /** The value getValues returns for a stored cell. */
 function toValue(v: Stored, DateCtor: DateConstructor): unknown {
+  if (typeof v !== 'object') return v;
   if (v instanceof StoredDate) return new DateCtor(v.ms);
   if (v instanceof Formula) return '#NAME?';
   return v;
@@ -1033,10 +1056,7 @@ export class Sheet {
       }
       rowContents.forEach((v, i) => {
         const plain = m.style(r, i + 1)?.numberFormat === '@';
-        const s = toStored(v, this.book, plain);
-        m.set(r, i + 1, s.value);
-        if (s.format && !m.style(r, i + 1)?.numberFormat)
-          m.setStyle(r, i + 1, {numberFormat: s.format});
+        storeCell(m, r, i + 1, toStored(v, this.book, plain));
       });
       return this;
     });
@@ -1045,7 +1065,7 @@ export class Sheet {
     return this.engine.call('Sheet.clear', () => {
       const m = this.live();
       m.rows = [];
-      m.styles = new Map();
+      m.styles = [];
       return this;
     });
   }
@@ -1058,10 +1078,13 @@ export class Sheet {
   clearFormats(): Sheet {
     return this.engine.call('Sheet.clearFormats', () => {
       const m = this.live();
-      const notes = new Map<number, CellStyle>();
-      for (const [k, s] of m.styles)
-        if (s.note !== undefined) notes.set(k, {note: s.note});
-      m.styles = notes;
+      const styles = m.styles;
+      m.styles = [];
+      styles.forEach((row, i) => {
+        row?.forEach((s, j) => {
+          if (s?.note !== undefined) m.setStyle(i + 1, j + 1, {note: s.note});
+        });
+      });
       return this;
     });
   }
@@ -1250,17 +1273,47 @@ export class Range {
   }
   /** A grid of per-cell values, built in the current realm. */
   read<T>(fn: (v: Stored, r: number, c: number) => T): Grid<T> {
-    const A = this.engine.realm().Array;
-    const out = new A(this.numRows) as Grid<T>;
+    // Realm literals filled in order: packed arrays, as the product's own are.
+    const realm = this.engine.realm();
+    const out = realm.newArray() as Grid<T>;
     const m = this.m;
     for (let i = 0; i < this.numRows; i++) {
-      const row = new A(this.numCols) as T[];
+      const row = realm.newArray() as T[];
       const src = m.rows[this.row - 1 + i];
       for (let j = 0; j < this.numCols; j++) {
         const v = src ? src[this.col - 1 + j] : undefined;
-        row[j] = fn(v === undefined ? '' : v, this.row + i, this.col + j);
+        row.push(fn(v === undefined ? '' : v, this.row + i, this.col + j));
       }
-      out[i] = row;
+      out.push(row);
+    }
+    return out;
+  }
+  /** getValues' grid: read() without a callback per cell (the hottest read). */
+  private readValues(): unknown[][] {
+    const realm = this.engine.realm();
+    const DateCtor = realm.Date;
+    const out = realm.newArray() as unknown[][];
+    const rows = this.m.rows;
+    const c0 = this.col - 1;
+    const nc = this.numCols;
+    for (let i = 0; i < this.numRows; i++) {
+      const row = realm.newArray();
+      const src = rows[this.row - 1 + i];
+      if (src === undefined) {
+        for (let j = 0; j < nc; j++) row.push('');
+      } else {
+        for (let j = 0; j < nc; j++) {
+          const v = src[c0 + j];
+          row.push(
+            v === undefined
+              ? ''
+              : typeof v === 'object'
+                ? toValue(v, DateCtor)
+                : v,
+          );
+        }
+      }
+      out.push(row);
     }
     return out;
   }
@@ -1299,16 +1352,13 @@ export class Range {
   private writeValue(r: number, c: number, v: unknown): void {
     const m = this.m;
     const st = m.style(r, c);
-    const s = toStored(v, this.book, st?.numberFormat === '@');
-    m.set(r, c, s.value);
-    if (s.format && !st?.numberFormat)
-      m.setStyle(r, c, {numberFormat: s.format});
+    storeCell(m, r, c, toStored(v, this.book, st?.numberFormat === '@'));
   }
 
   getValues(): unknown[][] {
     return this.engine.call(
       'Range.getValues',
-      () => this.read(v => toValue(v, this.engine.realm().Date)),
+      () => this.readValues(),
       this.readCost(),
     );
   }
@@ -1357,25 +1407,28 @@ export class Range {
         const grid = this.checkGrid(values, 'setValues');
         // Convert every cell first so a bad cell leaves the range untouched.
         const m = this.m;
-        const stored: {value: Stored; format?: string}[][] = grid.map(
-          (row, i) =>
-            row.map((v, j) =>
-              toStored(
-                v,
-                this.book,
-                m.style(this.row + i, this.col + j)?.numberFormat === '@',
-              ),
-            ),
-        );
-        stored.forEach((row, i) =>
-          row.forEach((s, j) => {
-            const r = this.row + i;
-            const c = this.col + j;
-            m.set(r, c, s.value);
-            if (s.format && !m.style(r, c)?.numberFormat)
-              m.setStyle(r, c, {numberFormat: s.format});
-          }),
-        );
+        const {row: r0, col: c0, numRows, numCols} = this;
+        // A hole in a sparse row leaves its cell as it was (undefined here).
+        const stored: (Stored | Typed | undefined)[][] = new Array(numRows);
+        for (let i = 0; i < numRows; i++) {
+          const src = grid[i];
+          const styles = m.styles[r0 - 1 + i];
+          const out: (Stored | Typed | undefined)[] = new Array(numCols);
+          for (let j = 0; j < numCols; j++) {
+            const v = src[j];
+            if (v === undefined && !(j in src)) continue;
+            const st = styles === undefined ? undefined : styles[c0 - 1 + j];
+            out[j] = toStored(v, this.book, st?.numberFormat === '@');
+          }
+          stored[i] = out;
+        }
+        for (let i = 0; i < numRows; i++) {
+          const out = stored[i];
+          for (let j = 0; j < numCols; j++) {
+            const s = out[j];
+            if (s !== undefined) storeCell(m, r0 + i, c0 + j, s);
+          }
+        }
         return this;
       },
       this.writeCost(),

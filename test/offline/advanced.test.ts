@@ -311,6 +311,49 @@ test('Users.list understands the query clauses it documents and refuses the rest
   expect(res).toEqual([13, staff.filter(i => i % 97 !== 0).length, 400]);
 });
 
+test('Users.list sorts by the requested key, and a listing follows changes to the users', () => {
+  const base = makeDistrict({users: 30});
+  let users = base.users().map(u => ({...u, name: {...u.name}}));
+  // Family names in an order unlike the e-mails'.
+  users.forEach(
+    (u, i) => (u.name.familyName = `F${(i * 7) % 30}`.padEnd(4, '0')),
+  );
+  const data = {...base, users: () => users};
+  const rt = runtime({data, startTime: NOW});
+  const LIST = `var out = [], token;
+    do { var r = AdminDirectory.Users.list({customer: 'my_customer', maxResults: 7, pageToken: token,
+                                              orderBy: a, sortOrder: b});
+         r.users.forEach(function (u) { out.push(u.primaryEmail); }); token = r.nextPageToken; } while (token);
+    return out;`;
+  const expected = (key: (u: (typeof users)[0]) => string, desc: boolean) => {
+    const sorted = [...users].sort((x, y) =>
+      key(x) < key(y) ? -1 : key(x) > key(y) ? 1 : 0,
+    );
+    if (desc) sorted.reverse();
+    return sorted.map(u => u.primaryEmail);
+  };
+  const family = (u: (typeof users)[0]) => u.name.familyName ?? '';
+  const email = (u: (typeof users)[0]) => u.primaryEmail ?? '';
+  expect(ok(run(rt, LIST, ['familyName', 'DESCENDING']))).toEqual(
+    expected(family, true),
+  );
+  expect(ok(run(rt, LIST, ['email', undefined]))).toEqual(
+    expected(email, false),
+  );
+  // A renamed user moves; a removed user is gone; an added one appears.
+  users[0].name.familyName = 'A';
+  expect(ok(run(rt, LIST, ['familyName', 'DESCENDING']))).toEqual(
+    expected(family, true),
+  );
+  expect(
+    (ok(run(rt, LIST, ['familyName', 'DESCENDING'])) as string[]).at(-1),
+  ).toBe(users[0].primaryEmail);
+  users = [...users.slice(1), {...users[1], primaryEmail: 'new@x.org'}];
+  expect(ok(run(rt, LIST, ['familyName', 'DESCENDING']))).toEqual(
+    expected(family, true),
+  );
+});
+
 describe('Classroom', () => {
   test('lists page with defaults, filter states, and 404 on an unknown course', () => {
     const data = makeDistrict({courses: 40});

@@ -283,3 +283,209 @@ describe('SpreadsheetApp: sheets, ranges and limits', () => {
     expect(rt.calls.total).toBe(4);
   });
 });
+
+describe('SpreadsheetApp: inserting and deleting rows and columns', () => {
+  // Values, formulas, number formats, backgrounds and notes of A1:C<rows>, per cell.
+  const SNAPSHOT = `function snap(rows) {
+      var r = sh.getRange(1, 1, rows, 3);
+      var notes = [];
+      for (var i = 1; i <= rows; i++) notes.push(sh.getRange(i, 3).getNote());
+      return [r.getValues(), r.getFormulas(), r.getNumberFormats(), r.getBackgrounds(), notes];
+    }`;
+  const SETUP = `${SHEET} ${SNAPSHOT}
+    sh.getRange(1, 1, 4, 3).setValues([['a', 1, ''], ['b', '=B1*2', ''], ['c', 3, 'x'], ['d', 4, '']]);
+    sh.getRange(2, 2).setNumberFormat('0.0');
+    sh.getRange(3, 3).setNote('third');
+    sh.getRange(4, 1).setBackground('#ff0000');
+    sh.getRange(900, 2).setNumberFormat('@');`;
+
+  test('inserted rows are blank and everything below moves down with its formats and notes', () => {
+    const rt = runtime();
+    const res = ok(
+      run(
+        rt,
+        `${SETUP}
+        sh.insertRowsAfter(2, 2);
+        var after = snap(6);
+        sh.insertRowsBefore(1, 1);
+        return [after, snap(7), sh.getMaxRows(), sh.getRange(903, 2).getNumberFormat(),
+                sh.getRange(902, 2).getNumberFormat(), sh.getLastRow()];`,
+      ),
+    ) as unknown[];
+    const G = 'General';
+    expect(res[0]).toEqual([
+      [
+        ['a', 1, ''],
+        ['b', '#NAME?', ''],
+        ['', '', ''],
+        ['', '', ''],
+        ['c', 3, 'x'],
+        ['d', 4, ''],
+      ],
+      [
+        ['', '', ''],
+        ['', '=B1*2', ''],
+        ['', '', ''],
+        ['', '', ''],
+        ['', '', ''],
+        ['', '', ''],
+      ],
+      [
+        [G, G, G],
+        [G, '0.0', G],
+        [G, G, G],
+        [G, G, G],
+        [G, G, G],
+        [G, G, G],
+      ],
+      [
+        ['#ffffff', '#ffffff', '#ffffff'],
+        ['#ffffff', '#ffffff', '#ffffff'],
+        ['#ffffff', '#ffffff', '#ffffff'],
+        ['#ffffff', '#ffffff', '#ffffff'],
+        ['#ffffff', '#ffffff', '#ffffff'],
+        ['#ff0000', '#ffffff', '#ffffff'],
+      ],
+      ['', '', '', '', 'third', ''],
+    ]);
+    const [values, formulas, formats, backgrounds, notes] =
+      res[1] as unknown[][];
+    expect(values[0]).toEqual(['', '', '']);
+    expect(values.slice(1)).toEqual((res[0] as unknown[][])[0]);
+    expect(formulas[2]).toEqual(['', '=B1*2', '']);
+    expect(formats[2]).toEqual([G, '0.0', G]);
+    expect(backgrounds[6]).toEqual(['#ff0000', '#ffffff', '#ffffff']);
+    expect(notes).toEqual(['', '', '', '', '', 'third', '']);
+    // Formats on rows with no values move too.
+    expect(res.slice(2)).toEqual([1003, '@', G, 7]);
+  });
+
+  test('deleted rows take their values and formats; rows below move up', () => {
+    const rt = runtime();
+    const res = ok(
+      run(
+        rt,
+        `${SETUP}
+        sh.deleteRows(2, 2);
+        return [snap(3), sh.getMaxRows(), sh.getRange(898, 2).getNumberFormat(), sh.getLastRow()];`,
+      ),
+    );
+    const G = 'General';
+    expect(res).toEqual([
+      [
+        [
+          ['a', 1, ''],
+          ['d', 4, ''],
+          ['', '', ''],
+        ],
+        [
+          ['', '', ''],
+          ['', '', ''],
+          ['', '', ''],
+        ],
+        [
+          [G, G, G],
+          [G, G, G],
+          [G, G, G],
+        ],
+        [
+          ['#ffffff', '#ffffff', '#ffffff'],
+          ['#ff0000', '#ffffff', '#ffffff'],
+          ['#ffffff', '#ffffff', '#ffffff'],
+        ],
+        ['', '', ''],
+      ],
+      998,
+      '@',
+      2,
+    ]);
+  });
+
+  test('columns insert and delete with their cells and formats', () => {
+    const rt = runtime();
+    const res = ok(
+      run(
+        rt,
+        `${SETUP}
+        sh.insertColumnsBefore(2, 1);
+        var moved = [sh.getRange(1, 1, 2, 4).getValues(), sh.getRange(2, 3).getNumberFormat(),
+                     sh.getRange(2, 3).getFormula(), sh.getRange(3, 4).getNote(), sh.getMaxColumns()];
+        sh.deleteColumns(1, 2);
+        return [moved, sh.getRange(1, 1, 2, 2).getValues(), sh.getRange(2, 1).getNumberFormat(),
+                sh.getRange(3, 2).getNote(), sh.getRange(4, 1).getBackground(), sh.getMaxColumns()];`,
+      ),
+    );
+    expect(res).toEqual([
+      [
+        [
+          ['a', '', 1, ''],
+          ['b', '', '#NAME?', ''],
+        ],
+        '0.0',
+        '=B1*2',
+        'third',
+        27,
+      ],
+      [
+        [1, ''],
+        ['#NAME?', ''],
+      ],
+      '0.0',
+      'third',
+      '#ffffff',
+      25,
+    ]);
+  });
+
+  test('a large insertion in the middle of the data moves the rows below it', () => {
+    const rt = runtime();
+    const res = ok(
+      run(
+        rt,
+        `${SETUP}
+        sh.insertRowsAfter(3, 250000);
+        return [sh.getMaxRows(), sh.getLastRow(), sh.getRange(250004, 1, 1, 3).getValues()[0],
+                sh.getRange(4, 1).getValue(), sh.getRange(250004, 1).getBackground(),
+                sh.getRange(3, 3).getNote()];`,
+      ),
+    );
+    expect(res).toEqual([251000, 250004, ['d', 4, ''], '', '#ff0000', 'third']);
+  });
+
+  test('clearing formats keeps notes where the rows moved them', () => {
+    const rt = runtime();
+    const res = ok(
+      run(
+        rt,
+        `${SETUP}
+        sh.insertRowsBefore(1, 2);
+        sh.clearFormats();
+        var a = [sh.getRange(5, 3).getNote(), sh.getRange(4, 2).getNumberFormat(), sh.getRange(6, 1).getBackground()];
+        sh.getRange(5, 3).setBackground('#00ff00');
+        sh.getRange('A1:C10').clear({formatOnly: true});
+        return [a, sh.getRange(5, 3).getNote(), sh.getRange(5, 3).getBackground(), sh.getRange(5, 3).getValue()];`,
+      ),
+    );
+    expect(res).toEqual([
+      ['third', 'General', '#ffffff'],
+      'third',
+      '#ffffff',
+      'x',
+    ]);
+  });
+
+  test('setValues leaves the cells of holes in a sparse row as they were', () => {
+    const rt = runtime();
+    const res = ok(
+      run(
+        rt,
+        `${SHEET}
+        sh.getRange(1, 1, 1, 3).setValues([[1, 2, 3]]);
+        var row = [10]; row[2] = '30%';
+        sh.getRange(1, 1, 1, 3).setValues([row]);
+        return [sh.getRange(1, 1, 1, 3).getValues()[0], sh.getRange(1, 3).getNumberFormat()];`,
+      ),
+    );
+    expect(res).toEqual([[10, 2, 0.3], '0%']);
+  });
+});

@@ -1,0 +1,219 @@
+import * as vm from 'node:vm';
+import {
+  Engine,
+  hostRealm,
+  jsonCopy,
+  type Realm,
+} from '../../src/offline/engine';
+import {NOW, makeDistrict} from './fixtures';
+import {ok, run, runtime} from './helpers';
+
+/** A realm as the runtime builds one: a fresh context's intrinsics and literals. */
+function makeRealm(): Realm {
+  return vm.runInContext(
+    `({Array: Array, Date: Date, Error: Error, Object: Object, JSON: JSON,
+       newObject: function () { return {}; }, newArray: function () { return []; }})`,
+    vm.createContext({}),
+  ) as Realm;
+}
+
+/** What the copy must equal: the JSON round trip into the realm. */
+const roundTrip = (v: unknown, realm: Realm) =>
+  realm.JSON.parse(JSON.stringify(v)) as unknown;
+
+/** Every object and array in `v`, depth first. */
+function nodes(v: unknown, out: object[] = []): object[] {
+  if (v !== null && typeof v === 'object') {
+    out.push(v);
+    for (const x of Object.values(v)) nodes(x, out);
+  }
+  return out;
+}
+
+class Money {
+  constructor(readonly cents: number) {}
+  toJSON(key: string) {
+    return {amount: this.cents / 100, key};
+  }
+}
+
+describe('jsonCopy: JSON.parse(JSON.stringify(v)) into a realm', () => {
+  const realm = makeRealm();
+  const shared = {email: 'a@x.org'};
+  const cases: [string, unknown][] = [
+    ['primitives', ['s', 1.5, true, false, null, 0]],
+    ['-0, NaN and Infinity', {a: -0, b: NaN, c: Infinity, d: [-Infinity, NaN]}],
+    [
+      'undefined, functions and symbols: dropped in objects, null in arrays',
+      {
+        a: undefined,
+        f() {},
+        s: Symbol('x'),
+        list: [undefined, () => 1, Symbol('y')],
+      },
+    ],
+    ['holes', [1, , 3]], // eslint-disable-line no-sparse-arrays
+    [
+      'dates via toJSON',
+      {at: new Date(Date.UTC(2025, 2, 3, 14)), bad: new Date(NaN)},
+    ],
+    [
+      'a toJSON of its own, given its key',
+      {price: new Money(250), list: [new Money(5)]},
+    ],
+    ['boxed primitives', [Object(3), Object('s'), Object(false)]],
+    [
+      'class instances and Maps: own enumerable properties',
+      [new Money(1), new Map([[1, 2]])],
+    ],
+    [
+      'integer-like and __proto__ keys',
+      JSON.parse('{"b": 1, "2": 2, "1": 1, "__proto__": {"x": 1}}'),
+    ],
+    ['shared references', {a: shared, b: [shared, shared]}],
+    [
+      'nested API-shaped data',
+      {
+        kind: 'admin#reports#activities',
+        items: [
+          {
+            id: {time: '2025-03-03T14:00:00.000Z', uniqueQualifier: '-12'},
+            actor: shared,
+            events: [
+              {
+                name: 'view',
+                parameters: [
+                  {name: 'n', intValue: '3'},
+                  {name: 'm', multiValue: ['a']},
+                ],
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  ];
+
+  test.each(cases)('%s', (_name, value) => {
+    const copy = jsonCopy(value, realm);
+    expect(copy).toStrictEqual(roundTrip(value, realm));
+    expect(JSON.stringify(copy)).toBe(JSON.stringify(value));
+    // Every object and array is the realm's own.
+    for (const n of nodes(copy)) {
+      const proto = Array.isArray(n)
+        ? realm.Array.prototype
+        : realm.Object.prototype;
+      expect(Object.getPrototypeOf(n)).toBe(proto);
+      if (Array.isArray(n)) expect(n instanceof realm.Array).toBe(true);
+    }
+  });
+
+  test('-0 becomes 0, as through the text', () => {
+    expect(Object.is((jsonCopy({z: -0}, realm) as {z: number}).z, 0)).toBe(
+      true,
+    );
+  });
+
+  test('__proto__ stays an own property and does not set the prototype', () => {
+    const copy = jsonCopy(
+      JSON.parse('{"__proto__": {"x": 1}}'),
+      realm,
+    ) as object;
+    expect(Object.getPrototypeOf(copy)).toBe(realm.Object.prototype);
+    expect(Object.getOwnPropertyNames(copy)).toEqual(['__proto__']);
+  });
+
+  test('toJSON receives the same keys as from JSON.stringify', () => {
+    const seen = (copy: (v: unknown) => unknown) => {
+      const keys: string[] = [];
+      const spy = {toJSON: (k: string) => (keys.push(k), k)};
+      copy({a: spy, list: [spy, spy]});
+      copy(spy);
+      return keys;
+    };
+    expect(seen(v => jsonCopy(v, realm))).toEqual(seen(v => JSON.stringify(v)));
+  });
+
+  test('no shared references: every call returns fresh objects', () => {
+    const value = {a: shared, b: [shared], c: {d: [1]}};
+    const one = jsonCopy(value, realm) as typeof value;
+    const two = jsonCopy(value, realm) as typeof value;
+    expect(one.a).not.toBe(two.a);
+    expect(one.a).not.toBe(one.b[0]);
+    expect(one.a).not.toBe(shared);
+    one.c.d.push(2);
+    one.a.email = 'changed';
+    expect(two.c.d).toEqual([1]);
+    expect(value.c.d).toEqual([1]);
+    expect(shared.email).toBe('a@x.org');
+  });
+
+  test('a cycle and a BigInt throw the TypeError JSON.stringify throws', () => {
+    const cyclic: Record<string, unknown> = {a: 1};
+    cyclic.self = {back: [cyclic]};
+    expect(() => jsonCopy(cyclic, realm)).toThrow(TypeError);
+    expect(() => jsonCopy(cyclic, realm)).toThrow(/circular/);
+    expect(() => jsonCopy({n: 1n}, realm)).toThrow(TypeError);
+    expect(() => JSON.stringify({n: 1n})).toThrow(TypeError);
+    // The same object twice, side by side, is no cycle.
+    const twice = {x: 1};
+    expect(jsonCopy([twice, twice], realm)).toStrictEqual(
+      roundTrip([twice, twice], realm),
+    );
+  });
+
+  test('the host realm gets host objects', () => {
+    const copy = jsonCopy({a: [1]}, hostRealm) as {a: number[]};
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect(copy.a instanceof Array).toBe(true);
+  });
+
+  test('Engine.toRealm copies into the running execution realm', () => {
+    const engine = new Engine({
+      startTime: NOW,
+      executionLimitMs: 360_000,
+      costs: {
+        calls: {},
+        perCellRead: 0,
+        perCellWrite: 0,
+        perApiItem: 0,
+        cpuFactor: 0,
+      },
+      faults: {},
+      userEmail: 'a@x.org',
+    });
+    const ex = engine.begin({fnName: 'f', realm});
+    const copy = engine.toRealm({list: [{a: 1}]});
+    engine.end(ex);
+    expect(copy.list instanceof realm.Array).toBe(true);
+    expect(Object.getPrototypeOf(copy.list[0])).toBe(realm.Object.prototype);
+    expect(engine.toRealm(undefined)).toBeUndefined();
+  });
+});
+
+describe('API responses inside an execution', () => {
+  test('are objects of the script realm, fresh on every call', () => {
+    // Free calls keep the clock still, so the three calls see the same window.
+    const rt = runtime({
+      data: makeDistrict({loginsPerDay: 8}),
+      startTime: NOW,
+      costs: {calls: {'AdminReports.*': 0}, perApiItem: 0},
+    });
+    const res = ok(
+      run(
+        rt,
+        `var args = {startTime: new Date(Date.now() - 5 * 864e5).toISOString(), maxResults: 5};
+        var a = AdminReports.Activities.list('all', 'login', args);
+        var b = AdminReports.Activities.list('all', 'login', args);
+        var item = a.items[0];
+        var fresh = a.items !== b.items && item !== b.items[0] && item.actor !== b.items[0].actor;
+        item.actor.email = 'changed';
+        var c = AdminReports.Activities.list('all', 'login', args);
+        return [a.items instanceof Array, Object.getPrototypeOf(item) === Object.prototype,
+                item.events instanceof Array, item.id.constructor === Object, fresh,
+                c.items[0].actor.email !== 'changed', JSON.stringify(b) === JSON.stringify(c)];`,
+      ),
+    );
+    expect(res).toEqual([true, true, true, true, true, true, true]);
+  });
+});
