@@ -221,12 +221,13 @@ export class SheetModel {
     const row = this.styles[r - 1];
     return row === undefined ? undefined : row[c - 1];
   }
-  setStyle(r: number, c: number, patch: CellStyle): void {
+  /** `owned`: the patch is a fresh object the cell may keep (saves a copy). */
+  setStyle(r: number, c: number, patch: CellStyle, owned = false): void {
     let row = this.styles[r - 1];
     if (row === undefined) row = this.styles[r - 1] = [];
     const s = row[c - 1];
     if (s) Object.assign(s, patch);
-    else row[c - 1] = {...patch};
+    else row[c - 1] = owned ? patch : {...patch};
   }
   lastRow(): number {
     for (let r = this.rows.length; r >= 1; r--) {
@@ -1496,11 +1497,15 @@ export class Range {
       `Range.${method}`,
       () => {
         const g = this.checkGrid(grid, method) as T[][];
-        g.forEach((row, i) =>
-          row.forEach((v, j) =>
-            this.m.setStyle(this.row + i, this.col + j, patch(v)),
-          ),
-        );
+        const m = this.m;
+        for (let i = 0; i < g.length; i++) {
+          const row = g[i];
+          for (let j = 0; j < row.length; j++) {
+            // Holes of a sparse row leave their cells as they were.
+            if (row[j] === undefined && !(j in row)) continue;
+            m.setStyle(this.row + i, this.col + j, patch(row[j]), true);
+          }
+        }
         return this;
       },
       this.writeCost(),

@@ -474,7 +474,7 @@ describe('SpreadsheetApp: inserting and deleting rows and columns', () => {
     ]);
   });
 
-  test('setValues leaves the cells of holes in a sparse row as they were', () => {
+  test('setValues and setNumberFormats leave the cells of holes in a sparse row as they were', () => {
     const rt = runtime();
     const res = ok(
       run(
@@ -483,9 +483,13 @@ describe('SpreadsheetApp: inserting and deleting rows and columns', () => {
         sh.getRange(1, 1, 1, 3).setValues([[1, 2, 3]]);
         var row = [10]; row[2] = '30%';
         sh.getRange(1, 1, 1, 3).setValues([row]);
-        return [sh.getRange(1, 1, 1, 3).getValues()[0], sh.getRange(1, 3).getNumberFormat()];`,
+        var values = sh.getRange(1, 1, 1, 3).getValues()[0], pct = sh.getRange(1, 3).getNumberFormat();
+        var formats = ['0.0']; formats[2] = '@';
+        sh.getRange(1, 1, 1, 3).setNumberFormat('#,##0');
+        sh.getRange(1, 1, 1, 3).setNumberFormats([formats]);
+        return [values, pct, sh.getRange(1, 1, 1, 3).getNumberFormats()[0]];`,
       ),
     );
-    expect(res).toEqual([[10, 2, 0.3], '0%']);
+    expect(res).toEqual([[10, 2, 0.3], '0%', ['0.0', '#,##0', '@']]);
   });
 });
