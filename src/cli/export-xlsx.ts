@@ -2,6 +2,10 @@
  * Writes every tab of a spreadsheet (the offline runtime's, read through the same
  * SpreadsheetApp API the product uses) to an .xlsx file a spreadsheet program opens:
  * values with their types, number formats, frozen header rows, column widths and hidden tabs.
+ *
+ * The workbook is streamed row by row (a two-year district holds millions of cells), and
+ * cells of one number format share one style object: exceljs registers a style once per
+ * object, so a style per cell would cost a style lookup per cell.
  */
 import ExcelJS from 'exceljs';
 
@@ -14,58 +18,80 @@ function excelFormat(fmt: string): string | undefined {
   return fmt;
 }
 
+/** Rows read from the runtime per getValues call (bounded memory on large tabs). */
+const BLOCK_ROWS = 20_000;
+
 export async function exportWorkbook(
   spreadsheet: Spreadsheet,
   file: string,
 ): Promise<string[]> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
+    filename: file,
+    useStyles: true,
+    useSharedStrings: false,
+  });
   wb.creator = 'Classroom Pulse';
+  const styles = new Map<string, Partial<ExcelJS.Style>>();
+  const styleOf = (fmt: string, header: boolean): Partial<ExcelJS.Style> => {
+    const key = `${header ? 'h' : 'b'}|${fmt}`;
+    let s = styles.get(key);
+    if (!s) {
+      s = {};
+      if (fmt) s.numFmt = fmt;
+      if (header) s.font = {bold: true};
+      styles.set(key, s);
+    }
+    return s;
+  };
   const names: string[] = [];
   for (const sheet of spreadsheet.getSheets()) {
     const name = sheet.getName();
     names.push(name);
-    const ws = wb.addWorksheet(name.slice(0, 31).replace(/[[\]*?/\\:]/g, '_'), {
-      state: sheet.isSheetHidden() ? 'hidden' : 'visible',
-    });
     const rows = sheet.getLastRow();
     const cols = sheet.getLastColumn();
-    if (rows > 0 && cols > 0) {
-      const range = sheet.getRange(1, 1, rows, cols);
+    const frozenRows = sheet.getFrozenRows();
+    const frozenCols = sheet.getFrozenColumns();
+    const ws = wb.addWorksheet(name.slice(0, 31).replace(/[[\]*?/\\:]/g, '_'), {
+      state: sheet.isSheetHidden() ? 'hidden' : 'visible',
+      views:
+        frozenRows || frozenCols
+          ? [{state: 'frozen', xSplit: frozenCols, ySplit: frozenRows}]
+          : [],
+    });
+    const widths: Partial<ExcelJS.Column>[] = [];
+    for (let c = 1; c <= cols; c++) {
+      const w = sheet.getColumnWidth(c);
+      widths.push(w ? {width: Math.max(8, Math.round(w / 7))} : {});
+    }
+    if (widths.length) ws.columns = widths;
+    for (let start = 1; start <= rows && cols > 0; start += BLOCK_ROWS) {
+      const n = Math.min(BLOCK_ROWS, rows - start + 1);
+      const range = sheet.getRange(start, 1, n, cols);
       const values = range.getValues();
       const formulas = range.getFormulas();
       const formats = range.getNumberFormats();
-      for (let r = 0; r < rows; r++) {
-        const row = ws.getRow(r + 1);
+      for (let r = 0; r < n; r++) {
+        const header = start + r === 1;
+        const row = ws.getRow(start + r);
         for (let c = 0; c < cols; c++) {
-          const cell = row.getCell(c + 1);
           const f = formulas[r][c];
           const v = values[r][c];
-          if (f) {
-            cell.value = {
-              formula: f.replace(/^=/, ''),
-              result: undefined,
-            } as ExcelJS.CellFormulaValue;
-          } else if (v === '' || v === null || v === undefined) {
-            continue;
-          } else {
-            cell.value = v as ExcelJS.CellValue;
-          }
-          const fmt = excelFormat(formats[r][c]);
-          if (fmt) cell.numFmt = fmt;
+          if (!f && (v === '' || v === null || v === undefined)) continue;
+          const cell = row.getCell(c + 1);
+          cell.value = f
+            ? ({
+                formula: f.replace(/^=/, ''),
+                result: undefined,
+              } as ExcelJS.CellFormulaValue)
+            : (v as ExcelJS.CellValue);
+          const fmt = excelFormat(formats[r][c]) ?? '';
+          if (fmt || header) cell.style = styleOf(fmt, header);
         }
+        row.commit();
       }
-      if (rows > 0) ws.getRow(1).font = {bold: true};
     }
-    const frozenRows = sheet.getFrozenRows();
-    const frozenCols = sheet.getFrozenColumns();
-    if (frozenRows || frozenCols) {
-      ws.views = [{state: 'frozen', xSplit: frozenCols, ySplit: frozenRows}];
-    }
-    for (let c = 1; c <= cols; c++) {
-      const w = sheet.getColumnWidth(c);
-      if (w) ws.getColumn(c).width = Math.max(8, Math.round(w / 7));
-    }
+    ws.commit();
   }
-  await wb.xlsx.writeFile(file);
+  await wb.commit();
   return names;
 }
