@@ -11,7 +11,7 @@ import {
 import type {AnomalyRow} from '../analysis/anomalies';
 import type {Settings, WeeklyFact} from '../core/types';
 import {writeDashboard} from '../sheets/dashboard';
-import {writeOutputs, writeTable} from '../sheets/outputs';
+import {writeOutputs, writeTable, writeTableTail} from '../sheets/outputs';
 import {
   LK_DAILY,
   anomalyId,
@@ -19,6 +19,7 @@ import {
   type AnomalyRecord,
 } from '../sheets/tables';
 import {getSnapshot} from '../ui/server';
+import {ANALYSIS_SETTLED_PROPERTY} from '../ui/settings';
 import {readFacts, readQuality, readSchools} from './ingest';
 import {SheetBlobStore} from './store';
 import {
@@ -88,13 +89,37 @@ function anomalyRecord(a: AnomalyRow, names: SchoolNames): AnomalyRecord {
   };
 }
 
+/**
+ * Document property: the day before which anomaly flags and `lk_daily` rows are settled.
+ * Each run re-decides only the last RESCORE_DAYS days (re-fetches settle within days), so
+ * a weekly run reads and writes in proportion to its newest weeks, not to the history.
+ * Unset (a new spreadsheet): the first run analyses and writes everything.
+ */
+export const SETTLED_PROPERTY = ANALYSIS_SETTLED_PROPERTY;
+/** Days at the end of the history whose flags and Looker rows each run re-decides. */
+export const RESCORE_DAYS = 63;
+/** Daily history the decomposition sees before the re-decided days (44 weeks). */
+export const CONTEXT_DAYS = 308;
+
+function addDaysIso(day: string, n: number): string {
+  const [y, m, d] = day.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d) + n * 86_400_000)
+    .toISOString()
+    .slice(0, 10);
+}
+
 export function analyseAndWrite(settings: Settings): AnalysisResult {
-  const {daily, weekly} = readFacts(settings);
+  const props = PropertiesService.getDocumentProperties();
+  const settled = props.getProperty(SETTLED_PROPERTY) ?? '';
+  const {daily, weekly} = readFacts(settings, {
+    dailySince: settled ? addDaysIso(settled, -CONTEXT_DAYS) : undefined,
+  });
   const schools = readSchools();
   const names: SchoolNames = new Map(schools.map(s => [s.id, s.name]));
   if (daily.length === 0) {
     return {rowsWritten: 0, summary: 'No facts yet: nothing to analyse.'};
   }
+  const lastDay = daily.reduce((m, f) => (f.date > m ? f.date : m), '');
   const anomalyRows = [
     ...detectDailyAnomalies(daily, settings.calendar, settings, {
       metrics: ['activeUsers'],
@@ -108,7 +133,9 @@ export function analyseAndWrite(settings: Settings): AnalysisResult {
       },
     ),
   ];
-  const anomalies = anomalyRows.map(a => anomalyRecord(a, names));
+  const anomalies = anomalyRows
+    .filter(a => a.date >= settled)
+    .map(a => anomalyRecord(a, names));
 
   const fc = forecastRecords(weekly, settings, names);
   const correlations = correlationRecords(weekly, settings, names);
@@ -130,6 +157,7 @@ export function analyseAndWrite(settings: Settings): AnalysisResult {
         forecasts: fc.forecasts,
         accuracy: fc.accuracy,
         anomalies,
+        anomaliesSettledBefore: settled,
         correlations,
         underuse,
         quality: readQuality(),
@@ -146,13 +174,24 @@ export function analyseAndWrite(settings: Settings): AnalysisResult {
       results.push(replaceTab(t.name, t.header, t.rows));
     }
   }
-  // The store owns `Daily facts`; only its Looker twin is rebuilt here.
+  // The store owns `Daily facts`; only its Looker twin is written here: from the settled
+  // day on when the tab allows it, else whole.
+  const looker = (facts: typeof daily) =>
+    facts.map(f => lookerFact(f, settings.minGroupSize, isoWeekOf));
+  const tail = settled
+    ? writeTableTail(
+        LK_DAILY,
+        looker(daily.filter(f => f.date >= settled)),
+        'date',
+        settled,
+      )
+    : null;
   results.push(
-    writeTable(
-      LK_DAILY,
-      daily.map(f => lookerFact(f, settings.minGroupSize, isoWeekOf)),
-    ),
+    tail ??
+      writeTable(LK_DAILY, looker(settled ? readFacts(settings).daily : daily)),
   );
+  const nextSettled = addDaysIso(lastDay, -RESCORE_DAYS);
+  if (nextSettled > settled) props.setProperty(SETTLED_PROPERTY, nextSettled);
   const snap = getSnapshot();
   writeDashboard({
     title: snap.title,

@@ -695,18 +695,36 @@ function readDaily(env: Env): DailyFact[] {
   return all;
 }
 
+/** The stored daily facts of `since` and later: the tab's rows, the archive only if needed. */
+function readDailySince(env: Env, since: string): DailyFact[] {
+  const tidy = env.facts.readDays(since, '9999-12-31');
+  if (!env.facts.startsAtOrAfter(since)) return tidy;
+  const tidyDays = new Set(tidy.map(f => f.date));
+  const old = archived(env).filter(
+    f => f.date >= since && !tidyDays.has(f.date),
+  );
+  return old.length ? [...old, ...tidy].sort(compareFacts) : tidy;
+}
+
 /* ------------------------------------------------------------- read side -- */
 
 /**
  * Every stored daily fact (archive and tab) and the weekly facts: closed weeks as stored,
  * open weeks computed now from their days' user sets.
  */
-export function readFacts(settings?: Settings): {
+export function readFacts(
+  settings?: Settings,
+  opts: {
+    /** Only the daily facts of this day and later (weekly facts are all read). */
+    dailySince?: string;
+  } = {},
+): {
   daily: DailyFact[];
   weekly: WeeklyFact[];
 } {
   const env = new Env();
-  const daily = readDaily(env);
+  const since = opts.dailySince;
+  const daily = since ? readDailySince(env, since) : readDaily(env);
   const weekly: WeeklyFact[] = [];
   const closed = new Set<string>();
   for (const k of env.blobs.keys('week:')) {
@@ -715,9 +733,17 @@ export function readFacts(settings?: Settings): {
     closed.add(k.slice(5));
     weekly.push(...(JSON.parse(text) as WeeklyFact[]));
   }
-  // Open weeks: computed now from their days' facts and user sets.
+  // Open weeks: computed now from their days' facts and user sets (an open week that
+  // began before the window is read whole).
   const open = new Map<string, DailyFact[]>();
-  for (const f of daily) {
+  let openFacts = daily;
+  if (since) {
+    const early = Object.keys(env.daysMeta().partitions)
+      .filter(d => d < since && !closed.has(isoWeek(d).weekStart))
+      .sort();
+    if (early.length) openFacts = readDailySince(env, early[0]);
+  }
+  for (const f of openFacts) {
     const ws = isoWeek(f.date).weekStart;
     if (closed.has(ws)) continue;
     const list = open.get(ws);

@@ -423,6 +423,12 @@ export class DailyFactStore {
     return this.factsOf(this.base + lo, hi - lo);
   }
 
+  /** True when the tab holds no day before `day` (it may still hold none at all). */
+  startsAtOrAfter(day: string): boolean {
+    const dates = this.cover(day);
+    return this.base === 2 && (!dates.length || dates[0] >= day);
+  }
+
   readAll(): DailyFact[] {
     const n = this.index().length;
     return this.factsOf(2, n);

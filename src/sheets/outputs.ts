@@ -50,6 +50,7 @@ import {
   appendRows,
   readTable,
   replaceTab,
+  rewriteTail,
   sanitizeCell,
   type TabOptions,
   type WriteResult,
@@ -74,6 +75,11 @@ export interface OutputBundle {
   accuracy?: AccuracyRecord[];
   /** This run's anomalies; statuses set by the admin are kept. */
   anomalies?: AnomalyRecord[];
+  /**
+   * Flags dated before this day were decided by earlier runs and are kept as they are;
+   * `anomalies` then holds only flags of this day and later.
+   */
+  anomaliesSettledBefore?: string;
   correlations?: CorrelationRecord[];
   underuse?: UnderuseRecord[];
   equity?: EquityRecord[];
@@ -112,6 +118,25 @@ export function writeTable<R>(
     hidden: schema.hidden,
     chunkRows: opts?.chunkRows,
     decorate: opts?.decorate,
+  });
+}
+
+/**
+ * Rewrites a schema's tab from the first row whose `keyColumn` is at least `fromKey`
+ * (`records` holds every record of those keys, sorted); null when the tab cannot be
+ * extended in place and must be written whole (see rewriteTail).
+ */
+export function writeTableTail<R>(
+  schema: TableSchema<R>,
+  records: ReadonlyArray<R>,
+  keyColumn: string,
+  fromKey: string,
+  opts?: {spreadsheet?: Spreadsheet},
+): WriteResult | null {
+  const a = tabArgs(schema, records);
+  return rewriteTail(a.name, a.headers, a.rows, keyColumn, fromKey, {
+    spreadsheet: opts?.spreadsheet,
+    numberFormats: a.numberFormats,
   });
 }
 
@@ -182,6 +207,7 @@ export function writeOutputs(
       bundle.anomalies,
       readRecords(ANOMALIES, ss),
       now,
+      bundle.anomaliesSettledBefore,
     );
     w(ANOMALIES, merged);
     w(LK_ANOMALIES, merged.map(lookerAnomaly));

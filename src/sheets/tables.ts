@@ -1596,6 +1596,8 @@ export function mergeAnomalies(
   fresh: ReadonlyArray<AnomalyRecord>,
   previous: ReadonlyArray<AnomalyRecord>,
   now: string,
+  /** Previous flags dated before this day are settled: kept as they are. */
+  keepBefore = '',
 ): AnomalyRecord[] {
   const prev = new Map(previous.map(p => [p.id, p]));
   const seen = new Set<string>();
@@ -1617,7 +1619,9 @@ export function mergeAnomalies(
     );
   }
   for (const p of previous) {
-    if (!seen.has(p.id) && p.status !== 'new' && isStatus(p.status)) {
+    const settled = keepBefore !== '' && String(p.date) < keepBefore;
+    const reviewed = p.status !== 'new' && isStatus(p.status);
+    if (!seen.has(p.id) && (settled || reviewed)) {
       seen.add(p.id);
       out.push(p);
     }

@@ -482,3 +482,81 @@ export function appendRows(
     mode: 'inPlace',
   };
 }
+
+/**
+ * Rewrites the rows of a tab sorted by `keyColumn` from the first row whose key is at
+ * least `fromKey` to the end, with `rows` (every row of those keys, sorted), in one padded
+ * setValues: the rows before stay as they are and the sheet keeps its id. A big fact tab
+ * whose older days never change is then written in proportion to its newest days, not
+ * to its whole history. One setValues lands whole or not at all, so a run stopped here
+ * leaves the previous rows, which the next run rewrites.
+ *
+ * Returns null (and writes nothing) when the tab is missing, its header differs or its key
+ * column is not sorted (a hand-edited tab): the caller then rewrites the whole tab.
+ */
+export function rewriteTail(
+  name: string,
+  headers: ReadonlyArray<string>,
+  rows: ReadonlyArray<ReadonlyArray<CellInput>>,
+  keyColumn: string,
+  fromKey: string,
+  opts?: TabOptions,
+): WriteResult | null {
+  checkName(name);
+  const ss = active(opts);
+  const sheet = ss.getSheetByName(name);
+  const k = headers.indexOf(keyColumn);
+  if (!sheet || k < 0) return null;
+  const width = headers.length;
+  if (sheet.getLastColumn() !== width) return null;
+  const values = buildValues(name, headers, rows);
+  const current = sheet.getRange(1, 1, 1, width).getValues()[0];
+  if (!headers.every((h, j) => String(current[j]) === values[0][j]))
+    return null;
+  const data = values.slice(1);
+  for (const r of data) if (String(r[k]) < fromKey) return null;
+  const last = sheet.getLastRow();
+  const tz = ss.getSpreadsheetTimeZone();
+  const keys =
+    last > 1
+      ? sheet
+          .getRange(2, k + 1, last - 1, 1)
+          .getValues()
+          .map(r => normaliseRead(r[0], tz))
+          .map(v => String(v))
+      : [];
+  let start = keys.length;
+  for (let i = 0; i < keys.length; i++) {
+    if (i > 0 && keys[i] < keys[i - 1]) return null;
+    if (start === keys.length && keys[i] >= fromKey) start = i;
+  }
+  const oldExtent = keys.length - start;
+  const block = data.slice();
+  while (block.length < oldExtent) block.push(new Array<Cell>(width).fill(''));
+  const firstRow = start + 2;
+  if (block.length) {
+    const need = firstRow + block.length - 1;
+    const maxRows = sheet.getMaxRows();
+    if (need > maxRows) sheet.insertRowsAfter(maxRows, need - maxRows);
+    const formats = opts?.numberFormats;
+    const added = block.length - oldExtent;
+    if (added > 0 && formats && formats.some(f => f)) {
+      const row = Array.from(
+        {length: width},
+        (_, j) => formats[j] ?? 'General',
+      );
+      sheet
+        .getRange(firstRow + oldExtent, 1, added, width)
+        .setNumberFormats(Array.from({length: added}, () => row));
+    }
+    sheet.getRange(firstRow, 1, block.length, width).setValues(block);
+  }
+  return {
+    sheetName: name,
+    sheetId: sheet.getSheetId(),
+    rows: data.length,
+    columns: width,
+    setValuesCalls: block.length ? 1 : 0,
+    mode: 'inPlace',
+  };
+}

@@ -22,6 +22,9 @@ function spreadsheetTimeZone(): string {
   }
 }
 
+/** The analysis phase's settled-day property (src/pipeline/analyse.ts). */
+export const ANALYSIS_SETTLED_PROPERTY = 'pulse.analysis.settledBefore';
+
 /** The defaults for this spreadsheet (its time zone). */
 export function spreadsheetDefaults(): Settings {
   return defaultSettings(spreadsheetTimeZone());
@@ -74,6 +77,10 @@ export function saveSettings(input: unknown): Settings {
       `settings take ${json.length} characters, more than the ${SETTINGS_MAX_BYTES} a document property holds; shorten the calendar`,
     );
   }
-  PropertiesService.getDocumentProperties().setProperty(SETTINGS_KEY, json);
+  const props = PropertiesService.getDocumentProperties();
+  const before = props.getProperty(SETTINGS_KEY);
+  props.setProperty(SETTINGS_KEY, json);
+  // Changed settings (calendar, group size, thresholds) re-decide every flag next run.
+  if (before !== json) props.deleteProperty(ANALYSIS_SETTLED_PROPERTY);
   return settings;
 }

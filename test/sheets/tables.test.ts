@@ -224,4 +224,23 @@ describe('anomaly merge', () => {
     const third = mergeAnomalies([], second, '2025-03-09T06:00:00Z');
     expect(third.map(x => x.id)).toEqual([a.id]);
   });
+
+  it('keeps settled flags (before the settled day) as they are, re-deciding only later ones', () => {
+    const old = anomaly({date: '2025-01-10', id: 'Aold1', status: 'new'});
+    const recent = anomaly({date: '2025-03-05', id: 'Arecent', status: 'new'});
+    const fresh = anomaly({date: '2025-03-06', id: 'Afresh'});
+    const merged = mergeAnomalies(
+      [fresh],
+      [old, recent],
+      '2025-03-08T06:00:00Z',
+      '2025-03-01',
+    );
+    // The old flag stays untouched; the recent one, not flagged again, is dropped.
+    expect(merged.map(x => x.id)).toEqual(['Afresh', 'Aold1']);
+    expect(merged[1]).toEqual(old);
+    // Without a settled day the old new-status flag would be dropped as stale.
+    expect(
+      mergeAnomalies([fresh], [old], '2025-03-08T06:00:00Z').map(x => x.id),
+    ).toEqual(['Afresh']);
+  });
 });

@@ -3,6 +3,7 @@ import {
   readTable,
   replacePartitions,
   replaceTab,
+  rewriteTail,
   sanitizeCell,
 } from '../../src/sheets/writer';
 import {MiniBook} from './mini-sheets';
@@ -239,5 +240,92 @@ describe('replacePartitions and appendRows', () => {
     replaceTab('t', ['a', 'b'], [['x', 1]], {spreadsheet: ss});
     expect(readTable('t', ss)).toEqual({headers: ['a', 'b'], rows: [['x', 1]]});
     expect(readTable('missing', ss)).toBeNull();
+  });
+});
+
+describe('rewriteTail', () => {
+  const h = ['date', 'school', 'n'];
+  const seed = (ss: GoogleAppsScript.Spreadsheet.Spreadsheet) =>
+    replaceTab(
+      'lk',
+      h,
+      [
+        ['2025-01-01', 'A', 1],
+        ['2025-01-02', 'A', 2],
+        ['2025-01-02', 'B', 3],
+        ['2025-01-03', 'A', 4],
+      ],
+      {spreadsheet: ss, keepSheetId: true},
+    );
+
+  it('rewrites from the first row of the key on, keeping earlier rows and the sheet id', () => {
+    const {ss, mini} = book();
+    const first = seed(ss);
+    const r = rewriteTail(
+      'lk',
+      h,
+      [
+        ['2025-01-02', 'A', 20],
+        ['2025-01-03', 'A', 40],
+        ['2025-01-04', '=cmd', 50],
+      ],
+      'date',
+      '2025-01-02',
+      {spreadsheet: ss},
+    );
+    expect(r).not.toBeNull();
+    expect(r!.sheetId).toBe(first.sheetId);
+    expect(r!.rows).toBe(3);
+    expect(mini.getSheetByName('lk')!.dump()).toEqual([
+      h,
+      ['2025-01-01', 'A', 1],
+      ['2025-01-02', 'A', 20],
+      ['2025-01-03', 'A', 40],
+      ['2025-01-04', "'=cmd", 50],
+    ]);
+  });
+
+  it('blanks rows left over when the tail shrinks; re-running changes nothing', () => {
+    const {ss, mini} = book();
+    seed(ss);
+    const rows = [['2025-01-02', 'A', 9]];
+    rewriteTail('lk', h, rows, 'date', '2025-01-02', {spreadsheet: ss});
+    rewriteTail('lk', h, rows, 'date', '2025-01-02', {spreadsheet: ss});
+    const dump = mini
+      .getSheetByName('lk')!
+      .dump()
+      .filter(r => r.some(v => v !== ''));
+    expect(dump).toEqual([h, ['2025-01-01', 'A', 1], ['2025-01-02', 'A', 9]]);
+  });
+
+  it('refuses a missing tab, another header, an unsorted key column or rows before the key', () => {
+    const {ss} = book();
+    const rows = [['2025-01-03', 'A', 1]];
+    expect(
+      rewriteTail('lk', h, rows, 'date', '2025-01-03', {spreadsheet: ss}),
+    ).toBeNull();
+    seed(ss);
+    expect(
+      rewriteTail('lk', ['day', 'school', 'n'], rows, 'day', '2025-01-03', {
+        spreadsheet: ss,
+      }),
+    ).toBeNull();
+    expect(
+      rewriteTail('lk', h, [['2025-01-01', 'A', 1]], 'date', '2025-01-03', {
+        spreadsheet: ss,
+      }),
+    ).toBeNull();
+    replaceTab(
+      'lk',
+      h,
+      [
+        ['2025-01-03', 'A', 1],
+        ['2025-01-01', 'A', 2],
+      ],
+      {spreadsheet: ss, keepSheetId: true},
+    );
+    expect(
+      rewriteTail('lk', h, rows, 'date', '2025-01-03', {spreadsheet: ss}),
+    ).toBeNull();
   });
 });
