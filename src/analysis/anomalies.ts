@@ -946,6 +946,14 @@ export interface FactAnomalyOptions {
   series?: Partial<
     Omit<SeriesAnomalyOptions, 'period' | 'dates' | 'closed' | 'expectedPeaks'>
   >;
+  /**
+   * Smallest change (percent) of a day or week reported: of the district's median
+   * school for a district-wide event, of the school (its roles together) otherwise.
+   * Default 35.
+   */
+  minChangePct?: number;
+  /** Schools of a role needed to judge district-wide events. Default 5. */
+  minSchools?: number;
 }
 
 type AnomalySettings = Pick<Settings, 'anomalyThreshold' | 'minGroupSize'>;
@@ -1061,6 +1069,213 @@ function toRows(
   return rows;
 }
 
+// ---------------------------------------------------------------------------------------
+// Point anomalies across schools. Each school's series is decomposed on its own (above);
+// whether a day (or week) is an anomaly is then decided with a count-noise model and the
+// other schools in view:
+// - r = log((y + 1/2) / (expected + 1/2)) is the relative change. Its variance is the
+//   Poisson part 1 / (expected + 1/2) plus the series' extra variance (day-to-day noise
+//   beyond counting, estimated robustly): 10 -> 7 teachers is noise, 120 -> 45 students
+//   is not.
+// - The median r over the schools of a role is the district's change. A day on which it
+//   moves by at least minChangePct, far beyond its usual variation, is one district-wide
+//   event, and each school whose own change is nearer the district's than no change
+//   is flagged (an outage hits schools unevenly; most single-school changes that day are
+//   individually within noise).
+// - Otherwise a school's day is an anomaly only when its roles agree: their combined
+//   (Stouffer) score passes the threshold, their mean change is at least minChangePct
+//   and each moved the same way by at least half that. A school-wide outage moves
+//   students and teachers; one role's count swinging alone is usually day noise.
+// - Surges on expected peaks (testing windows) and first days after a break are
+//   calendar effects, not anomalies.
+
+interface FittedSeries {
+  schoolId: string;
+  role: Role;
+  app: string;
+  product: string;
+  metric: string;
+  dates: ReadonlyArray<string>;
+  /** Values as fitted (weekly counts scaled to a full week); null where not open. */
+  y: ReadonlyArray<number | null>;
+  expected: ReadonlyArray<number | null>;
+  /** True where the calendar explains a surge. */
+  noSurge: ReadonlyArray<boolean>;
+  /** Counts get the Poisson part of the noise; rates and minutes do not. */
+  count: boolean;
+  /** Multiplier from fitted to reported values (weekly: partial weeks). Default 1. */
+  report?: ReadonlyArray<number>;
+  /** Open days that shape the fit (not testing windows, not first days back). */
+  fitted: ReadonlyArray<boolean>;
+  /** First open value after a break. */
+  breakBefore: ReadonlyArray<boolean>;
+  /** False for groups below minGroupSize: evidence for their school, never reported. */
+  reported: boolean;
+  /** The series' own level shifts (used where there are too few schools to compare). */
+  shifts: SeriesAnomaly[];
+}
+
+const DEFAULT_MIN_CHANGE_PCT = 35;
+const DEFAULT_MIN_SCHOOLS = 5;
+
+interface PointFlag {
+  series: FittedSeries;
+  index: number;
+  direction: 'drop' | 'surge';
+  score: number;
+  district: boolean;
+}
+
+interface SeriesNoise {
+  r: Map<string, number>;
+  z: Map<string, number>;
+  index: Map<string, number>;
+}
+
+function seriesNoise(s: FittedSeries): SeriesNoise {
+  const positive: number[] = [];
+  s.y.forEach(v => v !== null && v > 0 && positive.push(v));
+  const offset = s.count
+    ? 0.5
+    : Math.max(positive.length ? 0.05 * median(positive) : 0, 1e-9);
+  const r = new Map<string, number>();
+  const index = new Map<string, number>();
+  const pois = new Map<string, number>();
+  s.y.forEach((v, i) => {
+    const e = s.expected[i];
+    if (v === null || e === null) return;
+    const d = s.dates[i];
+    r.set(d, Math.log((v + offset) / (e + offset)));
+    pois.set(d, s.count ? 1 / (e + offset) : 0);
+    index.set(d, i);
+  });
+  const z = new Map<string, number>();
+  if (r.size < 8) return {r, z, index};
+  const rv = [...r.values()];
+  // Extra-Poisson variance: what the residuals' robust variance leaves beyond counting.
+  const extra = Math.max(
+    0,
+    robustScale(rv, median(rv)) ** 2 - median([...pois.values()]),
+  );
+  const sdFloor = 1e-3;
+  for (const [d, x] of r) {
+    z.set(d, x / Math.max(Math.sqrt(extra + (pois.get(d) as number)), sdFloor));
+  }
+  return {r, z, index};
+}
+
+function crossSectionPoints(
+  series: ReadonlyArray<FittedSeries>,
+  threshold: number,
+  minChangePct: number,
+  minSchools: number,
+): PointFlag[] {
+  const noise = series.map(seriesNoise);
+  const minLog = Math.log(1 + minChangePct / 100);
+  const minLogDrop = -Math.log(1 - Math.min(minChangePct, 95) / 100);
+  const out: PointFlag[] = [];
+  // District-wide events per role (and app, product, metric).
+  const buckets = groupBy(
+    series.map((s, k) => k),
+    k => [series[k].role, series[k].app, series[k].product, series[k].metric].join('\t'),
+  );
+  const districtDays = new Map<string, 'drop' | 'surge'>();
+  for (const [, ks] of buckets) {
+    if (ks.length < minSchools) continue;
+    const byDate = new Map<string, number[]>();
+    for (const k of ks) {
+      for (const [d, x] of noise[k].r) {
+        const list = byDate.get(d);
+        if (list) list.push(x);
+        else byDate.set(d, [x]);
+      }
+    }
+    const level = new Map<string, number>();
+    for (const [d, xs] of byDate) {
+      if (xs.length >= minSchools) level.set(d, median(xs));
+    }
+    if (level.size < 8) continue;
+    const lv = [...level.values()];
+    const center = median(lv);
+    const scale = robustScale(lv, center, 1e-3);
+    for (const [d, c] of level) {
+      const xs = byDate.get(d) as number[];
+      const direction = c < 0 ? 'drop' : 'surge';
+      const size = direction === 'drop' ? -c : c;
+      if (size < (direction === 'drop' ? minLogDrop : minLog)) continue;
+      if (Math.abs(c - center) / scale < threshold) continue;
+      // Most schools must move the same way: a few extreme ones do not make the median.
+      const agree = xs.filter(x => Math.sign(x) === Math.sign(c)).length;
+      if (agree < (2 / 3) * xs.length) continue;
+      const flagged = ks.filter(k => {
+        const x = noise[k].r.get(d);
+        if (x === undefined) return false;
+        const i = noise[k].index.get(d) as number;
+        if (direction === 'surge' && series[k].noSurge[i]) return false;
+        // Nearer the district's change than no change: more likely hit than not.
+        return direction === 'drop' ? x <= c / 2 : x >= c / 2;
+      });
+      for (const k of flagged) {
+        const i = noise[k].index.get(d) as number;
+        out.push({
+          series: series[k],
+          index: i,
+          direction,
+          score: Math.abs(noise[k].z.get(d) ?? (c - center) / scale),
+          district: true,
+        });
+      }
+      const s0 = series[ks[0]];
+      districtDays.set(
+        [s0.app, s0.product, s0.metric, d].join('\t'),
+        direction,
+      );
+    }
+  }
+  // School events: the school's roles together.
+  const schools = groupBy(
+    series.map((s, k) => k),
+    k => [series[k].schoolId, series[k].app, series[k].product, series[k].metric].join('\t'),
+  );
+  for (const [, ks] of schools) {
+    const dates = new Set<string>();
+    for (const k of ks) for (const d of noise[k].z.keys()) dates.add(d);
+    for (const d of dates) {
+      const s0 = series[ks[0]];
+      if (districtDays.has([s0.app, s0.product, s0.metric, d].join('\t'))) continue;
+      const here = ks.filter(k => noise[k].z.has(d));
+      if (here.length === 0) continue;
+      const rs = here.map(k => noise[k].r.get(d) as number);
+      const zs = here.map(k => noise[k].z.get(d) as number);
+      const combined = zs.reduce((a, b) => a + b, 0) / Math.sqrt(zs.length);
+      if (Math.abs(combined) < threshold) continue;
+      const direction = combined < 0 ? 'drop' : 'surge';
+      const sign = direction === 'drop' ? -1 : 1;
+      const need = direction === 'drop' ? minLogDrop : minLog;
+      const mean = (sign * rs.reduce((a, b) => a + b, 0)) / rs.length;
+      if (mean < need) continue;
+      if (rs.some(x => sign * x < need / 2)) continue;
+      if (zs.some(x => sign * x < 1)) continue;
+      if (
+        direction === 'surge' &&
+        here.some(k => series[k].noSurge[noise[k].index.get(d) as number])
+      ) {
+        continue;
+      }
+      for (const k of here) {
+        out.push({
+          series: series[k],
+          index: noise[k].index.get(d) as number,
+          direction,
+          score: Math.abs(combined),
+          district: false,
+        });
+      }
+    }
+  }
+  return out;
+}
+
 const DAILY_METRICS: ReadonlyArray<DailyMetric> = [
   'activeUsers',
   'events',
@@ -1083,9 +1298,284 @@ const WEEKLY_METRICS: ReadonlyArray<WeeklyMetric> = [
 ];
 
 /**
+ * Sustained drops (disengagement) of a school against the district: each series'
+ * log values less the district's shared day effect (the median over schools of their
+ * log values less each school's own median), so the weekday pattern, the calendar's
+ * ramps and wind-downs and district-wide outages cancel and what is left is the
+ * school's own level. Abrupt steps in it are found as in a single series
+ * (findLevelShifts; noise from day-to-day differences, which a step barely moves).
+ * Testing windows are left out (their uplift depends on the school's level).
+ */
+function crossSectionShifts(
+  series: ReadonlyArray<FittedSeries>,
+  threshold: number,
+  minChangePct: number,
+  minSchools: number,
+  window: number,
+): Array<{series: FittedSeries; found: SeriesAnomaly}> {
+  const out: Array<{series: FittedSeries; found: SeriesAnomaly}> = [];
+  const minShift = -Math.log(1 - Math.min(minChangePct, 95) / 100);
+  const buckets = groupBy([...series], s =>
+    [s.role, s.app, s.product, s.metric].join('\t'),
+  );
+  for (const [, group] of buckets) {
+    if (group.length < minSchools) continue;
+    const logs = group.map(s => {
+      const positive: number[] = [];
+      s.y.forEach(v => v !== null && v > 0 && positive.push(v));
+      const off = s.count
+        ? 0.5
+        : Math.max(positive.length ? 0.05 * median(positive) : 0, 1e-9);
+      const m = new Map<string, number>();
+      s.y.forEach((v, i) => {
+        // Open, fitted days only (expected is null where closed), no testing days.
+        if (v === null || s.fitted[i] !== true) return;
+        m.set(s.dates[i], Math.log(v + off));
+      });
+      const own = m.size > 0 ? median([...m.values()]) : 0;
+      return {m, own, off};
+    });
+    const byDate = new Map<string, number[]>();
+    logs.forEach(({m, own}) => {
+      for (const [d, x] of m) {
+        const list = byDate.get(d);
+        if (list) list.push(x - own);
+        else byDate.set(d, [x - own]);
+      }
+    });
+    const shared = new Map<string, number>();
+    for (const [d, xs] of byDate)
+      if (xs.length >= minSchools) shared.set(d, median(xs));
+    group.forEach((s, g) => {
+      const idx: number[] = [];
+      const v: number[] = [];
+      s.dates.forEach((d, i) => {
+        const x = logs[g].m.get(d);
+        const c = shared.get(d);
+        if (x === undefined || c === undefined) return;
+        idx.push(i);
+        v.push(x - c);
+      });
+      if (v.length < 4 * window) return;
+      const diffs: number[] = [];
+      for (let k = 1; k < v.length; k++) diffs.push(v[k] - v[k - 1]);
+      const scale = robustScale(diffs, 0, 1e-3) / Math.SQRT2;
+      const changes = findLevelShifts(
+        v,
+        window,
+        scale,
+        threshold,
+        minShift,
+        k => s.breakBefore[idx[k]],
+        3,
+      );
+      changes.forEach((c, ci) => {
+        if (c.recovery || c.shift > 0) return;
+        const endK =
+          ci + 1 < changes.length ? changes[ci + 1].k - 1 : v.length - 1;
+        const ys: number[] = [];
+        const es: number[] = [];
+        for (let k = c.k; k <= endK; k++) {
+          const y = s.y[idx[k]] as number;
+          ys.push(y);
+          es.push(Math.max(0, (y + logs[g].off) * Math.exp(-c.shift) - logs[g].off));
+        }
+        const observed = median(ys);
+        const expected = median(es);
+        const changePct =
+          expected > 0 ? ((observed - expected) / expected) * 100 : null;
+        out.push({
+          series: s,
+          found: {
+            index: idx[c.k],
+            direction: 'drop',
+            observed,
+            expected,
+            changePct,
+            score: Math.abs(c.score),
+            severity: severityOf(
+              changePct === null ? null : Math.abs(changePct),
+              Math.abs(c.score),
+              threshold,
+            ),
+            kind: 'level_shift',
+            endIndex: idx[endK],
+            days: endK - c.k + 1,
+          },
+        });
+      });
+    });
+  }
+  return out;
+}
+
+/** Calendar masks of one series: surges explained, fitted days, breaks between them. */
+function calendarMasks(
+  y: ReadonlyArray<number | null>,
+  closed: ReadonlyArray<boolean>,
+  peaks: ReadonlyArray<boolean>,
+  dates: ReadonlyArray<string>,
+  period: number,
+  breakRun: number | undefined,
+): Pick<FittedSeries, 'noSurge' | 'fitted' | 'breakBefore'> {
+  const openIdx: number[] = [];
+  y.forEach((v, i) => v !== null && !closed[i] && openIdx.push(i));
+  const afterBreak = breaksBefore(openIdx, closed, dates, period, breakRun);
+  if (openIdx.length > 0) afterBreak[openIdx[0]] = true;
+  const fitted = y.map(
+    (v, i) => v !== null && !closed[i] && !peaks[i] && !afterBreak[i],
+  );
+  const breakBefore = new Array<boolean>(y.length).fill(false);
+  let pending = false;
+  for (const i of openIdx) {
+    pending = pending || afterBreak[i];
+    if (fitted[i]) {
+      breakBefore[i] = pending;
+      pending = false;
+    }
+  }
+  return {
+    noSurge: y.map((_, i) => peaks[i] || afterBreak[i]),
+    fitted,
+    breakBefore,
+  };
+}
+
+/** Point anomalies and level shifts of fitted series, as rows of the reported groups. */
+function judgeSeries(
+  fitted: ReadonlyArray<FittedSeries>,
+  grain: 'day' | 'week',
+  threshold: number,
+  opts: FactAnomalyOptions,
+): AnomalyRow[] {
+  const minChangePct = opts.minChangePct ?? DEFAULT_MIN_CHANGE_PCT;
+  const minSchools = opts.minSchools ?? DEFAULT_MIN_SCHOOLS;
+  const flags = crossSectionPoints(
+    fitted,
+    threshold,
+    minChangePct,
+    minSchools,
+  ).filter(f => f.series.reported);
+  const rows = pointRows(
+    flags,
+    grain,
+    threshold,
+    opts.series?.outageFallPct ?? 30,
+    opts.since,
+  );
+  const bucketOf = (s: FittedSeries) =>
+    [s.role, s.app, s.product, s.metric].join('\t');
+  const sizes = new Map<string, number>();
+  for (const s of fitted) sizes.set(bucketOf(s), (sizes.get(bucketOf(s)) ?? 0) + 1);
+  const compared = (s: FittedSeries) =>
+    grain === 'day' && (sizes.get(bucketOf(s)) as number) >= minSchools;
+  const shifts = crossSectionShifts(
+    fitted.filter(compared),
+    threshold,
+    minChangePct,
+    minSchools,
+    opts.series?.levelShiftWindow ?? 10,
+  );
+  for (const s of fitted) {
+    if (compared(s)) continue;
+    // Alone, a series' own sustained drops of at least minChangePct.
+    for (const a of s.shifts) {
+      if (a.direction !== 'drop' || a.changePct === null) continue;
+      if (-a.changePct < minChangePct) continue;
+      shifts.push({series: s, found: a});
+    }
+  }
+  for (const {series: s, found} of shifts) {
+    if (!s.reported) continue;
+    rows.push(
+      ...toRows(
+        [found],
+        [...s.dates],
+        {
+          schoolId: s.schoolId,
+          grain,
+          role: s.role,
+          app: s.app,
+          product: s.product,
+          metric: s.metric,
+        },
+        opts.since,
+      ),
+    );
+  }
+  return sortRows(rows);
+}
+
+/** Rows of the point flags (observed and expected as reported for the grain). */
+function pointRows(
+  flags: ReadonlyArray<PointFlag>,
+  grain: 'day' | 'week',
+  threshold: number,
+  outageFallPct: number,
+  since: string | undefined,
+): AnomalyRow[] {
+  const rows: AnomalyRow[] = [];
+  for (const f of flags) {
+    const s = f.series;
+    const date = s.dates[f.index];
+    if (since && date < since) continue;
+    const k = s.report ? s.report[f.index] : 1;
+    const observed = (s.y[f.index] as number) * k;
+    const expected = (s.expected[f.index] as number) * k;
+    const changePct =
+      expected > 0 ? ((observed - expected) / expected) * 100 : null;
+    rows.push({
+      schoolId: s.schoolId,
+      date,
+      grain,
+      role: s.role,
+      app: s.app,
+      product: s.product,
+      metric: s.metric,
+      direction: f.direction,
+      observed,
+      expected,
+      changePct,
+      score: f.score,
+      severity: severityOf(
+        changePct === null ? null : Math.abs(changePct),
+        f.score,
+        threshold,
+      ),
+      kind:
+        f.direction === 'surge'
+          ? 'spike'
+          : changePct !== null && -changePct >= outageFallPct
+            ? 'outage'
+            : 'dip',
+    });
+  }
+  return rows;
+}
+
+/** Count metrics (Poisson noise); rates and minutes are not counts. */
+const NON_COUNT_METRICS = new Set([
+  'pctAccess',
+  'engagementIndex',
+  'sessionMinutes',
+]);
+
+/** The first open position of each series is never judged (it has no history). */
+function withoutFirst(
+  expected: Array<number | null>,
+): Array<number | null> {
+  const out = expected.slice();
+  const first = out.findIndex(v => v !== null);
+  if (first >= 0) out[first] = null;
+  return out;
+}
+
+/**
  * Anomalies in each school's daily series (school x role x app x product x metric).
  * Days that are not school days by the calendar, and days flagged closed, partial or
  * imputed, are skipped; groups smaller than settings.minGroupSize are not analysed.
+ * Each series is decomposed on its own (level shifts come from there); single days are
+ * judged across roles and schools (see crossSectionPoints).
  */
 export function detectDailyAnomalies(
   facts: ReadonlyArray<DailyFact>,
@@ -1095,10 +1585,11 @@ export function detectDailyAnomalies(
 ): AnomalyRow[] {
   const metrics = opts.metrics ?? ['activeUsers', 'events'];
   checkMetrics(metrics, DAILY_METRICS);
-  const rows: AnomalyRow[] = [];
+  const threshold = opts.series?.threshold ?? settings.anomalyThreshold;
+  const fitted: FittedSeries[] = [];
   for (const [, group] of selectGroups(facts, opts)) {
     const enrolled = median(group.map(f => f.enrolledUsers));
-    if (enrolled < settings.minGroupSize) continue;
+    if (!(enrolled > 0)) continue;
     const byDate = new Map(group.map(f => [f.date, f]));
     const sortedDates = [...byDate.keys()].sort();
     const first = sortedDates[0];
@@ -1129,34 +1620,45 @@ export function detectDailyAnomalies(
         dates,
         closed,
         expectedPeaks: peaks,
-        threshold: opts.series?.threshold ?? settings.anomalyThreshold,
+        threshold,
       });
       const g = group[0];
-      rows.push(
-        ...toRows(
-          found.anomalies,
-          dates,
-          {
-            schoolId: g.schoolId,
-            grain: 'day',
-            role: g.role,
-            app: g.app,
-            product: g.product,
-            metric,
-          },
-          opts.since,
-        ),
-      );
+      fitted.push({
+        schoolId: g.schoolId,
+        role: g.role,
+        app: g.app,
+        product: g.product,
+        metric,
+        dates,
+        y,
+        expected: withoutFirst(found.expected),
+        count: !NON_COUNT_METRICS.has(metric),
+        ...calendarMasks(y, closed, peaks, dates, 7, undefined),
+        // Groups too small to report still tell whether their school as a whole moved.
+        reported: enrolled >= settings.minGroupSize,
+        shifts: found.anomalies.filter(a => a.kind === 'level_shift'),
+      });
     }
   }
-  return rows;
+  return judgeSeries(fitted, 'day', threshold, opts);
+}
+
+function sortRows(rows: AnomalyRow[]): AnomalyRow[] {
+  return rows.sort(
+    (a, b) =>
+      (a.schoolId < b.schoolId ? -1 : a.schoolId > b.schoolId ? 1 : 0) ||
+      (a.role < b.role ? -1 : a.role > b.role ? 1 : 0) ||
+      (a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : 0) ||
+      (a.date < b.date ? -1 : a.date > b.date ? 1 : 0),
+  );
 }
 
 /**
  * Anomalies in each school's weekly series. Weeks with no school days are closed;
  * weeks with fewer than 60% of the usual school days are skipped; in the others, count
  * metrics are scaled to a full week (distinct-user metrics are not). A seasonal cycle
- * of 52 weeks is fitted once more than two years are available.
+ * of 52 weeks is fitted once more than two years are available. Single weeks are judged
+ * across roles and schools, as days are.
  */
 export function detectWeeklyAnomalies(
   facts: ReadonlyArray<WeeklyFact>,
@@ -1166,11 +1668,12 @@ export function detectWeeklyAnomalies(
 ): AnomalyRow[] {
   const metrics = opts.metrics ?? ['activeUsers', 'events'];
   checkMetrics(metrics, WEEKLY_METRICS);
+  const threshold = opts.series?.threshold ?? settings.anomalyThreshold;
   const normalDays = Math.max(1, calendar.schoolWeekdays.length);
-  const rows: AnomalyRow[] = [];
+  const fitted: FittedSeries[] = [];
   for (const [, group] of selectGroups(facts, opts)) {
     const enrolled = median(group.map(f => f.enrolledUsers));
-    if (enrolled < settings.minGroupSize) continue;
+    if (!(enrolled > 0)) continue;
     const byWeek = new Map(group.map(f => [f.weekStart, f]));
     const starts = [...byWeek.keys()].sort();
     const weeks: string[] = [];
@@ -1188,14 +1691,17 @@ export function detectWeeklyAnomalies(
       return false;
     });
     for (const metric of metrics) {
-      const y = weeks.map(w => {
+      // Reported values are the week's own totals, not the scaled ones.
+      const report = weeks.map(w => {
+        const f = byWeek.get(w);
+        if (!f || USER_METRICS.has(metric) || f.schoolDays <= 0) return 1;
+        return Math.min(f.schoolDays, normalDays) / normalDays;
+      });
+      const y = weeks.map((w, i) => {
         const f = byWeek.get(w);
         if (!f) return null;
         const v = metricValue(f, metric);
-        if (v === null || f.schoolDays <= 0) return v;
-        return USER_METRICS.has(metric)
-          ? v
-          : (v * normalDays) / Math.min(f.schoolDays, normalDays);
+        return v === null ? v : v / report[i];
       });
       if (y.filter((v, i) => v !== null && !closed[i]).length < 12) continue;
       const found = detectSeriesAnomalies(y, {
@@ -1205,33 +1711,25 @@ export function detectWeeklyAnomalies(
         closed,
         expectedPeaks: peaks,
         breakMinClosedRun: 1,
-        threshold: opts.series?.threshold ?? settings.anomalyThreshold,
+        threshold,
       });
-      // Reported values are the week's own totals, not the scaled ones.
       const g = group[0];
-      const scaled = found.anomalies.map(a => {
-        const f = byWeek.get(weeks[a.index]);
-        if (!f || USER_METRICS.has(metric) || a.kind === 'level_shift')
-          return a;
-        const k = Math.min(f.schoolDays, normalDays) / normalDays;
-        return {...a, observed: a.observed * k, expected: a.expected * k};
+      fitted.push({
+        schoolId: g.schoolId,
+        role: g.role,
+        app: g.app,
+        product: g.product,
+        metric,
+        dates: weeks,
+        y,
+        expected: withoutFirst(found.expected),
+        count: !NON_COUNT_METRICS.has(metric),
+        report,
+        ...calendarMasks(y, closed, peaks, weeks, 1, 1),
+        reported: enrolled >= settings.minGroupSize,
+        shifts: found.anomalies.filter(a => a.kind === 'level_shift'),
       });
-      rows.push(
-        ...toRows(
-          scaled,
-          weeks,
-          {
-            schoolId: g.schoolId,
-            grain: 'week',
-            role: g.role,
-            app: g.app,
-            product: g.product,
-            metric,
-          },
-          opts.since,
-        ),
-      );
     }
   }
-  return rows;
+  return judgeSeries(fitted, 'week', threshold, opts);
 }

@@ -1,0 +1,234 @@
+// Anomaly flags on the demo district, scored as the demo scorecard (src/cli/summary.ts,
+// evaluateDemo) scores them, without running the simulated pipeline: the demo's
+// truth.daily and truth.weekly equal what the product's ingest produces (tested), so
+// they are turned into the daily and weekly facts the analysis receives and the
+// detectors run on them as src/pipeline/analyse.ts runs them (activeUsers, workspace
+// totals, students and teachers, the demo calendar, default settings).
+//
+// Usage: node scripts/bench-anomaly-demo.mjs [days...]   (default: 700 300)
+// The demo facts are cached under out/bench/cache (generating 700 days takes ~25 s).
+// Writes out/bench/anomaly-demo.json; BENCH_VERBOSE=1 lists every unmatched flag.
+import * as esbuild from 'esbuild';
+import {createRequire} from 'node:module';
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {dirname, join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+
+const require = createRequire(import.meta.url);
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+const outDir = join(root, 'out', 'bench');
+const cacheDir = join(outDir, 'cache');
+mkdirSync(cacheDir, {recursive: true});
+
+const tmp = mkdtempSync(join(tmpdir(), 'bench-anomaly-demo-'));
+const entry = join(tmp, 'entry.ts');
+writeFileSync(
+  entry,
+  [
+    `export {createDemoDistrict} from ${JSON.stringify(join(root, 'src/demo'))};`,
+    `export {detectDailyAnomalies, detectWeeklyAnomalies} from ${JSON.stringify(join(root, 'src/analysis/anomalies'))};`,
+  ].join('\n'),
+);
+const outfile = join(tmp, 'engine.cjs');
+await esbuild.build({
+  entryPoints: [entry],
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  outfile,
+  logLevel: 'warning',
+});
+const E = require(outfile);
+
+const SEED = 20240905;
+const SCHOOLS = 40;
+const ROLES = ['student', 'teacher'];
+
+const addDays = (day, n) => {
+  const [y, m, d] = day.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d) + n * 86_400_000)
+    .toISOString()
+    .slice(0, 10);
+};
+
+/** The demo district's facts, as the ingest delivers them (cached). */
+function demoFacts(days) {
+  const file = join(cacheDir, `anomaly-demo-${SCHOOLS}-${days}-${SEED}.json`);
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
+  const started = performance.now();
+  const d = E.createDemoDistrict({schools: SCHOOLS, days, seed: SEED});
+  const t = d.truth;
+  const bySchool = new Map(d.schools.map(s => [s.schoolId, s]));
+  const enrolled = (id, role) =>
+    role === 'student'
+      ? bySchool.get(id).enrolledStudents
+      : bySchool.get(id).enrolledTeachers;
+  const byKey = new Map(
+    t.daily
+      .filter(r => r.schoolId && ROLES.includes(r.role))
+      .map(r => [`${r.date}\t${r.schoolId}\t${r.role}`, r]),
+  );
+  const daily = [];
+  // The ingest reports every enrolled group every day, zero when nobody was active.
+  for (let day = d.startDate; day <= d.endDate; day = addDays(day, 1)) {
+    for (const s of d.schools) {
+      for (const role of ROLES) {
+        const r = byKey.get(`${day}\t${s.schoolId}\t${role}`);
+        const active = r ? r.activeUsers : 0;
+        const events = r ? r.loginEvents + r.classroomEvents : 0;
+        const enr = enrolled(s.schoolId, role);
+        daily.push({
+          date: day,
+          schoolId: s.schoolId,
+          role,
+          app: 'workspace',
+          product: '',
+          activeUsers: active,
+          enrolledUsers: enr,
+          pctAccess: enr > 0 ? (active / enr) * 100 : null,
+          events,
+          engagementIndex: enr > 0 ? (events / enr) * 1000 : null,
+          logins: r ? r.logins : 0,
+          loginsPerActive: r && active > 0 ? r.logins / active : null,
+          sessionMinutes: null,
+          assignmentsCreated: r ? r.courseWorkPublished : 0,
+          submissionsTurnedIn: r ? r.turnedIn : 0,
+          lateSubmissions: 0,
+          workReturned: 0,
+          gradesEntered: r ? r.gradesSet : 0,
+          comments: 0,
+          announcements: 0,
+          flags: [],
+        });
+      }
+    }
+  }
+  const weekly = t.weekly
+    .filter(w => w.schoolId && ROLES.includes(w.role))
+    .map(w => {
+      const enr = enrolled(w.schoolId, w.role);
+      return {
+        week: w.week,
+        weekStart: w.weekStart,
+        schoolId: w.schoolId,
+        role: w.role,
+        app: 'workspace',
+        product: '',
+        activeUsers: w.activeUsers,
+        enrolledUsers: enr,
+        pctAccess: enr > 0 ? (w.activeUsers / enr) * 100 : null,
+        events: w.events,
+        engagementIndex: enr > 0 ? (w.events / enr) * 1000 : null,
+        logins: 0,
+        submissionsTurnedIn: 0,
+        assignmentsCreated: 0,
+        gradesEntered: 0,
+        schoolDays: w.schoolDays,
+        flags: [],
+      };
+    });
+  const out = {
+    days,
+    startDate: d.startDate,
+    endDate: d.endDate,
+    calendar: d.calendar,
+    anomalies: t.anomalies,
+    dataIssues: t.dataIssues,
+    daily,
+    weekly,
+    generateMs: performance.now() - started,
+  };
+  writeFileSync(file, JSON.stringify(out));
+  return out;
+}
+
+/** Flags scored exactly as evaluateDemo scores the lk_anomalies tab. */
+function score(flags, demo) {
+  const events = demo.anomalies.flatMap(a =>
+    a.schoolIds.map(s => ({school: s, start: a.start, end: a.end, kind: a.kind, scope: a.scope})),
+  );
+  const hits = (f, e) => {
+    if (f.schoolId !== e.school) return false;
+    const from = f.grain === 'week' ? addDays(e.start, -6) : addDays(e.start, -1);
+    return f.date >= from && f.date <= addDays(e.end, 1);
+  };
+  const delivered = demo.dataIssues.map(d => ({school: d.schoolId, start: d.date, end: d.date}));
+  const matched = flags.filter(
+    f => events.some(e => hits(f, e)) || delivered.some(e => hits(f, e)),
+  );
+  const drops = flags.filter(f => f.direction === 'drop');
+  const found = events.filter(e => drops.some(f => hits(f, e)));
+  const missed = events.filter(e => !drops.some(f => hits(f, e)));
+  const unmatched = flags.filter(f => !matched.includes(f));
+  const dataIssuesFound = delivered.filter(e => flags.some(f => hits(f, e))).length;
+  return {
+    injected: events.length,
+    flagged: flags.length,
+    matched: matched.length,
+    precision: flags.length ? matched.length / flags.length : null,
+    recall: events.length ? found.length / events.length : null,
+    dataIssues: delivered.length,
+    dataIssuesFound,
+    byKind: ['outage:district', 'outage:school', 'disengagement:school'].map(k => {
+      const es = events.filter(e => `${e.kind}:${e.scope}` === k);
+      return {kind: k, injected: es.length, found: es.filter(e => found.includes(e)).length};
+    }),
+    missed,
+    unmatched,
+  };
+}
+
+const settings = {anomalyThreshold: 3.5, minGroupSize: 10};
+const fmt = (v, d = 3) => (v === null || !Number.isFinite(v) ? '-' : v.toFixed(d));
+const args = process.argv.slice(2).map(Number).filter(n => n > 0);
+const runs = args.length ? args : [700, 300];
+const results = [];
+for (const days of runs) {
+  const demo = demoFacts(days);
+  const lastWeek = demo.weekly.reduce((m, f) => (f.weekStart > m ? f.weekStart : m), '');
+  const weekly = demo.weekly.filter(f => f.weekStart !== lastWeek);
+  const t0 = performance.now();
+  const flags = [
+    ...E.detectDailyAnomalies(demo.daily, demo.calendar, settings, {metrics: ['activeUsers']}),
+    ...E.detectWeeklyAnomalies(weekly, demo.calendar, settings, {metrics: ['activeUsers']}),
+  ];
+  const ms = performance.now() - t0;
+  const s = score(flags, demo);
+  const schoolYears = (SCHOOLS * days) / 365;
+  const falseAlarms = s.flagged - s.matched;
+  results.push({
+    days,
+    schools: SCHOOLS,
+    seed: SEED,
+    detectMs: Math.round(ms),
+    ...s,
+    falseAlarms,
+    falseAlarmsPerSchoolYear: falseAlarms / schoolYears,
+    missed: s.missed,
+    unmatched: s.unmatched,
+    flags: flags.length <= 400 ? flags : undefined,
+  });
+  console.log(
+    `demo ${SCHOOLS} schools x ${days} days: ${s.flagged} flags (${flags.filter(f => f.grain === 'week').length} weekly), ` +
+      `precision ${fmt(s.precision)}, recall ${fmt(s.recall)} (${s.injected} injected school-events), ` +
+      `false alarms ${falseAlarms} (${fmt(falseAlarms / schoolYears, 2)} per school-year), ` +
+      `data faults flagged ${s.dataIssuesFound}/${s.dataIssues}, detect ${(ms / 1000).toFixed(1)} s`,
+  );
+  for (const k of s.byKind) console.log(`  ${k.kind}: ${k.found}/${k.injected}`);
+  if (s.missed.length) {
+    console.log(`  missed: ${s.missed.map(e => `${e.kind} ${e.school.slice(-6)} ${e.start}..${e.end}`).join('; ')}`);
+  }
+  const show = process.env.BENCH_VERBOSE ? s.unmatched : s.unmatched.slice(0, 12);
+  for (const f of show) {
+    console.log(
+      `  false: ${f.grain} ${f.date} ${f.schoolId.slice(-6)} ${f.role} ${f.direction} ${f.kind} ` +
+        `${fmt(f.observed, 0)} vs ${fmt(f.expected, 1)} (${fmt(f.changePct, 0)}%) score ${fmt(f.score, 1)}` +
+        (f.days ? ` ${f.days} days` : ''),
+    );
+  }
+  if (show.length < s.unmatched.length) console.log(`  ... ${s.unmatched.length - show.length} more`);
+}
+writeFileSync(join(outDir, 'anomaly-demo.json'), JSON.stringify(results, null, 1));
