@@ -10,7 +10,13 @@
 // Writes out/bench/anomaly-demo.json; BENCH_VERBOSE=1 lists every unmatched flag.
 import * as esbuild from 'esbuild';
 import {createRequire} from 'node:module';
-import {existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -148,14 +154,25 @@ function demoFacts(days) {
 /** Flags scored exactly as evaluateDemo scores the lk_anomalies tab. */
 function score(flags, demo) {
   const events = demo.anomalies.flatMap(a =>
-    a.schoolIds.map(s => ({school: s, start: a.start, end: a.end, kind: a.kind, scope: a.scope})),
+    a.schoolIds.map(s => ({
+      school: s,
+      start: a.start,
+      end: a.end,
+      kind: a.kind,
+      scope: a.scope,
+    })),
   );
   const hits = (f, e) => {
     if (f.schoolId !== e.school) return false;
-    const from = f.grain === 'week' ? addDays(e.start, -6) : addDays(e.start, -1);
+    const from =
+      f.grain === 'week' ? addDays(e.start, -6) : addDays(e.start, -1);
     return f.date >= from && f.date <= addDays(e.end, 1);
   };
-  const delivered = demo.dataIssues.map(d => ({school: d.schoolId, start: d.date, end: d.date}));
+  const delivered = demo.dataIssues.map(d => ({
+    school: d.schoolId,
+    start: d.date,
+    end: d.date,
+  }));
   const matched = flags.filter(
     f => events.some(e => hits(f, e)) || delivered.some(e => hits(f, e)),
   );
@@ -163,7 +180,9 @@ function score(flags, demo) {
   const found = events.filter(e => drops.some(f => hits(f, e)));
   const missed = events.filter(e => !drops.some(f => hits(f, e)));
   const unmatched = flags.filter(f => !matched.includes(f));
-  const dataIssuesFound = delivered.filter(e => flags.some(f => hits(f, e))).length;
+  const dataIssuesFound = delivered.filter(e =>
+    flags.some(f => hits(f, e)),
+  ).length;
   return {
     injected: events.length,
     flagged: flags.length,
@@ -172,28 +191,45 @@ function score(flags, demo) {
     recall: events.length ? found.length / events.length : null,
     dataIssues: delivered.length,
     dataIssuesFound,
-    byKind: ['outage:district', 'outage:school', 'disengagement:school'].map(k => {
-      const es = events.filter(e => `${e.kind}:${e.scope}` === k);
-      return {kind: k, injected: es.length, found: es.filter(e => found.includes(e)).length};
-    }),
+    byKind: ['outage:district', 'outage:school', 'disengagement:school'].map(
+      k => {
+        const es = events.filter(e => `${e.kind}:${e.scope}` === k);
+        return {
+          kind: k,
+          injected: es.length,
+          found: es.filter(e => found.includes(e)).length,
+        };
+      },
+    ),
     missed,
     unmatched,
   };
 }
 
 const settings = {anomalyThreshold: 3.5, minGroupSize: 10};
-const fmt = (v, d = 3) => (v === null || !Number.isFinite(v) ? '-' : v.toFixed(d));
-const args = process.argv.slice(2).map(Number).filter(n => n > 0);
+const fmt = (v, d = 3) =>
+  v === null || !Number.isFinite(v) ? '-' : v.toFixed(d);
+const args = process.argv
+  .slice(2)
+  .map(Number)
+  .filter(n => n > 0);
 const runs = args.length ? args : [700, 300];
 const results = [];
 for (const days of runs) {
   const demo = demoFacts(days);
-  const lastWeek = demo.weekly.reduce((m, f) => (f.weekStart > m ? f.weekStart : m), '');
+  const lastWeek = demo.weekly.reduce(
+    (m, f) => (f.weekStart > m ? f.weekStart : m),
+    '',
+  );
   const weekly = demo.weekly.filter(f => f.weekStart !== lastWeek);
   const t0 = performance.now();
   const flags = [
-    ...E.detectDailyAnomalies(demo.daily, demo.calendar, settings, {metrics: ['activeUsers']}),
-    ...E.detectWeeklyAnomalies(weekly, demo.calendar, settings, {metrics: ['activeUsers']}),
+    ...E.detectDailyAnomalies(demo.daily, demo.calendar, settings, {
+      metrics: ['activeUsers'],
+    }),
+    ...E.detectWeeklyAnomalies(weekly, demo.calendar, settings, {
+      metrics: ['activeUsers'],
+    }),
   ];
   const ms = performance.now() - t0;
   const s = score(flags, demo);
@@ -217,11 +253,16 @@ for (const days of runs) {
       `false alarms ${falseAlarms} (${fmt(falseAlarms / schoolYears, 2)} per school-year), ` +
       `data faults flagged ${s.dataIssuesFound}/${s.dataIssues}, detect ${(ms / 1000).toFixed(1)} s`,
   );
-  for (const k of s.byKind) console.log(`  ${k.kind}: ${k.found}/${k.injected}`);
+  for (const k of s.byKind)
+    console.log(`  ${k.kind}: ${k.found}/${k.injected}`);
   if (s.missed.length) {
-    console.log(`  missed: ${s.missed.map(e => `${e.kind} ${e.school.slice(-6)} ${e.start}..${e.end}`).join('; ')}`);
+    console.log(
+      `  missed: ${s.missed.map(e => `${e.kind} ${e.school.slice(-6)} ${e.start}..${e.end}`).join('; ')}`,
+    );
   }
-  const show = process.env.BENCH_VERBOSE ? s.unmatched : s.unmatched.slice(0, 12);
+  const show = process.env.BENCH_VERBOSE
+    ? s.unmatched
+    : s.unmatched.slice(0, 12);
   for (const f of show) {
     console.log(
       `  false: ${f.grain} ${f.date} ${f.schoolId.slice(-6)} ${f.role} ${f.direction} ${f.kind} ` +
@@ -229,6 +270,10 @@ for (const days of runs) {
         (f.days ? ` ${f.days} days` : ''),
     );
   }
-  if (show.length < s.unmatched.length) console.log(`  ... ${s.unmatched.length - show.length} more`);
+  if (show.length < s.unmatched.length)
+    console.log(`  ... ${s.unmatched.length - show.length} more`);
 }
-writeFileSync(join(outDir, 'anomaly-demo.json'), JSON.stringify(results, null, 1));
+writeFileSync(
+  join(outDir, 'anomaly-demo.json'),
+  JSON.stringify(results, null, 1),
+);

@@ -1177,7 +1177,10 @@ function crossSectionPoints(
   // District-wide events per role (and app, product, metric).
   const buckets = groupBy(
     series.map((s, k) => k),
-    k => [series[k].role, series[k].app, series[k].product, series[k].metric].join('\t'),
+    k =>
+      [series[k].role, series[k].app, series[k].product, series[k].metric].join(
+        '\t',
+      ),
   );
   const districtDays = new Map<string, 'drop' | 'surge'>();
   for (const [, ks] of buckets) {
@@ -1235,14 +1238,21 @@ function crossSectionPoints(
   // School events: the school's roles together.
   const schools = groupBy(
     series.map((s, k) => k),
-    k => [series[k].schoolId, series[k].app, series[k].product, series[k].metric].join('\t'),
+    k =>
+      [
+        series[k].schoolId,
+        series[k].app,
+        series[k].product,
+        series[k].metric,
+      ].join('\t'),
   );
   for (const [, ks] of schools) {
     const dates = new Set<string>();
     for (const k of ks) for (const d of noise[k].z.keys()) dates.add(d);
     for (const d of dates) {
       const s0 = series[ks[0]];
-      if (districtDays.has([s0.app, s0.product, s0.metric, d].join('\t'))) continue;
+      if (districtDays.has([s0.app, s0.product, s0.metric, d].join('\t')))
+        continue;
       const here = ks.filter(k => noise[k].z.has(d));
       if (here.length === 0) continue;
       const rs = here.map(k => noise[k].r.get(d) as number);
@@ -1371,19 +1381,31 @@ function crossSectionShifts(
       );
       changes.forEach((c, ci) => {
         if (c.recovery || c.shift > 0) return;
-        const endK =
-          ci + 1 < changes.length ? changes[ci + 1].k - 1 : v.length - 1;
+        const next = ci + 1 < changes.length ? changes[ci + 1] : null;
+        // A drop that never recovers is a new level (the trend's business), unless it
+        // is still young: then it is the ongoing disengagement an alert is for.
+        if (next ? !next.recovery : c.k < v.length - 2 * window) return;
+        const endK = next ? next.k - 1 : v.length - 1;
+        if (endK - c.k + 1 < Math.ceil(window / 2)) return;
+        // The period starts at its first value that is nearer the new level than the old.
+        let startK = c.k;
+        const before = median(v.slice(Math.max(0, c.k - window), c.k));
+        while (startK < endK && v[startK] > before + c.shift / 2) startK++;
+        c.k = startK;
         const ys: number[] = [];
         const es: number[] = [];
         for (let k = c.k; k <= endK; k++) {
           const y = s.y[idx[k]] as number;
           ys.push(y);
-          es.push(Math.max(0, (y + logs[g].off) * Math.exp(-c.shift) - logs[g].off));
+          es.push(
+            Math.max(0, (y + logs[g].off) * Math.exp(-c.shift) - logs[g].off),
+          );
         }
         const observed = median(ys);
         const expected = median(es);
         const changePct =
           expected > 0 ? ((observed - expected) / expected) * 100 : null;
+        if (changePct === null || -changePct < minChangePct) return;
         out.push({
           series: s,
           found: {
@@ -1466,7 +1488,8 @@ function judgeSeries(
   const bucketOf = (s: FittedSeries) =>
     [s.role, s.app, s.product, s.metric].join('\t');
   const sizes = new Map<string, number>();
-  for (const s of fitted) sizes.set(bucketOf(s), (sizes.get(bucketOf(s)) ?? 0) + 1);
+  for (const s of fitted)
+    sizes.set(bucketOf(s), (sizes.get(bucketOf(s)) ?? 0) + 1);
   const compared = (s: FittedSeries) =>
     grain === 'day' && (sizes.get(bucketOf(s)) as number) >= minSchools;
   const shifts = crossSectionShifts(
@@ -1561,9 +1584,7 @@ const NON_COUNT_METRICS = new Set([
 ]);
 
 /** The first open position of each series is never judged (it has no history). */
-function withoutFirst(
-  expected: Array<number | null>,
-): Array<number | null> {
+function withoutFirst(expected: Array<number | null>): Array<number | null> {
   const out = expected.slice();
   const first = out.findIndex(v => v !== null);
   if (first >= 0) out[first] = null;

@@ -374,3 +374,74 @@ describe('detectWeeklyAnomalies over facts', () => {
     expect(rows.filter(r => r.date !== dropWeek).length).toBeLessThanOrEqual(1);
   });
 });
+
+describe('detectDailyAnomalies across a district', () => {
+  // Eight schools, students and teachers, each with its own noise.
+  const schools = Array.from({length: 8}, (_, k) => ({
+    id: `S${k + 1}`,
+    students: syntheticSchool(100 + k, 300, 0.08),
+    teachers: syntheticSchool(200 + k, 25, 0.08),
+  }));
+  const open = openPositions(schools[0].students.closed);
+  const dates = schools[0].students.dates;
+  const districtDay = dates[open[70]];
+  const schoolDay = dates[open[110]];
+  const studentsOnlyDay = dates[open[140]];
+  const facts: DailyFact[] = [];
+  for (const s of schools) {
+    dates.forEach((d, i) => {
+      let st = s.students.y[i];
+      let te = s.teachers.y[i];
+      // District outage: every school, students and teachers, to about half.
+      if (d === districtDay) {
+        st *= 0.5;
+        te *= 0.5;
+      }
+      // One school's network outage: students and teachers.
+      if (s.id === 'S3' && d === schoolDay) {
+        st *= 0.3;
+        te *= 0.45;
+      }
+      // Students alone fall 40% at one school while its teachers carry on.
+      if (s.id === 'S5' && d === studentsOnlyDay) st *= 0.6;
+      facts.push(dailyFact(d, s.id, 'student', Math.round(st), 350));
+      facts.push(dailyFact(d, s.id, 'teacher', Math.round(te), 30));
+    });
+  }
+  const rows = detectDailyAnomalies(
+    facts,
+    CALENDAR,
+    {anomalyThreshold: 3.5, minGroupSize: 10},
+    {metrics: ['activeUsers']},
+  );
+  test('a district-wide outage is flagged at (nearly) every school', () => {
+    const hit = new Set(
+      rows
+        .filter(r => r.date === districtDay && r.direction === 'drop')
+        .map(r => r.schoolId),
+    );
+    expect(hit.size).toBeGreaterThanOrEqual(7);
+    for (const r of rows.filter(x => x.date === districtDay)) {
+      expect(r.kind).toBe('outage');
+      expect(r.changePct as number).toBeLessThan(-25);
+    }
+  });
+  test("one school's outage is flagged for that school only, in both roles", () => {
+    const there = rows.filter(r => r.date === schoolDay);
+    expect(there.map(r => `${r.schoolId} ${r.role}`).sort()).toEqual([
+      'S3 student',
+      'S3 teacher',
+    ]);
+    expect(there.every(r => r.direction === 'drop')).toBe(true);
+  });
+  test('a fall of one role that the other does not share is not an anomaly', () => {
+    expect(rows.filter(r => r.date === studentsOnlyDay)).toEqual([]);
+  });
+  test('few false alarms on the other days', () => {
+    const other = rows.filter(
+      r => r.date !== districtDay && r.date !== schoolDay,
+    );
+    expect(other.length).toBeLessThanOrEqual(2);
+    assertFinite(rows);
+  });
+});
