@@ -1142,10 +1142,14 @@ function seriesNoise(s: FittedSeries): SeriesNoise {
   const index = new Map<string, number>();
   const pois = new Map<string, number>();
   s.y.forEach((v, i) => {
-    const e = s.expected[i];
-    if (v === null || e === null) return;
+    const raw = s.expected[i];
+    if (v === null || raw === null || !Number.isFinite(raw)) return;
+    // An additive fit can expect a little below zero on a near-empty series; counts can't.
+    const e = Math.max(0, raw);
+    const ratio = (Math.max(0, v) + offset) / (e + offset);
+    if (!(ratio > 0) || !Number.isFinite(ratio)) return;
     const d = s.dates[i];
-    r.set(d, Math.log((v + offset) / (e + offset)));
+    r.set(d, Math.log(ratio));
     pois.set(d, s.count ? 1 / (e + offset) : 0);
     index.set(d, i);
   });
