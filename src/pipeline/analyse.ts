@@ -30,7 +30,7 @@ import {
 } from '../analysis/equity';
 import {datasetOf, type ImportState} from '../sources/learnplatform/importer';
 import {IMPORT_BLOB} from '../sources/learnplatform/source';
-import {replaceTab} from '../sheets/writer';
+import {replaceTab, trimHead} from '../sheets/writer';
 import type {EquityRecord, EquityTestRecord} from '../sheets/tables';
 import {
   correlationRecords,
@@ -100,6 +100,24 @@ export const SETTLED_PROPERTY = ANALYSIS_SETTLED_PROPERTY;
 export const RESCORE_DAYS = 63;
 /** Daily history the decomposition sees before the re-decided days (44 weeks). */
 export const CONTEXT_DAYS = 308;
+
+/**
+ * Cells `lk_daily` may use: it holds the newest days that fit (40 schools: about 300
+ * days); the whole history stays in `Daily facts`, its archive and `lk_weekly`.
+ */
+export const LK_DAILY_CELLS = 2_000_000;
+
+/** The facts of the newest whole days, at most `maxRows` of them (facts sorted by date). */
+function newestDays<T extends {date: string}>(
+  facts: T[],
+  maxRows: number,
+): T[] {
+  if (facts.length <= maxRows) return facts;
+  let start = facts.length - maxRows;
+  while (start < facts.length && facts[start].date === facts[start - 1].date)
+    start++;
+  return facts.slice(start);
+}
 
 function addDaysIso(day: string, n: number): string {
   const [y, m, d] = day.split('-').map(Number);
@@ -186,10 +204,14 @@ export function analyseAndWrite(settings: Settings): AnalysisResult {
         settled,
       )
     : null;
-  results.push(
-    tail ??
-      writeTable(LK_DAILY, looker(settled ? readFacts(settings).daily : daily)),
-  );
+  const lkRows = Math.floor(LK_DAILY_CELLS / LK_DAILY.columns.length);
+  if (tail) {
+    trimHead(LK_DAILY.name, 'date', lkRows);
+    results.push(tail);
+  } else {
+    const all = settled ? readFacts(settings).daily : daily;
+    results.push(writeTable(LK_DAILY, looker(newestDays(all, lkRows))));
+  }
   const nextSettled = addDaysIso(lastDay, -RESCORE_DAYS);
   if (nextSettled > settled) props.setProperty(SETTLED_PROPERTY, nextSettled);
   const snap = getSnapshot();

@@ -560,3 +560,36 @@ export function rewriteTail(
     mode: 'inPlace',
   };
 }
+
+/**
+ * Deletes the oldest rows of a tab sorted by `keyColumn`, whole keys at a time, until at
+ * most `maxRows` data rows remain (one deleteRows). Returns the rows deleted.
+ */
+export function trimHead(
+  name: string,
+  keyColumn: string,
+  maxRows: number,
+  opts?: TabOptions,
+): number {
+  const ss = active(opts);
+  const sheet = ss.getSheetByName(name);
+  if (!sheet) return 0;
+  const last = sheet.getLastRow();
+  const excess = last - 1 - maxRows;
+  if (excess <= 0) return 0;
+  const width = sheet.getLastColumn();
+  const header = sheet.getRange(1, 1, 1, width).getValues()[0].map(String);
+  const k = header.indexOf(keyColumn);
+  if (k < 0) return 0;
+  const tz = ss.getSpreadsheetTimeZone();
+  const keys = sheet
+    .getRange(2, k + 1, last - 1, 1)
+    .getValues()
+    .map(r => String(normaliseRead(r[0], tz)));
+  let n = excess;
+  while (n < keys.length && keys[n] === keys[n - 1]) n++;
+  if (n >= keys.length) n = keys.length - 1;
+  if (n <= 0) return 0;
+  sheet.deleteRows(2, n);
+  return n;
+}

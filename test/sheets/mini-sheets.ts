@@ -132,9 +132,14 @@ export class MiniSheet {
         'Sorry, it is not possible to delete all non-frozen rows.',
       );
     }
-    for (const k of [...this.cells.keys()]) {
-      if (Number(k.split(',')[0]) >= start) this.cells.delete(k);
+    // As in Sheets: the rows below move up by n.
+    const moved = new Map<string, V>();
+    for (const [k, v] of this.cells) {
+      const [r, c] = k.split(',').map(Number);
+      if (r < start) moved.set(k, v);
+      else if (r >= start + n) moved.set(`${r - n},${c}`, v);
     }
+    this.cells = moved;
     this.maxRows -= n;
   }
   deleteColumns(start: number, n: number): void {

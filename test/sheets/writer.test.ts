@@ -5,6 +5,7 @@ import {
   replaceTab,
   rewriteTail,
   sanitizeCell,
+  trimHead,
 } from '../../src/sheets/writer';
 import {MiniBook} from './mini-sheets';
 
@@ -327,5 +328,38 @@ describe('rewriteTail', () => {
     expect(
       rewriteTail('lk', h, rows, 'date', '2025-01-03', {spreadsheet: ss}),
     ).toBeNull();
+  });
+});
+
+describe('trimHead', () => {
+  it('deletes the oldest whole keys until at most maxRows data rows remain', () => {
+    const {ss, mini} = book();
+    const h = ['date', 'school', 'n'];
+    replaceTab(
+      'lk',
+      h,
+      [
+        ['2025-01-01', 'A', 1],
+        ['2025-01-01', 'B', 2],
+        ['2025-01-02', 'A', 3],
+        ['2025-01-02', 'B', 4],
+        ['2025-01-03', 'A', 5],
+      ],
+      {spreadsheet: ss, keepSheetId: true},
+    );
+    expect(trimHead('lk', 'date', 10, {spreadsheet: ss})).toBe(0);
+    // Four rows allowed: one row of 2025-01-01 would do, but the day goes whole.
+    expect(trimHead('lk', 'date', 4, {spreadsheet: ss})).toBe(2);
+    expect(
+      mini
+        .getSheetByName('lk')!
+        .dump()
+        .filter(r => r.some(v => v !== '')),
+    ).toEqual([
+      h,
+      ['2025-01-02', 'A', 3],
+      ['2025-01-02', 'B', 4],
+      ['2025-01-03', 'A', 5],
+    ]);
   });
 });
