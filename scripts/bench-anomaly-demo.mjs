@@ -35,6 +35,7 @@ writeFileSync(
   [
     `export {createDemoDistrict} from ${JSON.stringify(join(root, 'src/demo'))};`,
     `export {detectDailyAnomalies, detectWeeklyAnomalies} from ${JSON.stringify(join(root, 'src/analysis/anomalies'))};`,
+    `export {flagHits} from ${JSON.stringify(join(root, 'src/cli/summary'))};`,
   ].join('\n'),
 );
 const outfile = join(tmp, 'engine.cjs');
@@ -162,12 +163,8 @@ function score(flags, demo) {
       scope: a.scope,
     })),
   );
-  const hits = (f, e) => {
-    if (f.schoolId !== e.school) return false;
-    const from =
-      f.grain === 'week' ? addDays(e.start, -6) : addDays(e.start, -1);
-    return f.date >= from && f.date <= addDays(e.end, 1);
-  };
+  // The demo scorecard's own matching rule (src/cli/summary.ts).
+  const hits = E.flagHits;
   const delivered = demo.dataIssues.map(d => ({
     school: d.schoolId,
     start: d.date,

@@ -73,6 +73,20 @@ function addDays(day: string, n: number): string {
     .slice(0, 10);
 }
 
+/**
+ * The scorecard's matching rule: a flag hits an event (or a data fault) of its school when
+ * its date lies within the event's dates, one day either side (a weekly flag when its week
+ * overlaps them).
+ */
+export function flagHits(
+  f: {schoolId: string; grain: string; date: string},
+  e: {school: string; start: string; end: string},
+): boolean {
+  if (f.schoolId !== e.school) return false;
+  const from = f.grain === 'week' ? addDays(e.start, -6) : addDays(e.start, -1);
+  return f.date >= from && f.date <= addDays(e.end, 1);
+}
+
 export function evaluateDemo(i: {
   district: DemoDistrict;
   rt: OfflineRuntime;
@@ -127,13 +141,15 @@ export function evaluateDemo(i: {
   const hits = (
     f: Record<string, unknown>,
     e: {school: string; start: string; end: string},
-  ) => {
-    if (String(f.school_id) !== e.school) return false;
-    const d = String(f.date);
-    const from =
-      f.grain === 'week' ? addDays(e.start, -6) : addDays(e.start, -1);
-    return d >= from && d <= addDays(e.end, 1);
-  };
+  ) =>
+    flagHits(
+      {
+        schoolId: String(f.school_id),
+        grain: String(f.grain),
+        date: String(f.date),
+      },
+      e,
+    );
   // Missing and partial days are real drops in the data Google delivered: a flag there is
   // correct, though not one of the injected events the recall is measured on.
   const delivered = truth.dataIssues.map(d => ({

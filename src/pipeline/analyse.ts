@@ -10,6 +10,7 @@ import {
 } from '../analysis/anomalies';
 import type {AnomalyRow} from '../analysis/anomalies';
 import type {Settings, WeeklyFact} from '../core/types';
+import {addDays} from '../clean/dates';
 import {writeDashboard} from '../sheets/dashboard';
 import {writeOutputs, writeTable, writeTableTail} from '../sheets/outputs';
 import {
@@ -119,18 +120,11 @@ function newestDays<T extends {date: string}>(
   return facts.slice(start);
 }
 
-function addDaysIso(day: string, n: number): string {
-  const [y, m, d] = day.split('-').map(Number);
-  return new Date(Date.UTC(y, m - 1, d) + n * 86_400_000)
-    .toISOString()
-    .slice(0, 10);
-}
-
 export function analyseAndWrite(settings: Settings): AnalysisResult {
   const props = PropertiesService.getDocumentProperties();
   const settled = props.getProperty(SETTLED_PROPERTY) ?? '';
   const {daily, weekly} = readFacts(settings, {
-    dailySince: settled ? addDaysIso(settled, -CONTEXT_DAYS) : undefined,
+    dailySince: settled ? addDays(settled, -CONTEXT_DAYS) : undefined,
   });
   const schools = readSchools();
   const names: SchoolNames = new Map(schools.map(s => [s.id, s.name]));
@@ -212,7 +206,7 @@ export function analyseAndWrite(settings: Settings): AnalysisResult {
     const all = settled ? readFacts(settings).daily : daily;
     results.push(writeTable(LK_DAILY, looker(newestDays(all, lkRows))));
   }
-  const nextSettled = addDaysIso(lastDay, -RESCORE_DAYS);
+  const nextSettled = addDays(lastDay, -RESCORE_DAYS);
   if (nextSettled > settled) props.setProperty(SETTLED_PROPERTY, nextSettled);
   const snap = getSnapshot();
   writeDashboard({

@@ -413,6 +413,21 @@ export function replacePartitions(
   };
 }
 
+/** Sets the column number formats on `n` rows from `first` (nothing when none is set). */
+function formatRows(
+  sheet: Sheet,
+  first: number,
+  n: number,
+  width: number,
+  formats: TabOptions['numberFormats'],
+): void {
+  if (n <= 0 || !formats || !formats.some(f => f)) return;
+  const row = Array.from({length: width}, (_, j) => formats[j] ?? 'General');
+  sheet
+    .getRange(first, 1, n, width)
+    .setNumberFormats(Array.from({length: n}, () => row));
+}
+
 function unsanitizeRow(r: Cell[]): Cell[] {
   return r.map(v =>
     typeof v === 'string' && v.startsWith("'") && FORMULA_LEAD.test(v.slice(1))
@@ -465,13 +480,7 @@ export function appendRows(
   const need = start + data.length - 1;
   const maxRows = sheet.getMaxRows();
   if (need > maxRows) sheet.insertRowsAfter(maxRows, need - maxRows);
-  const formats = opts?.numberFormats;
-  if (formats && formats.some(f => f)) {
-    const row = Array.from({length: width}, (_, j) => formats[j] ?? 'General');
-    sheet
-      .getRange(start, 1, data.length, width)
-      .setNumberFormats(data.map(() => row));
-  }
+  formatRows(sheet, start, data.length, width, opts?.numberFormats);
   sheet.getRange(start, 1, data.length, width).setValues(data);
   return {
     sheetName: name,
@@ -538,17 +547,9 @@ export function rewriteTail(
     const need = firstRow + block.length - 1;
     const maxRows = sheet.getMaxRows();
     if (need > maxRows) sheet.insertRowsAfter(maxRows, need - maxRows);
-    const formats = opts?.numberFormats;
+    // Rows the tab held already carry the column formats; only new rows need them.
     const added = block.length - oldExtent;
-    if (added > 0 && formats && formats.some(f => f)) {
-      const row = Array.from(
-        {length: width},
-        (_, j) => formats[j] ?? 'General',
-      );
-      sheet
-        .getRange(firstRow + oldExtent, 1, added, width)
-        .setNumberFormats(Array.from({length: added}, () => row));
-    }
+    formatRows(sheet, firstRow + oldExtent, added, width, opts?.numberFormats);
     sheet.getRange(firstRow, 1, block.length, width).setValues(block);
   }
   return {
