@@ -45,6 +45,19 @@ interface CellStyle {
   note?: string;
 }
 
+const STYLE_KEYS: ReadonlyArray<keyof CellStyle> = [
+  'numberFormat',
+  'background',
+  'fontColor',
+  'fontWeight',
+  'fontStyle',
+  'fontSize',
+  'horizontalAlignment',
+  'verticalAlignment',
+  'wrap',
+  'note',
+];
+
 /** Column letters for a 1-based index (1 -> A, 27 -> AA). */
 export function columnLetter(col: number): string {
   let s = '';
@@ -137,6 +150,7 @@ export class SpreadsheetStore {
   active = 0;
   private nextSheetId = 0;
   private nextChartId = 1;
+  private readonly styleTable = new Map<string, CellStyle>();
   constructor(
     readonly host: SpreadsheetHost,
     opts: {id?: string; name?: string; timeZone: string},
@@ -173,6 +187,27 @@ export class SpreadsheetStore {
     const sheet = new SheetModel(this, this.nextSheetId++, name, rows, cols);
     this.sheets.splice(index, 0, sheet);
     return sheet;
+  }
+  /**
+   * The one frozen object for a style's content. A sheet holds millions of cells with a
+   * handful of distinct styles; one object per cell made the book most of the heap.
+   */
+  internStyle(style: CellStyle): CellStyle {
+    let key = '';
+    for (const k of STYLE_KEYS) {
+      const v = style[k];
+      key += v === undefined ? '\u0000' : `${typeof v}:${String(v)}\u0000`;
+    }
+    let s = this.styleTable.get(key);
+    if (s === undefined) {
+      const copy: CellStyle = {};
+      for (const k of STYLE_KEYS) {
+        if (style[k] !== undefined) (copy as Record<string, unknown>)[k] = style[k];
+      }
+      s = Object.freeze(copy);
+      this.styleTable.set(key, s);
+    }
+    return s;
   }
   newChartId(): number {
     return this.nextChartId++;
@@ -221,13 +256,12 @@ export class SheetModel {
     const row = this.styles[r - 1];
     return row === undefined ? undefined : row[c - 1];
   }
-  /** `owned`: the patch is a fresh object the cell may keep (saves a copy). */
-  setStyle(r: number, c: number, patch: CellStyle, owned = false): void {
+  /** Merges `patch` into the cell's style (styles are shared and never mutated). */
+  setStyle(r: number, c: number, patch: CellStyle): void {
     let row = this.styles[r - 1];
     if (row === undefined) row = this.styles[r - 1] = [];
     const s = row[c - 1];
-    if (s) Object.assign(s, patch);
-    else row[c - 1] = owned ? patch : {...patch};
+    row[c - 1] = this.book.internStyle(s ? {...s, ...patch} : patch);
   }
   lastRow(): number {
     for (let r = this.rows.length; r >= 1; r--) {
@@ -269,7 +303,10 @@ export class SheetModel {
         for (let c = c1; c < c1 + nc && c <= styles.length; c++) {
           const s = styles[c - 1];
           if (s)
-            styles[c - 1] = s.note !== undefined ? {note: s.note} : undefined;
+            styles[c - 1] =
+              s.note !== undefined
+                ? this.book.internStyle({note: s.note})
+                : undefined;
         }
       }
     }
@@ -613,7 +650,8 @@ export function makeSpreadsheetApp(book: SpreadsheetStore) {
 }
 
 export class Spreadsheet {
-  private readonly sheetObjects = new Map<SheetModel, Sheet>();
+  // Weak: a deleted sheet's model must not outlive it through its facade.
+  private readonly sheetObjects = new WeakMap<SheetModel, Sheet>();
   constructor(private readonly book: SpreadsheetStore) {}
   private get engine(): Engine {
     return this.book.engine;
@@ -1503,7 +1541,7 @@ export class Range {
           for (let j = 0; j < row.length; j++) {
             // Holes of a sparse row leave their cells as they were.
             if (row[j] === undefined && !(j in row)) continue;
-            m.setStyle(this.row + i, this.col + j, patch(row[j]), true);
+            m.setStyle(this.row + i, this.col + j, patch(row[j]));
           }
         }
         return this;

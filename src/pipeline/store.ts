@@ -14,7 +14,7 @@
  *   so a reader always finds one complete version.
  */
 import type {DailyFact, FactFlag, Role} from '../core/types';
-import {DAILY_FACTS, fromRows, headersOf, tabArgs} from '../sheets/tables';
+import {DAILY_FACTS, fromCell, headersOf, tabArgs} from '../sheets/tables';
 import {sanitizeCell} from '../sheets/writer';
 import type {BlobStore} from '../sources/source';
 
@@ -403,18 +403,12 @@ export class DailyFactStore {
   private factsOf(first: number, n: number): DailyFact[] {
     if (n <= 0) return [];
     const values = this.sh().getRange(first, 1, n, WIDTH).getValues();
-    const rows: unknown[][] = [];
+    const out: DailyFact[] = [];
     for (const r of values) {
       if (r[0] === '') continue;
-      const copy = new Array<unknown>(r.length);
-      copy[0] = normaliseDay(r[0]);
-      for (let i = 1; i < r.length; i++) {
-        const v = r[i];
-        copy[i] = typeof v === 'string' && v.startsWith("'") ? v.slice(1) : v;
-      }
-      rows.push(copy);
+      out.push(factOfRow(r));
     }
-    return fromRows(DAILY_FACTS, FACT_HEADERS, rows).map(normaliseFact);
+    return out;
   }
 
   /** The facts of the days from..to (inclusive), reading only their rows. */
@@ -448,23 +442,69 @@ export class DailyFactStore {
   }
 }
 
-function normaliseFact(f: DailyFact): DailyFact {
-  const num = (v: number | null) => (v === null ? 0 : v);
+/** Column of each field in `Daily facts` (the store writes the schema's order). */
+const COL = Object.fromEntries(
+  DAILY_FACTS.columns.map((c, i) => [c.field, i]),
+) as Record<keyof DailyFact, number>;
+
+/** A cell of a text column as written (the store's apostrophe guard removed). */
+function textCell(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  const s = typeof v === 'string' ? v : String(v);
+  if (s.charCodeAt(0) !== 39) return s;
+  return fromCell(s.slice(1), 'string') as string;
+}
+
+/** A count column: blank or unreadable reads as 0. */
+function countCell(v: unknown): number {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : 0;
+  if (v === '' || v === null || v === undefined) return 0;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : 0;
+}
+
+/** A measure column: blank stays null (not measured). */
+function measureCell(v: unknown): number | null {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
+  if (v === '' || v === null || v === undefined) return null;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : null;
+}
+
+/**
+ * One row of `Daily facts` as a fact, read the way fromCell reads each column type, in
+ * one fixed-shape object: the analysis reads hundreds of thousands of rows a run.
+ */
+function factOfRow(r: ReadonlyArray<unknown>): DailyFact {
+  const flags = r[COL.flags];
   return {
-    ...f,
-    activeUsers: num(f.activeUsers),
-    enrolledUsers: num(f.enrolledUsers),
-    events: num(f.events),
-    logins: num(f.logins),
-    assignmentsCreated: num(f.assignmentsCreated),
-    submissionsTurnedIn: num(f.submissionsTurnedIn),
-    lateSubmissions: num(f.lateSubmissions),
-    workReturned: num(f.workReturned),
-    gradesEntered: num(f.gradesEntered),
-    comments: num(f.comments),
-    announcements: num(f.announcements),
-    product: f.product ?? '',
-    flags: (f.flags ?? []) as FactFlag[],
+    date: normaliseDay(r[COL.date]),
+    schoolId: textCell(r[COL.schoolId]),
+    role: textCell(r[COL.role]) as DailyFact['role'],
+    app: textCell(r[COL.app]),
+    product: textCell(r[COL.product]),
+    activeUsers: countCell(r[COL.activeUsers]),
+    enrolledUsers: countCell(r[COL.enrolledUsers]),
+    pctAccess: measureCell(r[COL.pctAccess]),
+    events: countCell(r[COL.events]),
+    engagementIndex: measureCell(r[COL.engagementIndex]),
+    logins: countCell(r[COL.logins]),
+    loginsPerActive: measureCell(r[COL.loginsPerActive]),
+    sessionMinutes: measureCell(r[COL.sessionMinutes]),
+    assignmentsCreated: countCell(r[COL.assignmentsCreated]),
+    submissionsTurnedIn: countCell(r[COL.submissionsTurnedIn]),
+    lateSubmissions: countCell(r[COL.lateSubmissions]),
+    workReturned: countCell(r[COL.workReturned]),
+    gradesEntered: countCell(r[COL.gradesEntered]),
+    comments: countCell(r[COL.comments]),
+    announcements: countCell(r[COL.announcements]),
+    flags:
+      flags === '' || flags === null || flags === undefined
+        ? []
+        : (String(flags)
+            .split(';')
+            .map(f => f.trim())
+            .filter(f => f) as FactFlag[]),
   };
 }
 
