@@ -48,7 +48,8 @@ const boolValue = Boolean.prototype.valueOf;
  * honoured (Dates become ISO strings), boxed primitives unwrapped,
  * undefined/functions/symbols dropped from objects and null in arrays,
  * NaN/Infinity null, -0 as 0, a cycle or a BigInt the TypeError JSON.stringify
- * throws, and every object and array fresh. The walk is host code, so the JIT
+ * throws, and every object and array fresh (except frozen host values: one
+ * frozen copy per realm, see frozenCopies). The walk is host code, so the JIT
  * keeps it optimised across executions (code compiled in a fresh context starts
  * cold every time); only the allocations go through the realm's literals, which
  * makes the copies native to it. About three times faster than the round trip.
@@ -96,7 +97,30 @@ function member(v: unknown, st: CopyState): unknown {
   }
 }
 
+/**
+ * Copies of frozen host values, per realm. The demo shares frozen parts between the
+ * records it serves (actors, events, parameters); each is copied once per execution and
+ * handed out as one frozen copy, as read-only as the API's responses are to the bundle.
+ */
+const frozenCopies = new WeakMap<Realm, WeakMap<object, unknown>>();
+
 function copyObject(v: object, st: CopyState): unknown {
+  if (!Object.isFrozen(v)) return copyFresh(v, st);
+  let memo = frozenCopies.get(st.realm);
+  if (memo === undefined) {
+    memo = new WeakMap();
+    frozenCopies.set(st.realm, memo);
+  }
+  let out = memo.get(v);
+  if (out === undefined) {
+    out = copyFresh(v, st);
+    if (typeof out === 'object' && out !== null) st.realm.Object.freeze(out);
+    memo.set(v, out);
+  }
+  return out;
+}
+
+function copyFresh(v: object, st: CopyState): unknown {
   const stack = st.stack;
   for (let i = 0; i < stack.length; i++) {
     if (stack[i] === v)

@@ -45,6 +45,8 @@ interface CellStyle {
   note?: string;
 }
 
+const NO_STYLE: CellStyle = Object.freeze({});
+
 const STYLE_KEYS: ReadonlyArray<keyof CellStyle> = [
   'numberFormat',
   'background',
@@ -151,6 +153,7 @@ export class SpreadsheetStore {
   private nextSheetId = 0;
   private nextChartId = 1;
   private readonly styleTable = new Map<string, CellStyle>();
+  private readonly merges = new WeakMap<CellStyle, WeakMap<CellStyle, CellStyle>>();
   constructor(
     readonly host: SpreadsheetHost,
     opts: {id?: string; name?: string; timeZone: string},
@@ -209,6 +212,21 @@ export class SpreadsheetStore {
     }
     return s;
   }
+  /** `base` with `patch` applied, interned; memoised by the two objects' identity. */
+  mergeStyle(base: CellStyle | undefined, patch: CellStyle): CellStyle {
+    const from = base ?? NO_STYLE;
+    let byPatch = this.merges.get(from);
+    if (byPatch === undefined) {
+      byPatch = new WeakMap();
+      this.merges.set(from, byPatch);
+    }
+    let s = byPatch.get(patch);
+    if (s === undefined) {
+      s = this.internStyle(base ? {...base, ...patch} : patch);
+      byPatch.set(patch, s);
+    }
+    return s;
+  }
   newChartId(): number {
     return this.nextChartId++;
   }
@@ -260,8 +278,7 @@ export class SheetModel {
   setStyle(r: number, c: number, patch: CellStyle): void {
     let row = this.styles[r - 1];
     if (row === undefined) row = this.styles[r - 1] = [];
-    const s = row[c - 1];
-    row[c - 1] = this.book.internStyle(s ? {...s, ...patch} : patch);
+    row[c - 1] = this.book.mergeStyle(row[c - 1], patch);
   }
   lastRow(): number {
     for (let r = this.rows.length; r >= 1; r--) {
@@ -1536,12 +1553,20 @@ export class Range {
       () => {
         const g = this.checkGrid(grid, method) as T[][];
         const m = this.m;
+        // One patch per distinct value, so merges are memoised across cells.
+        const patches = new Map<T, CellStyle>();
         for (let i = 0; i < g.length; i++) {
           const row = g[i];
           for (let j = 0; j < row.length; j++) {
+            const v = row[j];
             // Holes of a sparse row leave their cells as they were.
-            if (row[j] === undefined && !(j in row)) continue;
-            m.setStyle(this.row + i, this.col + j, patch(row[j]));
+            if (v === undefined && !(j in row)) continue;
+            let p = patches.get(v);
+            if (p === undefined) {
+              p = patch(v);
+              patches.set(v, p);
+            }
+            m.setStyle(this.row + i, this.col + j, p);
           }
         }
         return this;

@@ -148,6 +148,22 @@ describe('jsonCopy: JSON.parse(JSON.stringify(v)) into a realm', () => {
     expect(shared.email).toBe('a@x.org');
   });
 
+  test('a frozen host value is copied once per realm, frozen, and equal to the round trip', () => {
+    const actor = Object.freeze({email: 'a@x.org', profileId: '1'});
+    const realm = makeRealm();
+    const a = jsonCopy({actor, n: 1}, realm) as {actor: object};
+    const b = jsonCopy({actor, n: 2}, realm) as {actor: object};
+    expect(a.actor).toBe(b.actor);
+    expect(realm.Object.isFrozen(a.actor)).toBe(true);
+    expect(Object.getPrototypeOf(a.actor)).toBe(realm.Object.prototype);
+    expect(JSON.stringify(a)).toBe(JSON.stringify(roundTrip({actor, n: 1}, realm)));
+    // Another execution's realm gets its own copy; unfrozen parents stay fresh.
+    const other = jsonCopy({actor}, makeRealm()) as {actor: object};
+    expect(other.actor).not.toBe(a.actor);
+    expect(a).not.toBe(b);
+    expect(realm.Object.isFrozen(a)).toBe(false);
+  });
+
   test('a cycle and a BigInt throw the TypeError JSON.stringify throws', () => {
     const cyclic: Record<string, unknown> = {a: 1};
     cyclic.self = {back: [cyclic]};
