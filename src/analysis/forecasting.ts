@@ -23,7 +23,12 @@
 import type {SchoolCalendar, WeeklyFact} from '../core/types';
 import {addDays, daysBetween, weekDays} from '../clean/dates';
 import {isSchoolDay} from '../metrics/weekly';
-import {autoForecast, fitLongPeriod, independentColumns} from '../stats/auto';
+import {
+  autoForecast,
+  fitLongPeriod,
+  independentColumns,
+  type ModelChoice,
+} from '../stats/auto';
 import type {LongPeriodModel} from '../stats/auto';
 import {scoreWindows} from '../stats/backtest';
 import type {Forecast} from '../stats/types';
@@ -93,11 +98,24 @@ export interface SchoolForecastOptions {
    * are forecast as well as school weeks. Forecasts are back-transformed (medians).
    */
   transform?: 'log' | 'none';
+  /**
+   * Models chosen for these series by an earlier run, by school id: refitted as they are
+   * instead of searched again (see SchoolModel). The caller decides when to re-select.
+   */
+  reuse?: ReadonlyMap<string, SchoolModel>;
+}
+
+/** What a school's forecast chose: the student model's form and the teacher model's K. */
+export interface SchoolModel {
+  student: ModelChoice | null;
+  teacherK: number | null;
 }
 
 export interface SchoolForecastResult {
   rows: ForecastRow[];
   accuracy: AccuracyRow[];
+  /** The model each forecast school used, by school id. */
+  models: Map<string, SchoolModel>;
   /** Schools skipped or forecast with a fallback, and why. */
   warnings: string[];
   /** District figures: the mean of the schools' backtest measures. */
@@ -251,6 +269,8 @@ export interface SchoolForecast {
   rows: ForecastRow[];
   accuracy: AccuracyRow | null;
   warnings: string[];
+  /** The model used (null when the school was not forecast). */
+  model: SchoolModel | null;
 }
 
 /** Forecasts one school; see the module comment for the model. */
@@ -262,13 +282,14 @@ export function forecastSchool(
   const levels = opts.levels ?? [80, 95];
   const warnings: string[] = [];
   const id = series.schoolId;
+  const previous = opts.reuse?.get(id) ?? null;
   const n = series.weekStarts.length;
   const observed = series.students.filter(v => v !== null).length;
   if (observed < (opts.minWeeks ?? 26)) {
     warnings.push(
       `${id}: ${observed} observed weeks, fewer than ${opts.minWeeks ?? 26}: not forecast`,
     );
-    return {rows: [], accuracy: null, warnings};
+    return {rows: [], accuracy: null, warnings, model: null};
   }
   const lastWeek = series.weekStarts[n - 1];
   const futureWeeks = Array.from({length: h}, (_, i) =>
@@ -327,7 +348,7 @@ export function forecastSchool(
         WEEKS_PER_YEAR,
         cal.cols,
         cal.names,
-        'auto',
+        previous?.teacherK ?? 'auto',
         false,
       );
       if (!teacherModel) {
@@ -386,10 +407,11 @@ export function forecastSchool(
         teacher
           ? [teacherFuture(origin, hh), ...calAt(origin, hh)]
           : calAt(origin, hh),
+      reuse: previous?.student ?? null,
     });
   } catch (e) {
     warnings.push(`${id}: not forecast: ${(e as Error).message}`);
-    return {rows: [], accuracy: null, warnings};
+    return {rows: [], accuracy: null, warnings, model: null};
   }
   for (const note of res.notes) warnings.push(`${id}: ${note}`);
   const [l1, l2] = levels.map(String);
@@ -459,7 +481,12 @@ export function forecastSchool(
     smape: sc?.smape ?? null,
     horizonWeeks: h,
   };
-  return {rows, accuracy, warnings};
+  return {
+    rows,
+    accuracy,
+    warnings,
+    model: {student: res.choice, teacherK: teacherModel?.K ?? null},
+  };
 }
 
 function meanOf(values: Array<number | null>): number | null {
@@ -475,15 +502,18 @@ export function forecastSchools(
   const rows: ForecastRow[] = [];
   const accuracy: AccuracyRow[] = [];
   const warnings: string[] = [];
+  const models = new Map<string, SchoolModel>();
   for (const s of schoolSeries(facts, opts.metric, opts.app)) {
     const r = forecastSchool(s, opts);
     rows.push(...r.rows);
     if (r.accuracy) accuracy.push(r.accuracy);
+    if (r.model) models.set(s.schoolId, r.model);
     warnings.push(...r.warnings);
   }
   return {
     rows,
     accuracy,
+    models,
     warnings,
     summary: {
       schools: accuracy.length,

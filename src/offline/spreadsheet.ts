@@ -153,7 +153,10 @@ export class SpreadsheetStore {
   private nextSheetId = 0;
   private nextChartId = 1;
   private readonly styleTable = new Map<string, CellStyle>();
-  private readonly merges = new WeakMap<CellStyle, WeakMap<CellStyle, CellStyle>>();
+  private readonly merges = new WeakMap<
+    CellStyle,
+    WeakMap<CellStyle, CellStyle>
+  >();
   constructor(
     readonly host: SpreadsheetHost,
     opts: {id?: string; name?: string; timeZone: string},
@@ -205,7 +208,8 @@ export class SpreadsheetStore {
     if (s === undefined) {
       const copy: CellStyle = {};
       for (const k of STYLE_KEYS) {
-        if (style[k] !== undefined) (copy as Record<string, unknown>)[k] = style[k];
+        if (style[k] !== undefined)
+          (copy as Record<string, unknown>)[k] = style[k];
       }
       s = Object.freeze(copy);
       this.styleTable.set(key, s);

@@ -10,6 +10,7 @@ import {
 } from '../analysis/anomalies';
 import type {AnomalyRow} from '../analysis/anomalies';
 import type {Settings, WeeklyFact} from '../core/types';
+import type {SchoolModel} from '../analysis/forecasting';
 import {addDays} from '../clean/dates';
 import {writeDashboard} from '../sheets/dashboard';
 import {writeOutputs, writeTable, writeTableTail} from '../sheets/outputs';
@@ -149,7 +150,10 @@ export function analyseAndWrite(settings: Settings): AnalysisResult {
     .filter(a => a.date >= settled)
     .map(a => anomalyRecord(a, names));
 
-  const fc = forecastRecords(weekly, settings, names);
+  const blobs = new SheetBlobStore(SpreadsheetApp.getActiveSpreadsheet());
+  const chosen = modelsToReuse(blobs, weekly, settled);
+  const fc = forecastRecords(weekly, settings, names, chosen?.models);
+  if (!chosen) saveModels(blobs, weekly, fc.models);
   const correlations = correlationRecords(weekly, settings, names);
   const underuse = underuseRecords(weekly, settings, names, schools);
 
@@ -223,6 +227,60 @@ export function analyseAndWrite(settings: Settings): AnalysisResult {
     rowsWritten,
     summary: `${names.size} schools, ${daily.length} daily facts, ${forecastNote}, ${anomalies.length} anomalies, ${underuse.filter(u => u.flagged).length} schools under-using.`,
   };
+}
+
+/** Blob of the forecast models chosen by the last full selection. */
+export const MODELS_BLOB = 'forecast:models';
+/**
+ * Weeks a model selection is kept: weekly runs in between refit the chosen forms on the
+ * new weeks (the search is most of a forecast's cost); every fourth run searches again.
+ */
+export const RESELECT_WEEKS = 4;
+
+interface StoredModels {
+  /** Last week of the facts the models were selected on. */
+  week: string;
+  models: Record<string, SchoolModel>;
+}
+
+function lastWeekOf(weekly: WeeklyFact[]): string {
+  return weekly.reduce((m, f) => (f.weekStart > m ? f.weekStart : m), '');
+}
+
+/**
+ * The stored selection, while it is younger than RESELECT_WEEKS. Settings saved since
+ * (they clear the settled day) or a history edited before the selection's week re-select.
+ */
+function modelsToReuse(
+  blobs: SheetBlobStore,
+  weekly: WeeklyFact[],
+  settled: string,
+): {models: Map<string, SchoolModel>} | null {
+  if (!settled) return null;
+  const text = blobs.get(MODELS_BLOB);
+  if (!text) return null;
+  let stored: StoredModels;
+  try {
+    stored = JSON.parse(text) as StoredModels;
+  } catch {
+    return null;
+  }
+  const last = lastWeekOf(weekly);
+  if (!stored.week || stored.week > last) return null;
+  if (last >= addDays(stored.week, 7 * RESELECT_WEEKS)) return null;
+  return {models: new Map(Object.entries(stored.models ?? {}))};
+}
+
+function saveModels(
+  blobs: SheetBlobStore,
+  weekly: WeeklyFact[],
+  models: Map<string, SchoolModel>,
+): void {
+  const stored: StoredModels = {
+    week: lastWeekOf(weekly),
+    models: Object.fromEntries(models),
+  };
+  blobs.put(MODELS_BLOB, JSON.stringify(stored));
 }
 
 /** Weeks that have ended: the current, partial week would read as a drop. */

@@ -8,6 +8,7 @@ import {
   schoolSeries,
   type AccuracyRow,
   type ForecastRow,
+  type SchoolModel,
 } from '../analysis/forecasting';
 import {
   DISTRICT_ID as CORRELATION_DISTRICT,
@@ -131,6 +132,8 @@ export interface ForecastOutput {
   forecasts: ForecastRecord[];
   accuracy: AccuracyRecord[];
   warnings: string[];
+  /** The model each series used (the district under DISTRICT_ID). */
+  models: Map<string, SchoolModel>;
 }
 
 /** Weekly forecasts of active students per school and for the district, with backtests. */
@@ -138,6 +141,7 @@ export function forecastRecords(
   weekly: ReadonlyArray<WeeklyFact>,
   settings: Settings,
   names: SchoolNames,
+  reuse?: ReadonlyMap<string, SchoolModel>,
 ): ForecastOutput {
   const app = mainApp(weekly);
   const opts = {
@@ -145,11 +149,13 @@ export function forecastRecords(
     horizon: settings.forecastHorizonWeeks,
     metric: FORECAST_METRIC,
     app,
+    reuse,
   } as const;
   const schools = forecastSchools(weekly, opts);
   const rows = [...schools.rows];
   const accuracy = [...schools.accuracy];
   const warnings = [...schools.warnings];
+  const models = new Map(schools.models);
   const districtNames = new Map(names).set(DISTRICT_ID, 'District');
   for (const series of schoolSeries(
     districtWeekly(weekly),
@@ -159,12 +165,14 @@ export function forecastRecords(
     const r = forecastSchool(series, opts);
     rows.push(...r.rows);
     if (r.accuracy) accuracy.push(r.accuracy);
+    if (r.model) models.set(series.schoolId, r.model);
     warnings.push(...r.warnings);
   }
   return {
     forecasts: rows.map(r => forecastRecord(r, districtNames)),
     accuracy: accuracy.map(a => accuracyRecord(a, districtNames)),
     warnings,
+    models,
   };
 }
 

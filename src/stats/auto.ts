@@ -59,6 +59,11 @@ export interface AutoArimaOptions {
   allowMean?: boolean;
   xreg?: number[][];
   xregNames?: string[];
+  /**
+   * Fit only this model (orders and constant of an earlier choice) by maximum likelihood;
+   * the stepwise search runs only if it cannot be estimated. Set d and D with it.
+   */
+  only?: {p: number; q: number; P: number; Q: number; constant: boolean};
 }
 
 export interface SearchedModel {
@@ -453,132 +458,152 @@ export function autoArima(
       t => t.p === p && t.q === q && t.P === P && t.Q === Q && t.constant === c,
     );
 
-  let startp = opts.startP ?? 2;
-  let startq = opts.startQ ?? 2;
-  let startP = opts.startSP ?? 1;
-  let startQ = opts.startSQ ?? 1;
-  if (x.length < 10) {
-    startp = Math.min(startp, 1);
-    startq = Math.min(startq, 1);
-    startP = 0;
-    startQ = 0;
+  // A model chosen before (same series, fewer weeks) is refitted alone; the full search
+  // runs only when it no longer fits.
+  let best: Tried | null = null;
+  if (opts.only) {
+    const o = opts.only;
+    const t = myarima(
+      o.p,
+      o.q,
+      m > 1 ? o.P : 0,
+      m > 1 ? o.Q : 0,
+      o.constant && (allowDrift || allowMean),
+      false,
+    );
+    if (t.fit && Number.isFinite(t.ic)) {
+      record(t);
+      best = t;
+    }
   }
-  let p = Math.min(startp, maxp);
-  let q = Math.min(startq, maxq);
-  let P = Math.min(startP, maxP);
-  let Q = Math.min(startQ, maxQ);
+  if (best === null) {
+    let startp = opts.startP ?? 2;
+    let startq = opts.startQ ?? 2;
+    let startP = opts.startSP ?? 1;
+    let startQ = opts.startSQ ?? 1;
+    if (x.length < 10) {
+      startp = Math.min(startp, 1);
+      startq = Math.min(startq, 1);
+      startP = 0;
+      startQ = 0;
+    }
+    let p = Math.min(startp, maxp);
+    let q = Math.min(startq, maxq);
+    let P = Math.min(startP, maxP);
+    let Q = Math.min(startQ, maxQ);
 
-  let best = myarima(p, q, P, Q, constant, approximation);
-  record(best);
-  let fit = myarima(0, 0, 0, 0, constant, approximation);
-  record(fit);
-  if (fit.ic < best.ic) {
-    best = fit;
-    p = q = P = Q = 0;
-  }
-  if (maxp > 0 || maxP > 0) {
-    const pp = maxp > 0 ? 1 : 0;
-    const PP = m > 1 && maxP > 0 ? 1 : 0;
-    fit = myarima(pp, 0, PP, 0, constant, approximation);
-    record(fit);
-    if (fit.ic < best.ic) {
-      best = fit;
-      p = pp;
-      P = PP;
-      q = Q = 0;
-    }
-  }
-  if (maxq > 0 || maxQ > 0) {
-    const qq = maxq > 0 ? 1 : 0;
-    const QQ = m > 1 && maxQ > 0 ? 1 : 0;
-    fit = myarima(0, qq, 0, QQ, constant, approximation);
-    record(fit);
-    if (fit.ic < best.ic) {
-      best = fit;
-      p = P = 0;
-      Q = QQ;
-      q = qq;
-    }
-  }
-  if (constant) {
-    fit = myarima(0, 0, 0, 0, false, approximation);
+    best = myarima(p, q, P, Q, constant, approximation);
+    record(best);
+    let fit = myarima(0, 0, 0, 0, constant, approximation);
     record(fit);
     if (fit.ic < best.ic) {
       best = fit;
       p = q = P = Q = 0;
     }
-  }
-
-  // Stepwise neighbourhood, in auto.arima's order; the first improvement restarts the sweep.
-  type Move = [number, number, number, number, boolean];
-  let k = tried.length;
-  let startk = 0;
-  while (startk < k && k < nmodels) {
-    startk = k;
-    const moves: Move[] = [
-      [p, q, P - 1, Q, P > 0],
-      [p, q, P, Q - 1, Q > 0],
-      [p, q, P + 1, Q, P < maxP],
-      [p, q, P, Q + 1, Q < maxQ],
-      [p, q, P - 1, Q - 1, Q > 0 && P > 0],
-      [p, q, P - 1, Q + 1, Q < maxQ && P > 0],
-      [p, q, P + 1, Q - 1, Q > 0 && P < maxP],
-      [p, q, P + 1, Q + 1, Q < maxQ && P < maxP],
-      [p - 1, q, P, Q, p > 0],
-      [p, q - 1, P, Q, q > 0],
-      [p + 1, q, P, Q, p < maxp],
-      [p, q + 1, P, Q, q < maxq],
-      [p - 1, q - 1, P, Q, q > 0 && p > 0],
-      [p - 1, q + 1, P, Q, q < maxq && p > 0],
-      [p + 1, q - 1, P, Q, q > 0 && p < maxp],
-      [p + 1, q + 1, P, Q, q < maxq && p < maxp],
-    ];
-    let improved = false;
-    for (const [np, nq, nP, nQ, ok] of moves) {
-      if (!ok || !isNew(np, nq, nP, nQ, constant)) continue;
-      k++;
-      if (k > nmodels) break;
-      fit = myarima(np, nq, nP, nQ, constant, approximation);
+    if (maxp > 0 || maxP > 0) {
+      const pp = maxp > 0 ? 1 : 0;
+      const PP = m > 1 && maxP > 0 ? 1 : 0;
+      fit = myarima(pp, 0, PP, 0, constant, approximation);
       record(fit);
       if (fit.ic < best.ic) {
         best = fit;
-        p = np;
-        q = nq;
-        P = nP;
-        Q = nQ;
-        improved = true;
-        break;
+        p = pp;
+        P = PP;
+        q = Q = 0;
       }
     }
-    if (improved || k > nmodels) continue;
-    if ((allowDrift || allowMean) && isNew(p, q, P, Q, !constant)) {
-      k++;
-      if (k > nmodels) continue;
-      fit = myarima(p, q, P, Q, !constant, approximation);
+    if (maxq > 0 || maxQ > 0) {
+      const qq = maxq > 0 ? 1 : 0;
+      const QQ = m > 1 && maxQ > 0 ? 1 : 0;
+      fit = myarima(0, qq, 0, QQ, constant, approximation);
       record(fit);
       if (fit.ic < best.ic) {
         best = fit;
-        constant = !constant;
+        p = P = 0;
+        Q = QQ;
+        q = qq;
       }
     }
-  }
+    if (constant) {
+      fit = myarima(0, 0, 0, 0, false, approximation);
+      record(fit);
+      if (fit.ic < best.ic) {
+        best = fit;
+        p = q = P = Q = 0;
+      }
+    }
 
-  // With the approximation, refit the best-ranked models by maximum likelihood until one is usable.
-  if (approximation) {
-    const order = tried
-      .map((t, i) => ({t, i}))
-      .filter(o => Number.isFinite(o.t.ic))
-      .sort((a, b) => a.t.ic - b.t.ic || a.i - b.i);
-    let refit: Tried | null = null;
-    for (const {t} of order) {
-      const r = myarima(t.p, t.q, t.P, t.Q, t.constant, false);
-      if (r.ic < Infinity) {
-        refit = r;
-        break;
+    // Stepwise neighbourhood, in auto.arima's order; the first improvement restarts the sweep.
+    type Move = [number, number, number, number, boolean];
+    let k = tried.length;
+    let startk = 0;
+    while (startk < k && k < nmodels) {
+      startk = k;
+      const moves: Move[] = [
+        [p, q, P - 1, Q, P > 0],
+        [p, q, P, Q - 1, Q > 0],
+        [p, q, P + 1, Q, P < maxP],
+        [p, q, P, Q + 1, Q < maxQ],
+        [p, q, P - 1, Q - 1, Q > 0 && P > 0],
+        [p, q, P - 1, Q + 1, Q < maxQ && P > 0],
+        [p, q, P + 1, Q - 1, Q > 0 && P < maxP],
+        [p, q, P + 1, Q + 1, Q < maxQ && P < maxP],
+        [p - 1, q, P, Q, p > 0],
+        [p, q - 1, P, Q, q > 0],
+        [p + 1, q, P, Q, p < maxp],
+        [p, q + 1, P, Q, q < maxq],
+        [p - 1, q - 1, P, Q, q > 0 && p > 0],
+        [p - 1, q + 1, P, Q, q < maxq && p > 0],
+        [p + 1, q - 1, P, Q, q > 0 && p < maxp],
+        [p + 1, q + 1, P, Q, q < maxq && p < maxp],
+      ];
+      let improved = false;
+      for (const [np, nq, nP, nQ, ok] of moves) {
+        if (!ok || !isNew(np, nq, nP, nQ, constant)) continue;
+        k++;
+        if (k > nmodels) break;
+        fit = myarima(np, nq, nP, nQ, constant, approximation);
+        record(fit);
+        if (fit.ic < best.ic) {
+          best = fit;
+          p = np;
+          q = nq;
+          P = nP;
+          Q = nQ;
+          improved = true;
+          break;
+        }
+      }
+      if (improved || k > nmodels) continue;
+      if ((allowDrift || allowMean) && isNew(p, q, P, Q, !constant)) {
+        k++;
+        if (k > nmodels) continue;
+        fit = myarima(p, q, P, Q, !constant, approximation);
+        record(fit);
+        if (fit.ic < best.ic) {
+          best = fit;
+          constant = !constant;
+        }
       }
     }
-    if (refit) best = refit;
-    else best = {...best, ic: Infinity};
+
+    // With the approximation, refit the best-ranked models by maximum likelihood until one is usable.
+    if (approximation) {
+      const order = tried
+        .map((t, i) => ({t, i}))
+        .filter(o => Number.isFinite(o.t.ic))
+        .sort((a, b) => a.t.ic - b.t.ic || a.i - b.i);
+      let refit: Tried | null = null;
+      for (const {t} of order) {
+        const r = myarima(t.p, t.q, t.P, t.Q, t.constant, false);
+        if (r.ic < Infinity) {
+          refit = r;
+          break;
+        }
+      }
+      if (refit) best = refit;
+      else best = {...best, ic: Infinity};
+    }
   }
   if (!best.fit || !Number.isFinite(best.ic)) {
     throw new InputError('y', 'no suitable ARIMA model found');
@@ -666,7 +691,33 @@ export interface AutoForecastRequest {
   fourierK?: number | 'auto';
   /** With select = 'ic', still backtest the chosen model to report its accuracy. */
   scoreChoice?: boolean;
+  /**
+   * The ARIMA form chosen by an earlier call on the same series (its `choice`): refitted
+   * as it is instead of searched, unless it no longer applies or cannot be estimated.
+   */
+  reuse?: ModelChoice | null;
 }
+
+/** The ARIMA form autoForecast chose, enough to refit it without the search. */
+export type ModelChoice =
+  | {
+      kind: 'arima';
+      p: number;
+      d: number;
+      q: number;
+      P: number;
+      D: number;
+      Q: number;
+      constant: boolean;
+    }
+  | {
+      kind: 'regarma';
+      K: number;
+      p: number;
+      d: number;
+      q: number;
+      constant: boolean;
+    };
 
 export interface ArimaSummary {
   order: [number, number, number];
@@ -721,6 +772,8 @@ export interface AutoForecastResult {
   arimaForecast: Forecast | null;
   /** Fallbacks taken and other notes. */
   notes: string[];
+  /** The ARIMA form fitted (pass it as `reuse` to skip the search next time). */
+  choice: ModelChoice | null;
 }
 
 /** A fitted candidate: forecasts from the full data, and refits at a backtest origin. */
@@ -916,6 +969,7 @@ export function fitLongPeriod(
   xregNames: string[],
   fourierK: number | 'auto' = 'auto',
   stepwise = true,
+  fixed: {p: number; d: number; q: number; constant: boolean} | null = null,
 ): LongPeriodModel | null {
   const n = y.length;
   const yy = interpolateMissing(y);
@@ -924,6 +978,19 @@ export function fitLongPeriod(
     const f = K > 0 ? fourier(n, period, K) : {columns: [], names: []};
     return {cols: [...xreg, ...f.columns], names: [...xregNames, ...f.names]};
   };
+  if (fixed && stepwise && typeof fourierK === 'number') {
+    // An earlier choice: its K and ARMA orders refitted, no differencing test or search.
+    const K = Math.max(0, Math.min(maxK, Math.floor(fourierK)));
+    const chosen = build(K);
+    const fit = fitRegArma(
+      yy,
+      chosen.cols,
+      {p: fixed.p, q: fixed.q, d: fixed.d, constant: fixed.constant},
+      chosen.names,
+      true,
+    );
+    if (fit) return longPeriodModel(y, period, K, chosen, fit, stepwise);
+  }
   const base = build(Math.min(3, maxK));
   let d = 0;
   const ols = fitRegArma(
@@ -982,6 +1049,19 @@ export function fitLongPeriod(
   // Standard errors for the reported model (the quick AR(1) model is an auxiliary one).
   if (stepwise)
     fit = fitRegArma(yy, chosen.cols, fit.spec, chosen.names, true) ?? fit;
+  return longPeriodModel(y, period, K, chosen, fit, stepwise);
+}
+
+/** The fitted regression on regressors and Fourier terms, with its forecast and refit. */
+function longPeriodModel(
+  y: Series,
+  period: number,
+  K: number,
+  chosen: {cols: number[][]; names: string[]},
+  fit: RegArmaFit,
+  stepwise: boolean,
+): LongPeriodModel {
+  const n = y.length;
   const spec = fit.spec;
   const core = `ARIMA(${spec.p},${spec.d},${spec.q})`;
   const label =
@@ -1119,6 +1199,7 @@ export function autoForecast(req: AutoForecastRequest): AutoForecastResult {
     fourier: null,
     arimaForecast: null,
     notes,
+    choice: null,
   });
   if (isConstant(y)) {
     notes.push('constant series: flat forecast with zero-width intervals');
@@ -1148,20 +1229,33 @@ export function autoForecast(req: AutoForecastRequest): AutoForecastResult {
   let fourierInfo: AutoForecastResult['fourier'] = null;
   let arimaCand: Candidate | null = null;
   let etsCand: Candidate | null = null;
+  let choice: ModelChoice | null = null;
 
   if (wanted.has('arima') || wanted.has('combination')) {
     try {
       if (longPeriod) {
         if (y.some(v => v === null))
           notes.push('missing values were interpolated for the ARIMA fit');
+        const again = req.reuse?.kind === 'regarma' ? req.reuse : null;
         const lp = fitLongPeriod(
           y,
           period,
           xreg,
           xregNames,
-          req.fourierK ?? 'auto',
+          again ? again.K : (req.fourierK ?? 'auto'),
+          true,
+          again,
         );
         if (lp) {
+          const sp = lp.fit.spec;
+          choice = {
+            kind: 'regarma',
+            K: lp.K,
+            p: sp.p,
+            d: sp.d,
+            q: sp.q,
+            constant: sp.constant,
+          };
           arimaSummary = lp.summary;
           fourierInfo =
             lp.K > 0
@@ -1185,11 +1279,23 @@ export function autoForecast(req: AutoForecastRequest): AutoForecastResult {
           );
         }
       } else {
+        const again = req.reuse?.kind === 'arima' ? req.reuse : null;
         const res = autoArima(y, {
           period: m,
           xreg: xr?.cols,
           xregNames: xr?.names,
+          ...(again ? {only: again, d: again.d, D: again.D} : {}),
         });
+        choice = {
+          kind: 'arima',
+          p: res.order[0],
+          d: res.order[1],
+          q: res.order[2],
+          P: res.seasonal[0],
+          D: res.seasonal[1],
+          Q: res.seasonal[2],
+          constant: res.includeMean || res.includeDrift,
+        };
         arimaSummary = summariseArima(res);
         const spec = res.fit.spec;
         const offset = n - res.fit.state.n;
@@ -1401,6 +1507,7 @@ export function autoForecast(req: AutoForecastRequest): AutoForecastResult {
         fourier: fourierInfo,
         arimaForecast,
         notes,
+        choice: arimaCand ? choice : null,
       };
     } catch (e) {
       notes.push(`${c.label} could not forecast: ${(e as Error).message}`);

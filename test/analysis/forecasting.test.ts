@@ -279,4 +279,57 @@ describe('per-school weekly forecasts', () => {
       result.accuracy.find(a => a.schoolId === 'new-school'),
     ).toBeUndefined();
   });
+
+  test('a reused model refits the chosen form: same forecasts on the same data', () => {
+    const again = forecastSchools(facts, {
+      horizon,
+      calendar,
+      backtestWindows: 3,
+      reuse: result.models,
+    });
+    expect([...again.models.keys()].sort()).toEqual(
+      [...result.models.keys()].sort(),
+    );
+    for (const [id, m] of result.models) {
+      expect(m.student).not.toBeNull();
+      expect(again.models.get(id)).toEqual(m);
+    }
+    const future = (r: typeof result) =>
+      r.rows.filter(x => !x.isBacktest).map(x => x.forecast);
+    const a = future(result);
+    const b = future(again);
+    expect(b.length).toBe(a.length);
+    b.forEach((v, i) => expect(v).toBeCloseTo(a[i], 6));
+  });
+
+  test('a reused model that no longer applies is searched again', () => {
+    // A made-up short-series form on long series: the long-period search runs instead.
+    const stale = new Map(
+      [...result.models.keys()].map(id => [
+        id,
+        {
+          student: {
+            kind: 'arima' as const,
+            p: 3,
+            d: 0,
+            q: 3,
+            P: 0,
+            D: 0,
+            Q: 0,
+            constant: true,
+          },
+          teacherK: null,
+        },
+      ]),
+    );
+    const r = forecastSchools(facts, {
+      horizon,
+      calendar,
+      backtestWindows: 3,
+      reuse: stale,
+    });
+    for (const [id, m] of result.models) {
+      expect(r.models.get(id)?.student).toEqual(m.student);
+    }
+  });
 });

@@ -156,7 +156,9 @@ describe('jsonCopy: JSON.parse(JSON.stringify(v)) into a realm', () => {
     expect(a.actor).toBe(b.actor);
     expect(realm.Object.isFrozen(a.actor)).toBe(true);
     expect(Object.getPrototypeOf(a.actor)).toBe(realm.Object.prototype);
-    expect(JSON.stringify(a)).toBe(JSON.stringify(roundTrip({actor, n: 1}, realm)));
+    expect(JSON.stringify(a)).toBe(
+      JSON.stringify(roundTrip({actor, n: 1}, realm)),
+    );
     // Another execution's realm gets its own copy; unfrozen parents stay fresh.
     const other = jsonCopy({actor}, makeRealm()) as {actor: object};
     expect(other.actor).not.toBe(a.actor);

@@ -36,6 +36,24 @@ describe.each(files)('auto.arima against R: %s', file => {
     expect(res.fit.nobs).toBe(ref.fit.nobs);
   });
 
+  test('refitting the chosen form alone (only) reproduces the fit in one model', () => {
+    const again = autoArima(ref.y, {
+      period: ref.frequency,
+      d: res.order[1],
+      D: res.seasonal[1],
+      only: {
+        p: res.order[0],
+        q: res.order[2],
+        P: res.seasonal[0],
+        Q: res.seasonal[2],
+        constant: res.includeMean || res.includeDrift,
+      },
+    });
+    expect(again.searched).toHaveLength(1);
+    expect(again.label).toBe(res.label);
+    expect(Math.abs(again.fit.loglik - ref.fit.loglik)).toBeLessThan(0.05);
+  });
+
   test('forecast means within 0.5% and intervals within 1%', () => {
     const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
     for (let i = 0; i < ref.forecast.h; i++) {
