@@ -204,6 +204,47 @@ function score(flags, demo) {
 }
 
 const settings = {anomalyThreshold: 3.5, minGroupSize: 10};
+
+/**
+ * BENCH_LIVE=1: the flags as the weekly runs decide them (src/pipeline/analyse.ts): each
+ * Tuesday's run sees the days to Monday, from CONTEXT_DAYS before the settled day;
+ * it re-decides the flags from the settled day on and keeps the older ones as they were,
+ * then settles all but the last RESCORE_DAYS. Weekly flags: complete weeks only.
+ */
+function liveFlags(demo) {
+  const RESCORE_DAYS = 63;
+  const CONTEXT_DAYS = 308;
+  let kept = [];
+  let settled = '';
+  let tuesday = demo.startDate;
+  while (new Date(tuesday + 'T00:00:00Z').getUTCDay() !== 2)
+    tuesday = addDays(tuesday, 1);
+  for (; tuesday <= addDays(demo.endDate, 1); tuesday = addDays(tuesday, 7)) {
+    const lastDay = addDays(tuesday, -1);
+    const from = settled ? addDays(settled, -CONTEXT_DAYS) : '';
+    const daily = demo.daily.filter(f => f.date >= from && f.date <= lastDay);
+    const weeks = demo.weekly.filter(f => f.weekStart <= lastDay);
+    const open = weeks.reduce((m, f) => (f.weekStart > m ? f.weekStart : m), '');
+    const run = [
+      ...E.detectDailyAnomalies(daily, demo.calendar, settings, {
+        metrics: ['activeUsers'],
+      }),
+      ...E.detectWeeklyAnomalies(
+        weeks.filter(f => f.weekStart !== open),
+        demo.calendar,
+        settings,
+        {metrics: ['activeUsers']},
+      ),
+    ];
+    kept = [
+      ...kept.filter(f => f.date < settled),
+      ...run.filter(f => f.date >= settled),
+    ];
+    const next = addDays(lastDay, -RESCORE_DAYS);
+    if (next > settled) settled = next;
+  }
+  return kept;
+}
 const fmt = (v, d = 3) =>
   v === null || !Number.isFinite(v) ? '-' : v.toFixed(d);
 const args = process.argv
@@ -220,14 +261,16 @@ for (const days of runs) {
   );
   const weekly = demo.weekly.filter(f => f.weekStart !== lastWeek);
   const t0 = performance.now();
-  const flags = [
-    ...E.detectDailyAnomalies(demo.daily, demo.calendar, settings, {
-      metrics: ['activeUsers'],
-    }),
-    ...E.detectWeeklyAnomalies(weekly, demo.calendar, settings, {
-      metrics: ['activeUsers'],
-    }),
-  ];
+  const flags = process.env.BENCH_LIVE
+    ? liveFlags(demo)
+    : [
+        ...E.detectDailyAnomalies(demo.daily, demo.calendar, settings, {
+          metrics: ['activeUsers'],
+        }),
+        ...E.detectWeeklyAnomalies(weekly, demo.calendar, settings, {
+          metrics: ['activeUsers'],
+        }),
+      ];
   const ms = performance.now() - t0;
   const s = score(flags, demo);
   const schoolYears = (SCHOOLS * days) / 365;

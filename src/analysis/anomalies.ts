@@ -15,7 +15,8 @@
  * 5. Sustained level shifts (disengagement) are found on the deseasonalized school-day
  *    values by comparing medians of the windows before and after each day; medians ignore
  *    short outages, and a shift must be abrupt (not a ramp) to count.
- * 6. The first school day after a break is never a surge, nor is a day in a testing window.
+ * 6. The first school day after a break is never a surge, nor is a day in a testing window;
+ *    the last day of the school year (a half day in many districts) is never a drop.
  */
 import {InputError} from '../core/errors';
 import type {
@@ -969,6 +970,23 @@ function isSchoolDay(day: string, calendar: SchoolCalendar): boolean {
   );
 }
 
+/**
+ * The last school day before each summer closure. It is a half day in many districts
+ * (New York City's last day is one) and attendance winds down into it: a calendar low,
+ * like a testing window is a calendar high, so it neither shapes the fit nor is a drop.
+ */
+function yearEndDays(calendar: SchoolCalendar): Set<string> {
+  const out = new Set<string>();
+  for (const c of calendar.closures) {
+    if (c.kind !== 'summer') continue;
+    let d = addDays(c.start, -1);
+    for (let k = 0; k < 14 && !isSchoolDay(d, calendar); k++)
+      d = addDays(d, -1);
+    if (isSchoolDay(d, calendar)) out.add(d);
+  }
+  return out;
+}
+
 function groupBy<T>(
   rows: ReadonlyArray<T>,
   key: (r: T) => string,
@@ -1101,6 +1119,8 @@ interface FittedSeries {
   expected: ReadonlyArray<number | null>;
   /** True where the calendar explains a surge. */
   noSurge: ReadonlyArray<boolean>;
+  /** True where the calendar explains a drop (the last day of the school year). */
+  noDrop: ReadonlyArray<boolean>;
   /** Counts get the Poisson part of the noise; rates and minutes do not. */
   count: boolean;
   /** Multiplier from fitted to reported values (weekly: partial weeks). Default 1. */
@@ -1219,6 +1239,7 @@ function crossSectionPoints(
         if (x === undefined) return false;
         const i = noise[k].index.get(d) as number;
         if (direction === 'surge' && series[k].noSurge[i]) return false;
+        if (direction === 'drop' && series[k].noDrop[i]) return false;
         // Nearer the district's change than no change: more likely hit than not.
         return direction === 'drop' ? x <= c / 2 : x >= c / 2;
       });
@@ -1270,9 +1291,9 @@ function crossSectionPoints(
       if (mean < need) continue;
       if (rs.some(x => sign * x < need / 2)) continue;
       if (zs.some(x => sign * x < 1)) continue;
+      const explained = direction === 'surge' ? 'noSurge' : 'noDrop';
       if (
-        direction === 'surge' &&
-        here.some(k => series[k].noSurge[noise[k].index.get(d) as number])
+        here.some(k => series[k][explained][noise[k].index.get(d) as number])
       ) {
         continue;
       }
@@ -1443,13 +1464,19 @@ function calendarMasks(
   dates: ReadonlyArray<string>,
   period: number,
   breakRun: number | undefined,
-): Pick<FittedSeries, 'noSurge' | 'fitted' | 'breakBefore'> {
+  lows?: ReadonlyArray<boolean>,
+): Pick<FittedSeries, 'noSurge' | 'noDrop' | 'fitted' | 'breakBefore'> {
   const openIdx: number[] = [];
   y.forEach((v, i) => v !== null && !closed[i] && openIdx.push(i));
   const afterBreak = breaksBefore(openIdx, closed, dates, period, breakRun);
   if (openIdx.length > 0) afterBreak[openIdx[0]] = true;
   const fitted = y.map(
-    (v, i) => v !== null && !closed[i] && !peaks[i] && !afterBreak[i],
+    (v, i) =>
+      v !== null &&
+      !closed[i] &&
+      !peaks[i] &&
+      !afterBreak[i] &&
+      !(lows && lows[i]),
   );
   const breakBefore = new Array<boolean>(y.length).fill(false);
   let pending = false;
@@ -1462,6 +1489,7 @@ function calendarMasks(
   }
   return {
     noSurge: y.map((_, i) => peaks[i] || afterBreak[i]),
+    noDrop: y.map((_, i) => !!(lows && lows[i])),
     fitted,
     breakBefore,
   };
@@ -1611,6 +1639,7 @@ export function detectDailyAnomalies(
   const metrics = opts.metrics ?? ['activeUsers', 'events'];
   checkMetrics(metrics, DAILY_METRICS);
   const threshold = opts.series?.threshold ?? settings.anomalyThreshold;
+  const yearEnd = yearEndDays(calendar);
   const fitted: FittedSeries[] = [];
   for (const [, group] of selectGroups(facts, opts)) {
     const enrolled = median(group.map(f => f.enrolledUsers));
@@ -1633,6 +1662,7 @@ export function detectDailyAnomalies(
       );
     });
     const peaks = dates.map(d => inPeriods(d, calendar.events));
+    const lows = dates.map(d => yearEnd.has(d));
     for (const metric of metrics) {
       const y = dates.map(d => {
         const f = byDate.get(d);
@@ -1644,7 +1674,8 @@ export function detectDailyAnomalies(
         period: 7,
         dates,
         closed,
-        expectedPeaks: peaks,
+        // Calendar highs and lows alike stay out of the fit.
+        expectedPeaks: peaks.map((p, i) => p || lows[i]),
         threshold,
       });
       const g = group[0];
@@ -1658,7 +1689,7 @@ export function detectDailyAnomalies(
         y,
         expected: withoutFirst(found.expected),
         count: !NON_COUNT_METRICS.has(metric),
-        ...calendarMasks(y, closed, peaks, dates, 7, undefined),
+        ...calendarMasks(y, closed, peaks, dates, 7, undefined, lows),
         // Groups too small to report still tell whether their school as a whole moved.
         reported: enrolled >= settings.minGroupSize,
         shifts: found.anomalies.filter(a => a.kind === 'level_shift'),

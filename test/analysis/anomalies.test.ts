@@ -437,6 +437,27 @@ describe('detectDailyAnomalies across a district', () => {
   test('a fall of one role that the other does not share is not an anomaly', () => {
     expect(rows.filter(r => r.date === studentsOnlyDay)).toEqual([]);
   });
+  test('the same district-wide fall on the last day of the school year is not a drop', () => {
+    const next = addDays(districtDay, 1);
+    const yearEnds: typeof CALENDAR = {
+      ...CALENDAR,
+      closures: [
+        ...CALENDAR.closures,
+        {name: 'Summer', start: next, end: '2099-09-01', kind: 'summer'},
+      ],
+    };
+    const atYearEnd = detectDailyAnomalies(
+      facts,
+      yearEnds,
+      {anomalyThreshold: 3.5, minGroupSize: 10},
+      {metrics: ['activeUsers']},
+    );
+    expect(atYearEnd.filter(r => r.date === districtDay)).toEqual([]);
+    // With the ordinary calendar the same day is flagged at nearly every school.
+    expect(
+      rows.filter(r => r.date === districtDay).length,
+    ).toBeGreaterThanOrEqual(7);
+  });
   test('few false alarms on the other days', () => {
     const other = rows.filter(
       r => r.date !== districtDay && r.date !== schoolDay,
