@@ -64,8 +64,10 @@ function trimColumns(sh: Sheet, width: number): void {
 
 function hiddenSheet(ss: Spreadsheet, name: string, headers: string[]): Sheet {
   let sh = ss.getSheetByName(name);
-  if (!sh) {
-    sh = ss.insertSheet(name);
+  const fresh = !sh;
+  if (!sh) sh = ss.insertSheet(name);
+  // A stop between the insert and the header leaves a tab to finish (see DailyFactStore).
+  if (fresh || sh.getRange(1, 1).getValue() === '') {
     trimColumns(sh, headers.length);
     sh.getRange(1, 1, 1, headers.length).setValues([headers]);
     sh.setFrozenRows(1);
@@ -268,8 +270,11 @@ export class DailyFactStore {
   private sh(): Sheet {
     if (!this.sheet) {
       let sh = this.ss.getSheetByName(DAILY_TAB);
-      if (!sh) {
-        sh = this.ss.insertSheet(DAILY_TAB);
+      // An execution stopped between inserting the tab and writing its header leaves a
+      // tab without one: the header is written whenever it is missing.
+      const fresh = !sh;
+      if (!sh) sh = this.ss.insertSheet(DAILY_TAB);
+      if (fresh || sh.getRange(1, 1).getValue() === '') {
         trimColumns(sh, WIDTH);
         const header = sh.getRange(1, 1, 1, WIDTH);
         header.setValues([FACT_HEADERS]);

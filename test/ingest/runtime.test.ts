@@ -47,6 +47,8 @@ interface Outputs {
 }
 
 function outputs(rt: OfflineRuntime, settings: Settings): Outputs {
+  // The tabs are read as they were left: no more injected faults.
+  rt.faults = {};
   const r = rt.run(() => ({
     facts: readFacts(settings),
     quality: readQuality(),

@@ -88,6 +88,61 @@ export const DEFAULT_API_OPTIONS: ApiSourceOptions = {
 
 export const SNAPSHOT_BLOB = 'api:snapshot';
 export const HISTORY_BLOB = 'api:history';
+/** What the last history sweep read of archived courses (see ArchivedCourses). */
+export const ARCHIVED_BLOB = 'api:history-archived';
+
+/**
+ * The history contribution of archived courses, with their ids: a sweep merges it and
+ * skips those courses. Valid only for the same day range, and only while every course in
+ * it is still listed (a deleted course's counts cannot be taken out again).
+ */
+class ArchivedCourses {
+  readonly ids = new Set<string>();
+  readonly history: ClassroomHistory;
+  constructor(like: ClassroomHistory) {
+    this.history = new ClassroomHistory(like.from, like.to, like.builtAt);
+  }
+  has(id: string): boolean {
+    return this.ids.has(id);
+  }
+  add(id: string, one: ClassroomHistory): void {
+    this.ids.add(id);
+    this.history.merge(one);
+  }
+  serialize(): string {
+    return JSON.stringify({
+      ids: [...this.ids],
+      history: this.history.serialize(),
+    });
+  }
+  static parse(text: string, like: ClassroomHistory): ArchivedCourses | null {
+    try {
+      const o = JSON.parse(text) as {ids: string[]; history: string};
+      const h = ClassroomHistory.deserialize(o.history);
+      if (h.from !== like.from || h.to !== like.to) return null;
+      const a = new ArchivedCourses(like);
+      for (const id of o.ids) a.ids.add(id);
+      a.history.merge(h);
+      return a;
+    } catch {
+      return null;
+    }
+  }
+  static load(
+    blobs: SourceContext['blobs'],
+    like: ClassroomHistory,
+    snap: Snapshot,
+  ): ArchivedCourses | null {
+    const text = blobs.get(ARCHIVED_BLOB);
+    const a = text ? ArchivedCourses.parse(text, like) : null;
+    if (!a) return null;
+    const archivedNow = new Set(
+      snap.courses.filter(c => c.state === 'ARCHIVED').map(c => c.id),
+    );
+    for (const id of a.ids) if (!archivedNow.has(id)) return null;
+    return a;
+  }
+}
 
 type PrepStep =
   | 'orgunits'
@@ -213,14 +268,18 @@ export class ApiSource implements Source {
     let cur: PrepCursor;
     let draft: SnapshotDraft;
     let history: ClassroomHistory | null = null;
+    let archived: ArchivedCourses | null = null;
     if (resume) {
       cur = resume.cursor as PrepCursor;
       const st = JSON.parse(resume.stage ?? '{}') as {
         draft?: SnapshotDraft;
         history?: string;
+        archived?: string;
       };
       draft = st.draft ?? emptyDraft();
       if (st.history) history = ClassroomHistory.deserialize(st.history);
+      if (st.archived && history)
+        archived = ArchivedCourses.parse(st.archived, history);
     } else {
       const prev = this.loadSnapshot(ctx);
       const cutoff = this.activityCutoff(ctx.now);
@@ -272,7 +331,11 @@ export class ApiSource implements Source {
         done: false,
         resume: {
           cursor: {...cur},
-          stage: JSON.stringify({draft, history: history?.serialize()}),
+          stage: JSON.stringify({
+            draft,
+            history: history?.serialize(),
+            archived: archived?.serialize(),
+          }),
         },
         ...(stalled ? {stalled} : {}),
       } as Step<void>;
@@ -376,9 +439,22 @@ export class ApiSource implements Source {
       }
       if (cur.step === 'history') {
         const snap = this.loadSnapshot(ctx)!;
-        history ??= new ClassroomHistory(cur.histFrom, cur.histTo, cur.builtAt);
+        if (!history) {
+          history = new ClassroomHistory(cur.histFrom, cur.histTo, cur.builtAt);
+          // Archived courses are read-only in Classroom: what the last sweep read of
+          // them still holds, so it is carried over instead of read again.
+          const kept = ArchivedCourses.load(ctx.blobs, history, snap);
+          archived = kept ?? new ArchivedCourses(history);
+          if (kept) history.merge(kept.history);
+        }
+        const arch = archived ?? new ArchivedCourses(history);
+        archived = arch;
         for (; cur.course < snap.courses.length; cur.course++) {
           const course = snap.courses[cur.course];
+          if (course.state === 'ARCHIVED' && arch.has(course.id)) {
+            history.coursesDone++;
+            continue;
+          }
           const data = this.readCourse(ctx, history.quality, course.id);
           const one = new ClassroomHistory(
             history.from,
@@ -387,9 +463,11 @@ export class ApiSource implements Source {
           );
           addCourseHistory(data, one, snap, ctx.keys, ctx.zone);
           history.merge(one);
+          if (course.state === 'ARCHIVED') arch.add(course.id, one);
           history.coursesDone++;
         }
         ctx.blobs.put(HISTORY_BLOB, history.serialize());
+        ctx.blobs.put(ARCHIVED_BLOB, arch.serialize());
         this.history = history;
         cur.step = 'done';
       }
