@@ -6,6 +6,8 @@
 // totals, students and teachers, the demo calendar, default settings).
 //
 // Usage: node scripts/bench-anomaly-demo.mjs [days...]   (default: 700 300)
+// BENCH_LIVE=1 scores the flags as weekly runs decide them; BENCH_CONTEXT=N sets their
+// daily history before the settled day (default 308, as src/pipeline/analyse.ts).
 // The demo facts are cached under out/bench/cache (generating 700 days takes ~25 s).
 // Writes out/bench/anomaly-demo.json; BENCH_VERBOSE=1 lists every unmatched flag.
 import * as esbuild from 'esbuild';
@@ -213,7 +215,7 @@ const settings = {anomalyThreshold: 3.5, minGroupSize: 10};
  */
 function liveFlags(demo) {
   const RESCORE_DAYS = 63;
-  const CONTEXT_DAYS = 308;
+  const CONTEXT_DAYS = Number(process.env.BENCH_CONTEXT ?? 308);
   let kept = [];
   let settled = '';
   let tuesday = demo.startDate;
