@@ -38,6 +38,7 @@ writeFileSync(
     `export {createDemoDistrict} from ${JSON.stringify(join(root, 'src/demo'))};`,
     `export {detectDailyAnomalies, detectWeeklyAnomalies} from ${JSON.stringify(join(root, 'src/analysis/anomalies'))};`,
     `export {flagHits} from ${JSON.stringify(join(root, 'src/cli/summary'))};`,
+    `export {addDays} from ${JSON.stringify(join(root, 'src/clean/dates'))};`,
   ].join('\n'),
 );
 const outfile = join(tmp, 'engine.cjs');
@@ -56,12 +57,7 @@ const SEED = 20240905;
 const SCHOOLS = 40;
 const ROLES = ['student', 'teacher'];
 
-const addDays = (day, n) => {
-  const [y, m, d] = day.split('-').map(Number);
-  return new Date(Date.UTC(y, m - 1, d) + n * 86_400_000)
-    .toISOString()
-    .slice(0, 10);
-};
+const addDays = E.addDays;
 
 /** The demo district's facts, as the ingest delivers them (cached). */
 function demoFacts(days) {

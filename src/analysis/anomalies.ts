@@ -852,23 +852,19 @@ export function detectSeriesAnomalies(
     for (let k = c.k; k <= endK; k++) ks.push(k);
     const obs = median(ks.map(k => y[openIdx[k]] as number));
     const exp = median(ks.map(k => fromModel(fittedOpen[k] - c.shift)));
-    const change = changePctOf(obs, exp);
-    shifts.push({
-      index: openIdx[c.k],
-      direction: c.shift < 0 ? 'drop' : 'surge',
-      observed: obs,
-      expected: exp,
-      changePct: change,
-      score: Math.abs(c.score),
-      severity: severityOf(
-        change === null ? null : Math.abs(change),
-        Math.abs(c.score),
+    shifts.push(
+      levelShift(
+        openIdx[c.k],
+        openIdx[endK],
+        ks.length,
+        c.shift < 0 ? 'drop' : 'surge',
+        obs,
+        exp,
+        changePctOf(obs, exp),
+        c.score,
         threshold,
       ),
-      kind: 'level_shift',
-      endIndex: openIdx[endK],
-      days: ks.length,
-    });
+    );
   }
   const anomalies = [...points, ...shifts].sort((a, b) => a.index - b.index);
   if (dates) {
@@ -1433,27 +1429,52 @@ function crossSectionShifts(
         if (changePct === null || -changePct < minChangePct) return;
         out.push({
           series: s,
-          found: {
-            index: idx[c.k],
-            direction: 'drop',
+          found: levelShift(
+            idx[c.k],
+            idx[endK],
+            endK - c.k + 1,
+            'drop',
             observed,
             expected,
             changePct,
-            score: Math.abs(c.score),
-            severity: severityOf(
-              changePct === null ? null : Math.abs(changePct),
-              Math.abs(c.score),
-              threshold,
-            ),
-            kind: 'level_shift',
-            endIndex: idx[endK],
-            days: endK - c.k + 1,
-          },
+            c.score,
+            threshold,
+          ),
         });
       });
     });
   }
   return out;
+}
+
+/** A level-shift row: its span, median observed and expected values, and severity. */
+function levelShift(
+  index: number,
+  endIndex: number,
+  days: number,
+  direction: 'drop' | 'surge',
+  observed: number,
+  expected: number,
+  changePct: number | null,
+  score: number,
+  threshold: number,
+): SeriesAnomaly {
+  return {
+    index,
+    direction,
+    observed,
+    expected,
+    changePct,
+    score: Math.abs(score),
+    severity: severityOf(
+      changePct === null ? null : Math.abs(changePct),
+      Math.abs(score),
+      threshold,
+    ),
+    kind: 'level_shift',
+    endIndex,
+    days,
+  };
 }
 
 /** Calendar masks of one series: surges explained, fitted days, breaks between them. */
