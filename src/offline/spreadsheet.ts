@@ -153,8 +153,6 @@ export class SpreadsheetStore {
   private nextSheetId = 0;
   private nextChartId = 1;
   private readonly styleTable = new Map<string, CellStyle>();
-  private readonly styleIds = new Map<CellStyle, number>();
-  private readonly styleRows = new Map<string, (CellStyle | undefined)[]>();
   private readonly merges = new WeakMap<
     CellStyle,
     WeakMap<CellStyle, CellStyle>
@@ -217,25 +215,6 @@ export class SpreadsheetStore {
       this.styleTable.set(key, s);
     }
     return s;
-  }
-  /** The one frozen array for a row of styles with this content (see shareStyleRows). */
-  internStyleRow(row: (CellStyle | undefined)[]): (CellStyle | undefined)[] {
-    let key = '';
-    for (let i = 0; i < row.length; i++) {
-      const st = row[i];
-      let id = st === undefined ? 0 : this.styleIds.get(st);
-      if (id === undefined) {
-        id = this.styleIds.size + 1;
-        this.styleIds.set(st as CellStyle, id);
-      }
-      key += `${id},`;
-    }
-    let shared = this.styleRows.get(key);
-    if (shared === undefined) {
-      shared = Object.freeze(row.slice()) as (CellStyle | undefined)[];
-      this.styleRows.set(key, shared);
-    }
-    return shared;
   }
   /** `base` with `patch` applied, interned; memoised by the two objects' identity. */
   mergeStyle(base: CellStyle | undefined, patch: CellStyle): CellStyle {
@@ -301,26 +280,9 @@ export class SheetModel {
   }
   /** Merges `patch` into the cell's style (styles are shared and never mutated). */
   setStyle(r: number, c: number, patch: CellStyle): void {
-    const row = this.ownStyleRow(r);
-    row[c - 1] = this.book.mergeStyle(row[c - 1], patch);
-  }
-  /** Row r's styles as an array this row alone may change (shared rows are copied). */
-  private ownStyleRow(r: number): (CellStyle | undefined)[] {
     let row = this.styles[r - 1];
     if (row === undefined) row = this.styles[r - 1] = [];
-    else if (Object.isFrozen(row)) row = this.styles[r - 1] = row.slice();
-    return row;
-  }
-  /**
-   * Rows r1..r2 share one frozen styles array per distinct content: a table's rows all
-   * carry the same column formats, and one array per row was a large part of the heap.
-   */
-  shareStyleRows(r1: number, r2: number): void {
-    for (let r = r1; r <= r2; r++) {
-      const row = this.styles[r - 1];
-      if (row === undefined || Object.isFrozen(row)) continue;
-      this.styles[r - 1] = this.book.internStyleRow(row);
-    }
+    row[c - 1] = this.book.mergeStyle(row[c - 1], patch);
   }
   lastRow(): number {
     for (let r = this.rows.length; r >= 1; r--) {
@@ -357,8 +319,7 @@ export class SheetModel {
         if (row)
           for (let c = c1; c < c1 + nc && c <= row.length; c++) row[c - 1] = '';
       }
-      const styles =
-        formats && this.styles[r - 1] ? this.ownStyleRow(r) : undefined;
+      const styles = formats ? this.styles[r - 1] : undefined;
       if (styles) {
         for (let c = c1; c < c1 + nc && c <= styles.length; c++) {
           const s = styles[c - 1];
@@ -390,10 +351,8 @@ export class SheetModel {
         row.fill('', at - 1, at - 1 + n);
       } else row.splice(at - 1, -n);
     }
-    for (let r = 1; r <= this.styles.length; r++) {
-      const shared = this.styles[r - 1];
-      if (!shared || shared.length < at) continue;
-      const row = this.ownStyleRow(r);
+    for (const row of this.styles) {
+      if (!row || row.length < at) continue;
       if (n > 0) insertSlots(row, at - 1, n);
       else row.splice(at - 1, -n);
     }
@@ -1583,7 +1542,6 @@ export class Range {
       `Range.${method}`,
       () => {
         this.eachCell((r, c) => this.m.setStyle(r, c, patch));
-        this.m.shareStyleRows(this.row, this.row + this.numRows - 1);
         return this;
       },
       this.writeCost(),
@@ -1615,7 +1573,6 @@ export class Range {
             m.setStyle(this.row + i, this.col + j, p);
           }
         }
-        m.shareStyleRows(this.row, this.row + g.length - 1);
         return this;
       },
       this.writeCost(),
