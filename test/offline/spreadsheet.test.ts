@@ -492,4 +492,42 @@ describe('SpreadsheetApp: inserting and deleting rows and columns', () => {
     );
     expect(res).toEqual([[10, 2, 0.3], '0%', ['0.0', '#,##0', '@']]);
   });
+
+  test('rows formatted alike stay independent: changing one cell, column or row leaves the others', () => {
+    const rt = runtime();
+    const res = ok(
+      run(
+        rt,
+        `${SHEET}
+        sh.getRange(1, 1, 3, 2).setNumberFormats([['0.0', '@'], ['0.0', '@'], ['0.0', '@']]);
+        sh.getRange(2, 1).setNumberFormat('0%');
+        sh.getRange(3, 1, 1, 2).setBackground('#ff0000');
+        sh.insertColumnsBefore(1, 1);
+        sh.getRange(1, 2).setFontWeight('bold');
+        var f = sh.getRange(1, 1, 3, 3).getNumberFormats();
+        var b = sh.getRange(1, 1, 3, 3).getBackgrounds();
+        var w = [1, 2, 3].map(function (r) {
+          return [1, 2, 3].map(function (c) { return sh.getRange(r, c).getFontWeight(); });
+        });
+        return [f, b, w];`,
+      ),
+    );
+    expect(res).toEqual([
+      [
+        ['General', '0.0', '@'],
+        ['General', '0%', '@'],
+        ['General', '0.0', '@'],
+      ],
+      [
+        ['#ffffff', '#ffffff', '#ffffff'],
+        ['#ffffff', '#ffffff', '#ffffff'],
+        ['#ffffff', '#ff0000', '#ff0000'],
+      ],
+      [
+        ['normal', 'bold', 'normal'],
+        ['normal', 'normal', 'normal'],
+        ['normal', 'normal', 'normal'],
+      ],
+    ]);
+  });
 });
