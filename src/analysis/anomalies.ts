@@ -1148,12 +1148,16 @@ interface SeriesNoise {
   index: Map<string, number>;
 }
 
-function seriesNoise(s: FittedSeries): SeriesNoise {
+/** The offset of a series' log scale: half a count, or 5% of a rate's typical value. */
+function logOffset(s: FittedSeries): number {
+  if (s.count) return 0.5;
   const positive: number[] = [];
   s.y.forEach(v => v !== null && v > 0 && positive.push(v));
-  const offset = s.count
-    ? 0.5
-    : Math.max(positive.length ? 0.05 * median(positive) : 0, 1e-9);
+  return Math.max(positive.length ? 0.05 * median(positive) : 0, 1e-9);
+}
+
+function seriesNoise(s: FittedSeries): SeriesNoise {
+  const offset = logOffset(s);
   const r = new Map<string, number>();
   const index = new Map<string, number>();
   const pois = new Map<string, number>();
@@ -1352,11 +1356,7 @@ function crossSectionShifts(
   for (const [, group] of buckets) {
     if (group.length < minSchools) continue;
     const logs = group.map(s => {
-      const positive: number[] = [];
-      s.y.forEach(v => v !== null && v > 0 && positive.push(v));
-      const off = s.count
-        ? 0.5
-        : Math.max(positive.length ? 0.05 * median(positive) : 0, 1e-9);
+      const off = logOffset(s);
       const m = new Map<string, number>();
       s.y.forEach((v, i) => {
         // Open, fitted days only (expected is null where closed), no testing days.

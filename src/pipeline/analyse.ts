@@ -285,7 +285,7 @@ function saveModels(
 
 /** Weeks that have ended: the current, partial week would read as a drop. */
 function completeWeeks(weekly: WeeklyFact[]): WeeklyFact[] {
-  const last = weekly.reduce((m, f) => (f.weekStart > m ? f.weekStart : m), '');
+  const last = lastWeekOf(weekly);
   return weekly.filter(f => f.weekStart !== last);
 }
 
