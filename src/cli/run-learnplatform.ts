@@ -88,6 +88,7 @@ export async function learnPlatformRun(
     startTime: Date.UTC(y, mo - 1, d + 2, 14),
     htmlDir: distDir,
     spreadsheetName: 'Classroom Pulse (LearnPlatform)',
+    reuseContexts: !args.freshContexts,
   });
   const s = openSession(rt, distDir);
   s.call('onOpen');

@@ -26,10 +26,15 @@ export interface RunArgs {
   seed?: number;
   out: string;
   quiet: boolean;
+  /** Every execution in a fresh context (slower); by default one context is reused. */
+  freshContexts: boolean;
 }
 
 export function parseRunArgs(argv: string[]): RunArgs {
-  const out: Partial<RunArgs> & {quiet: boolean} = {quiet: false};
+  const out: Partial<RunArgs> & {quiet: boolean; freshContexts: boolean} = {
+    quiet: false,
+    freshContexts: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = (): string => {
@@ -49,6 +54,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
     else if (a === '--seed') out.seed = int();
     else if (a === '--out') out.out = next();
     else if (a === '--quiet') out.quiet = true;
+    else if (a === '--fresh-contexts') out.freshContexts = true;
     else throw new InputError(a, 'unknown option');
   }
   if (!out.source)
@@ -186,6 +192,7 @@ export async function runCommand(
     startTime: start,
     htmlDir: distDir,
     spreadsheetName: 'Classroom Pulse (demo district)',
+    reuseContexts: !args.freshContexts,
   });
   const s = openSession(rt, distDir);
   // The admin opens the spreadsheet, saves the settings and installs the triggers.
