@@ -5,21 +5,47 @@
 import {InputError} from '../core/errors';
 
 const DAY_MS = 86_400_000;
-const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-/** Days since 1970-01-01 of an ISO date; throws InputError naming `field` when malformed. */
+/** The ASCII digit at `i` of `s`, or -1. */
+function digitAt(s: string, i: number): number {
+  const c = s.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : -1;
+}
+
+/**
+ * Days since 1970-01-01 of an ISO date; throws InputError naming `field` when malformed.
+ * Read by character codes, no pattern or Date: facts, calendars and decompositions call it
+ * for every row and day.
+ */
 export function dayNumber(day: string, field = 'date'): number {
-  const m = ISO_DAY.exec(day);
-  if (!m) throw new InputError(field, `"${day}" is not a YYYY-MM-DD date`);
-  const y = Number(m[1]);
-  const mo = Number(m[2]);
-  const d = Number(m[3]);
-  const ms = Date.UTC(y, mo - 1, d);
-  const back = new Date(ms);
-  if (back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) {
-    throw new InputError(field, `"${day}" is not a calendar date`);
+  if (
+    typeof day === 'string' &&
+    day.length === 10 &&
+    day.charCodeAt(4) === 45 &&
+    day.charCodeAt(7) === 45
+  ) {
+    const y0 = digitAt(day, 0);
+    const y1 = digitAt(day, 1);
+    const y2 = digitAt(day, 2);
+    const y3 = digitAt(day, 3);
+    const m0 = digitAt(day, 5);
+    const m1 = digitAt(day, 6);
+    const d0 = digitAt(day, 8);
+    const d1 = digitAt(day, 9);
+    if ((y0 | y1 | y2 | y3 | m0 | m1 | d0 | d1) >= 0) {
+      const y = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
+      const mo = m0 * 10 + m1;
+      const d = d0 * 10 + d1;
+      const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+      const last = mo === 2 && leap ? 29 : MONTH_DAYS[mo - 1];
+      if (mo < 1 || mo > 12 || d < 1 || d > last) {
+        throw new InputError(field, `"${day}" is not a calendar date`);
+      }
+      return daysFromCivil(y, mo, d);
+    }
   }
-  return Math.round(ms / DAY_MS);
+  throw new InputError(field, `"${day}" is not a YYYY-MM-DD date`);
 }
 
 export function isIsoDay(day: string): boolean {
@@ -31,12 +57,35 @@ export function isIsoDay(day: string): boolean {
   }
 }
 
+const TWO_DIGITS = Array.from({length: 32}, (_, i) =>
+  i < 10 ? `0${i}` : String(i),
+);
+
+/** The ISO date of a day number (days since 1970-01-01). */
 export function dayFromNumber(n: number): string {
-  const d = new Date(n * DAY_MS);
-  const y = d.getUTCFullYear();
-  const m = d.getUTCMonth() + 1;
-  const dd = d.getUTCDate();
-  return `${String(y).padStart(4, '0')}-${m < 10 ? '0' : ''}${m}-${dd < 10 ? '0' : ''}${dd}`;
+  // Civil from days (H. Hinnant's algorithm), as Date would give for the day's midnight.
+  const z = Math.floor(n) + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor(
+    (doe -
+      Math.floor(doe / 1460) +
+      Math.floor(doe / 36524) -
+      Math.floor(doe / 146096)) /
+      365,
+  );
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  if (y < 1000 || y > 9999) {
+    const dt = new Date(Math.floor(n) * DAY_MS);
+    const mm = dt.getUTCMonth() + 1;
+    const dd = dt.getUTCDate();
+    return `${String(dt.getUTCFullYear()).padStart(4, '0')}-${TWO_DIGITS[mm]}-${TWO_DIGITS[dd]}`;
+  }
+  return `${y}-${TWO_DIGITS[m]}-${TWO_DIGITS[d]}`;
 }
 
 export function addDays(day: string, n: number): string {
@@ -64,7 +113,7 @@ export function weekday(day: string): number {
 /** The ISO 8601 week of a date: `{week: '2025-W07', weekStart: Monday}`. */
 export function isoWeek(day: string): {week: string; weekStart: string} {
   const n = dayNumber(day);
-  const isoDow = ((weekday(day) + 6) % 7) + 1; // Monday 1 .. Sunday 7
+  const isoDow = ((((n + 4) % 7) + 7 + 6) % 7) + 1; // Monday 1 .. Sunday 7
   const monday = n - (isoDow - 1);
   const thursday = monday + 3;
   const year = new Date(thursday * DAY_MS).getUTCFullYear();

@@ -104,8 +104,16 @@ interface DayData {
   size: number;
 }
 
+/**
+ * Activities, users and courses are served frozen: the offline runtime copies a frozen
+ * host value into an execution's realm once and hands out that copy again (read-only, as
+ * an API response is to the bundle), so a record listed again is not copied again.
+ * Classroom work and submissions stay unfrozen: they are many and kept for the whole
+ * period, and a copy kept per record would double them. An already frozen part is taken
+ * as frozen throughout (only this function freezes).
+ */
 function freezeDeep<T>(o: T): T {
-  if (o && typeof o === 'object') {
+  if (o && typeof o === 'object' && !Object.isFrozen(o)) {
     for (const v of Object.values(o as object)) freezeDeep(v);
     Object.freeze(o);
   }
@@ -251,7 +259,7 @@ export class DemoWorkspaceData implements WorkspaceData {
         includeInGlobalAddressList: true,
       };
       if (user.suspended) user.suspensionReason = 'ADMIN';
-      return user;
+      return freezeDeep(user);
     });
     return this.usersCache.slice();
   }
@@ -387,7 +395,7 @@ export class DemoWorkspaceData implements WorkspaceData {
         list.push(act);
         times.push(e.ms);
         if (this.duplicated(s, i, seq)) {
-          list.push({...act, id: {...act.id}});
+          list.push(Object.freeze({...act, id: Object.freeze({...act.id})}));
           times.push(e.ms);
         }
       }
@@ -477,7 +485,7 @@ export class DemoWorkspaceData implements WorkspaceData {
     const h2 = hash4(h1, school, i, seq);
     const q = String(1 + (h1 % 922337202)) + PAD10(h2);
     const appName = e.app === APP_LOGIN ? 'login' : 'classroom';
-    return {
+    return freezeDeep({
       kind: 'audit#activity',
       id: {
         time: fastRfc3339(e.ms),
@@ -500,7 +508,7 @@ export class DemoWorkspaceData implements WorkspaceData {
                 parameters: this.params(e),
               },
             ],
-    };
+    });
   }
 
   private readonly sharedLoginEvents = new Map<Param[], Activity['events']>();
@@ -825,7 +833,7 @@ export class DemoWorkspaceData implements WorkspaceData {
         c.createdDay,
         9 * HOUR + (hash4(m.seed, c.index, c.school) % (6 * HOUR)),
       );
-      return {
+      return freezeDeep({
         id: c.id,
         name: c.name,
         section: c.section,
@@ -841,7 +849,7 @@ export class DemoWorkspaceData implements WorkspaceData {
         courseGroupEmail: `${c.enrollmentCode}@${m.domain}`,
         guardiansEnabled: false,
         calendarId: `classroom${c.id}@group.calendar.google.com`,
-      };
+      });
     });
   }
 
