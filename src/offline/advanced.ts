@@ -10,6 +10,7 @@ import type {
   Activity,
   DirectoryUser,
   OrgUnit,
+  StudentSubmission,
   UsageReport,
   WorkspaceData,
 } from './workspace-data';
@@ -923,6 +924,68 @@ export function makeAdminDirectory(
 
 const CLASSROOM_MAX_PAGE = 1000;
 
+/**
+ * Whether an object created at `t` exists at `now` (both RFC 3339; none: always). The
+ * Classroom data covers a whole period; the service shows it as of the simulated clock.
+ */
+function existed(t: string | null | undefined, now: string): boolean {
+  if (!t) return true;
+  if (t.length === 24 && t.endsWith('Z')) return t <= now;
+  const ms = Date.parse(t);
+  return !(ms > Date.parse(now));
+}
+
+type HistoryEntry = NonNullable<StudentSubmission['submissionHistory']>[number];
+
+function entryTime(h: HistoryEntry): string {
+  return h.stateHistory?.stateTimestamp ?? h.gradeHistory?.gradeTimestamp ?? '';
+}
+
+/**
+ * Submissions as of `now`: those of course work not yet created are left out, and one
+ * updated since is shown as it stood then (its history up to now, the state, grades and
+ * update time that history gives; a submission not yet opened is NEW).
+ */
+export function submissionsAsOf(
+  subs: StudentSubmission[],
+  courseWork: {id?: string | null; creationTime?: string | null}[],
+  now: string,
+): StudentSubmission[] {
+  const created = new Map<string, string | null | undefined>();
+  for (const w of courseWork) created.set(String(w.id), w.creationTime);
+  const out: StudentSubmission[] = [];
+  for (const s of subs) {
+    if (!existed(created.get(String(s.courseWorkId)), now)) continue;
+    if (existed(s.updateTime, now) && existed(s.creationTime, now)) {
+      out.push(s);
+      continue;
+    }
+    const history = (s.submissionHistory ?? []).filter(h =>
+      existed(entryTime(h), now),
+    );
+    const opened = !!s.creationTime && existed(s.creationTime, now);
+    const view: StudentSubmission = {...s, state: opened ? 'CREATED' : 'NEW'};
+    delete view.submissionHistory;
+    delete view.updateTime;
+    delete view.draftGrade;
+    delete view.assignedGrade;
+    if (!opened) delete view.creationTime;
+    for (const h of history) {
+      const t = entryTime(h);
+      if (t) view.updateTime = t;
+      if (h.stateHistory?.state) view.state = h.stateHistory.state;
+      const g = h.gradeHistory;
+      if (g?.gradeChangeType === 'DRAFT_GRADE_POINTS_EARNED_CHANGE')
+        view.draftGrade = g.pointsEarned;
+      if (g?.gradeChangeType === 'ASSIGNED_GRADE_POINTS_EARNED_CHANGE')
+        view.assignedGrade = g.pointsEarned;
+    }
+    if (history.length) view.submissionHistory = history;
+    out.push(view);
+  }
+  return out;
+}
+
 export function makeClassroom(
   engine: Engine,
   data: WorkspaceData,
@@ -945,18 +1008,28 @@ export function makeClassroom(
     v === undefined || v === null
       ? null
       : (Array.isArray(v) ? v : [v]).map(String);
+  // Courses by id and alias, rebuilt when the data hands out another list.
+  let indexed: unknown = null;
+  let byId = new Map<string, ReturnType<WorkspaceData['courses']>[number]>();
   const course = (name: string, courseId: string) => {
-    const c = data
-      .courses()
-      .find(
-        x =>
-          x.id === String(courseId) ||
-          (x as {alias?: string}).alias === courseId,
-      );
-    if (!c)
+    const all = data.courses();
+    if (all !== indexed) {
+      indexed = all;
+      byId = new Map();
+      for (const x of all) {
+        const alias = (x as {alias?: string}).alias;
+        if (alias !== undefined && !byId.has(alias)) byId.set(alias, x);
+      }
+      // Ids win over aliases, and the first of a repeated id wins, as a find would.
+      for (let i = all.length - 1; i >= 0; i--)
+        byId.set(String(all[i].id), all[i]);
+    }
+    const c = byId.get(String(courseId));
+    if (!c || !existed(c.creationTime, nowIso()))
       throw api.bad(name, 'Requested entity was not found.', 404, 'notFound');
     return c;
   };
+  const nowIso = () => new Date(engine.now()).toISOString();
   const size = (name: string, v: unknown, def: number) => {
     if (
       v !== undefined &&
@@ -1006,7 +1079,8 @@ export function makeClassroom(
     500,
     args => {
       const st = states(args.courseStates);
-      let cs = data.courses();
+      const now = nowIso();
+      let cs = data.courses().filter(c => existed(c.creationTime, now));
       if (st) cs = cs.filter(c => st.includes(c.courseState ?? ''));
       if (args.teacherId)
         cs = cs.filter(c =>
@@ -1094,7 +1168,11 @@ export function makeClassroom(
       CLASSROOM_MAX_PAGE,
       a => {
         course(name, courseId);
-        let subs = data.submissions(String(courseId));
+        let subs = submissionsAsOf(
+          data.submissions(String(courseId)),
+          data.courseWork(String(courseId)),
+          nowIso(),
+        );
         if (courseWorkId !== '-') {
           if (
             !data.courseWork(String(courseId)).some(w => w.id === courseWorkId)
@@ -1156,10 +1234,15 @@ export function makeClassroom(
           CLASSROOM_MAX_PAGE,
           (c, a) => {
             const st = states(a.courseWorkStates) ?? ['PUBLISHED'];
+            const now = nowIso();
             return byUpdate(
               data
                 .courseWork(c)
-                .filter(w => st.includes(w.state ?? 'PUBLISHED')),
+                .filter(
+                  w =>
+                    st.includes(w.state ?? 'PUBLISHED') &&
+                    existed(w.creationTime, now),
+                ),
               a.orderBy,
             );
           },
@@ -1174,10 +1257,15 @@ export function makeClassroom(
           CLASSROOM_MAX_PAGE,
           (c, a) => {
             const st = states(a.announcementStates) ?? ['PUBLISHED'];
+            const now = nowIso();
             return byUpdate(
               data
                 .announcements(c)
-                .filter(x => st.includes(x.state ?? 'PUBLISHED')),
+                .filter(
+                  x =>
+                    st.includes(x.state ?? 'PUBLISHED') &&
+                    existed(x.creationTime, now),
+                ),
               a.orderBy,
             );
           },

@@ -743,8 +743,14 @@ export function readFacts(
       .sort();
     if (early.length) openFacts = readDailySince(env, early[0]);
   }
+  // Facts come a day at a time: one week lookup per date, not per fact.
+  let lastDate = '';
+  let ws = '';
   for (const f of openFacts) {
-    const ws = isoWeek(f.date).weekStart;
+    if (f.date !== lastDate) {
+      lastDate = f.date;
+      ws = isoWeek(f.date).weekStart;
+    }
     if (closed.has(ws)) continue;
     const list = open.get(ws);
     if (list) list.push(f);

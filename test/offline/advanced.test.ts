@@ -1,4 +1,5 @@
 import type {BigQueryBackend} from '../../src/offline/runtime';
+import type {WorkspaceData} from '../../src/offline/workspace-data';
 import {NOW, makeDistrict} from './fixtures';
 import {ok, run, runtime} from './helpers';
 
@@ -390,6 +391,164 @@ describe('Classroom', () => {
         'API call to classroom.courses.teachers.list failed with error: Requested entity was not found.',
       ],
     ]);
+  });
+
+  test('shows the data as of the clock: later courses, work and grades are not there yet', () => {
+    const data: WorkspaceData = {
+      ...makeDistrict({courses: 2}),
+      courses: () => [
+        {
+          id: 'old',
+          courseState: 'ACTIVE',
+          creationTime: '2025-01-06T12:00:00.000Z',
+        },
+        {
+          id: 'later',
+          courseState: 'ACTIVE',
+          creationTime: '2025-04-01T12:00:00.000Z',
+        },
+      ],
+      courseWork: (c: string) =>
+        c === 'old'
+          ? [
+              {
+                courseId: 'old',
+                id: 'w1',
+                state: 'PUBLISHED',
+                creationTime: '2025-02-03T12:00:00.000Z',
+                updateTime: '2025-02-03T12:00:00.000Z',
+              },
+              {
+                courseId: 'old',
+                id: 'w2',
+                state: 'PUBLISHED',
+                creationTime: '2025-03-20T12:00:00.000Z',
+                updateTime: '2025-03-20T12:00:00.000Z',
+              },
+            ]
+          : [],
+      submissions: (c: string) =>
+        c === 'old'
+          ? [
+              {
+                courseId: 'old',
+                courseWorkId: 'w1',
+                id: 's1',
+                userId: 'u1',
+                state: 'RETURNED',
+                creationTime: '2025-02-04T12:00:00.000Z',
+                updateTime: '2025-03-14T12:00:00.000Z',
+                draftGrade: 9,
+                assignedGrade: 9,
+                submissionHistory: [
+                  {
+                    stateHistory: {
+                      state: 'CREATED',
+                      stateTimestamp: '2025-02-04T12:00:00.000Z',
+                    },
+                  },
+                  {
+                    stateHistory: {
+                      state: 'TURNED_IN',
+                      stateTimestamp: '2025-02-05T12:00:00.000Z',
+                    },
+                  },
+                  {
+                    gradeHistory: {
+                      pointsEarned: 9,
+                      gradeTimestamp: '2025-03-01T12:00:00.000Z',
+                      gradeChangeType: 'DRAFT_GRADE_POINTS_EARNED_CHANGE',
+                    },
+                  },
+                  {
+                    gradeHistory: {
+                      pointsEarned: 9,
+                      gradeTimestamp: '2025-03-14T12:00:00.000Z',
+                      gradeChangeType: 'ASSIGNED_GRADE_POINTS_EARNED_CHANGE',
+                    },
+                  },
+                  {
+                    stateHistory: {
+                      state: 'RETURNED',
+                      stateTimestamp: '2025-03-14T12:00:00.000Z',
+                    },
+                  },
+                ],
+              },
+              {
+                courseId: 'old',
+                courseWorkId: 'w1',
+                id: 's2',
+                userId: 'u2',
+                state: 'TURNED_IN',
+                creationTime: '2025-02-04T13:00:00.000Z',
+                updateTime: '2025-02-06T12:00:00.000Z',
+                submissionHistory: [
+                  {
+                    stateHistory: {
+                      state: 'CREATED',
+                      stateTimestamp: '2025-02-04T13:00:00.000Z',
+                    },
+                  },
+                  {
+                    stateHistory: {
+                      state: 'TURNED_IN',
+                      stateTimestamp: '2025-02-06T12:00:00.000Z',
+                    },
+                  },
+                ],
+              },
+              {
+                courseId: 'old',
+                courseWorkId: 'w2',
+                id: 's3',
+                userId: 'u1',
+                state: 'NEW',
+              },
+            ]
+          : [],
+    };
+    const rt = runtime({data, startTime: NOW}); // 2025-03-10
+    const res = ok(
+      run(
+        rt,
+        `var C = Classroom.Courses;
+         var courses = C.list().courses.map(function (c) { return c.id; });
+         var later; try { C.Students.list('later'); } catch (e) { later = e.details.code; }
+         var work = C.CourseWork.list('old').courseWork.map(function (w) { return w.id; });
+         var subs = C.CourseWork.StudentSubmissions.list('old', '-').studentSubmissions;
+         return [courses, later, work, subs.map(function (s) {
+           return [s.id, s.state, s.updateTime, s.draftGrade, s.assignedGrade, (s.submissionHistory || []).length];
+         })];`,
+      ),
+    );
+    expect(res).toEqual([
+      ['old'],
+      404,
+      ['w1'],
+      [
+        // Graded in draft on 1 March; returned with the grade only on 14 March.
+        ['s1', 'TURNED_IN', '2025-03-01T12:00:00.000Z', 9, undefined, 3],
+        [
+          's2',
+          'TURNED_IN',
+          '2025-02-06T12:00:00.000Z',
+          undefined,
+          undefined,
+          2,
+        ],
+      ],
+    ]);
+    // After the period the whole data is there.
+    rt.clock.set(Date.UTC(2025, 5, 1));
+    const after = ok(
+      run(
+        rt,
+        `var s = Classroom.Courses.CourseWork.StudentSubmissions.list('old', '-').studentSubmissions;
+         return [Classroom.Courses.list().courses.length, s.length, s[0].state, s[0].assignedGrade];`,
+      ),
+    );
+    expect(after).toEqual([2, 3, 'RETURNED', 9]);
   });
 
   test('the per-minute quota answers 429', () => {
