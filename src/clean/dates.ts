@@ -152,8 +152,57 @@ function daysFromCivil(y: number, m: number, d: number): number {
   return era * 146_097 + doe - 719_468;
 }
 
+/** `YYYY-MM-DDTHH:MM:SS.sssZ` read by character codes (the APIs' usual form), or null. */
+function canonicalRfc3339(v: string): number | null {
+  if (
+    v.length !== 24 ||
+    v.charCodeAt(4) !== 45 ||
+    v.charCodeAt(7) !== 45 ||
+    (v.charCodeAt(10) | 32) !== 116 ||
+    v.charCodeAt(13) !== 58 ||
+    v.charCodeAt(16) !== 58 ||
+    v.charCodeAt(19) !== 46 ||
+    (v.charCodeAt(23) | 32) !== 122
+  )
+    return null;
+  let bad = 0;
+  const num = (from: number, to: number): number => {
+    let n = 0;
+    for (let i = from; i < to; i++) {
+      const c = v.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) bad = 1;
+      n = n * 10 + c;
+    }
+    return n;
+  };
+  const y = num(0, 4);
+  const mo = num(5, 7);
+  const d = num(8, 10);
+  const h = num(11, 13);
+  const mi = num(14, 16);
+  const sec = num(17, 19);
+  const frac = num(20, 23);
+  if (
+    bad ||
+    mo < 1 ||
+    mo > 12 ||
+    d < 1 ||
+    d > 28 ||
+    h > 23 ||
+    mi > 59 ||
+    sec > 59
+  )
+    return null;
+  return (
+    daysFromCivil(y, mo, d) * DAY_MS + ((h * 60 + mi) * 60 + sec) * 1000 + frac
+  );
+}
+
 export function parseRfc3339(value: unknown): number | null {
   if (typeof value !== 'string') return null;
+  // Activity and Classroom times come in one form: read it without the pattern.
+  const fast = canonicalRfc3339(value);
+  if (fast !== null) return fast;
   const m = RFC3339.exec(value);
   if (!m) return null;
   // Computed by hand (one per activity record, so no Date); values a calendar would not
