@@ -230,12 +230,28 @@ function initialWeights(
   const d = z.map((v, k) => v - s0[k]);
   const half = Math.floor(window / 2);
   const r = new Array<number>(m).fill(0);
+  // One buffer for every window's median (this loop runs per day of every series).
+  const buf = new Float64Array(2 * half + 1);
   for (let k = 0; k < m; k++) {
-    const vals: number[] = [];
+    let n = 0;
+    let finite = true;
     for (let j = Math.max(0, k - half); j <= Math.min(m - 1, k + half); j++) {
-      if (fitPos(j)) vals.push(d[j]);
+      if (fitPos(j)) {
+        buf[n++] = d[j];
+        if (!Number.isFinite(d[j])) finite = false;
+      }
     }
-    r[k] = vals.length > 0 ? Math.abs(d[k] - median(vals)) : 0;
+    if (n === 0) continue;
+    let med: number;
+    if (finite) {
+      const v = buf.subarray(0, n).sort();
+      const h = n >> 1;
+      med = n % 2 === 1 ? v[h] : (v[h - 1] + v[h]) / 2;
+    } else {
+      // The robust median's error names the bad value.
+      med = median(Array.from(buf.subarray(0, n)));
+    }
+    r[k] = Math.abs(d[k] - med);
   }
   const cmad = 6 * median(r.filter((_, k) => fitPos(k)));
   return r.map((x, k) => {
