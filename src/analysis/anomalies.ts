@@ -27,7 +27,13 @@ import type {
   WeeklyFact,
 } from '../core/types';
 import {addDays, dayNumber, weekday} from '../clean/dates';
-import {median, quantile, robustScale, MAD_CONSTANT} from '../stats/robust';
+import {
+  median,
+  medianOfSorted,
+  quantile,
+  robustScale,
+  MAD_CONSTANT,
+} from '../stats/robust';
 import {robustLoess} from '../stats/stl';
 
 export type AnomalyKind = 'outage' | 'level_shift' | 'spike' | 'dip';
@@ -242,15 +248,10 @@ function initialWeights(
       }
     }
     if (n === 0) continue;
-    let med: number;
-    if (finite) {
-      const v = buf.subarray(0, n).sort();
-      const h = n >> 1;
-      med = n % 2 === 1 ? v[h] : (v[h - 1] + v[h]) / 2;
-    } else {
-      // The robust median's error names the bad value.
-      med = median(Array.from(buf.subarray(0, n)));
-    }
+    // A bad value goes through median, whose error names it.
+    const med = finite
+      ? medianOfSorted(buf.subarray(0, n).sort())
+      : median(Array.from(buf.subarray(0, n)));
     r[k] = Math.abs(d[k] - med);
   }
   const cmad = 6 * median(r.filter((_, k) => fitPos(k)));

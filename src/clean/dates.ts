@@ -7,10 +7,15 @@ import {InputError} from '../core/errors';
 const DAY_MS = 86_400_000;
 const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-/** The ASCII digit at `i` of `s`, or -1. */
-function digitAt(s: string, i: number): number {
-  const c = s.charCodeAt(i) - 48;
-  return c >= 0 && c <= 9 ? c : -1;
+/** The number the ASCII digits of `s` from `from` to `to` (exclusive) spell, or -1. */
+function digitsAt(s: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (!(c >= 0 && c <= 9)) return -1;
+    n = n * 10 + c;
+  }
+  return n;
 }
 
 /**
@@ -25,18 +30,10 @@ export function dayNumber(day: string, field = 'date'): number {
     day.charCodeAt(4) === 45 &&
     day.charCodeAt(7) === 45
   ) {
-    const y0 = digitAt(day, 0);
-    const y1 = digitAt(day, 1);
-    const y2 = digitAt(day, 2);
-    const y3 = digitAt(day, 3);
-    const m0 = digitAt(day, 5);
-    const m1 = digitAt(day, 6);
-    const d0 = digitAt(day, 8);
-    const d1 = digitAt(day, 9);
-    if ((y0 | y1 | y2 | y3 | m0 | m1 | d0 | d1) >= 0) {
-      const y = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
-      const mo = m0 * 10 + m1;
-      const d = d0 * 10 + d1;
+    const y = digitsAt(day, 0, 4);
+    const mo = digitsAt(day, 5, 7);
+    const d = digitsAt(day, 8, 10);
+    if (y >= 0 && mo >= 0 && d >= 0) {
       const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
       const last = mo === 2 && leap ? 29 : MONTH_DAYS[mo - 1];
       if (mo < 1 || mo > 12 || d < 1 || d > last) {
@@ -107,13 +104,18 @@ export function dayRange(from: string, to: string): string[] {
 
 /** 0 = Sunday .. 6 = Saturday, as Date.getUTCDay. */
 export function weekday(day: string): number {
-  return (((dayNumber(day) + 4) % 7) + 7) % 7;
+  return weekdayOf(dayNumber(day));
+}
+
+/** Day of week of a day number (Sunday 0; 1970-01-01 was a Thursday). */
+function weekdayOf(n: number): number {
+  return (((n + 4) % 7) + 7) % 7;
 }
 
 /** The ISO 8601 week of a date: `{week: '2025-W07', weekStart: Monday}`. */
 export function isoWeek(day: string): {week: string; weekStart: string} {
   const n = dayNumber(day);
-  const isoDow = ((((n + 4) % 7) + 7 + 6) % 7) + 1; // Monday 1 .. Sunday 7
+  const isoDow = ((weekdayOf(n) + 6) % 7) + 1; // Monday 1 .. Sunday 7
   const monday = n - (isoDow - 1);
   const thursday = monday + 3;
   const year = new Date(thursday * DAY_MS).getUTCFullYear();
@@ -165,25 +167,19 @@ function canonicalRfc3339(v: string): number | null {
     (v.charCodeAt(23) | 32) !== 122
   )
     return null;
-  let bad = 0;
-  const num = (from: number, to: number): number => {
-    let n = 0;
-    for (let i = from; i < to; i++) {
-      const c = v.charCodeAt(i) - 48;
-      if (c < 0 || c > 9) bad = 1;
-      n = n * 10 + c;
-    }
-    return n;
-  };
-  const y = num(0, 4);
-  const mo = num(5, 7);
-  const d = num(8, 10);
-  const h = num(11, 13);
-  const mi = num(14, 16);
-  const sec = num(17, 19);
-  const frac = num(20, 23);
+  const y = digitsAt(v, 0, 4);
+  const mo = digitsAt(v, 5, 7);
+  const d = digitsAt(v, 8, 10);
+  const h = digitsAt(v, 11, 13);
+  const mi = digitsAt(v, 14, 16);
+  const sec = digitsAt(v, 17, 19);
+  const frac = digitsAt(v, 20, 23);
   if (
-    bad ||
+    y < 0 ||
+    h < 0 ||
+    mi < 0 ||
+    sec < 0 ||
+    frac < 0 ||
     mo < 1 ||
     mo > 12 ||
     d < 1 ||

@@ -109,8 +109,8 @@ interface DayData {
  * into an execution's realm once and hands out that copy again (read-only, as an API
  * response is to the bundle), so a record listed again is not copied again. Activities,
  * Classroom work and submissions stay unfrozen: an activity is served about twice, and a
- * copy kept per record would cost more in lookups and memory than it saves. An already frozen part is taken
- * as frozen throughout (only this function freezes).
+ * copy kept per record would cost more in lookups and memory than it saves. An already
+ * frozen part is taken as frozen throughout (only this function freezes).
  */
 function freezeDeep<T>(o: T): T {
   if (o && typeof o === 'object' && !Object.isFrozen(o)) {

@@ -1168,15 +1168,14 @@ export function makeClassroom(
       CLASSROOM_MAX_PAGE,
       a => {
         course(name, courseId);
+        const work = data.courseWork(String(courseId));
         let subs = submissionsAsOf(
           data.submissions(String(courseId)),
-          data.courseWork(String(courseId)),
+          work,
           nowIso(),
         );
         if (courseWorkId !== '-') {
-          if (
-            !data.courseWork(String(courseId)).some(w => w.id === courseWorkId)
-          ) {
+          if (!work.some(w => w.id === courseWorkId)) {
             throw api.bad(
               name,
               'Requested entity was not found.',

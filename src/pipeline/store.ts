@@ -20,6 +20,7 @@ import type {BlobStore} from '../sources/source';
 
 type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
+type Range = GoogleAppsScript.Spreadsheet.Range;
 type Cell = string | number | boolean;
 
 export const STORE_TAB = '_pulse_store';
@@ -62,18 +63,32 @@ function trimColumns(sh: Sheet, width: number): void {
   if (max > width) sh.deleteColumns(width + 1, max - width);
 }
 
-function hiddenSheet(ss: Spreadsheet, name: string, headers: string[]): Sheet {
+/**
+ * The tab `name`, set up with its header row (then `setUp`) when it has none. An
+ * execution stopped between inserting the tab and writing its header leaves a tab
+ * without one: the set-up runs whenever the header is missing.
+ */
+function tabWithHeader(
+  ss: Spreadsheet,
+  name: string,
+  headers: string[],
+  setUp: (sh: Sheet, header: Range) => void,
+): Sheet {
   let sh = ss.getSheetByName(name);
   const fresh = !sh;
   if (!sh) sh = ss.insertSheet(name);
-  // A stop between the insert and the header leaves a tab to finish (see DailyFactStore).
   if (fresh || sh.getRange(1, 1).getValue() === '') {
     trimColumns(sh, headers.length);
-    sh.getRange(1, 1, 1, headers.length).setValues([headers]);
+    const header = sh.getRange(1, 1, 1, headers.length);
+    header.setValues([headers]);
     sh.setFrozenRows(1);
-    sh.hideSheet();
+    setUp(sh, header);
   }
   return sh;
+}
+
+function hiddenSheet(ss: Spreadsheet, name: string, headers: string[]): Sheet {
+  return tabWithHeader(ss, name, headers, sh => sh.hideSheet());
 }
 
 /* ------------------------------------------------------------ blob store -- */
@@ -269,19 +284,9 @@ export class DailyFactStore {
 
   private sh(): Sheet {
     if (!this.sheet) {
-      let sh = this.ss.getSheetByName(DAILY_TAB);
-      // An execution stopped between inserting the tab and writing its header leaves a
-      // tab without one: the header is written whenever it is missing.
-      const fresh = !sh;
-      if (!sh) sh = this.ss.insertSheet(DAILY_TAB);
-      if (fresh || sh.getRange(1, 1).getValue() === '') {
-        trimColumns(sh, WIDTH);
-        const header = sh.getRange(1, 1, 1, WIDTH);
-        header.setValues([FACT_HEADERS]);
-        header.setFontWeight('bold');
-        sh.setFrozenRows(1);
-      }
-      this.sheet = sh;
+      this.sheet = tabWithHeader(this.ss, DAILY_TAB, FACT_HEADERS, (_sh, h) =>
+        h.setFontWeight('bold'),
+      );
     }
     return this.sheet;
   }

@@ -9,7 +9,8 @@ import {qt} from './distributions';
 /** Consistency constant making the MAD estimate the normal standard deviation (R's mad). */
 export const MAD_CONSTANT = 1.4826;
 
-function finiteValues(x: ReadonlyArray<number>, field: string): number[] {
+/** Throws InputError naming `field` unless `x` is a non-empty array of finite numbers. */
+function checkFinite(x: ReadonlyArray<number>, field: string): void {
   if (!Array.isArray(x))
     throw new InputError(field, 'must be an array of numbers');
   for (let i = 0; i < x.length; i++) {
@@ -18,6 +19,10 @@ function finiteValues(x: ReadonlyArray<number>, field: string): number[] {
     }
   }
   if (x.length === 0) throw new InputError(field, 'is empty');
+}
+
+function finiteValues(x: ReadonlyArray<number>, field: string): number[] {
+  checkFinite(x, field);
   return x.slice();
 }
 
@@ -26,28 +31,21 @@ function finiteValues(x: ReadonlyArray<number>, field: string): number[] {
  * code with no comparator calls: medians run inside the anomaly decomposition's loops.
  */
 function sortedFinite(x: ReadonlyArray<number>, field: string): Float64Array {
-  if (!Array.isArray(x))
-    throw new InputError(field, 'must be an array of numbers');
-  const n = x.length;
-  if (n === 0) throw new InputError(field, 'is empty');
-  const v = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const xi = x[i];
-    if (typeof xi !== 'number' || !Number.isFinite(xi)) {
-      throw new InputError(field, `value at index ${i} is not a finite number`);
-    }
-    v[i] = xi;
-  }
-  return v.sort();
+  checkFinite(x, field);
+  return Float64Array.from(x).sort();
 }
 
-/** Median (mean of the two middle values for an even count). */
-export function median(x: ReadonlyArray<number>, field = 'x'): number {
-  const v = sortedFinite(x, field);
+/** Median of values already sorted ascending (non-empty). */
+export function medianOfSorted(v: Float64Array): number {
   const n = v.length;
   const h = n >> 1;
   // `+ 0`: -0 sorts before 0, the value is the same number either way.
   return (n % 2 === 1 ? v[h] : (v[h - 1] + v[h]) / 2) + 0;
+}
+
+/** Median (mean of the two middle values for an even count). */
+export function median(x: ReadonlyArray<number>, field = 'x'): number {
+  return medianOfSorted(sortedFinite(x, field));
 }
 
 /** Sample quantile by R's default definition (type 7: linear interpolation). */

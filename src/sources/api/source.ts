@@ -443,12 +443,10 @@ export class ApiSource implements Source {
           history = new ClassroomHistory(cur.histFrom, cur.histTo, cur.builtAt);
           // Archived courses are read-only in Classroom: what the last sweep read of
           // them still holds, so it is carried over instead of read again.
-          const kept = ArchivedCourses.load(ctx.blobs, history, snap);
-          archived = kept ?? new ArchivedCourses(history);
-          if (kept) history.merge(kept.history);
+          archived = ArchivedCourses.load(ctx.blobs, history, snap);
+          if (archived) history.merge(archived.history);
         }
-        const arch = archived ?? new ArchivedCourses(history);
-        archived = arch;
+        const arch = (archived ??= new ArchivedCourses(history));
         for (; cur.course < snap.courses.length; cur.course++) {
           const course = snap.courses[cur.course];
           if (course.state === 'ARCHIVED' && arch.has(course.id)) {
