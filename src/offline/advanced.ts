@@ -514,8 +514,16 @@ export function makeAdminReports(
     );
   };
 
+  // The served rows of recent usage dates, for the next pages of a query (paging a large
+  // district's report does not rebuild every user's report for each page).
+  const usageRows = new Map<string, UsageReport[]>();
   /** The served rows of a usage date, the warnings they carry, or an error. */
-  const usageFor = (name: string, date: unknown, apps: string[]) => {
+  const usageFor = (
+    name: string,
+    date: unknown,
+    apps: string[],
+    continuation = false,
+  ) => {
     const d = String(date);
     if (
       !/^\d{4}-\d{2}-\d{2}$/.test(d) ||
@@ -549,12 +557,22 @@ export function makeAdminReports(
     }
     const partial =
       d > addDays(latest, -L.usagePartialDays) || engine.partialByPlan(d);
-    let rows = data.userUsage(d);
+    const key = `${d}|${partial}`;
+    let rows = continuation ? usageRows.get(key) : undefined;
+    const fresh = rows === undefined;
+    rows ??= data.userUsage(d);
     const warnings: unknown[] = [];
-    if (partial) {
+    if (partial && fresh) {
       rows = rows.filter(
         r => hashShare(`${r.entity?.userEmail}|${d}`) < L.usagePartialShare,
       );
+    }
+    if (fresh) {
+      usageRows.set(key, rows);
+      if (usageRows.size > 4)
+        usageRows.delete(usageRows.keys().next().value as string);
+    }
+    if (partial) {
       for (const app of apps.length ? apps : ['accounts', 'classroom']) {
         warnings.push({
           code: 'PARTIAL_DATA_AVAILABLE',
@@ -602,7 +620,12 @@ export function makeAdminReports(
             throw api.bad(name, `Invalid parameter: ${p}`, 400, 'invalid');
         }
         const apps = [...new Set(params.map(p => p.split(':')[0]))];
-        const {rows, warnings} = usageFor(name, date, apps);
+        const {rows, warnings} = usageFor(
+          name,
+          date,
+          apps,
+          Boolean(args.pageToken),
+        );
         let list = rows;
         if (userKey !== 'all') {
           const k = String(userKey).toLowerCase();

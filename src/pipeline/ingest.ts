@@ -788,7 +788,7 @@ export function readQuality(): DataQualityRow[] {
   const env = new Env();
   const log = new QualityLog();
   const snap = env.blobs.get(SNAPSHOT_BLOB);
-  if (snap) log.merge(Snapshot.deserialize(snap).quality);
+  if (snap) log.merge(Snapshot.head(snap).quality);
   const hist = env.blobs.get(HISTORY_BLOB);
   if (hist) log.merge(ClassroomHistory.deserialize(hist).quality);
   log.merge(QualityLog.fromJSON(env.daysMeta().quality));
@@ -805,7 +805,7 @@ export function readSchools(settings?: Settings): School[] {
     settings?.source ?? env.props.getProperty(LAST_SOURCE_PROPERTY) ?? 'api';
   if (name === 'api') {
     const snap = env.blobs.get(SNAPSHOT_BLOB);
-    return snap ? Snapshot.deserialize(snap).schools : [];
+    return snap ? Snapshot.head(snap).schools : [];
   }
   const base = settings ?? {
     ...defaultSettings(),

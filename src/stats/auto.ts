@@ -1153,6 +1153,7 @@ export function autoForecast(req: AutoForecastRequest): AutoForecastResult {
   if (typeof period !== 'number' || !Number.isFinite(period) || period < 1) {
     throw new InputError('period', 'must be a number >= 1');
   }
+  const requestedPeriod = period;
   const levels = normaliseLevels(req.levels);
   const select = req.select ?? 'backtest';
   if (select !== 'backtest' && select !== 'ic') {
@@ -1284,6 +1285,9 @@ export function autoForecast(req: AutoForecastRequest): AutoForecastResult {
           period: m,
           xreg: xr?.cols,
           xregNames: xr?.names,
+          // As auto.arima decides it on the series' own frequency: a weekly series too
+          // short for its yearly season is still searched by conditional sum of squares.
+          approximation: n > 150 || requestedPeriod > 12,
           ...(again ? {only: again, d: again.d, D: again.D} : {}),
         });
         choice = {

@@ -55,6 +55,52 @@ const CODE_ROLE: Record<string, Role> = {
   u: 'unknown',
 };
 
+const USER_LINE = 'u'.charCodeAt(0);
+const COURSE_LINE = 'c'.charCodeAt(0);
+const ONE = '1'.charCodeAt(0);
+
+/**
+ * Offsets of the first `count` field separators after a line's type (the "u|"), or null
+ * when the line has fewer fields (a truncated line is skipped).
+ */
+function fieldEnds(
+  text: string,
+  pos: number,
+  end: number,
+  count: number,
+): number[] | null {
+  const out: number[] = [];
+  let at = pos + 1;
+  for (let i = 0; i < count; i++) {
+    at = text.indexOf('|', at + 1);
+    if (at < 0 || at >= end) return null;
+    out.push(at);
+  }
+  return out;
+}
+
+/** The integer written at text[from, to) (an empty field reads as 0, as Number('') does). */
+function intAt(text: string, from: number, to: number): number {
+  let i = from;
+  const neg = i < to && text.charCodeAt(i) === 45;
+  if (neg) i++;
+  let v = 0;
+  for (; i < to; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return NaN;
+    v = v * 10 + d;
+  }
+  return neg ? -v : v;
+}
+
+/** A snapshot's first line: see Snapshot.head. */
+export interface SnapshotHead {
+  builtAt: number;
+  rosterAt: number;
+  schools: School[];
+  quality: QualityLog;
+}
+
 export class Snapshot {
   private aliasMap: Map<string, string> | null = null;
   private groups: EnrolledGroup[] | null = null;
@@ -159,9 +205,29 @@ export class Snapshot {
     return lines.join('\n');
   }
 
+  /**
+   * The first line only (schools, quality findings, build times): what the analysis
+   * needs, without reading every user.
+   */
+  static head(text: string): SnapshotHead {
+    const end = text.indexOf('\n');
+    const h = JSON.parse(end < 0 ? text : text.slice(0, end)) as {
+      builtAt: number;
+      rosterAt: number;
+      schools: School[];
+      quality: unknown;
+    };
+    return {
+      builtAt: h.builtAt,
+      rosterAt: h.rosterAt,
+      schools: h.schools,
+      quality: QualityLog.fromJSON(h.quality),
+    };
+  }
+
   static deserialize(text: string): Snapshot {
-    const lines = text.split('\n');
-    const head = JSON.parse(lines[0]) as {
+    const first = text.indexOf('\n');
+    const head = JSON.parse(first < 0 ? text : text.slice(0, first)) as {
       builtAt: number;
       rosterAt: number;
       schools: School[];
@@ -169,9 +235,37 @@ export class Snapshot {
     };
     const users = new Map<string, UserRec>();
     const courses: CourseRec[] = [];
-    for (let i = 1; i < lines.length; i++) {
-      const p = lines[i].split('|');
-      if (p[0] === 'c') {
+    // Read by offsets rather than split: every execution of a large district reads it.
+    const n = text.length;
+    let pos = first < 0 ? n : first + 1;
+    while (pos < n) {
+      let end = text.indexOf('\n', pos);
+      if (end < 0) end = n;
+      const kind = text.charCodeAt(pos);
+      if (kind === USER_LINE) {
+        const bars = fieldEnds(text, pos, end, 8);
+        if (bars) {
+          const [k, email, school, ou, teaches, studies, usage, inactive] =
+            bars;
+          const usageCode = usage > studies + 1 ? text[studies + 1] : '';
+          users.set(text.slice(pos + 2, k), {
+            emailKey: text.slice(k + 1, email),
+            school: intAt(text, email + 1, school),
+            ou: ou > school + 1 ? (CODE_ROLE[text[school + 1]] ?? null) : null,
+            teaches: intAt(text, ou + 1, teaches),
+            studies: intAt(text, teaches + 1, studies),
+            usage:
+              usageCode === 't'
+                ? 'teacher'
+                : usageCode === 's'
+                  ? 'student'
+                  : null,
+            inactive: text.charCodeAt(usage + 1) === ONE,
+            role: CODE_ROLE[text.slice(inactive + 1, end)] ?? 'unknown',
+          });
+        }
+      } else if (kind === COURSE_LINE) {
+        const p = text.slice(pos, end).split('|');
         courses.push({
           id: p[1],
           state: p[2],
@@ -179,18 +273,8 @@ export class Snapshot {
           teachers: Number(p[4]),
           students: Number(p[5]),
         });
-      } else if (p[0] === 'u') {
-        users.set(p[1], {
-          emailKey: p[2],
-          school: Number(p[3]),
-          ou: p[4] ? CODE_ROLE[p[4]] : null,
-          teaches: Number(p[5]),
-          studies: Number(p[6]),
-          usage: p[7] === 't' ? 'teacher' : p[7] === 's' ? 'student' : null,
-          inactive: p[8] === '1',
-          role: CODE_ROLE[p[9]] ?? 'unknown',
-        });
       }
+      pos = end + 1;
     }
     return new Snapshot(
       head.schools,
