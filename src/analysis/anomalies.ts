@@ -29,12 +29,14 @@ import type {
 import {addDays, dayNumber, weekday} from '../clean/dates';
 import {
   median,
+  medianDeviationOfRange,
+  medianOfRange,
   medianOfSorted,
   quantile,
   robustScale,
   MAD_CONSTANT,
 } from '../stats/robust';
-import {robustLoess} from '../stats/stl';
+import {loessPass} from '../stats/stl';
 
 export type AnomalyKind = 'outage' | 'level_shift' | 'spike' | 'dip';
 export type Severity = 'low' | 'medium' | 'high';
@@ -319,6 +321,7 @@ function decomposeOpen(
   // first (unweighted) loess towards itself before the robustness weights see it.
   let rw = initialWeights(z, byPhase, tWindow, prior);
   let trend = new Array<number>(m).fill(0);
+  const subFit: number[] = [];
   let seasonal: number[] | null = seasonalOk
     ? new Array<number>(m).fill(0)
     : null;
@@ -334,11 +337,7 @@ function decomposeOpen(
             const mean = weightedMean(v, w);
             ix.forEach(k => (s[k] = mean));
           } else if (w.filter(x => x > 0).length >= 3) {
-            const fit = robustLoess(v, sWindow, {
-              degree: 0,
-              iterations: 0,
-              priorWeights: w,
-            }).fitted;
+            const fit = loessPass(v, sWindow, 0, w, subFit);
             ix.forEach((k, j) => (s[k] = fit[j]));
           } else {
             const mean = weightedMean(v, w);
@@ -362,11 +361,7 @@ function decomposeOpen(
       const season = seasonal;
       const deseas = z.map((v, k) => v - (season ? season[k] : 0));
       const w = rw.some(x => x > 0) ? rw : rw.map(() => 1);
-      trend = robustLoess(deseas, tWindow, {
-        degree: 1,
-        iterations: 0,
-        priorWeights: w,
-      }).fitted;
+      trend = loessPass(deseas, tWindow, 1, w, []);
     }
     if (o === outer) break;
     const season = seasonal;
@@ -476,14 +471,14 @@ function findLevelShifts(
   for (let k = h; k <= m - h; k++) {
     const aLen = Math.min(W, m - k);
     const bLen = Math.min(W, k);
-    const before = median(d.slice(k - bLen, k));
-    const after = median(d.slice(k, k + aLen));
+    const before = medianOfRange(d, k - bLen, k);
+    const after = medianOfRange(d, k, k + aLen);
     const shift = after - before;
     const se = 1.2533 * scale * Math.sqrt(1 / bLen + 1 / aLen);
     const score = shift / se;
     if (Math.abs(score) < threshold || Math.abs(shift) < minShift) continue;
     const shortShift =
-      median(d.slice(k, k + Math.min(h, aLen))) - median(d.slice(k - h, k));
+      medianOfRange(d, k, k + Math.min(h, aLen)) - medianOfRange(d, k - h, k);
     if (
       Math.sign(shortShift) !== Math.sign(shift) ||
       Math.abs(shortShift) < 0.6 * Math.abs(shift)
@@ -519,8 +514,8 @@ function findLevelShifts(
     if (bestK !== c.k) {
       const aLen = Math.min(W, m - bestK);
       c.shift =
-        median(d.slice(bestK, bestK + aLen)) -
-        median(d.slice(Math.max(0, bestK - W), bestK));
+        medianOfRange(d, bestK, bestK + aLen) -
+        medianOfRange(d, Math.max(0, bestK - W), bestK);
       c.k = bestK;
     }
   }
@@ -784,13 +779,11 @@ export function detectSeriesAnomalies(
   // ramp-up, an unsettled term) is judged against its own, larger local scale.
   const half = 15;
   for (let j = 0; j < fitK.length; j++) {
-    const win = remFit.slice(
-      Math.max(0, j - half),
-      Math.min(fitK.length, j + half + 1),
-    );
-    if (win.length < 2 * half) continue;
-    const med = median(win);
-    const local = MAD_CONSTANT * median(win.map(v => Math.abs(v - med)));
+    const lo = Math.max(0, j - half);
+    const hi = Math.min(fitK.length, j + half + 1);
+    if (hi - lo < 2 * half) continue;
+    const med = medianOfRange(remFit, lo, hi);
+    const local = MAD_CONSTANT * medianDeviationOfRange(remFit, lo, hi, med);
     const from = j === 0 ? 0 : fitK[j - 1] + 1;
     const to = j === fitK.length - 1 ? m - 1 : fitK[j];
     for (let k = from; k <= to; k++)
@@ -1034,7 +1027,7 @@ function selectGroups<
     for (const r of rows) {
       if (!roles.has(r.role)) continue;
       if (apps && !apps.has(r.app)) continue;
-      const k = [r.schoolId, r.role, r.app, r.product].join('\t');
+      const k = `${r.schoolId}\t${r.role}\t${r.app}\t${r.product ?? ''}`;
       const list = out.get(k);
       if (list) list.push(r);
       else out.set(k, [r]);

@@ -8,8 +8,8 @@
  * n^2 / 2^54 (1e-7 for 100,000 records).
  */
 
-/** cyrb53: a fast, well-mixed 53-bit string hash, as base-36 text. */
-export function hash53(text: string, seed = 0): string {
+/** cyrb53: a fast, well-mixed 53-bit string hash. */
+export function hash53Value(text: string, seed = 0): number {
   let h1 = 0xdeadbeef ^ seed;
   let h2 = 0x41c6ce57 ^ seed;
   for (let i = 0; i < text.length; i++) {
@@ -21,21 +21,30 @@ export function hash53(text: string, seed = 0): string {
   h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
   h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
 
+/** hash53Value as base-36 text (the form a saved Deduper holds). */
+export function hash53(text: string, seed = 0): string {
+  return hash53Value(text, seed).toString(36);
+}
+
+/** A 53-bit hash in base 36: at most 11 digits. */
+const HASH_TEXT = /^[0-9a-z]{1,11}$/;
+
 export class Deduper {
-  private readonly seen: Set<string>;
+  // Numbers, not their text: base-36 formatting per record costs more than the hash.
+  private readonly seen: Set<number>;
   dropped = 0;
 
-  constructor(keys: Iterable<string> = [], dropped = 0) {
-    this.seen = new Set(keys);
+  constructor(hashes: Iterable<number> = [], dropped = 0) {
+    this.seen = new Set(hashes);
     this.dropped = dropped;
   }
 
   /** True the first time a key is offered; false (and counted) for a duplicate. */
   accept(key: string): boolean {
-    const h = hash53(key);
+    const h = hash53Value(key);
     if (this.seen.has(h)) {
       this.dropped++;
       return false;
@@ -49,7 +58,8 @@ export class Deduper {
   }
 
   serialize(): string {
-    return `${this.dropped};${[...this.seen].sort().join(',')}`;
+    const text = [...this.seen].map(h => h.toString(36)).sort();
+    return `${this.dropped};${text.join(',')}`;
   }
 
   static deserialize(text: string): Deduper {
@@ -57,6 +67,15 @@ export class Deduper {
     if (i < 0) return new Deduper();
     const dropped = Number(text.slice(0, i)) || 0;
     const body = text.slice(i + 1);
-    return new Deduper(body ? body.split(',') : [], dropped);
+    const hashes: number[] = [];
+    if (body) {
+      for (const part of body.split(',')) {
+        // A hand-edited or damaged entry cannot match a record: it is dropped.
+        if (!HASH_TEXT.test(part)) continue;
+        const h = parseInt(part, 36);
+        if (Number.isSafeInteger(h)) hashes.push(h);
+      }
+    }
+    return new Deduper(hashes, dropped);
   }
 }

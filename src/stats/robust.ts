@@ -48,6 +48,59 @@ export function median(x: ReadonlyArray<number>, field = 'x'): number {
   return medianOfSorted(sortedFinite(x, field));
 }
 
+/** Sort buffer of medianOfRange, grown as needed. */
+let rangeBuffer = new Float64Array(64);
+
+/**
+ * median(x.slice(from, to)) without the copy: the values are sorted in a reused buffer
+ * (level-shift search takes two window medians at every position of a series).
+ */
+export function medianOfRange(
+  x: ReadonlyArray<number>,
+  from: number,
+  to: number,
+  field = 'x',
+): number {
+  const a = Math.max(0, from);
+  const b = Math.min(x.length, to);
+  const n = b - a;
+  if (n <= 0) throw new InputError(field, 'is empty');
+  if (rangeBuffer.length < n) rangeBuffer = new Float64Array(2 * n);
+  const v = rangeBuffer.subarray(0, n);
+  for (let i = 0; i < n; i++) {
+    const y = x[a + i];
+    if (typeof y !== 'number' || !Number.isFinite(y)) {
+      throw new InputError(field, `value at index ${i} is not a finite number`);
+    }
+    v[i] = y;
+  }
+  return medianOfSorted(v.sort());
+}
+
+/** median(|x[i] - center|) over x.slice(from, to), in the same reused buffer. */
+export function medianDeviationOfRange(
+  x: ReadonlyArray<number>,
+  from: number,
+  to: number,
+  center: number,
+  field = 'x',
+): number {
+  const a = Math.max(0, from);
+  const b = Math.min(x.length, to);
+  const n = b - a;
+  if (n <= 0) throw new InputError(field, 'is empty');
+  if (rangeBuffer.length < n) rangeBuffer = new Float64Array(2 * n);
+  const v = rangeBuffer.subarray(0, n);
+  for (let i = 0; i < n; i++) {
+    const d = Math.abs(x[a + i] - center);
+    if (!Number.isFinite(d)) {
+      throw new InputError(field, `value at index ${i} is not a finite number`);
+    }
+    v[i] = d;
+  }
+  return medianOfSorted(v.sort());
+}
+
 /** Sample quantile by R's default definition (type 7: linear interpolation). */
 export function quantile(
   x: ReadonlyArray<number>,

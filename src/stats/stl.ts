@@ -524,6 +524,63 @@ function priorRwts(
   }
 }
 
+/** Work arrays of loessPass, grown as needed (one pass runs at a time). */
+let passBuffers: {
+  yy: Float64Array;
+  rw: Float64Array;
+  fit: Float64Array;
+  res: Float64Array;
+} | null = null;
+
+/**
+ * One weighted loess pass of y on its index: exactly robustLoess(y, span, {degree,
+ * iterations: 0, priorWeights: weights}).fitted, written into `out`, without the input
+ * checks or fresh arrays (the anomaly decomposition runs thousands per series, on values
+ * it has already checked).
+ */
+export function loessPass(
+  y: ArrayLike<number>,
+  span: number,
+  degree: 0 | 1,
+  weights: ArrayLike<number>,
+  out: number[],
+): number[] {
+  const n = y.length;
+  if (n < 2) throw new InputError('y', 'needs at least 2 values');
+  if (!passBuffers || passBuffers.yy.length < n + 1) {
+    const size = Math.max(n + 1, 2 * (passBuffers?.yy.length ?? 0));
+    passBuffers = {
+      yy: new Float64Array(size),
+      rw: new Float64Array(size),
+      fit: new Float64Array(size),
+      res: new Float64Array(size),
+    };
+  }
+  const {yy, rw, fit, res} = passBuffers;
+  rw[0] = 1;
+  for (let i = 0; i < n; i++) {
+    yy[i + 1] = y[i];
+    rw[i + 1] = weights[i];
+  }
+  ess(
+    yy,
+    0,
+    n,
+    Math.max(3, Math.trunc(span)),
+    degree,
+    1,
+    true,
+    rw,
+    0,
+    fit,
+    0,
+    res,
+  );
+  out.length = n;
+  for (let i = 0; i < n; i++) out[i] = fit[i + 1];
+  return out;
+}
+
 /**
  * Robust local regression of y on its index (loess with span `span` points,
  * degree 0 or 1, bisquare robustness iterations), skipping zero-weight points:

@@ -162,6 +162,19 @@ describe('Deduper', () => {
     expect(back.dropped).toBe(2);
     expect(Deduper.deserialize('').size).toBe(0);
   });
+  test('saves the base-36 hashes and reads them back; a damaged entry is dropped', () => {
+    const d = new Deduper();
+    d.accept('1738591506000|42');
+    expect(d.serialize()).toBe(`0;${hash53('1738591506000|42')}`);
+    const back = Deduper.deserialize(
+      `3;${hash53('1738591506000|42')},not-a-hash!,${hash53('x')}`,
+    );
+    expect(back.size).toBe(2);
+    expect(back.dropped).toBe(3);
+    expect(back.accept('1738591506000|42')).toBe(false);
+    expect(back.accept('x')).toBe(false);
+    expect(back.accept('y')).toBe(true);
+  });
   test('hash53 spreads 200,000 keys without a collision', () => {
     const seen = new Set<string>();
     for (let i = 0; i < 200_000; i++)

@@ -2,6 +2,8 @@ import {
   generalizedEsd,
   mad,
   median,
+  medianDeviationOfRange,
+  medianOfRange,
   quantile,
   robustScale,
   robustZ,
@@ -65,5 +67,38 @@ describe("generalized ESD (Rosner's example, NIST handbook 1.3.5.17.3)", () => {
     expect(r.outliers.map(i => data[i]).slice(0, 3)).toEqual([
       6.01, 5.42, 5.34,
     ]);
+  });
+});
+
+describe('medianOfRange and medianDeviationOfRange', () => {
+  test('equal the median of the slice, of every length, with the buffer reused', () => {
+    let seed = 11;
+    const rnd = () => {
+      seed = (seed * 16807) % 2147483647;
+      return seed / 2147483647 - 0.5;
+    };
+    const x = Array.from({length: 300}, () => rnd());
+    for (const [a, b] of [
+      [0, 1],
+      [3, 13],
+      [10, 41],
+      [0, 300],
+      [290, 400],
+      [-5, 4],
+    ]) {
+      const s = x.slice(Math.max(0, a), b);
+      const med = median(s);
+      expect(medianOfRange(x, a, b)).toBe(med);
+      expect(medianDeviationOfRange(x, a, b, med)).toBe(
+        median(s.map(v => Math.abs(v - med))),
+      );
+    }
+  });
+  test('name the field for an empty range or a value that is not finite', () => {
+    expect(() => medianOfRange([1, 2], 2, 2, 'd')).toThrow(InputError);
+    expect(() => medianOfRange([1, NaN, 3], 0, 3, 'd')).toThrow(/d/);
+    expect(() => medianDeviationOfRange([1, Infinity], 0, 2, 0)).toThrow(
+      InputError,
+    );
   });
 });

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import {stl, StlOptions} from '../../src/stats/stl';
+import {loessPass, robustLoess, stl, StlOptions} from '../../src/stats/stl';
 import {InputError} from '../../src/core/errors';
 
 const refDir = path.join(__dirname, '../../../shared/reference/stl');
@@ -94,5 +94,29 @@ describe('stl behaviour', () => {
       stl(y, 12, {sWindow: 'weekly' as unknown as 'periodic'}),
     ).toThrow(/sWindow/);
     expect(() => stl(y, 12, {sWindow: 7, tDegree: 2})).toThrow(/tDegree/);
+  });
+});
+
+describe('loessPass', () => {
+  test('is exactly one weighted robustLoess pass, buffers reused across sizes', () => {
+    let seed = 7;
+    const rnd = () => {
+      seed = (seed * 16807) % 2147483647;
+      return seed / 2147483647;
+    };
+    for (const n of [9, 250, 40, 600, 13]) {
+      const y = Array.from({length: n}, (_, i) => Math.sin(i / 5) + rnd());
+      const w = y.map(() => (rnd() < 0.1 ? 0 : rnd()));
+      for (const degree of [0, 1] as const) {
+        for (const span of [7, 15, 2 * n]) {
+          const want = robustLoess(y, span, {
+            degree,
+            iterations: 0,
+            priorWeights: w,
+          }).fitted;
+          expect(loessPass(y, span, degree, w, [])).toEqual(want);
+        }
+      }
+    }
   });
 });
