@@ -157,6 +157,8 @@ function loessLeverage(
   const len = Math.max(3, span);
   const nsh = Math.trunc((len + 1) / 2);
   const range = m - 1;
+  // One window's kernel weights, reused for every position.
+  const ww = new Float64Array(Math.ceil(Math.min(len, m)) + 1);
   for (let k = 0; k < m; k++) {
     let l: number;
     let r: number;
@@ -173,7 +175,6 @@ function loessLeverage(
     let h = Math.max(k - l, r - k);
     if (len > m) h += Math.trunc((len - m) / 2);
     let a = 0;
-    const ww: number[] = [];
     for (let j = l; j <= r; j++) {
       const d = Math.abs(j - k);
       let v = 0;
@@ -182,7 +183,7 @@ function loessLeverage(
         v = d <= 0.001 * h ? 1 : Math.pow(1 - q * q * q, 3);
         v *= w[j];
       }
-      ww.push(v);
+      ww[j - l] = v;
       a += v;
     }
     if (a <= 0) continue;
