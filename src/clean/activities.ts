@@ -146,6 +146,22 @@ export function parseInt64(v: unknown): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
+/**
+ * parseInt64(s) !== null for a string, without the pattern: an optional minus and 1 to
+ * 19 digits, surrounding whitespace allowed (every record's uniqueQualifier is checked).
+ */
+function isInt64Text(s: string): boolean {
+  const n = s.length;
+  let i = s.charCodeAt(0) === 45 ? 1 : 0;
+  const digits = n - i;
+  if (digits < 1 || digits > 19) return parseInt64(s) !== null;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return parseInt64(s) !== null;
+  }
+  return true;
+}
+
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -238,7 +254,7 @@ export function cleanActivity(
   }
   let uq: string;
   if (typeof id.uniqueQualifier === 'string' && id.uniqueQualifier !== '') {
-    if (parseInt64(id.uniqueQualifier) === null) {
+    if (!isInt64Text(id.uniqueQualifier)) {
       quality.add(
         date,
         'malformed_int64',

@@ -105,6 +105,30 @@ describe('cleanActivity', () => {
       q,
     );
     expect(q.count('malformed_int64')).toBe(1);
+    // Flagged exactly when parseInt64 rejects the text.
+    for (const uq of [
+      '-',
+      '1'.repeat(20),
+      '-1'.repeat(10),
+      '12a',
+      ' 77 ',
+      '-9223372036854775808',
+      '0',
+    ]) {
+      const before = q.count('malformed_int64');
+      cleanActivity(
+        act({id: {time: '2025-02-03T14:05:06Z', uniqueQualifier: uq}}, [
+          {name: 'logout'},
+        ]),
+        'login',
+        '2025-02-03',
+        q,
+      );
+      expect({uq, flagged: q.count('malformed_int64') - before}).toEqual({
+        uq,
+        flagged: parseInt64(uq) === null ? 1 : 0,
+      });
+    }
   });
 
   test('int64 values as strings: parsed strictly', () => {
