@@ -75,6 +75,15 @@ function withToJSON(v: unknown, key: string): unknown {
   return v;
 }
 
+/** withToJSON for an array element: its key is only spelt out when a toJSON needs it. */
+function withToJSONAt(v: unknown, index: number): unknown {
+  if ((typeof v === 'object' && v !== null) || typeof v === 'bigint') {
+    const f = (v as {toJSON?: unknown}).toJSON;
+    if (typeof f === 'function') return f.call(v, String(index));
+  }
+  return v;
+}
+
 function bigintError(): TypeError {
   return new TypeError('Do not know how to serialize a BigInt');
 }
@@ -134,7 +143,7 @@ function copyFresh(v: object, st: CopyState): unknown {
       let x: unknown = v[i];
       // Strings (most leaves) skip the general path.
       if (typeof x !== 'string') {
-        x = member(withToJSON(x, String(i)), st);
+        x = member(withToJSONAt(x, i), st);
         if (x === undefined) x = null;
       }
       out.push(x);
