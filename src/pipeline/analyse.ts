@@ -11,7 +11,7 @@ import {
 import type {AnomalyRow} from '../analysis/anomalies';
 import type {Settings, WeeklyFact} from '../core/types';
 import type {SchoolModel} from '../analysis/forecasting';
-import {addDays} from '../clean/dates';
+import {addDays, isoWeek} from '../clean/dates';
 import {writeDashboard} from '../sheets/dashboard';
 import {writeOutputs, writeTable, writeTableTail} from '../sheets/outputs';
 import {
@@ -52,15 +52,17 @@ export function estimateAnalysisMs(): number {
   return 20_000 + schools * 100;
 }
 
-function isoWeekOf(date: string): string {
-  const [y, m, d] = date.split('-').map(Number);
-  const t = Date.UTC(y, m - 1, d);
-  const dow = (new Date(t).getUTCDay() + 6) % 7;
-  const thursday = t + (3 - dow) * 86_400_000;
-  const ty = new Date(thursday).getUTCFullYear();
-  const week =
-    Math.floor((thursday - Date.UTC(ty, 0, 1)) / (7 * 86_400_000)) + 1;
-  return `${ty}-W${String(week).padStart(2, '0')}`;
+/** ISO week of a date, memoised per run (every Looker row carries one). */
+function isoWeekMemo(): (date: string) => string {
+  const weeks = new Map<string, string>();
+  return date => {
+    let w = weeks.get(date);
+    if (w === undefined) {
+      w = isoWeek(date).week;
+      weeks.set(date, w);
+    }
+    return w;
+  };
 }
 
 function anomalyRecord(a: AnomalyRow, names: SchoolNames): AnomalyRecord {
@@ -124,6 +126,7 @@ function newestDays<T extends {date: string}>(
 export function analyseAndWrite(settings: Settings): AnalysisResult {
   const props = PropertiesService.getDocumentProperties();
   const settled = props.getProperty(SETTLED_PROPERTY) ?? '';
+  const isoWeekOf = isoWeekMemo();
   const {daily, weekly} = readFacts(settings, {
     dailySince: settled ? addDays(settled, -CONTEXT_DAYS) : undefined,
   });
