@@ -737,6 +737,8 @@ export interface ArimaSummary {
   label: string;
   /** 'ML' for the exact-likelihood fit; 'CSS' for the fast long-period path. */
   estimation: 'ML' | 'CSS';
+  /** The order search ranked models by conditional sum of squares (auto.arima's approximation). */
+  approximation: boolean;
 }
 
 export interface BacktestWindowForecast {
@@ -896,6 +898,7 @@ function summariseArima(res: AutoArimaResult): ArimaSummary {
     nobs: f.nobs,
     label: res.label,
     estimation: 'ML',
+    approximation: res.approximation,
   };
 }
 
@@ -929,6 +932,7 @@ function summariseRegArma(fit: RegArmaFit, label: string): ArimaSummary {
     nobs: fit.nUsed,
     label,
     estimation: 'CSS',
+    approximation: true,
   };
 }
 

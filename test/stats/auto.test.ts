@@ -344,3 +344,30 @@ describe('CLI auto', () => {
     expect(JSON.stringify(out)).not.toMatch(/NaN/);
   });
 });
+
+describe('autoForecast on a weekly series of less than a year', () => {
+  // 45 weeks: too short for the yearly period, which is dropped; auto.arima would still
+  // use its approximation, since it decides on the frequency (52 > 12).
+  let seed = 3;
+  const rnd = () => {
+    seed = (seed * 16807) % 2147483647;
+    return seed / 2147483647 - 0.5;
+  };
+  const y = Array.from(
+    {length: 45},
+    (_, i) => 200 + 40 * Math.sin(i / 4) + 15 * rnd(),
+  );
+  test('searches by conditional sum of squares and refits by maximum likelihood', () => {
+    const r = autoForecast({y, period: 52, horizon: 8, select: 'ic'});
+    expect(r.notes).toContain(
+      'series too short for its seasonal period: seasonality ignored',
+    );
+    expect(r.arima?.approximation).toBe(true);
+    expect(r.arima?.estimation).toBe('ML');
+    expect(r.forecast.mean).toHaveLength(8);
+  });
+  test('a non-seasonal series of the same length is searched by likelihood', () => {
+    const r = autoForecast({y, period: 1, horizon: 8, select: 'ic'});
+    expect(r.arima?.approximation).toBe(false);
+  });
+});
