@@ -61,20 +61,7 @@ export function medianOfRange(
   to: number,
   field = 'x',
 ): number {
-  const a = Math.max(0, from);
-  const b = Math.min(x.length, to);
-  const n = b - a;
-  if (n <= 0) throw new InputError(field, 'is empty');
-  if (rangeBuffer.length < n) rangeBuffer = new Float64Array(2 * n);
-  const v = rangeBuffer.subarray(0, n);
-  for (let i = 0; i < n; i++) {
-    const y = x[a + i];
-    if (typeof y !== 'number' || !Number.isFinite(y)) {
-      throw new InputError(field, `value at index ${i} is not a finite number`);
-    }
-    v[i] = y;
-  }
-  return medianOfSorted(v.sort());
+  return rangeMedian(x, from, to, null, field);
 }
 
 /** median(|x[i] - center|) over x.slice(from, to), in the same reused buffer. */
@@ -85,6 +72,17 @@ export function medianDeviationOfRange(
   center: number,
   field = 'x',
 ): number {
+  return rangeMedian(x, from, to, center, field);
+}
+
+/** The median of a range's values, or of their distances from `center`. */
+function rangeMedian(
+  x: ReadonlyArray<number>,
+  from: number,
+  to: number,
+  center: number | null,
+  field: string,
+): number {
   const a = Math.max(0, from);
   const b = Math.min(x.length, to);
   const n = b - a;
@@ -92,11 +90,11 @@ export function medianDeviationOfRange(
   if (rangeBuffer.length < n) rangeBuffer = new Float64Array(2 * n);
   const v = rangeBuffer.subarray(0, n);
   for (let i = 0; i < n; i++) {
-    const d = Math.abs(x[a + i] - center);
-    if (!Number.isFinite(d)) {
+    const y = center === null ? x[a + i] : Math.abs(x[a + i] - center);
+    if (typeof y !== 'number' || !Number.isFinite(y)) {
       throw new InputError(field, `value at index ${i} is not a finite number`);
     }
-    v[i] = d;
+    v[i] = y;
   }
   return medianOfSorted(v.sort());
 }

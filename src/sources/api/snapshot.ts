@@ -227,12 +227,7 @@ export class Snapshot {
 
   static deserialize(text: string): Snapshot {
     const first = text.indexOf('\n');
-    const head = JSON.parse(first < 0 ? text : text.slice(0, first)) as {
-      builtAt: number;
-      rosterAt: number;
-      schools: School[];
-      quality: unknown;
-    };
+    const head = Snapshot.head(text);
     const users = new Map<string, UserRec>();
     const courses: CourseRec[] = [];
     // Read by offsets rather than split: every execution of a large district reads it.
@@ -282,7 +277,7 @@ export class Snapshot {
       courses,
       head.builtAt,
       head.rosterAt,
-      QualityLog.fromJSON(head.quality),
+      head.quality,
     );
   }
 }
