@@ -145,8 +145,46 @@ export function sha256(bytes: ArrayLike<number>): Uint8Array {
 }
 
 /**
+ * UTF-8 bytes of `s` written into `buf` from `at`; returns the end offset, or -1 when
+ * `buf` is too short (the caller grows it and tries again).
+ */
+function utf8Into(s: string, buf: Uint8Array, at: number): number {
+  let o = at;
+  const cap = buf.length;
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i);
+    if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d < 0xe000) {
+        c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+        i++;
+      }
+    }
+    if (o + 4 > cap) return -1;
+    if (c < 0x80) {
+      buf[o++] = c;
+    } else if (c < 0x800) {
+      buf[o++] = 0xc0 | (c >> 6);
+      buf[o++] = 0x80 | (c & 63);
+    } else if (c < 0x10000) {
+      buf[o++] = 0xe0 | (c >> 12);
+      buf[o++] = 0x80 | ((c >> 6) & 63);
+      buf[o++] = 0x80 | (c & 63);
+    } else {
+      buf[o++] = 0xf0 | (c >> 18);
+      buf[o++] = 0x80 | ((c >> 12) & 63);
+      buf[o++] = 0x80 | ((c >> 6) & 63);
+      buf[o++] = 0x80 | (c & 63);
+    }
+  }
+  return o;
+}
+
+/**
  * A signer for one key. The key's padded blocks are compressed once, so each message
  * costs two compressions for a short id instead of four (HMAC's usual midstate reuse).
+ * The message and the outer block live in buffers kept between calls: a district's ids
+ * are signed by the hundred thousand, and per-call arrays were most of the cost.
  */
 export function hmacSha256(key: string): (message: string) => Uint8Array {
   let k = utf8(key);
@@ -164,10 +202,52 @@ export function hmacSha256(key: string): (message: string) => Uint8Array {
   const outer0 = new Uint32Array(IV);
   compress(outer0, w, opad, 0);
   const h = new Uint32Array(8);
+  let msg = new Uint8Array(128);
+  // The outer message is always the 32-byte inner digest after the 64-byte opad block:
+  // one block whose padding and length (96 bytes = 768 bits) never change.
+  const outerBlock = new Uint8Array(64);
+  outerBlock[32] = 0x80;
+  outerBlock[62] = 0x03;
   return message => {
+    let n = utf8Into(message, msg, 0);
+    while (n < 0) {
+      msg = new Uint8Array(msg.length * 2);
+      n = utf8Into(message, msg, 0);
+    }
+    // Padding: 0x80, zeros, then the bit length after the 64-byte ipad block.
+    const total = (((n + 9 + 63) / 64) | 0) * 64;
+    if (total > msg.length) {
+      const grown = new Uint8Array(total);
+      grown.set(msg.subarray(0, n));
+      msg = grown;
+    }
+    msg[n] = 0x80;
+    msg.fill(0, n + 1, total);
+    const bits = (64 + n) * 8;
+    msg[total - 5] = Math.floor(bits / 0x100000000) & 0xff;
+    msg[total - 4] = (bits >>> 24) & 0xff;
+    msg[total - 3] = (bits >>> 16) & 0xff;
+    msg[total - 2] = (bits >>> 8) & 0xff;
+    msg[total - 1] = bits & 0xff;
     h.set(inner0);
-    const inner = finish(h, w, utf8(message), 64);
+    for (let off = 0; off < total; off += 64) compress(h, w, msg, off);
+    for (let i = 0; i < 8; i++) {
+      const v = h[i];
+      outerBlock[i * 4] = v >>> 24;
+      outerBlock[i * 4 + 1] = (v >>> 16) & 0xff;
+      outerBlock[i * 4 + 2] = (v >>> 8) & 0xff;
+      outerBlock[i * 4 + 3] = v & 0xff;
+    }
     h.set(outer0);
-    return finish(h, w, inner, 64);
+    compress(h, w, outerBlock, 0);
+    const out = new Uint8Array(32);
+    for (let i = 0; i < 8; i++) {
+      const v = h[i];
+      out[i * 4] = v >>> 24;
+      out[i * 4 + 1] = (v >>> 16) & 0xff;
+      out[i * 4 + 2] = (v >>> 8) & 0xff;
+      out[i * 4 + 3] = v & 0xff;
+    }
+    return out;
   };
 }
