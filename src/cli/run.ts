@@ -132,7 +132,8 @@ export function drainRuns(s: Session, progress: Progress): void {
 export const INSTALL_AFTER_DAYS = 168;
 
 export function installDay(d: DemoDistrict): number {
-  const days = Math.round((utcMs(d.endDate, 12) - utcMs(d.startDate, 12)) / DAY_MS) + 1;
+  const days =
+    Math.round((utcMs(d.endDate, 12) - utcMs(d.startDate, 12)) / DAY_MS) + 1;
   return Math.min(INSTALL_AFTER_DAYS, Math.floor(days / 4));
 }
 
