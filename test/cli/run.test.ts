@@ -1,0 +1,25 @@
+import {InputError} from '../../src/core/errors';
+import {createDemoDistrict} from '../../src/demo';
+import {INSTALL_AFTER_DAYS, installDay, parseRunArgs} from '../../src/cli/run';
+
+describe('the demo runner', () => {
+  it('installs a quarter of the way in, never past what the activity log keeps', () => {
+    const full = createDemoDistrict({schools: 4, days: 700});
+    expect(installDay(full)).toBe(INSTALL_AFTER_DAYS);
+    // 24 weeks: every earlier day is still in the 180-day activity log at install.
+    expect(INSTALL_AFTER_DAYS).toBeLessThan(180 - 3);
+    const short = createDemoDistrict({schools: 4, days: 120});
+    expect(installDay(short)).toBe(30);
+    const tiny = createDemoDistrict({schools: 4, days: 7});
+    expect(installDay(tiny)).toBe(1);
+  });
+
+  it('reads its options and names a bad one', () => {
+    const a = parseRunArgs(['--source', 'demo', '--days', '90', '--out', 'x']);
+    expect(a).toMatchObject({source: 'demo', days: 90, out: 'x', quiet: false});
+    expect(() =>
+      parseRunArgs(['--source', 'demo', '--days', 'ten', '--out', 'x']),
+    ).toThrow(InputError);
+    expect(() => parseRunArgs(['--source', 'demo'])).toThrow(/--out/);
+  });
+});
