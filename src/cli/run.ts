@@ -9,6 +9,7 @@
 import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {join, resolve} from 'node:path';
 import type * as vm from 'node:vm';
+import {daysBetween} from '../clean/dates';
 import {InputError} from '../core/errors';
 import type {Settings} from '../core/types';
 import {createDemoDistrict, type DemoDistrict} from '../demo';
@@ -132,8 +133,7 @@ export function drainRuns(s: Session, progress: Progress): void {
 export const INSTALL_AFTER_DAYS = 168;
 
 export function installDay(d: DemoDistrict): number {
-  const days =
-    Math.round((utcMs(d.endDate, 12) - utcMs(d.startDate, 12)) / DAY_MS) + 1;
+  const days = daysBetween(d.startDate, d.endDate) + 1;
   return Math.min(INSTALL_AFTER_DAYS, Math.floor(days / 4));
 }
 

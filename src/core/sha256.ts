@@ -18,9 +18,13 @@ const K = new Uint32Array([
   0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 ]);
 
-/** UTF-8 bytes of a string (no TextEncoder in Apps Script). */
-export function utf8(s: string): number[] {
-  const out: number[] = [];
+/**
+ * UTF-8 bytes of `s` written into the start of `buf`; returns their count, or -1 when
+ * `buf` is too short (the caller grows it and tries again).
+ */
+function utf8Into(s: string, buf: Uint8Array): number {
+  let o = 0;
+  const cap = buf.length;
   for (let i = 0; i < s.length; i++) {
     let c = s.charCodeAt(i);
     if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length) {
@@ -30,19 +34,31 @@ export function utf8(s: string): number[] {
         i++;
       }
     }
-    if (c < 0x80) out.push(c);
-    else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
-    else if (c < 0x10000)
-      out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-    else
-      out.push(
-        0xf0 | (c >> 18),
-        0x80 | ((c >> 12) & 63),
-        0x80 | ((c >> 6) & 63),
-        0x80 | (c & 63),
-      );
+    if (o + 4 > cap) return -1;
+    if (c < 0x80) {
+      buf[o++] = c;
+    } else if (c < 0x800) {
+      buf[o++] = 0xc0 | (c >> 6);
+      buf[o++] = 0x80 | (c & 63);
+    } else if (c < 0x10000) {
+      buf[o++] = 0xe0 | (c >> 12);
+      buf[o++] = 0x80 | ((c >> 6) & 63);
+      buf[o++] = 0x80 | (c & 63);
+    } else {
+      buf[o++] = 0xf0 | (c >> 18);
+      buf[o++] = 0x80 | ((c >> 12) & 63);
+      buf[o++] = 0x80 | ((c >> 6) & 63);
+      buf[o++] = 0x80 | (c & 63);
+    }
   }
-  return out;
+  return o;
+}
+
+/** UTF-8 bytes of a string (no TextEncoder in Apps Script). */
+export function utf8(s: string): number[] {
+  // A UTF-16 unit encodes to at most 3 bytes (a surrogate pair: 4 for 2 units).
+  const buf = new Uint8Array(3 * s.length + 4);
+  return Array.from(buf.subarray(0, utf8Into(s, buf)));
 }
 
 const IV = [
@@ -108,6 +124,38 @@ function compress(
   h[7] += k;
 }
 
+/** Bytes a message of `n` bytes takes once padded: whole 64-byte blocks. */
+function paddedLength(n: number): number {
+  return (((n + 9 + 63) / 64) | 0) * 64;
+}
+
+/**
+ * SHA-256 padding after the `n` message bytes in `msg`: 0x80, zeros, then the bit length
+ * of the whole message (`prefix` bytes already compressed plus these), to `total` bytes.
+ */
+function pad(msg: Uint8Array, n: number, prefix: number, total: number): void {
+  msg[n] = 0x80;
+  msg.fill(0, n + 1, total);
+  const bits = (prefix + n) * 8;
+  msg[total - 5] = Math.floor(bits / 0x100000000) & 0xff;
+  msg[total - 4] = (bits >>> 24) & 0xff;
+  msg[total - 3] = (bits >>> 16) & 0xff;
+  msg[total - 2] = (bits >>> 8) & 0xff;
+  msg[total - 1] = bits & 0xff;
+}
+
+/** The state `h` as 32 big-endian digest bytes, written into `out` (returned). */
+function digestInto(h: Uint32Array, out: Uint8Array): Uint8Array {
+  for (let i = 0; i < 8; i++) {
+    const v = h[i];
+    out[i * 4] = v >>> 24;
+    out[i * 4 + 1] = (v >>> 16) & 0xff;
+    out[i * 4 + 2] = (v >>> 8) & 0xff;
+    out[i * 4 + 3] = v & 0xff;
+  }
+  return out;
+}
+
 /**
  * Hashes `bytes` onward from state `h`, after `prefix` bytes already compressed into it
  * (a multiple of 64), and returns the digest. `h` is left modified.
@@ -119,65 +167,16 @@ function finish(
   prefix: number,
 ): Uint8Array {
   const n = bytes.length;
-  const total = (((n + 9 + 63) / 64) | 0) * 64;
+  const total = paddedLength(n);
   const msg = new Uint8Array(total);
   for (let i = 0; i < n; i++) msg[i] = bytes[i] & 0xff;
-  msg[n] = 0x80;
-  const bits = (prefix + n) * 8;
-  msg[total - 4] = (bits >>> 24) & 0xff;
-  msg[total - 3] = (bits >>> 16) & 0xff;
-  msg[total - 2] = (bits >>> 8) & 0xff;
-  msg[total - 1] = bits & 0xff;
-  msg[total - 5] = Math.floor(bits / 0x100000000) & 0xff;
+  pad(msg, n, prefix, total);
   for (let off = 0; off < total; off += 64) compress(h, w, msg, off);
-  const out = new Uint8Array(32);
-  for (let i = 0; i < 8; i++) {
-    out[i * 4] = h[i] >>> 24;
-    out[i * 4 + 1] = (h[i] >>> 16) & 0xff;
-    out[i * 4 + 2] = (h[i] >>> 8) & 0xff;
-    out[i * 4 + 3] = h[i] & 0xff;
-  }
-  return out;
+  return digestInto(h, new Uint8Array(32));
 }
 
 export function sha256(bytes: ArrayLike<number>): Uint8Array {
   return finish(new Uint32Array(IV), new Uint32Array(64), bytes, 0);
-}
-
-/**
- * UTF-8 bytes of `s` written into `buf` from `at`; returns the end offset, or -1 when
- * `buf` is too short (the caller grows it and tries again).
- */
-function utf8Into(s: string, buf: Uint8Array, at: number): number {
-  let o = at;
-  const cap = buf.length;
-  for (let i = 0; i < s.length; i++) {
-    let c = s.charCodeAt(i);
-    if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d < 0xe000) {
-        c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
-        i++;
-      }
-    }
-    if (o + 4 > cap) return -1;
-    if (c < 0x80) {
-      buf[o++] = c;
-    } else if (c < 0x800) {
-      buf[o++] = 0xc0 | (c >> 6);
-      buf[o++] = 0x80 | (c & 63);
-    } else if (c < 0x10000) {
-      buf[o++] = 0xe0 | (c >> 12);
-      buf[o++] = 0x80 | ((c >> 6) & 63);
-      buf[o++] = 0x80 | (c & 63);
-    } else {
-      buf[o++] = 0xf0 | (c >> 18);
-      buf[o++] = 0x80 | ((c >> 12) & 63);
-      buf[o++] = 0x80 | ((c >> 6) & 63);
-      buf[o++] = 0x80 | (c & 63);
-    }
-  }
-  return o;
 }
 
 /**
@@ -206,48 +205,25 @@ export function hmacSha256(key: string): (message: string) => Uint8Array {
   // The outer message is always the 32-byte inner digest after the 64-byte opad block:
   // one block whose padding and length (96 bytes = 768 bits) never change.
   const outerBlock = new Uint8Array(64);
-  outerBlock[32] = 0x80;
-  outerBlock[62] = 0x03;
+  pad(outerBlock, 32, 64, 64);
   return message => {
-    let n = utf8Into(message, msg, 0);
+    let n = utf8Into(message, msg);
     while (n < 0) {
       msg = new Uint8Array(msg.length * 2);
-      n = utf8Into(message, msg, 0);
+      n = utf8Into(message, msg);
     }
-    // Padding: 0x80, zeros, then the bit length after the 64-byte ipad block.
-    const total = (((n + 9 + 63) / 64) | 0) * 64;
+    const total = paddedLength(n);
     if (total > msg.length) {
       const grown = new Uint8Array(total);
       grown.set(msg.subarray(0, n));
       msg = grown;
     }
-    msg[n] = 0x80;
-    msg.fill(0, n + 1, total);
-    const bits = (64 + n) * 8;
-    msg[total - 5] = Math.floor(bits / 0x100000000) & 0xff;
-    msg[total - 4] = (bits >>> 24) & 0xff;
-    msg[total - 3] = (bits >>> 16) & 0xff;
-    msg[total - 2] = (bits >>> 8) & 0xff;
-    msg[total - 1] = bits & 0xff;
+    pad(msg, n, 64, total);
     h.set(inner0);
     for (let off = 0; off < total; off += 64) compress(h, w, msg, off);
-    for (let i = 0; i < 8; i++) {
-      const v = h[i];
-      outerBlock[i * 4] = v >>> 24;
-      outerBlock[i * 4 + 1] = (v >>> 16) & 0xff;
-      outerBlock[i * 4 + 2] = (v >>> 8) & 0xff;
-      outerBlock[i * 4 + 3] = v & 0xff;
-    }
+    digestInto(h, outerBlock);
     h.set(outer0);
     compress(h, w, outerBlock, 0);
-    const out = new Uint8Array(32);
-    for (let i = 0; i < 8; i++) {
-      const v = h[i];
-      out[i * 4] = v >>> 24;
-      out[i * 4 + 1] = (v >>> 16) & 0xff;
-      out[i * 4 + 2] = (v >>> 8) & 0xff;
-      out[i * 4 + 3] = v & 0xff;
-    }
-    return out;
+    return digestInto(h, new Uint8Array(32));
   };
 }
