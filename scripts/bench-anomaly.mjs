@@ -1,5 +1,5 @@
 // Anomaly detection quality: precision, recall and F1 for anomalies injected into
-// (a) the real series under ../shared/reference (R's data sets) and (b) synthetic
+// (a) the real series under test/fixtures/reference (R's data sets) and (b) synthetic
 // school-year daily series with a calendar (weekends, holidays, breaks, a testing
 // week, a busy first day back), plus the false alarms on clean series and around
 // holiday weeks. Runs the built CLI (`node dist/cli.cjs anomalies`) on batches.
@@ -18,7 +18,7 @@ import {fileURLToPath} from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 const cli = process.env.BENCH_CLI ?? join(root, 'dist', 'cli.cjs');
-const refDir = join(root, '..', 'shared', 'reference');
+const refDir = join(root, 'test', 'fixtures', 'reference');
 if (!existsSync(cli)) {
   console.error('dist/cli.cjs is missing: run `npm run build` first');
   process.exit(1);

@@ -9,7 +9,7 @@ import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const refDir = join(root, '..', 'shared', 'reference', 'arima');
+const refDir = join(root, 'test', 'fixtures', 'reference', 'arima');
 const require = createRequire(import.meta.url);
 
 const bundle = await esbuild.build({

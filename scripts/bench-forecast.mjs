@@ -35,7 +35,7 @@ const PKG_SERIES = argValue('--pkg-series', 150);
 const RULE_SERIES = argValue('--rule-series', 300);
 const WEEKS = argValue('--weeks', 156);
 const HOLDOUT = 8;
-const REF = join(root, '..', 'shared', 'reference');
+const REF = join(root, 'test', 'fixtures', 'reference');
 
 // --- Build the engine entry from src ---------------------------------------------------
 const tmp = mkdtempSync(join(tmpdir(), 'bench-forecast-'));

@@ -157,7 +157,7 @@ describe('false alarms on clean school years', () => {
 describe('real series (R data sets) with an injected outage', () => {
   const ref = JSON.parse(
     fs.readFileSync(
-      path.join(__dirname, '../../../shared/reference/auto/AirPassengers.json'),
+      path.join(__dirname, '../fixtures/reference/auto/AirPassengers.json'),
       'utf8',
     ),
   );

@@ -1,4 +1,5 @@
 import {readFileSync} from 'node:fs';
+import * as path from 'node:path';
 import {
   analyseEquity,
   districtMetrics,
@@ -55,7 +56,10 @@ describe('equity statistics match R', () => {
 
   it('Pearson and Spearman as cor.test on the reference data', () => {
     const ref = JSON.parse(
-      readFileSync('/work/shared/reference/stats/correlation.json', 'utf8'),
+      readFileSync(
+        path.join(__dirname, '../fixtures/reference/stats/correlation.json'),
+        'utf8',
+      ),
     );
     const p = pearson(ref.x, ref.y)!;
     expect(p.r).toBeCloseTo(ref.pearson.r, 12);

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import {accuracy, accuracyPct, maseScale} from '../../src/stats/accuracy';
 
-const REF = path.join(__dirname, '../../../shared/reference');
+const REF = path.join(__dirname, '../fixtures/reference');
 const ref = JSON.parse(
   fs.readFileSync(path.join(REF, 'stats/accuracy.json'), 'utf8'),
 );

@@ -24,7 +24,7 @@ import {fitCommand} from '../../src/stats/commands/arima';
 import {polyroot} from '../../src/stats/linalg';
 import {optimBFGS} from '../../src/stats/optim';
 
-const refDir = path.join(__dirname, '../../..', 'shared/reference/arima');
+const refDir = path.join(__dirname, '../fixtures/reference/arima');
 const fixture = (name: string) =>
   JSON.parse(readFileSync(path.join(refDir, `${name}.json`), 'utf8'));
 

@@ -1,5 +1,5 @@
 /**
- * SARIMAX against R: every file in shared/reference/arima holds a
+ * SARIMAX against R: every file in test/fixtures/reference/arima holds a
  * forecast::Arima(..., method = "ML") fit and forecast computed by R 4.2.2 / forecast 8.20.
  *
  * Tolerances (from the product's acceptance criteria): coefficients 0.005 absolute,
@@ -14,7 +14,7 @@ import {readdirSync, readFileSync} from 'node:fs';
 import * as path from 'node:path';
 import {ArimaSpec, fitArima, forecastArima} from '../../src/stats/arima';
 
-const dir = path.join(__dirname, '../../..', 'shared/reference/arima');
+const dir = path.join(__dirname, '../fixtures/reference/arima');
 
 interface Fixture {
   name: string;

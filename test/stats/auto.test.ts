@@ -7,7 +7,7 @@ import {autoCommand} from '../../src/stats/commands/auto';
 import {InputError} from '../../src/core/errors';
 import {fitArima} from '../../src/stats/arima';
 
-const REF = path.join(__dirname, '../../../shared/reference');
+const REF = path.join(__dirname, '../fixtures/reference');
 const dir = path.join(REF, 'auto');
 const files = fs.readdirSync(dir).filter(f => f.endsWith('.json'));
 

@@ -12,7 +12,7 @@ import {InputError} from '../../src/core/errors';
 
 const ref = JSON.parse(
   fs.readFileSync(
-    path.join(__dirname, '../../../shared/reference/stats/correlation.json'),
+    path.join(__dirname, '../fixtures/reference/stats/correlation.json'),
     'utf8',
   ),
 );

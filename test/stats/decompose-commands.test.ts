@@ -8,7 +8,7 @@ import {
 import {jsonCommands} from '../../src/cli/commands';
 import {InputError} from '../../src/core/errors';
 
-const refDir = path.join(__dirname, '../../../shared/reference');
+const refDir = path.join(__dirname, '../fixtures/reference');
 const read = (p: string) =>
   JSON.parse(fs.readFileSync(path.join(refDir, p), 'utf8'));
 

@@ -3,7 +3,7 @@ import * as path from 'path';
 import {ets, forecastEts} from '../../src/stats/ets';
 import {InputError} from '../../src/core/errors';
 
-const REF = path.join(__dirname, '../../../shared/reference');
+const REF = path.join(__dirname, '../fixtures/reference');
 const dir = path.join(REF, 'ets');
 const files = fs.readdirSync(dir).filter(f => f.endsWith('.json'));
 

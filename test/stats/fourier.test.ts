@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import {cospi, fourier, fourierFuture, sinpi} from '../../src/stats/fourier';
 
-const REF = path.join(__dirname, '../../../shared/reference');
+const REF = path.join(__dirname, '../fixtures/reference');
 const ref = JSON.parse(
   fs.readFileSync(path.join(REF, 'arima/usaccdeaths_fourier.json'), 'utf8'),
 );

@@ -5,10 +5,7 @@ import {InputError} from '../../src/core/errors';
 
 const ref = JSON.parse(
   fs.readFileSync(
-    path.join(
-      __dirname,
-      '../../../shared/reference/stats/unit_root_tests.json',
-    ),
+    path.join(__dirname, '../fixtures/reference/stats/unit_root_tests.json'),
     'utf8',
   ),
 ) as {

@@ -3,7 +3,7 @@ import * as path from 'path';
 import {loessPass, robustLoess, stl, StlOptions} from '../../src/stats/stl';
 import {InputError} from '../../src/core/errors';
 
-const refDir = path.join(__dirname, '../../../shared/reference/stl');
+const refDir = path.join(__dirname, '../fixtures/reference/stl');
 
 interface StlRef {
   name: string;

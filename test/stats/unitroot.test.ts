@@ -14,7 +14,7 @@ import {
   seasonalStrength,
 } from '../../src/stats/unitroot';
 
-const REF = path.join(__dirname, '../../../shared/reference');
+const REF = path.join(__dirname, '../fixtures/reference');
 const ref = JSON.parse(
   fs.readFileSync(path.join(REF, 'stats/unit_root_tests.json'), 'utf8'),
 );
