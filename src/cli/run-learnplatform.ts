@@ -17,7 +17,8 @@ import {createOfflineRuntime} from '../offline/runtime';
 import type {Snapshot} from '../ui/types';
 import {renderReportHtml} from '../ui/report';
 import {exportWorkbook} from './export-xlsx';
-import {drainRuns, openSession, type Progress, type RunArgs} from './run';
+import type {Progress} from './progress';
+import {drainRuns, openSession, type RunArgs} from './run';
 import {tabRecords} from './summary';
 
 const FOLDER_ID = 'learnplatform-export';

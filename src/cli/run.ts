@@ -19,6 +19,7 @@ import {renderReportHtml} from '../ui/report';
 import {exportWorkbook} from './export-xlsx';
 import {evaluateDemo, type DemoSummary} from './summary';
 import {learnPlatformRun} from './run-learnplatform';
+import {Progress} from './progress';
 
 export interface RunArgs {
   source: string;
@@ -67,26 +68,13 @@ export function parseRunArgs(argv: string[]): RunArgs {
 const DAY_MS = 86_400_000;
 
 /** Epoch ms of `day` at `hour`:00 in UTC offset terms good enough to place a simulated start. */
+function dayOf(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
 function utcMs(day: string, hour: number): number {
   const [y, m, d] = day.split('-').map(Number);
   return Date.UTC(y, m - 1, d, hour);
-}
-
-export class Progress {
-  private readonly t0 = Date.now();
-  private last = 0;
-  constructor(private readonly quiet: boolean) {}
-  line(text: string, force = false): void {
-    if (this.quiet) return;
-    const now = Date.now();
-    if (!force && now - this.last < 250) return;
-    this.last = now;
-    const secs = ((now - this.t0) / 1000).toFixed(1).padStart(6);
-    process.stderr.write(`[${secs}s] ${text}\n`);
-  }
-  elapsedMs(): number {
-    return Date.now() - this.t0;
-  }
 }
 
 export interface Session {
@@ -216,17 +204,23 @@ export async function runCommand(
   s.call('saveSettings', demoSettings(district));
   s.call('installTriggers');
   progress.line(
-    `${district.schools.length} schools, ${district.startDate} to ${district.endDate}, installed ${new Date(start).toISOString().slice(0, 10)}`,
+    `${district.schools.length} schools, ${district.startDate} to ${district.endDate}, installed ${dayOf(start)}`,
     true,
   );
   let fired = 0;
+  const totalDays = Math.round((end - start) / DAY_MS);
+  progress.startTimeline(totalDays, dayOf(start));
+  // A week at a time: where the simulated clock rests between executions shifts a few
+  // API calls (day steps made 2 more Classroom calls), and the figures stay comparable.
   for (let t = start; t < end; t += 7 * DAY_MS) {
-    const batch = rt.advanceTo(Math.min(t + 7 * DAY_MS, end), s.script);
+    const until = Math.min(t + 7 * DAY_MS, end);
+    const batch = rt.advanceTo(until, s.script);
     fired += batch.length;
     if (process.env.PULSE_TRACE) {
       for (const b of batch) {
-        process.stderr.write(
-          `  ${new Date(b.scheduledMs).toISOString()} ${b.handler} ok=${b.result.ok} cpu=${Math.round(b.result.cpuMs)}ms sim=${Math.round(b.result.simulatedMs)}ms calls=${b.result.calls}${b.result.error ? ' ' + b.result.error.message : ''}\n`,
+        progress.line(
+          `  ${new Date(b.scheduledMs).toISOString()} ${b.handler} ok=${b.result.ok} cpu=${Math.round(b.result.cpuMs)}ms sim=${Math.round(b.result.simulatedMs)}ms calls=${b.result.calls}${b.result.error ? ' ' + b.result.error.message : ''}`,
+          true,
         );
       }
     }
@@ -234,10 +228,14 @@ export async function runCommand(
     for (const f of failed) {
       progress.line(`  ${f.handler} failed: ${f.result.error?.message}`, true);
     }
-    progress.line(
-      `${new Date(Math.min(t + 7 * DAY_MS, end)).toISOString().slice(0, 10)}  executions ${fired}`,
+    progress.timeline(
+      dayOf(until),
+      Math.round((until - start) / DAY_MS),
+      totalDays,
+      fired,
     );
   }
+  progress.endTimeline();
   // The admin asks for a full run at the end, so every tab reflects the whole period.
   s.call('runNow');
   drainRuns(s, progress);
