@@ -143,6 +143,13 @@ function tag(h: number, n: number): string {
  */
 const CLASSROOM_CACHE_SCHOOLS = 64;
 
+/**
+ * Courses whose submissions stay built as API objects. A school's submissions are kept
+ * as the generator's compact outcomes (a default district has about 680,000, over 500 MB
+ * as API objects) and built per course when listed; a sweep pages one course at a time.
+ */
+const SUBMISSION_LISTS_KEPT = 32;
+
 export class DemoWorkspaceData implements WorkspaceData {
   readonly customerId: string;
   readonly primaryDomain: string;
@@ -157,10 +164,11 @@ export class DemoWorkspaceData implements WorkspaceData {
     number,
     {
       courseWork: Map<string, CourseWork[]>;
-      submissions: Map<string, StudentSubmission[]>;
+      submissions: Map<string, SubmissionOutcome[]>;
       announcements: Map<string, Announcement[]>;
     }
   >();
+  private readonly submissionLists = new Map<string, StudentSubmission[]>();
   private usersCache: DirectoryUser[] | null = null;
   private readonly etagPrefix: string;
   private readonly homeIp = new Map<number, string>();
@@ -897,7 +905,17 @@ export class DemoWorkspaceData implements WorkspaceData {
   submissions(courseId: string): StudentSubmission[] {
     const c = this.m.courseById_(courseId);
     if (!c) return [];
-    return this.classroomOf(c.school).submissions.get(courseId) ?? [];
+    const hit = this.submissionLists.get(courseId);
+    if (hit) return hit;
+    const outcomes = this.classroomOf(c.school).submissions.get(courseId);
+    const list = outcomes ? outcomes.map(o => this.toSubmission(o)) : [];
+    this.submissionLists.set(courseId, list);
+    if (this.submissionLists.size > SUBMISSION_LISTS_KEPT) {
+      this.submissionLists.delete(
+        this.submissionLists.keys().next().value as string,
+      );
+    }
+    return list;
   }
 
   announcements(courseId: string): Announcement[] {
@@ -912,7 +930,7 @@ export class DemoWorkspaceData implements WorkspaceData {
     if (hit) return hit;
     const m = this.m;
     const courseWork = new Map<string, CourseWork[]>();
-    const submissions = new Map<string, StudentSubmission[]>();
+    const submissions = new Map<string, SubmissionOutcome[]>();
     const announcements = new Map<string, Announcement[]>();
     for (let p = 0; p < m.nDays; p++) {
       const b: Bundle = this.gen.bundle(school, p, true);
@@ -923,7 +941,7 @@ export class DemoWorkspaceData implements WorkspaceData {
       }
       for (const o of b.outcomes ?? []) {
         const list = submissions.get(o.cw.course.id) ?? [];
-        list.push(this.toSubmission(o));
+        list.push(o);
         submissions.set(o.cw.course.id, list);
       }
       for (const a of b.announcements) {

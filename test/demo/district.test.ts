@@ -274,4 +274,18 @@ describe('demo district', () => {
     expect(() => createDemoDistrict({days: 1.5})).toThrow(/days/);
     expect(() => createDemoDistrict({scale: -1})).toThrow(/scale/);
   });
+  test("lists a course's submissions the same when built again after others", () => {
+    const courses = d.data.courses();
+    const first = courses[0].id!;
+    const subs = d.data.submissions(first);
+    expect(subs.length).toBeGreaterThan(0);
+    // Paging the same course reads one list.
+    expect(d.data.submissions(first)).toBe(subs);
+    const before = JSON.stringify(subs);
+    // Listing every other course drops the built list; it is rebuilt the same.
+    for (const c of courses.slice(1)) d.data.submissions(c.id!);
+    const again = d.data.submissions(first);
+    expect(again).not.toBe(subs);
+    expect(JSON.stringify(again)).toBe(before);
+  });
 });
