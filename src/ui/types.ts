@@ -152,3 +152,52 @@ export interface Snapshot {
   correlations: CorrelationRecord[];
   insights: Insight[];
 }
+
+/** One piece of Setup's directory scan (getSetupDirectory). */
+export interface SetupDirectoryPage {
+  /** Every org unit (first piece only; null after). */
+  units: {path: string; name: string}[] | null;
+  /** Active and suspended-or-archived users per org unit path, in this piece. */
+  census: Record<string, [number, number]>;
+  nextPageToken: string | null;
+  usersRead: number;
+  calls: {orgUnits: number; users: number};
+}
+
+/** What saving a choice of org units would select (previewSetup). */
+export interface SetupPreview {
+  /** The org unit settings that saving would store. */
+  settings: Pick<
+    Settings,
+    | 'orgUnitRules'
+    | 'schoolUnits'
+    | 'studentUnits'
+    | 'teacherUnits'
+    | 'schoolOuDepth'
+    | 'schoolOuPattern'
+    | 'studentOuPattern'
+    | 'teacherOuPattern'
+  >;
+  settingsBytes: number;
+  schools: {
+    path: string;
+    name: string;
+    students: number;
+    teachers: number;
+    other: number;
+  }[];
+  totals: {
+    users: number;
+    inactive: number;
+    students: number;
+    teachers: number;
+    other: number;
+    inSchools: number;
+  };
+  noSchool: {users: number; units: {path: string; users: number}[]};
+  warnings: string[];
+  estimate: BackfillEstimate | null;
+  estimateError: string | null;
+  /** Google API calls the preview made (none: it works on the scan). */
+  calls: number;
+}
