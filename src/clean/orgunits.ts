@@ -380,7 +380,7 @@ export function previewRules(
   const noStudents = list.filter(s => s.students === 0);
   if (list.length && noStudents.length) {
     warnings.push(
-      `${noStudents.length} of ${list.length} schools have no students by org unit (e.g. ${noStudents
+      `${noStudents.length} of ${list.length} schools ${noStudents.length === 1 ? 'has' : 'have'} no students by org unit (e.g. ${noStudents
         .slice(0, 3)
         .map(s => s.name)
         .join(', ')}); Classroom rosters decide their roles.`,
@@ -391,7 +391,7 @@ export function previewRules(
   ).length;
   if (small) {
     warnings.push(
-      `${small} schools have fewer than ${minGroupSize} students: their figures are withheld from the Looker tabs.`,
+      `${small} school${small === 1 ? ' has' : 's have'} fewer than ${minGroupSize} students: their figures are withheld from the Looker tabs.`,
     );
   }
   const noSchoolUsers = [...loose.values()].reduce((a, b) => a + b, 0);
