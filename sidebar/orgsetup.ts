@@ -411,7 +411,10 @@ export function createOrgSetup(d: OrgSetupDeps) {
 
   let savedOnce = false;
 
-  async function readDirectory(btn: HTMLButtonElement): Promise<void> {
+  async function readDirectory(
+    btn: HTMLButtonElement,
+    fresh: boolean,
+  ): Promise<void> {
     btn.disabled = true;
     btn.setAttribute('aria-busy', 'true');
     try {
@@ -421,12 +424,14 @@ export function createOrgSetup(d: OrgSetupDeps) {
       let token: string | null = null;
       let read = 0;
       let calls = 0;
+      let countedAt: string | null = null;
       status.textContent = 'Reading the directory\u2026';
       do {
         const page: SetupDirectoryPage = await d.call<SetupDirectoryPage>(
           'getSetupDirectory',
-          token ? {pageToken: token} : {},
+          token ? {pageToken: token} : {fresh},
         );
+        countedAt = page.countedAt;
         if (page.units) units = page.units;
         for (const [k, [a, i]] of Object.entries(page.census)) {
           const c = (census[k] ??= [0, 0]);
@@ -441,7 +446,9 @@ export function createOrgSetup(d: OrgSetupDeps) {
       showTree();
       status.appendChild(
         document.createTextNode(
-          ` Read with ${d.fmtNum(calls)} Directory calls.`,
+          countedAt
+            ? ` Users per unit as the last run counted them (${countedAt.slice(0, 10)}); ${d.fmtNum(calls)} Directory call.`
+            : ` Read with ${d.fmtNum(calls)} Directory calls.`,
         ),
       );
     } catch (e) {
@@ -473,10 +480,10 @@ export function createOrgSetup(d: OrgSetupDeps) {
       {type: 'button', id: 'ou-read', class: 'secondary'},
       'Read the directory',
     ) as HTMLButtonElement;
-    read.addEventListener('click', () => void readDirectory(read));
+    read.addEventListener('click', () => void readDirectory(read, true));
     box.append(status, read, summary, treeBox, previewBox);
     summary.textContent = '';
-    if (autoRead) void readDirectory(read);
+    if (autoRead) void readDirectory(read, false);
   }
 
   return {box, render};

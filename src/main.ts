@@ -3,6 +3,7 @@
  * (simple triggers, menu items, trigger handlers, sidebar server calls).
  * Everything else lives in the modules they delegate to.
  */
+import {readDirectoryCensus} from './pipeline/ingest';
 import * as job from './pipeline/job';
 import * as ui from './ui';
 
@@ -39,8 +40,11 @@ export function saveSettings(input: unknown): unknown {
 export function estimateBackfill(input?: {startDate?: string}): unknown {
   return ui.estimateBackfill(input);
 }
-export function getSetupDirectory(input?: {pageToken?: string}): unknown {
-  return ui.getSetupDirectory(input);
+export function getSetupDirectory(input?: {
+  pageToken?: string;
+  fresh?: boolean;
+}): unknown {
+  return ui.getSetupDirectory(input, readDirectoryCensus);
 }
 export function previewSetup(input: unknown): unknown {
   return ui.previewSetup(input);

@@ -162,6 +162,8 @@ export interface SetupDirectoryPage {
   nextPageToken: string | null;
   usersRead: number;
   calls: {orgUnits: number; users: number};
+  /** When the counts come from the last run's Directory read: when it was made. */
+  countedAt: string | null;
 }
 
 /** What saving a choice of org units would select (previewSetup). */

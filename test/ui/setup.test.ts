@@ -7,7 +7,19 @@ import {createDemoDistrict} from '../../src/demo';
 import {orgUnitTree, proposePicks, type Census} from '../../src/clean/orgunits';
 import {createOfflineRuntime} from '../../src/offline/runtime';
 import type {SetupDirectoryPage, SetupPreview} from '../../src/ui/types';
-import {bundle} from './harness';
+import {attributionRules} from '../../src/clean/attribution';
+import {QualityLog} from '../../src/clean/quality';
+import {defaultSettings} from '../../src/core/settings';
+import {Pseudonymizer} from '../../src/core/privacy';
+import {SheetBlobStore} from '../../src/pipeline/store';
+import {SNAPSHOT_BLOB} from '../../src/sources/api/source';
+import {
+  Snapshot,
+  addUsers,
+  emptyDraft,
+  finishSnapshot,
+} from '../../src/sources/api/snapshot';
+import {bundle, inRuntime} from './harness';
 
 const demo = createDemoDistrict({
   schools: 6,
@@ -87,6 +99,57 @@ describe('getSetupDirectory', () => {
     expect(s.unitCalls).toBe(1);
     const counted = Object.values(s.census).reduce((a, [x, y]) => a + x + y, 0);
     expect(counted).toBe(users.length);
+  });
+});
+
+describe("the last run's Directory read is reused", () => {
+  /** The API source's snapshot as a run leaves it, written to the hidden store. */
+  function keepSnapshot(rt: ReturnType<typeof runtime>['rt'], builtAt: number) {
+    const settings = defaultSettings('America/New_York');
+    const draft = emptyDraft();
+    addUsers(
+      draft,
+      users,
+      attributionRules(settings),
+      new Pseudonymizer(m =>
+        Array.from({length: 32}, (_x, i) => (m.length * 7 + i) & 255),
+      ),
+      new QualityLog(),
+    );
+    const snap = finishSnapshot(draft, settings, builtAt, 0, null, false);
+    const text = snap.serialize();
+    expect(Snapshot.deserialize(text).census).toEqual(snap.census);
+    inRuntime(rt, () =>
+      new SheetBlobStore(SpreadsheetApp.getActiveSpreadsheet()).put(
+        SNAPSHOT_BLOB,
+        text,
+      ),
+    );
+    return snap.census!;
+  }
+
+  test("a recent snapshot's counts cost one org unit call and no user call; fresh reads again", () => {
+    const {rt, call} = runtime();
+    const kept = keepSnapshot(rt, START - 86_400_000);
+    const {value: p, calls} = call<SetupDirectoryPage>('getSetupDirectory');
+    expect(calls['AdminDirectory.Users.list']).toBeUndefined();
+    expect(calls['AdminDirectory.Orgunits.list']).toBe(1);
+    expect(p.countedAt).toBe(new Date(START - 86_400_000).toISOString());
+    expect(p.census).toEqual(kept);
+    expect(p.nextPageToken).toBeNull();
+    const again = call<SetupDirectoryPage>('getSetupDirectory', {fresh: true});
+    expect(again.value.countedAt).toBeNull();
+    expect(again.calls['AdminDirectory.Users.list']).toBe(
+      Math.ceil(users.length / 500),
+    );
+    expect(again.value.census).toEqual(kept);
+  });
+
+  test('a snapshot older than a week is read again', () => {
+    const {rt, call} = runtime();
+    keepSnapshot(rt, START - 8 * 86_400_000);
+    const {value: p} = call<SetupDirectoryPage>('getSetupDirectory');
+    expect(p.countedAt).toBeNull();
   });
 });
 
