@@ -18,7 +18,18 @@
  * Holm-adjusted), so a reader sees which gaps are larger than chance.
  * Pure: no Apps Script or Node globals.
  */
-import {pt, pchisq} from '../stats/distributions';
+import {
+  pearson as pearsonTest,
+  spearman as spearmanTest,
+} from '../stats/correlation';
+import {
+  holm,
+  kruskalWallis,
+  summarise,
+  welchTest,
+  type KruskalResult,
+  type Summary,
+} from '../stats/groups';
 import {DD, GD, PD, meanOf} from '../sources/learnplatform/aggregate';
 import {
   Band,
@@ -77,13 +88,6 @@ export interface DistrictMetrics {
   engagement: number | null;
 }
 
-export interface Summary {
-  n: number;
-  mean: number;
-  median: number;
-  sd: number | null;
-}
-
 export interface GroupStat {
   dimension: Dimension;
   level: string;
@@ -108,13 +112,6 @@ export interface WelchResult {
   p: number;
   /** Holm-adjusted over the pairs of the same dimension and metric. */
   pAdjusted: number;
-}
-
-export interface KruskalResult {
-  h: number;
-  df: number;
-  p: number;
-  n: number;
 }
 
 export interface BandTest {
@@ -216,126 +213,27 @@ export interface EquityResult {
   districtsWithoutState: number;
 }
 
-// ---------------------------------------------------------------- statistics
+export {holm, kruskalWallis, summarise, welchTest};
+export type {KruskalResult, Summary};
 
-export function summarise(xs: number[]): Summary | null {
-  const n = xs.length;
-  if (n === 0) return null;
-  const mean = xs.reduce((s, x) => s + x, 0) / n;
-  const sorted = [...xs].sort((a, b) => a - b);
-  const median =
-    n % 2 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-  let ss = 0;
-  for (const x of xs) ss += (x - mean) ** 2;
-  return {n, mean, median, sd: n > 1 ? Math.sqrt(ss / (n - 1)) : null};
-}
-
-/** Welch's two-sample t-test (unequal variances), two-sided; null if undefined. */
-export function welchTest(
-  a: number[],
-  b: number[],
-): {t: number; df: number; p: number; meanDiff: number} | null {
-  const sa = summarise(a);
-  const sb = summarise(b);
-  if (!sa || !sb || sa.sd === null || sb.sd === null) return null;
-  const va = sa.sd ** 2 / sa.n;
-  const vb = sb.sd ** 2 / sb.n;
-  const se2 = va + vb;
-  if (!(se2 > 0)) return null;
-  const t = (sa.mean - sb.mean) / Math.sqrt(se2);
-  const df = (se2 * se2) / ((va * va) / (sa.n - 1) + (vb * vb) / (sb.n - 1));
-  const p = 2 * pt(-Math.abs(t), df);
-  return {t, df, p: Math.min(1, p), meanDiff: sa.mean - sb.mean};
-}
-
-/** Average ranks (1-based), ties sharing the mean rank; also the tie sizes. */
-export function rank(xs: number[]): {ranks: number[]; ties: number[]} {
-  const idx = xs.map((_, i) => i).sort((i, j) => xs[i] - xs[j]);
-  const ranks = new Array<number>(xs.length);
-  const ties: number[] = [];
-  for (let i = 0; i < idx.length;) {
-    let j = i;
-    while (j + 1 < idx.length && xs[idx[j + 1]] === xs[idx[i]]) j++;
-    const r = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) ranks[idx[k]] = r;
-    if (j > i) ties.push(j - i + 1);
-    i = j + 1;
-  }
-  return {ranks, ties};
-}
-
-/** Kruskal-Wallis rank sum test with R's tie correction; null with fewer than 2 groups. */
-export function kruskalWallis(groups: number[][]): KruskalResult | null {
-  const gs = groups.filter(g => g.length > 0);
-  if (gs.length < 2) return null;
-  const all = gs.flat();
-  const n = all.length;
-  const {ranks, ties} = rank(all);
-  let h = 0;
-  let at = 0;
-  for (const g of gs) {
-    let r = 0;
-    for (let i = 0; i < g.length; i++) r += ranks[at + i];
-    at += g.length;
-    h += (r * r) / g.length;
-  }
-  h = (12 / (n * (n + 1))) * h - 3 * (n + 1);
-  const c = 1 - ties.reduce((s, t) => s + t ** 3 - t, 0) / (n ** 3 - n);
-  if (!(c > 0)) return null; // every value tied
-  h /= c;
-  const df = gs.length - 1;
-  return {h, df, p: pchisq(h, df, false), n};
-}
-
-/** Holm's step-down adjustment, as R's p.adjust(method = "holm"). */
-export function holm(p: number[]): number[] {
-  const m = p.length;
-  const order = p.map((_, i) => i).sort((i, j) => p[i] - p[j]);
-  const out = new Array<number>(m);
-  let running = 0;
-  order.forEach((i, k) => {
-    running = Math.max(running, Math.min(1, (m - k) * p[i]));
-    out[i] = running;
-  });
-  return out;
-}
-
-/** Pearson's r with its two-sided p-value (t with n - 2 df); null if undefined. */
+/** Pearson's r and its two-sided p-value (src/stats), or null where it is undefined. */
 export function pearson(
   x: number[],
   y: number[],
 ): {r: number; p: number; n: number} | null {
-  const n = x.length;
-  if (n < 3) return null;
-  let mx = 0;
-  let my = 0;
-  for (let i = 0; i < n; i++) {
-    mx += x[i];
-    my += y[i];
-  }
-  mx /= n;
-  my /= n;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < n; i++) {
-    const dx = x[i] - mx;
-    const dy = y[i] - my;
-    sxy += dx * dy;
-    sxx += dx * dx;
-    syy += dy * dy;
-  }
-  if (!(sxx > 0 && syy > 0)) return null;
-  const r = Math.max(-1, Math.min(1, sxy / Math.sqrt(sxx * syy)));
-  const df = n - 2;
-  const t = (r * Math.sqrt(df)) / Math.sqrt(Math.max(1e-300, 1 - r * r));
-  return {r, p: Math.min(1, 2 * pt(-Math.abs(t), df)), n};
+  if (x.length < 3 || !varies(x) || !varies(y)) return null;
+  const res = pearsonTest(x, y);
+  return {r: res.r, p: res.pValue, n: res.n};
 }
 
-/** Spearman's rho: Pearson's r of the average ranks. */
+/** Spearman's rho (src/stats), or null where it is undefined. */
 export function spearman(x: number[], y: number[]): number | null {
-  const res = pearson(rank(x).ranks, rank(y).ranks);
-  return res ? res.r : null;
+  if (x.length < 3 || !varies(x) || !varies(y)) return null;
+  return spearmanTest(x, y).rho;
+}
+
+function varies(xs: number[]): boolean {
+  return xs.some(v => v !== xs[0]);
 }
 
 // ---------------------------------------------------------------- helpers
