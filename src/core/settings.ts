@@ -1,5 +1,5 @@
 /**
- * Settings defaults and validation (pure). The Apps Script layer (src/ui/settings.ts)
+ * Settings defaults and validation (pure). The Apps Script layer (src/platform/settings.ts)
  * stores them as JSON in the document properties.
  */
 import {InputError} from './errors';

@@ -1,9 +1,9 @@
 /**
  * The Classroom Pulse menu, the sidebar and the Looker Studio dialog (Apps Script layer).
  */
-import {escapeHtml} from './alerts';
+import {escapeHtml} from '../pipeline/alerts';
 import {lookerLinksForActive} from './looker';
-import {hasSavedSettings} from './settings';
+import {hasSavedSettings} from '../platform/settings';
 
 export const SIDEBAR_FILE = 'sidebar';
 export const TITLE = 'Classroom Pulse';

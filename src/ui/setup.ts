@@ -13,8 +13,8 @@ import {
   type UnitPicks,
 } from '../clean/orgunits';
 import {backfillEstimateFor} from './server';
-import {SETTINGS_KEY, loadSettings} from './settings';
-import type {SetupDirectoryPage, SetupPreview} from './types';
+import {SETTINGS_KEY, loadSettings} from '../platform/settings';
+import type {SetupDirectoryPage, SetupPreview} from '../sheets/view-types';
 
 /** Directory time per sidebar call: short enough that the sidebar shows progress. */
 const SCAN_MS = 45_000;
