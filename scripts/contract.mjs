@@ -5,7 +5,8 @@
  * parameters (type, required, pattern, default) and the schema tree of its response.
  * Facts the generated clients drop (query-parameter enums, numeric limits, schema enums)
  * come from scripts/google-contract-facts.json, each with the reference page it was read
- * from. Run with `npm run contract`; the output is committed, never built by `npm test`.
+ * from. Run with `npm run contract`; the output is committed, never built by `npm test`
+ * (`--check` only compares it with what the installed clients give).
  */
 import {readFileSync, writeFileSync} from 'node:fs';
 import {createRequire} from 'node:module';
@@ -464,7 +465,17 @@ const sorted = Object.fromEntries(
   Object.entries(contract.schemas).sort(([a], [b]) => (a < b ? -1 : 1)),
 );
 contract.schemas = sorted;
-writeFileSync(OUT, `${JSON.stringify(contract, null, 1)}\n`);
+const text = `${JSON.stringify(contract, null, 1)}\n`;
+if (process.argv.includes('--check')) {
+  // For tests: the committed contract is what the pinned clients give.
+  const same = readFileSync(OUT, 'utf8') === text;
+  if (!same)
+    console.error(
+      `${OUT} differs from the installed clients: run npm run contract`,
+    );
+  process.exit(same ? 0 : 1);
+}
+writeFileSync(OUT, text);
 console.log(
   `${OUT}: ${Object.keys(contract.methods).length} methods, ${Object.keys(contract.schemas).length} schemas from ${Object.entries(
     contract.sources,
