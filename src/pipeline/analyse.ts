@@ -27,9 +27,9 @@ import {SheetBlobStore} from './store';
 import {
   DIMENSION_LABELS,
   analyseEquity,
-  equityTables,
   type EquityResult,
 } from '../analysis/equity';
+import {equityTables} from '../sheets/equity-tables';
 import {datasetOf, type ImportState} from '../sources/learnplatform/importer';
 import {IMPORT_BLOB} from '../sources/learnplatform/source';
 import {replaceTab, trimHead} from '../sheets/writer';
