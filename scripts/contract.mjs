@@ -27,114 +27,27 @@ const APIS = {
   bigquery_v2: {pkg: 'googleapis', file: 'build/src/apis/bigquery/v2'},
 };
 
-/** Methods the product calls, and those the fakes serve besides. */
+/**
+ * Methods the product calls, and those the fakes serve besides: contract id, Apps Script
+ * name, API, generated resource class (`Resource$<name>`) and method.
+ */
 const METHODS = [
-  [
-    'reports.activities.list',
-    'AdminReports.Activities.list',
-    'reports_v1',
-    'Activities',
-    'list',
-  ],
-  [
-    'reports.userUsageReport.get',
-    'AdminReports.UserUsageReport.get',
-    'reports_v1',
-    'Userusagereport',
-    'get',
-  ],
-  [
-    'reports.customerUsageReports.get',
-    'AdminReports.CustomerUsageReports.get',
-    'reports_v1',
-    'Customerusagereports',
-    'get',
-  ],
-  [
-    'directory.orgunits.list',
-    'AdminDirectory.Orgunits.list',
-    'directory_v1',
-    'Orgunits',
-    'list',
-  ],
-  [
-    'directory.users.list',
-    'AdminDirectory.Users.list',
-    'directory_v1',
-    'Users',
-    'list',
-  ],
-  [
-    'directory.users.get',
-    'AdminDirectory.Users.get',
-    'directory_v1',
-    'Users',
-    'get',
-  ],
-  [
-    'classroom.courses.list',
-    'Classroom.Courses.list',
-    'classroom_v1',
-    'Courses',
-    'list',
-  ],
-  [
-    'classroom.courses.get',
-    'Classroom.Courses.get',
-    'classroom_v1',
-    'Courses',
-    'get',
-  ],
-  [
-    'classroom.courses.teachers.list',
-    'Classroom.Courses.Teachers.list',
-    'classroom_v1',
-    'Courses$Teachers',
-    'list',
-  ],
-  [
-    'classroom.courses.students.list',
-    'Classroom.Courses.Students.list',
-    'classroom_v1',
-    'Courses$Students',
-    'list',
-  ],
-  [
-    'classroom.courses.courseWork.list',
-    'Classroom.Courses.CourseWork.list',
-    'classroom_v1',
-    'Courses$Coursework',
-    'list',
-  ],
-  [
-    'classroom.courses.courseWork.studentSubmissions.list',
-    'Classroom.Courses.CourseWork.StudentSubmissions.list',
-    'classroom_v1',
-    'Courses$Coursework$Studentsubmissions',
-    'list',
-  ],
-  [
-    'classroom.courses.announcements.list',
-    'Classroom.Courses.Announcements.list',
-    'classroom_v1',
-    'Courses$Announcements',
-    'list',
-  ],
-  [
-    'bigquery.jobs.query',
-    'BigQuery.Jobs.query',
-    'bigquery_v2',
-    'Jobs',
-    'query',
-  ],
-  [
-    'bigquery.jobs.getQueryResults',
-    'BigQuery.Jobs.getQueryResults',
-    'bigquery_v2',
-    'Jobs',
-    'getQueryResults',
-  ],
-];
+  'reports.activities.list AdminReports.Activities.list reports_v1 Activities list',
+  'reports.userUsageReport.get AdminReports.UserUsageReport.get reports_v1 Userusagereport get',
+  'reports.customerUsageReports.get AdminReports.CustomerUsageReports.get reports_v1 Customerusagereports get',
+  'directory.orgunits.list AdminDirectory.Orgunits.list directory_v1 Orgunits list',
+  'directory.users.list AdminDirectory.Users.list directory_v1 Users list',
+  'directory.users.get AdminDirectory.Users.get directory_v1 Users get',
+  'classroom.courses.list Classroom.Courses.list classroom_v1 Courses list',
+  'classroom.courses.get Classroom.Courses.get classroom_v1 Courses get',
+  'classroom.courses.teachers.list Classroom.Courses.Teachers.list classroom_v1 Courses$Teachers list',
+  'classroom.courses.students.list Classroom.Courses.Students.list classroom_v1 Courses$Students list',
+  'classroom.courses.courseWork.list Classroom.Courses.CourseWork.list classroom_v1 Courses$Coursework list',
+  'classroom.courses.courseWork.studentSubmissions.list Classroom.Courses.CourseWork.StudentSubmissions.list classroom_v1 Courses$Coursework$Studentsubmissions list',
+  'classroom.courses.announcements.list Classroom.Courses.Announcements.list classroom_v1 Courses$Announcements list',
+  'bigquery.jobs.query BigQuery.Jobs.query bigquery_v2 Jobs query',
+  'bigquery.jobs.getQueryResults BigQuery.Jobs.getQueryResults bigquery_v2 Jobs getQueryResults',
+].map(row => row.split(' '));
 
 function version(pkg) {
   return JSON.parse(
