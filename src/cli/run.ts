@@ -6,20 +6,19 @@
  * time passes and the nightly, weekly and continuation triggers fire as they come due.
  * Writes DIR/workbook.xlsx, DIR/report.html and DIR/summary.json.
  */
-import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, writeFileSync} from 'node:fs';
 import {join, resolve} from 'node:path';
-import type * as vm from 'node:vm';
 import {daysBetween} from '../clean/dates';
 import {InputError} from '../core/errors';
 import type {Settings} from '../core/types';
 import {createDemoDistrict, type DemoDistrict} from '../demo';
 import {createOfflineRuntime, type OfflineRuntime} from '../offline/runtime';
-import type {Snapshot} from '../ui/types';
+import type {Snapshot} from '../sheets/view-types';
 import {renderReportHtml} from '../ui/report';
 import {exportWorkbook} from './export-xlsx';
 import {evaluateDemo, type DemoSummary} from './summary';
 import {learnPlatformRun} from './run-learnplatform';
-import {Progress} from './progress';
+import {drainRuns, openSession, Progress, type Session} from './session';
 
 export interface RunArgs {
   source: string;
@@ -75,39 +74,6 @@ function dayOf(ms: number): string {
 function utcMs(day: string, hour: number): number {
   const [y, m, d] = day.split('-').map(Number);
   return Date.UTC(y, m - 1, d, hour);
-}
-
-export interface Session {
-  rt: OfflineRuntime;
-  script: vm.Script;
-  /** Runs an entry point as the admin would from the sidebar; throws its error. */
-  call(fn: string, ...args: unknown[]): unknown;
-}
-
-export function openSession(rt: OfflineRuntime, distDir: string): Session {
-  const code = readFileSync(join(distDir, 'Code.js'), 'utf8');
-  const script = rt.compile(code, 'Code.js');
-  return {
-    rt,
-    script,
-    call(fn, ...args) {
-      const r = rt.execute(script, fn, args);
-      if (!r.ok) {
-        throw new Error(`${fn} failed: ${r.error?.message ?? 'unknown error'}`);
-      }
-      return r.result;
-    },
-  };
-}
-
-/** Fires due triggers until the job reports no run in progress (or a cap is reached). */
-export function drainRuns(s: Session, progress: Progress): void {
-  for (let i = 0; i < 500; i++) {
-    const p = s.call('getProgress') as {running: boolean; phase: string};
-    if (!p.running && i > 0) return;
-    s.rt.advanceTo(s.rt.clock.now() + 5 * 60 * 1000, s.script);
-    progress.line(`finishing run: ${p.phase || 'queued'}`);
-  }
 }
 
 /**
