@@ -26,6 +26,7 @@ import {
   hostRealm,
   mergeCosts,
 } from './engine';
+import {observeService, type ApiObserver} from './observe';
 import {
   DriveData,
   LogEntry,
@@ -67,6 +68,7 @@ export type {
   FaultRule,
   SimulatedCosts,
 } from './engine';
+export type {ApiCall, ApiObserver} from './observe';
 export type {DriveData, LogEntry, SentMail} from './services';
 export type {UiRecord} from './spreadsheet';
 export type {TriggerRecord} from './triggers';
@@ -107,6 +109,12 @@ export interface OfflineRuntimeOptions {
    * (test/offline/reuse.test.ts holds the bundle to it).
    */
   reuseContexts?: boolean;
+  /**
+   * Told of every call to an advanced service (AdminReports, AdminDirectory, Classroom,
+   * BigQuery): its arguments and its response or error (test/contract holds them to
+   * Google's published contract).
+   */
+  observeApi?: ApiObserver;
 }
 
 export interface ExecuteOptions {
@@ -383,6 +391,17 @@ export function createOfflineRuntime(
     globals.Classroom = makeClassroom(engine, opts.data, opts.apiLimits);
   }
   if (opts.bigQuery) globals.BigQuery = makeBigQuery(engine, opts.bigQuery);
+  if (opts.observeApi) {
+    for (const k of [
+      'AdminReports',
+      'AdminDirectory',
+      'Classroom',
+      'BigQuery',
+    ]) {
+      if (globals[k])
+        globals[k] = observeService(k, globals[k] as object, opts.observeApi);
+    }
+  }
   for (const v of Object.values(globals)) Object.freeze(v);
   Object.freeze(globals);
 
