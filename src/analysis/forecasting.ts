@@ -42,6 +42,9 @@ export const WEEKS_PER_YEAR = 52.18;
 export type ForecastMetric =
   'activeUsers' | 'events' | 'pctAccess' | 'engagementIndex';
 
+/** The teacher activity used as a regressor (default: the forecast metric itself). */
+export type TeacherMetric = ForecastMetric | 'logins';
+
 export interface ForecastRow {
   schoolId: string;
   /** Monday of the ISO week. */
@@ -80,6 +83,12 @@ export interface SchoolForecastOptions {
   /** The school calendar for breaks, testing windows and future school days; null = none. */
   calendar: SchoolCalendar | null;
   metric?: ForecastMetric;
+  /**
+   * Teacher activity as a regressor (default: the same metric as the students). Weekly
+   * distinct teachers saturate at the roster where nearly every teacher signs in each
+   * week; events (posts, grades, comments) keep the volume that moves students.
+   */
+  teacherMetric?: TeacherMetric;
   /** The app row to forecast (default `workspace`, which counts any app). */
   app?: string;
   levels?: [number, number];
@@ -142,7 +151,10 @@ export interface SchoolSeries {
   schoolDays: (number | null)[];
 }
 
-function metricValue(f: WeeklyFact, metric: ForecastMetric): number | null {
+function metricValue(
+  f: WeeklyFact,
+  metric: ForecastMetric | TeacherMetric,
+): number | null {
   const v = f[metric];
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
@@ -152,6 +164,7 @@ export function schoolSeries(
   facts: ReadonlyArray<WeeklyFact>,
   metric: ForecastMetric = 'activeUsers',
   app = 'workspace',
+  teacherMetric: TeacherMetric = metric,
 ): SchoolSeries[] {
   const bySchool = new Map<
     string,
@@ -169,9 +182,8 @@ export function schoolSeries(
       s = {students: new Map(), teachers: new Map(), days: new Map()};
       bySchool.set(f.schoolId, s);
     }
-    const v = metricValue(f, metric);
-    if (f.role === 'student') s.students.set(f.weekStart, v);
-    else s.teachers.set(f.weekStart, v);
+    if (f.role === 'student') s.students.set(f.weekStart, metricValue(f, metric));
+    else s.teachers.set(f.weekStart, metricValue(f, teacherMetric));
     s.days.set(f.weekStart, f.schoolDays);
   }
   const out: SchoolSeries[] = [];
@@ -577,7 +589,12 @@ export function forecastSchools(
   const accuracy: AccuracyRow[] = [];
   const warnings: string[] = [];
   const models = new Map<string, SchoolModel>();
-  for (const s of schoolSeries(facts, opts.metric, opts.app)) {
+  for (const s of schoolSeries(
+    facts,
+    opts.metric,
+    opts.app,
+    opts.teacherMetric,
+  )) {
     const r = forecastSchool(s, opts);
     rows.push(...r.rows);
     if (r.accuracy) accuracy.push(r.accuracy);

@@ -24,8 +24,10 @@ import {
   calendarSchoolDays,
   schoolModelInputs,
   schoolSeries,
+  type ForecastMetric,
   type SchoolModel,
   type SchoolSeries,
+  type TeacherMetric,
 } from './forecasting';
 import {underuse} from './underuse';
 import {leverBacktest, pooledLever, type LeverBacktest} from './whatif-backtest';
@@ -63,7 +65,9 @@ export interface WhatIfContext {
   settings: {underuseGapPct: number; minGroupSize: number};
   /** The forecast's models by school id (the weekly run's choice), refitted as they are. */
   reuse?: ReadonlyMap<string, SchoolModel>;
-  metric?: 'activeUsers';
+  metric?: ForecastMetric;
+  /** The forecast's teacher regressor (as the weekly forecast is configured). */
+  teacherMetric?: TeacherMetric;
   app?: string;
 }
 
@@ -297,7 +301,7 @@ export function whatIf(req: WhatIfRequest, ctx: WhatIfContext): WhatIfResult {
     throw new InputError('thresholdPct', 'must be a percentage above 0');
   const metric = ctx.metric ?? 'activeUsers';
   const app = ctx.app ?? 'workspace';
-  const series = schoolSeries(ctx.weekly, metric, app);
+  const series = schoolSeries(ctx.weekly, metric, app, ctx.teacherMetric);
   if (series.length === 0)
     throw new InputError('weekly', 'holds no weekly activity of any school');
   const lastWeek = series.reduce(
@@ -418,6 +422,7 @@ export function schoolWhatIf(s: SchoolSeries, a: SchoolArgs): WhatIfSchool {
       calendar: a.ctx.calendar,
       horizon: a.horizon,
       metric: a.ctx.metric ?? 'activeUsers',
+      teacherMetric: a.ctx.teacherMetric,
       app: a.app,
       reuse: a.ctx.reuse,
     },

@@ -10,6 +10,7 @@ import {
 
 import {autoCommand} from '../stats/commands/auto';
 import {fitCommand} from '../stats/commands/arima';
+import {whatIfCommand} from '../analysis/whatif-command';
 
 export type CommandHandler = (request: unknown) => unknown;
 
@@ -20,3 +21,4 @@ jsonCommands.anomalies = anomaliesCommand;
 jsonCommands.correlate = correlateCommand;
 jsonCommands.auto = autoCommand;
 jsonCommands.fit = fitCommand;
+jsonCommands.whatif = whatIfCommand;
