@@ -9,6 +9,7 @@
  */
 import type {DataQualityRow} from '../clean/quality';
 import type {DailyFact, Role, Settings, WeeklyFact} from '../core/types';
+import {LK_WHATIF, WHATIF} from './whatif-table';
 
 /** Cell types. Dates, weeks and timestamps are ISO text so every reader sees the same value. */
 export type ColumnType =
@@ -1436,6 +1437,7 @@ export const LOOKER_TABLES: ReadonlyArray<TableSchema<never>> = [
   LK_UNDERUSE,
   LK_EQUITY,
   LK_DATA_QUALITY,
+  LK_WHATIF,
   LK_DATA_DICTIONARY,
 ] as unknown as ReadonlyArray<TableSchema<never>>;
 
@@ -1453,6 +1455,7 @@ export const ADMIN_TABLES: ReadonlyArray<TableSchema<never>> = [
   DATA_QUALITY,
   RUN_LOG,
   SETTINGS_TAB,
+  WHATIF,
 ] as unknown as ReadonlyArray<TableSchema<never>>;
 
 const TYPE_NAMES: Record<ColumnType, string> = {
