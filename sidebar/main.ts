@@ -24,6 +24,7 @@ import type {
   TriggerState,
   UnderuseItem,
 } from '../src/ui/types';
+import {buildWhatIf} from './whatif';
 
 // ---------------------------------------------------------------------------------------
 // Server calls.
@@ -216,6 +217,7 @@ async function busy<T>(
 const TABS = [
   {id: 'overview', label: 'Overview'},
   {id: 'anomalies', label: 'Anomalies'},
+  {id: 'whatif', label: 'What-if'},
   {id: 'runs', label: 'Runs'},
   {id: 'setup', label: 'Setup'},
 ] as const;
@@ -1271,6 +1273,11 @@ async function start(): Promise<void> {
     selectTab('overview');
     return;
   }
+  panels
+    .get('whatif')!
+    .append(
+      buildWhatIf({h, svg, clear, call, busy, fmtNum}, state.schools),
+    );
   renderSetup(state.settings, state.saved);
   renderProgress(state.progress);
   renderTriggers(state.triggers);

@@ -4,6 +4,7 @@
  * Everything else lives in the modules they delegate to.
  */
 import * as job from './pipeline/job';
+import * as whatif from './pipeline/whatif';
 import * as ui from './ui';
 
 // Menu, sidebar and dialogs.
@@ -72,6 +73,9 @@ export function getSnapshot(): unknown {
 }
 export function getLookerLinks(): unknown {
   return ui.getLookerLinks();
+}
+export function runWhatIf(input: unknown): unknown {
+  return whatif.runWhatIf(input);
 }
 export function installTriggers(): unknown {
   return ui.installTriggers();
