@@ -5,7 +5,7 @@
  */
 import type {SvgNode} from '../src/ui/charts';
 import {whatIfSvg} from '../src/ui/whatif-chart';
-import type {WhatIfView} from '../src/pipeline/whatif';
+import type {WhatIfView} from '../src/analysis/whatif';
 
 type Child = Node | string | null | undefined | false;
 type H = <K extends keyof HTMLElementTagNameMap>(

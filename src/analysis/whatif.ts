@@ -162,6 +162,9 @@ export interface WhatIfResult {
   warnings: string[];
 }
 
+/** A result as the sidebar and the report get it: lever event lists dropped, tabs named. */
+export type WhatIfView = WhatIfResult & {tabs: string[]};
+
 const Z95 = qnorm(0.975);
 /** The 95% interval's probabilities. */
 const BOUNDS = [0.025, 0.975];

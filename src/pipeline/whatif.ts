@@ -5,7 +5,11 @@
  * and `lk_whatif` tabs, and returns the result as plain JSON for the sidebar.
  */
 import type {SchoolModel} from '../analysis/forecasting';
-import {whatIf, type WhatIfRequest, type WhatIfResult} from '../analysis/whatif';
+import {
+  whatIf,
+  type WhatIfRequest,
+  type WhatIfView,
+} from '../analysis/whatif';
 import {addDays} from '../clean/dates';
 import {InputError} from '../core/errors';
 import {writeWhatIf} from '../sheets/whatif-write';
@@ -19,8 +23,6 @@ import {
 } from './records';
 import {SheetBlobStore} from './store';
 
-/** The sidebar's copy: each lever event list is dropped (the tab and the CLI keep them). */
-export type WhatIfView = WhatIfResult & {tabs: string[]};
 
 /** The models the last analysis run forecast with, by school id (empty when none). */
 function storedModels(): Map<string, SchoolModel> {

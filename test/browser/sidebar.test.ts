@@ -429,7 +429,7 @@ d('sidebar in Chromium', () => {
   });
 
   it('fits 300 px with nothing cut off and no errors or network use', async () => {
-    for (const tab of ['Overview', 'Anomalies', 'Runs', 'Setup']) {
+    for (const tab of ['Overview', 'Anomalies', 'What-if', 'Runs', 'Setup']) {
       await openTab(tab);
       const wide = await page.evaluate(w => {
         const out: string[] = [];

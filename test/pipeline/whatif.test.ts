@@ -3,7 +3,7 @@
  * spreadsheet: the server function, the What-if tab with its settings on top, lk_whatif
  * and its dictionary entries, clear errors, and a re-run that replaces rather than adds.
  */
-import type {WhatIfView} from '../../src/pipeline/whatif';
+import type {WhatIfView} from '../../src/analysis/whatif';
 import {openHarness, tabNames, tabValues, type Harness} from './harness';
 
 let h: Harness;
