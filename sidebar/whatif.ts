@@ -180,7 +180,8 @@ export function renderWhatIf(
       {class: 'card'},
       h('h2', {}, `${title}: ${q.scenarioLabel}`),
       h('p', {class: 'muted'}, `From ${q.startWeek} for ${q.weeks} week${q.weeks === 1 ? '' : 's'} (${q.selection}).`),
-      d.svg(whatIfSvg(title, weeks)),
+      // The card's padding leaves 260 px of the sidebar's 300.
+      d.svg(whatIfSvg(title, weeks, 260, 190)),
       h(
         'p',
         {class: 'whatif-total'},

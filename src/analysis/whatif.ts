@@ -212,7 +212,8 @@ function checkScenario(s: unknown): WhatIfScenario {
 export function scenarioLabel(s: WhatIfScenario): string {
   if (s.kind === 'percent')
     return `teacher activity ${s.percent >= 0 ? '+' : ''}${s.percent}%`;
-  if (s.kind === 'peerMedian') return 'teacher activity at the peer median';
+  if (s.kind === 'peerMedian')
+    return 'teacher activity (events per teacher) at the peer median';
   return `teacher activity at the school's own level of ${s.weeks} weeks ago`;
 }
 
@@ -243,7 +244,7 @@ function scenarioRatio(
     if (!p || p.value === null || p.benchmark === null || p.value <= 0)
       return {
         reason:
-          'no peer benchmark of teacher activity (too few school weeks, or a suppressed group)',
+          'no peer benchmark of teacher activity (no school week of teacher activity, or fewer teachers than the minimum group size)',
       };
     return {ratio: p.benchmark / p.value};
   }
@@ -340,9 +341,12 @@ export function whatIf(req: WhatIfRequest, ctx: WhatIfContext): WhatIfResult {
   const {ids, selection} = selectSchools(req, [...bySeries.keys()], flagged);
   const peers = new Map<string, {value: number | null; benchmark: number | null}>();
   if (scenario.kind === 'peerMedian') {
+    // Teacher events per enrolled teacher: the forecast's regressor made comparable
+    // across school sizes (weekly distinct teachers sit at the roster).
     for (const r of underuse(ctx.weekly, ctx.schools, ctx.settings, {
       since,
       role: 'teacher',
+      metric: 'engagementIndex',
     }))
       if (r.product === '') peers.set(r.schoolId, r);
   }

@@ -61,7 +61,7 @@ function fact(
     enrolledUsers: enrolled,
     pctAccess: enrolled > 0 ? (100 * active) / enrolled : null,
     events: active * 3,
-    engagementIndex: null,
+    engagementIndex: enrolled > 0 ? (3000 * active) / enrolled : null,
     logins: active,
     submissionsTurnedIn: 0,
     assignmentsCreated: 0,
