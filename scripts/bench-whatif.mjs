@@ -93,19 +93,29 @@ for (const sc of scenarios) {
         weeks: sc.s.span,
         horizon: sc.s.horizon,
       },
-      {weekly: d.weekly, calendar: E.LEVER_CALENDAR, schools: d.schools, settings},
+      {
+        weekly: d.weekly,
+        calendar: E.LEVER_CALENDAR,
+        schools: d.schools,
+        settings,
+      },
     );
     let inside = 0;
     let betaIn = 0;
-    let relErr = [];
+    const relErr = [];
     let trueSum = 0;
     for (const s of r.schools) {
       const t = d.truth.find(x => x.id === s.schoolId);
-      const truth = t.futureScenario.reduce((a, v, i) => a + v - t.futureBase[i], 0);
+      const truth = t.futureScenario.reduce(
+        (a, v, i) => a + v - t.futureBase[i],
+        0,
+      );
       trueSum += truth;
-      if (truth >= s.totalDifferenceLo95 && truth <= s.totalDifferenceHi95) inside++;
+      if (truth >= s.totalDifferenceLo95 && truth <= s.totalDifferenceHi95)
+        inside++;
       if (Math.abs(s.coefficient - t.beta) <= 1.96 * s.coefficientSe) betaIn++;
-      if (t.beta > 0) relErr.push(Math.abs(s.totalDifference - truth) / Math.abs(truth));
+      if (t.beta > 0)
+        relErr.push(Math.abs(s.totalDifference - truth) / Math.abs(truth));
     }
     const row = {
       percent: sc.percent,
@@ -138,7 +148,17 @@ for (const sc of scenarios) {
 }
 table(
   'Recovered effect against the generator (30 schools, 80 weeks, one in five with no effect)',
-  ['scenario', 'truth in 95%', 'beta in 95%', 'median |err| %', 'district estimate (95%)', 'district truth', 'lever moves', 'hit rate', 'skill'],
+  [
+    'scenario',
+    'truth in 95%',
+    'beta in 95%',
+    'median |err| %',
+    'district estimate (95%)',
+    'district truth',
+    'lever moves',
+    'hit rate',
+    'skill',
+  ],
   recRows,
 );
 const worst = Math.min(...out.recovery.map(r => r.coverage));
@@ -150,31 +170,71 @@ const dd = E.createDemoDistrict({schools: N_SCHOOLS});
 const weekly = dd.truth.weekly
   .filter(w => w.schoolId && (w.role === 'student' || w.role === 'teacher'))
   .map(w => {
-    const enrolled = dd.truth.enrolment[w.schoolId][w.role === 'student' ? 'students' : 'teachers'];
+    const enrolled =
+      dd.truth.enrolment[w.schoolId][
+        w.role === 'student' ? 'students' : 'teachers'
+      ];
     return {
-      week: w.week, weekStart: w.weekStart, schoolId: w.schoolId, role: w.role,
-      app: 'workspace', product: '', activeUsers: w.activeUsers, enrolledUsers: enrolled,
-      pctAccess: enrolled ? (100 * w.activeUsers) / enrolled : null, events: w.events,
-      engagementIndex: enrolled ? (1000 * w.events) / enrolled : null, logins: 0, submissionsTurnedIn: 0, assignmentsCreated: 0,
-      gradesEntered: 0, schoolDays: w.schoolDays, flags: [],
+      week: w.week,
+      weekStart: w.weekStart,
+      schoolId: w.schoolId,
+      role: w.role,
+      app: 'workspace',
+      product: '',
+      activeUsers: w.activeUsers,
+      enrolledUsers: enrolled,
+      pctAccess: enrolled ? (100 * w.activeUsers) / enrolled : null,
+      events: w.events,
+      engagementIndex: enrolled ? (1000 * w.events) / enrolled : null,
+      logins: 0,
+      submissionsTurnedIn: 0,
+      assignmentsCreated: 0,
+      gradesEntered: 0,
+      schoolDays: w.schoolDays,
+      flags: [],
     };
   });
 const last = weekly.reduce((m, f) => (f.weekStart > m ? f.weekStart : m), '');
 // The last week is still open on the last day: left out, as a run on that day would.
 const hist = weekly.filter(f => f.weekStart < last);
-console.log(`\ndemo district: ${N_SCHOOLS} schools, ${hist.length} weekly facts (built in ${fmt((performance.now() - t0) / 1000, 1)} s)`);
+console.log(
+  `\ndemo district: ${N_SCHOOLS} schools, ${hist.length} weekly facts (built in ${fmt((performance.now() - t0) / 1000, 1)} s)`,
+);
 const schools = dd.schools.map(s => ({
-  id: s.schoolId, name: s.name, orgUnitPath: s.orgUnitPath,
-  enrolledStudents: s.enrolledStudents, enrolledTeachers: s.enrolledTeachers, locale: s.locale,
+  id: s.schoolId,
+  name: s.name,
+  orgUnitPath: s.orgUnitPath,
+  enrolledStudents: s.enrolledStudents,
+  enrolledTeachers: s.enrolledTeachers,
+  locale: s.locale,
 }));
-const ctx = {weekly: hist, calendar: dd.calendar, schools, settings, teacherMetric: 'events'};
+const ctx = {
+  weekly: hist,
+  calendar: dd.calendar,
+  schools,
+  settings,
+  teacherMetric: 'events',
+};
 const one = [];
 for (let i = 0; i < 5; i++)
-  one.push(timed(() => E.whatIf({schools: [schools[i].id], scenario: {kind: 'percent', percent: 10}}, ctx)));
+  one.push(
+    timed(() =>
+      E.whatIf(
+        {schools: [schools[i].id], scenario: {kind: 'percent', percent: 10}},
+        ctx,
+      ),
+    ),
+  );
 const all = [];
 for (let i = 0; i < 3; i++)
-  all.push(timed(() => E.whatIf({schools: 'all', scenario: {kind: 'percent', percent: 10}}, ctx)));
-const peer = timed(() => E.whatIf({schools: 'underusing', scenario: {kind: 'peerMedian'}}, ctx));
+  all.push(
+    timed(() =>
+      E.whatIf({schools: 'all', scenario: {kind: 'percent', percent: 10}}, ctx),
+    ),
+  );
+const peer = timed(() =>
+  E.whatIf({schools: 'underusing', scenario: {kind: 'peerMedian'}}, ctx),
+);
 const r = all[0].value;
 const ok = r.schools.filter(s => s.ok);
 const sig = ok.filter(s => s.significant);
@@ -205,9 +265,21 @@ table(
   `Default demo district (${N_SCHOOLS} schools), teacher activity +10% from the first forecast week`,
   ['what', 'wall ms', 'cpu ms'],
   [
-    ['one school', fmt(out.demo.oneSchoolMs, 0), fmt(out.demo.oneSchoolCpuMs, 0)],
-    ['all schools', fmt(out.demo.allSchoolsMs, 0), fmt(out.demo.allSchoolsCpuMs, 0)],
-    [`under-using (${out.demo.underusing.schools}), peer median`, fmt(peer.ms, 0), fmt(peer.cpu, 0)],
+    [
+      'one school',
+      fmt(out.demo.oneSchoolMs, 0),
+      fmt(out.demo.oneSchoolCpuMs, 0),
+    ],
+    [
+      'all schools',
+      fmt(out.demo.allSchoolsMs, 0),
+      fmt(out.demo.allSchoolsCpuMs, 0),
+    ],
+    [
+      `under-using (${out.demo.underusing.schools}), peer median`,
+      fmt(peer.ms, 0),
+      fmt(peer.cpu, 0),
+    ],
   ],
 );
 const b = out.demo.lever;
@@ -218,4 +290,7 @@ console.log(
     `under-using schools to the peer median: ${fmt(out.demo.underusing.totalDifference, 0)} (95% ${fmt(out.demo.underusing.lo, 0)} to ${fmt(out.demo.underusing.hi, 0)}), ratios ${out.demo.underusing.ratios.map(x => fmt(x, 2)).join(', ')}`,
 );
 mkdirSync(join(root, 'out', 'bench'), {recursive: true});
-writeFileSync(join(root, 'out', 'bench', 'whatif.json'), JSON.stringify(out, null, 2) + '\n');
+writeFileSync(
+  join(root, 'out', 'bench', 'whatif.json'),
+  JSON.stringify(out, null, 2) + '\n',
+);

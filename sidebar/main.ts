@@ -1275,9 +1275,7 @@ async function start(): Promise<void> {
   }
   panels
     .get('whatif')!
-    .append(
-      buildWhatIf({h, svg, clear, call, busy, fmtNum}, state.schools),
-    );
+    .append(buildWhatIf({h, svg, clear, call, busy, fmtNum}, state.schools));
   renderSetup(state.settings, state.saved);
   renderProgress(state.progress);
   renderTriggers(state.triggers);

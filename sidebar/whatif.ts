@@ -45,14 +45,23 @@ export function whatIfRequest(form: {
   if (form.kind === 'percent') {
     const p = Number(form.percent);
     if (form.percent.trim() === '' || !Number.isFinite(p))
-      return {error: 'Enter a percentage change, e.g. 10 or -20.', field: 'percent'};
+      return {
+        error: 'Enter a percentage change, e.g. 10 or -20.',
+        field: 'percent',
+      };
     if (p < -100)
-      return {error: 'Teacher activity cannot fall by more than 100%.', field: 'percent'};
+      return {
+        error: 'Teacher activity cannot fall by more than 100%.',
+        field: 'percent',
+      };
     request.scenario = {kind: 'percent', percent: p};
   } else if (form.kind === 'weeksAgo') {
     const w = Number(form.weeksAgo);
     if (!Number.isInteger(w) || w < 1)
-      return {error: 'Enter a whole number of weeks, at least 1.', field: 'weeksAgo'};
+      return {
+        error: 'Enter a whole number of weeks, at least 1.',
+        field: 'weeksAgo',
+      };
     request.scenario = {kind: 'weeksAgo', weeks: w};
   } else {
     request.scenario = {kind: 'peerMedian'};
@@ -61,7 +70,10 @@ export function whatIfRequest(form: {
   if (form.weeks.trim() !== '') {
     const n = Number(form.weeks);
     if (!Number.isInteger(n) || n < 1)
-      return {error: 'Weeks must be a whole number, at least 1.', field: 'weeks'};
+      return {
+        error: 'Weeks must be a whole number, at least 1.',
+        field: 'weeks',
+      };
     request.weeks = n;
   }
   return {request};
@@ -88,12 +100,37 @@ export function buildWhatIf(
     h('option', {value: 'peerMedian'}, 'To the peer median'),
     h('option', {value: 'weeksAgo'}, 'To its own level N weeks ago'),
   );
-  const percent = h('input', {id: 'wi-percent', type: 'number', value: '10', step: 'any'});
-  const weeksAgo = h('input', {id: 'wi-weeks-ago', type: 'number', value: '8', min: 1});
+  const percent = h('input', {
+    id: 'wi-percent',
+    type: 'number',
+    value: '10',
+    step: 'any',
+  });
+  const weeksAgo = h('input', {
+    id: 'wi-weeks-ago',
+    type: 'number',
+    value: '8',
+    min: 1,
+  });
   const startWeek = h('input', {id: 'wi-start', type: 'date'});
-  const weeks = h('input', {id: 'wi-weeks', type: 'number', min: 1, placeholder: 'to the end of the forecast'});
-  const percentField = h('div', {class: 'field'}, h('label', {for: 'wi-percent'}, 'Change in teacher activity (%)'), percent);
-  const agoField = h('div', {class: 'field', hidden: true}, h('label', {for: 'wi-weeks-ago'}, 'Weeks ago'), weeksAgo);
+  const weeks = h('input', {
+    id: 'wi-weeks',
+    type: 'number',
+    min: 1,
+    placeholder: 'to the end of the forecast',
+  });
+  const percentField = h(
+    'div',
+    {class: 'field'},
+    h('label', {for: 'wi-percent'}, 'Change in teacher activity (%)'),
+    percent,
+  );
+  const agoField = h(
+    'div',
+    {class: 'field', hidden: true},
+    h('label', {for: 'wi-weeks-ago'}, 'Weeks ago'),
+    weeksAgo,
+  );
   kindSel.addEventListener('change', () => {
     percentField.hidden = kindSel.value !== 'percent';
     agoField.hidden = kindSel.value !== 'weeksAgo';
@@ -103,8 +140,18 @@ export function buildWhatIf(
     'form',
     {class: 'card', 'aria-label': 'What-if scenario'},
     h('h2', {}, 'What if teacher activity changed?'),
-    h('div', {class: 'field'}, h('label', {for: 'wi-schools'}, 'Schools'), schoolSel),
-    h('div', {class: 'field'}, h('label', {for: 'wi-kind'}, 'Teacher activity'), kindSel),
+    h(
+      'div',
+      {class: 'field'},
+      h('label', {for: 'wi-schools'}, 'Schools'),
+      schoolSel,
+    ),
+    h(
+      'div',
+      {class: 'field'},
+      h('label', {for: 'wi-kind'}, 'Teacher activity'),
+      kindSel,
+    ),
     percentField,
     agoField,
     h(
@@ -114,14 +161,20 @@ export function buildWhatIf(
       startWeek,
       h('span', {class: 'help'}, 'Empty: the first forecast week.'),
     ),
-    h('div', {class: 'field'}, h('label', {for: 'wi-weeks'}, 'For how many weeks'), weeks),
+    h(
+      'div',
+      {class: 'field'},
+      h('label', {for: 'wi-weeks'}, 'For how many weeks'),
+      weeks,
+    ),
     fieldError,
     run,
   );
   form.addEventListener('submit', e => {
     e.preventDefault();
     fieldError.textContent = '';
-    for (const i of [percent, weeksAgo, weeks]) i.removeAttribute('aria-invalid');
+    for (const i of [percent, weeksAgo, weeks])
+      i.removeAttribute('aria-invalid');
     const r = whatIfRequest({
       schools: schoolSel.value,
       kind: kindSel.value,
@@ -179,7 +232,11 @@ export function renderWhatIf(
       'div',
       {class: 'card'},
       h('h2', {}, `${title}: ${q.scenarioLabel}`),
-      h('p', {class: 'muted'}, `From ${q.startWeek} for ${q.weeks} week${q.weeks === 1 ? '' : 's'} (${q.selection}).`),
+      h(
+        'p',
+        {class: 'muted'},
+        `From ${q.startWeek} for ${q.weeks} week${q.weeks === 1 ? '' : 's'} (${q.selection}).`,
+      ),
       // The card's padding leaves 260 px of the sidebar's 300.
       d.svg(whatIfSvg(title, weeks, 260, 190)),
       h(

@@ -182,7 +182,8 @@ export function schoolSeries(
       s = {students: new Map(), teachers: new Map(), days: new Map()};
       bySchool.set(f.schoolId, s);
     }
-    if (f.role === 'student') s.students.set(f.weekStart, metricValue(f, metric));
+    if (f.role === 'student')
+      s.students.set(f.weekStart, metricValue(f, metric));
     else s.teachers.set(f.weekStart, metricValue(f, teacherMetric));
     s.days.set(f.weekStart, f.schoolDays);
   }

@@ -30,7 +30,11 @@ import {
   type TeacherMetric,
 } from './forecasting';
 import {underuse} from './underuse';
-import {leverBacktest, pooledLever, type LeverBacktest} from './whatif-backtest';
+import {
+  leverBacktest,
+  pooledLever,
+  type LeverBacktest,
+} from './whatif-backtest';
 
 export type {LeverBacktest} from './whatif-backtest';
 
@@ -200,7 +204,10 @@ function checkScenario(s: unknown): WhatIfScenario {
   if (o.kind === 'weeksAgo') {
     const w = o.weeks;
     if (typeof w !== 'number' || !Number.isInteger(w) || w < 1)
-      throw new InputError('scenario.weeks', 'must be a whole number of weeks, at least 1');
+      throw new InputError(
+        'scenario.weeks',
+        'must be a whole number of weeks, at least 1',
+      );
     return {kind: 'weeksAgo', weeks: w};
   }
   throw new InputError(
@@ -309,23 +316,34 @@ export function whatIf(req: WhatIfRequest, ctx: WhatIfContext): WhatIfResult {
   if (series.length === 0)
     throw new InputError('weekly', 'holds no weekly activity of any school');
   const lastWeek = series.reduce(
-    (m, s) => (s.weekStarts[s.weekStarts.length - 1] > m ? s.weekStarts[s.weekStarts.length - 1] : m),
+    (m, s) =>
+      s.weekStarts[s.weekStarts.length - 1] > m
+        ? s.weekStarts[s.weekStarts.length - 1]
+        : m,
     '',
   );
   const first = addDays(lastWeek, 7);
   const lastForecast = addDays(lastWeek, 7 * horizon);
   const startWeek = req.startWeek ?? first;
   if (typeof startWeek !== 'string' || !isMonday(startWeek))
-    throw new InputError('startWeek', `${JSON.stringify(startWeek)} is not a Monday (YYYY-MM-DD)`);
+    throw new InputError(
+      'startWeek',
+      `${JSON.stringify(startWeek)} is not a Monday (YYYY-MM-DD)`,
+    );
   if (startWeek < first || startWeek > lastForecast)
     throw new InputError(
       'startWeek',
       `${startWeek} is outside the forecast horizon (${first} to ${lastForecast})`,
     );
-  const offset = Math.round((Date.parse(startWeek) - Date.parse(first)) / 6048e5);
+  const offset = Math.round(
+    (Date.parse(startWeek) - Date.parse(first)) / 6048e5,
+  );
   const weeks = req.weeks ?? horizon - offset;
   if (!Number.isInteger(weeks) || weeks < 1)
-    throw new InputError('weeks', 'must be a whole number of weeks, at least 1');
+    throw new InputError(
+      'weeks',
+      'must be a whole number of weeks, at least 1',
+    );
   if (offset + weeks > horizon)
     throw new InputError(
       'weeks',
@@ -339,7 +357,10 @@ export function whatIf(req: WhatIfRequest, ctx: WhatIfContext): WhatIfResult {
     .map(r => r.schoolId);
   const bySeries = new Map(series.map(s => [s.schoolId, s]));
   const {ids, selection} = selectSchools(req, [...bySeries.keys()], flagged);
-  const peers = new Map<string, {value: number | null; benchmark: number | null}>();
+  const peers = new Map<
+    string,
+    {value: number | null; benchmark: number | null}
+  >();
   if (scenario.kind === 'peerMedian') {
     // Teacher events per enrolled teacher: the forecast's regressor made comparable
     // across school sizes (weekly distinct teachers sit at the roster).
@@ -397,7 +418,11 @@ interface SchoolArgs {
   warnings: string[];
 }
 
-function emptySchool(s: SchoolSeries, name: string, note: string): WhatIfSchool {
+function emptySchool(
+  s: SchoolSeries,
+  name: string,
+  note: string,
+): WhatIfSchool {
   return {
     schoolId: s.schoolId,
     schoolName: name,
@@ -435,7 +460,8 @@ export function schoolWhatIf(s: SchoolSeries, a: SchoolArgs): WhatIfSchool {
     },
     a.warnings,
   );
-  if (!inputs) return emptySchool(s, a.name, 'Not forecast: too short a history.');
+  if (!inputs)
+    return emptySchool(s, a.name, 'Not forecast: too short a history.');
   if (inputs.teacherColumn < 0 || !inputs.teacher)
     return emptySchool(
       s,
@@ -504,7 +530,9 @@ export function schoolWhatIf(s: SchoolSeries, a: SchoolArgs): WhatIfSchool {
       (r === null || teacherScenario < r[0] || teacherScenario > r[1]);
     const bm = base.mean[i];
     const [lo, hi] =
-      dx === 0 ? [0, 0] : normalGridQuantiles((z1, z2) => diffAt(i, z1, z2), BOUNDS);
+      dx === 0
+        ? [0, 0]
+        : normalGridQuantiles((z1, z2) => diffAt(i, z1, z2), BOUNDS);
     weeks.push({
       weekStart: inputs.futureWeeks[i],
       schoolDays: days,
@@ -534,7 +562,9 @@ export function schoolWhatIf(s: SchoolSeries, a: SchoolArgs): WhatIfSchool {
     : [0, 0];
   const outside = weeks.filter(w => w.outsideRange).length;
   if (!seOk)
-    notes.push('The teacher coefficient has no standard error: its uncertainty is unknown.');
+    notes.push(
+      'The teacher coefficient has no standard error: its uncertainty is unknown.',
+    );
   else if (!significant)
     notes.push(
       `The teacher coefficient (${beta.toFixed(2)}, s.e. ${seV.toFixed(2)}) is not distinguishable from zero: the scenario may change nothing.`,
@@ -585,11 +615,7 @@ function scenarioBands(
   l95: string,
 ): Pick<
   WhatIfWeek,
-  | 'scenario'
-  | 'scenarioLo80'
-  | 'scenarioHi80'
-  | 'scenarioLo95'
-  | 'scenarioHi95'
+  'scenario' | 'scenarioLo80' | 'scenarioHi80' | 'scenarioLo95' | 'scenarioHi95'
 > {
   const m = scen.mean[i];
   if (dxSe === 0 && m === base.mean[i]) {
@@ -624,8 +650,12 @@ function districtSum(
     const ws = ok.map(s => s.weeks[i]);
     const d = ws.reduce((t, w) => t + w.difference, 0);
     // Half-widths in quadrature: the schools' coefficients are estimated separately.
-    const lo = Math.sqrt(ws.reduce((t, w) => t + (w.difference - w.differenceLo95) ** 2, 0));
-    const hi = Math.sqrt(ws.reduce((t, w) => t + (w.differenceHi95 - w.difference) ** 2, 0));
+    const lo = Math.sqrt(
+      ws.reduce((t, w) => t + (w.difference - w.differenceLo95) ** 2, 0),
+    );
+    const hi = Math.sqrt(
+      ws.reduce((t, w) => t + (w.differenceHi95 - w.difference) ** 2, 0),
+    );
     weeks.push({
       weekStart: ws[0].weekStart,
       baseline: ws.reduce((t, w) => t + w.baseline, 0),
@@ -637,10 +667,18 @@ function districtSum(
   }
   const total = ok.reduce((t, s) => t + (s.totalDifference ?? 0), 0);
   const lo = Math.sqrt(
-    ok.reduce((t, s) => t + ((s.totalDifference ?? 0) - (s.totalDifferenceLo95 ?? 0)) ** 2, 0),
+    ok.reduce(
+      (t, s) =>
+        t + ((s.totalDifference ?? 0) - (s.totalDifferenceLo95 ?? 0)) ** 2,
+      0,
+    ),
   );
   const hi = Math.sqrt(
-    ok.reduce((t, s) => t + ((s.totalDifferenceHi95 ?? 0) - (s.totalDifference ?? 0)) ** 2, 0),
+    ok.reduce(
+      (t, s) =>
+        t + ((s.totalDifferenceHi95 ?? 0) - (s.totalDifference ?? 0)) ** 2,
+      0,
+    ),
   );
   return {
     schools: ok.length,

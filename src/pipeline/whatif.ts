@@ -5,24 +5,15 @@
  * and `lk_whatif` tabs, and returns the result as plain JSON for the sidebar.
  */
 import type {SchoolModel} from '../analysis/forecasting';
-import {
-  whatIf,
-  type WhatIfRequest,
-  type WhatIfView,
-} from '../analysis/whatif';
+import {whatIf, type WhatIfRequest, type WhatIfView} from '../analysis/whatif';
 import {addDays} from '../clean/dates';
 import {InputError} from '../core/errors';
 import {writeWhatIf} from '../sheets/whatif-write';
 import {loadSettings} from '../ui/settings';
 import {MODELS_BLOB} from './analyse';
 import {readFacts, readSchools} from './ingest';
-import {
-  FORECAST_METRIC,
-  FORECAST_TEACHER_METRIC,
-  mainApp,
-} from './records';
+import {FORECAST_METRIC, FORECAST_TEACHER_METRIC, mainApp} from './records';
 import {SheetBlobStore} from './store';
-
 
 /** The models the last analysis run forecast with, by school id (empty when none). */
 function storedModels(): Map<string, SchoolModel> {
@@ -46,7 +37,10 @@ export function runWhatIf(input: unknown): WhatIfView {
   const today = new Date().toISOString().slice(0, 10);
   const {weekly} = readFacts(settings, {dailySince: addDays(today, -14)});
   if (weekly.length === 0)
-    throw new InputError('weekly', 'no weekly facts yet: run the analysis first');
+    throw new InputError(
+      'weekly',
+      'no weekly facts yet: run the analysis first',
+    );
   const req = input as WhatIfRequest;
   const result = whatIf(
     {horizon: settings.forecastHorizonWeeks, ...req},

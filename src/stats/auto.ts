@@ -782,8 +782,7 @@ export interface AutoForecastResult {
    * numbers. Null when no ARIMA model was fitted.
    */
   forecastWith:
-    | ((xregFuture: number[][], h: number, levels: number[]) => Forecast)
-    | null;
+    ((xregFuture: number[][], h: number, levels: number[]) => Forecast) | null;
 }
 
 /** A fitted candidate: forecasts from the full data, and refits at a backtest origin. */
@@ -1277,7 +1276,11 @@ export function autoForecast(req: AutoForecastRequest): AutoForecastResult {
               ? {K: lp.K, period, names: lp.names.slice(xreg.length)}
               : null;
           forecastWith = (xf, hh, lv) =>
-            lp.forecast(hh, normaliseLevels(lv), validateFuture(xf, xreg.length, hh));
+            lp.forecast(
+              hh,
+              normaliseLevels(lv),
+              validateFuture(xf, xreg.length, hh),
+            );
           const withFuture = forecastWith;
           arimaCand = {
             method: 'arima',

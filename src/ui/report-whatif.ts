@@ -21,7 +21,9 @@ export function whatIfSection(v: WhatIfView): string {
     ? one.weeks
     : d.weeks.map(w => ({
         ...w,
-        inScenario: v.schools.some(s => s.weeks.some(x => x.weekStart === w.weekStart && x.inScenario)),
+        inScenario: v.schools.some(s =>
+          s.weeks.some(x => x.weekStart === w.weekStart && x.inScenario),
+        ),
         baselineLo95: null,
         baselineHi95: null,
         scenarioLo95: null,
@@ -40,7 +42,15 @@ export function whatIfSection(v: WhatIfView): string {
             s.backtest ? `${s.backtest.events}` : '\u2013',
             s.notes.join(' '),
           ]
-        : [s.schoolName, '\u2013', '\u2013', '\u2013', '\u2013', '\u2013', s.notes.join(' ')];
+        : [
+            s.schoolName,
+            '\u2013',
+            '\u2013',
+            '\u2013',
+            '\u2013',
+            '\u2013',
+            s.notes.join(' '),
+          ];
       return `<tr>${cells.map((c, i) => `<td${i > 0 && i < 6 ? ' class="n"' : ''}>${e(c)}</td>`).join('')}</tr>`;
     })
     .join('');

@@ -62,13 +62,29 @@ export function whatIfSvg(
     kids,
   );
   const vals = weeks.flatMap(p =>
-    [p.baseline, p.scenario, p.baselineLo95, p.baselineHi95, p.scenarioLo95, p.scenarioHi95].filter(
-      (v): v is number => v !== null && Number.isFinite(v),
-    ),
+    [
+      p.baseline,
+      p.scenario,
+      p.baselineLo95,
+      p.baselineHi95,
+      p.scenarioLo95,
+      p.scenarioHi95,
+    ].filter((v): v is number => v !== null && Number.isFinite(v)),
   );
   if (weeks.length === 0 || vals.length === 0) {
     kids.push(
-      el('text', {x: width / 2, y: height / 2, 'text-anchor': 'middle', 'font-size': 12, fill: COLORS.axis}, undefined, 'No what-if forecast'),
+      el(
+        'text',
+        {
+          x: width / 2,
+          y: height / 2,
+          'text-anchor': 'middle',
+          'font-size': 12,
+          fill: COLORS.axis,
+        },
+        undefined,
+        'No what-if forecast',
+      ),
     );
     return root;
   }
@@ -93,19 +109,52 @@ export function whatIfSvg(
     );
   });
   for (const t of ticks) {
-    kids.push(el('line', {x1: m.l, x2: m.l + w, y1: r1(y(t)), y2: r1(y(t)), stroke: COLORS.grid, 'stroke-width': 1}));
-    kids.push(el('text', {x: m.l - 4, y: r1(y(t) + 3), 'text-anchor': 'end', 'font-size': 9, fill: COLORS.axis}, undefined, shortNumber(t)));
+    kids.push(
+      el('line', {
+        x1: m.l,
+        x2: m.l + w,
+        y1: r1(y(t)),
+        y2: r1(y(t)),
+        stroke: COLORS.grid,
+        'stroke-width': 1,
+      }),
+    );
+    kids.push(
+      el(
+        'text',
+        {
+          x: m.l - 4,
+          y: r1(y(t) + 3),
+          'text-anchor': 'end',
+          'font-size': 9,
+          fill: COLORS.axis,
+        },
+        undefined,
+        shortNumber(t),
+      ),
+    );
   }
   const band = (
     lo: 'baselineLo95' | 'scenarioLo95',
     hi: 'baselineHi95' | 'scenarioHi95',
     fill: string,
   ) => {
-    const idx = weeks.map((_, i) => i).filter(i => weeks[i][lo] !== null && weeks[i][hi] !== null);
+    const idx = weeks
+      .map((_, i) => i)
+      .filter(i => weeks[i][lo] !== null && weeks[i][hi] !== null);
     if (idx.length < 2) return;
     const top = idx.map(i => `${r1(x(i))},${r1(y(weeks[i][hi] as number))}`);
-    const bottom = idx.reverse().map(i => `${r1(x(i))},${r1(y(weeks[i][lo] as number))}`);
-    kids.push(el('polygon', {points: [...top, ...bottom].join(' '), fill, 'fill-opacity': 0.6, stroke: 'none'}));
+    const bottom = idx
+      .reverse()
+      .map(i => `${r1(x(i))},${r1(y(weeks[i][lo] as number))}`);
+    kids.push(
+      el('polygon', {
+        points: [...top, ...bottom].join(' '),
+        fill,
+        'fill-opacity': 0.6,
+        stroke: 'none',
+      }),
+    );
   };
   band('baselineLo95', 'baselineHi95', WHATIF_COLORS.baselineBand);
   band('scenarioLo95', 'scenarioHi95', WHATIF_COLORS.scenarioBand);
@@ -123,15 +172,84 @@ export function whatIfSvg(
   line('scenario', WHATIF_COLORS.scenario, '5 3');
   // First and last week on the axis.
   const axisY = m.t + h + 12;
-  kids.push(el('text', {x: m.l, y: axisY, 'font-size': 9, fill: COLORS.axis}, undefined, weeks[0].weekStart.slice(5)));
+  kids.push(
+    el(
+      'text',
+      {x: m.l, y: axisY, 'font-size': 9, fill: COLORS.axis},
+      undefined,
+      weeks[0].weekStart.slice(5),
+    ),
+  );
   if (weeks.length > 1)
-    kids.push(el('text', {x: m.l + w, y: axisY, 'text-anchor': 'end', 'font-size': 9, fill: COLORS.axis}, undefined, weeks[weeks.length - 1].weekStart.slice(5)));
+    kids.push(
+      el(
+        'text',
+        {
+          x: m.l + w,
+          y: axisY,
+          'text-anchor': 'end',
+          'font-size': 9,
+          fill: COLORS.axis,
+        },
+        undefined,
+        weeks[weeks.length - 1].weekStart.slice(5),
+      ),
+    );
   const ly = height - 8;
-  kids.push(el('line', {x1: m.l, x2: m.l + 14, y1: ly - 3, y2: ly - 3, stroke: WHATIF_COLORS.baseline, 'stroke-width': 2}));
-  kids.push(el('text', {x: m.l + 18, y: ly, 'font-size': 9, fill: COLORS.text}, undefined, 'Baseline'));
-  kids.push(el('line', {x1: m.l + 70, x2: m.l + 84, y1: ly - 3, y2: ly - 3, stroke: WHATIF_COLORS.scenario, 'stroke-width': 2, 'stroke-dasharray': '5 3'}));
-  kids.push(el('text', {x: m.l + 88, y: ly, 'font-size': 9, fill: COLORS.text}, undefined, 'Scenario'));
-  kids.push(el('rect', {x: m.l + 140, y: ly - 8, width: 10, height: 8, fill: WHATIF_COLORS.shade, stroke: COLORS.grid}));
-  kids.push(el('text', {x: m.l + 154, y: ly, 'font-size': 9, fill: COLORS.text}, undefined, 'Scenario weeks'));
+  kids.push(
+    el('line', {
+      x1: m.l,
+      x2: m.l + 14,
+      y1: ly - 3,
+      y2: ly - 3,
+      stroke: WHATIF_COLORS.baseline,
+      'stroke-width': 2,
+    }),
+  );
+  kids.push(
+    el(
+      'text',
+      {x: m.l + 18, y: ly, 'font-size': 9, fill: COLORS.text},
+      undefined,
+      'Baseline',
+    ),
+  );
+  kids.push(
+    el('line', {
+      x1: m.l + 70,
+      x2: m.l + 84,
+      y1: ly - 3,
+      y2: ly - 3,
+      stroke: WHATIF_COLORS.scenario,
+      'stroke-width': 2,
+      'stroke-dasharray': '5 3',
+    }),
+  );
+  kids.push(
+    el(
+      'text',
+      {x: m.l + 88, y: ly, 'font-size': 9, fill: COLORS.text},
+      undefined,
+      'Scenario',
+    ),
+  );
+  kids.push(
+    el('rect', {
+      x: m.l + 140,
+      y: ly - 8,
+      width: 10,
+      height: 8,
+      fill: WHATIF_COLORS.shade,
+      stroke: COLORS.grid,
+    }),
+  );
+  kids.push(
+    el(
+      'text',
+      {x: m.l + 154, y: ly, 'font-size': 9, fill: COLORS.text},
+      undefined,
+      'Scenario weeks',
+    ),
+  );
   return root;
 }

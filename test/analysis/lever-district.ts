@@ -7,16 +7,39 @@
  */
 import type {School, SchoolCalendar, WeeklyFact} from '../../src/core/types';
 import {addDays} from '../../src/clean/dates';
-import {calendarSchoolDays, inTestingWindow} from '../../src/analysis/forecasting';
+import {
+  calendarSchoolDays,
+  inTestingWindow,
+} from '../../src/analysis/forecasting';
 import {normal, rng} from './synthetic';
 
 export const LEVER_CALENDAR: SchoolCalendar = {
   schoolWeekdays: [1, 2, 3, 4, 5],
   closures: [0, 1, 2].flatMap(y => [
-    {name: 'Thanksgiving', start: `${2023 + y}-11-22`, end: `${2023 + y}-11-24`, kind: 'break' as const},
-    {name: 'Winter break', start: `${2023 + y}-12-25`, end: `${2024 + y}-01-05`, kind: 'break' as const},
-    {name: 'Spring break', start: `${2024 + y}-04-15`, end: `${2024 + y}-04-19`, kind: 'break' as const},
-    {name: 'Summer', start: `${2024 + y}-06-22`, end: `${2024 + y}-09-03`, kind: 'summer' as const},
+    {
+      name: 'Thanksgiving',
+      start: `${2023 + y}-11-22`,
+      end: `${2023 + y}-11-24`,
+      kind: 'break' as const,
+    },
+    {
+      name: 'Winter break',
+      start: `${2023 + y}-12-25`,
+      end: `${2024 + y}-01-05`,
+      kind: 'break' as const,
+    },
+    {
+      name: 'Spring break',
+      start: `${2024 + y}-04-15`,
+      end: `${2024 + y}-04-19`,
+      kind: 'break' as const,
+    },
+    {
+      name: 'Summer',
+      start: `${2024 + y}-06-22`,
+      end: `${2024 + y}-09-03`,
+      kind: 'summer' as const,
+    },
   ]),
   events: [0, 1, 2].map(y => ({
     name: 'State testing',
@@ -128,8 +151,12 @@ export function leverDistrict(
       const yb = Math.expm1(c + beta * x + cal + e);
       const ys = Math.expm1(c + beta * xs + cal + e);
       if (i < weeks) {
-        weekly.push(fact(weekStarts[i], id, 'teacher', Math.round(T), teachers, d));
-        weekly.push(fact(weekStarts[i], id, 'student', Math.round(yb), students, d));
+        weekly.push(
+          fact(weekStarts[i], id, 'teacher', Math.round(T), teachers, d),
+        );
+        weekly.push(
+          fact(weekStarts[i], id, 'student', Math.round(yb), students, d),
+        );
       } else {
         tFuture.push(T);
         futureBase.push(yb);

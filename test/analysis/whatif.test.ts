@@ -1,7 +1,4 @@
-import {
-  forecastSchool,
-  schoolSeries,
-} from '../../src/analysis/forecasting';
+import {forecastSchool, schoolSeries} from '../../src/analysis/forecasting';
 import {whatIf, type WhatIfRequest} from '../../src/analysis/whatif';
 import {LEVER_CALENDAR, leverDistrict} from './lever-district';
 
@@ -20,8 +17,16 @@ describe('what-if: the recovered teacher effect against the generator', () => {
   // The truth is the generator's own counterfactual: the same future drawn twice, with
   // teacher activity as it came and scaled by the scenario's ratio.
   const cases = [
-    {seed: 11, scenario: {horizon: 8, offset: 0, span: 8, ratio: 1.2}, percent: 20},
-    {seed: 12, scenario: {horizon: 8, offset: 2, span: 4, ratio: 0.75}, percent: -25},
+    {
+      seed: 11,
+      scenario: {horizon: 8, offset: 0, span: 8, ratio: 1.2},
+      percent: 20,
+    },
+    {
+      seed: 12,
+      scenario: {horizon: 8, offset: 2, span: 4, ratio: 0.75},
+      percent: -25,
+    },
   ];
   test.each(cases)(
     'seed $seed, $percent%: the true change lies in the 95% interval for at least 90% of schools',
@@ -49,7 +54,8 @@ describe('what-if: the recovered teacher effect against the generator', () => {
           inside++;
         // Weeks outside the scenario are left alone.
         s.weeks.forEach((w, i) => {
-          const on = i >= scenario.offset && i < scenario.offset + scenario.span;
+          const on =
+            i >= scenario.offset && i < scenario.offset + scenario.span;
           expect(w.inScenario).toBe(on);
           if (!on) expect(w.difference).toBeCloseTo(0, 6);
         });
@@ -66,7 +72,10 @@ describe('what-if: the recovered teacher effect against the generator', () => {
 describe('what-if: a 0% scenario', () => {
   test('reproduces the baseline forecast exactly', () => {
     const d = leverDistrict(21, 4, 80);
-    const res = run(d, {schools: 'all', scenario: {kind: 'percent', percent: 0}});
+    const res = run(d, {
+      schools: 'all',
+      scenario: {kind: 'percent', percent: 0},
+    });
     const series = schoolSeries(d.weekly);
     for (const s of res.schools) {
       expect(s.ok).toBe(true);
@@ -96,7 +105,10 @@ describe('what-if: a 0% scenario', () => {
 describe('what-if: honest about what it knows', () => {
   const d = leverDistrict(31, 10, 80);
   test('says so where the teacher coefficient is not distinguishable from zero', () => {
-    const res = run(d, {schools: 'all', scenario: {kind: 'percent', percent: 20}});
+    const res = run(d, {
+      schools: 'all',
+      scenario: {kind: 'percent', percent: 20},
+    });
     expect(res.note).toMatch(/association .* not the result of a trial/);
     for (const s of res.schools) {
       if (s.significant) {
@@ -114,10 +126,15 @@ describe('what-if: honest about what it knows', () => {
   });
 
   test('flags scenario weeks outside the range of teacher activity the school has shown', () => {
-    const res = run(d, {schools: 'all', scenario: {kind: 'percent', percent: 300}});
+    const res = run(d, {
+      schools: 'all',
+      scenario: {kind: 'percent', percent: 300},
+    });
     for (const s of res.schools) {
       expect(s.weeksOutsideRange).toBeGreaterThan(0);
-      expect(s.notes.join(' ')).toMatch(/outside the range this school has shown/);
+      expect(s.notes.join(' ')).toMatch(
+        /outside the range this school has shown/,
+      );
       for (const w of s.weeks)
         if (w.outsideRange && w.schoolDays > 0)
           expect(
@@ -125,7 +142,10 @@ describe('what-if: honest about what it knows', () => {
               w.teacherScenario < (s.teacherMin as number),
           ).toBe(true);
     }
-    const small = run(d, {schools: 'all', scenario: {kind: 'percent', percent: 5}});
+    const small = run(d, {
+      schools: 'all',
+      scenario: {kind: 'percent', percent: 5},
+    });
     expect(small.schools.some(s => s.weeksOutsideRange === 0)).toBe(true);
   });
 
@@ -171,13 +191,47 @@ describe('what-if: bad input gets a clear error', () => {
   const d = leverDistrict(41, 2, 80);
   const last = d.futureWeeks[7];
   test.each([
-    [{schools: ['nowhere'], scenario: {kind: 'percent', percent: 10}}, /schools: unknown school "nowhere"/],
-    [{schools: 'all', scenario: {kind: 'percent', percent: 10}, startWeek: '2020-01-06'}, /startWeek: 2020-01-06 is outside the forecast horizon/],
-    [{schools: 'all', scenario: {kind: 'percent', percent: 10}, startWeek: '2025-03-05'}, /startWeek: "2025-03-05" is not a Monday/],
-    [{schools: 'all', scenario: {kind: 'percent', percent: 10}, startWeek: last, weeks: 2}, /weeks: 2 weeks from .* end after the forecast horizon/],
-    [{schools: 'all', scenario: {kind: 'percent', percent: -150}}, /scenario.percent: -150% would make teacher activity negative/],
-    [{schools: 'all', scenario: {kind: 'double'}}, /scenario.kind: "double" is not one of/],
-    [{schools: [], scenario: {kind: 'percent', percent: 1}}, /schools: must be a non-empty list/],
+    [
+      {schools: ['nowhere'], scenario: {kind: 'percent', percent: 10}},
+      /schools: unknown school "nowhere"/,
+    ],
+    [
+      {
+        schools: 'all',
+        scenario: {kind: 'percent', percent: 10},
+        startWeek: '2020-01-06',
+      },
+      /startWeek: 2020-01-06 is outside the forecast horizon/,
+    ],
+    [
+      {
+        schools: 'all',
+        scenario: {kind: 'percent', percent: 10},
+        startWeek: '2025-03-05',
+      },
+      /startWeek: "2025-03-05" is not a Monday/,
+    ],
+    [
+      {
+        schools: 'all',
+        scenario: {kind: 'percent', percent: 10},
+        startWeek: last,
+        weeks: 2,
+      },
+      /weeks: 2 weeks from .* end after the forecast horizon/,
+    ],
+    [
+      {schools: 'all', scenario: {kind: 'percent', percent: -150}},
+      /scenario.percent: -150% would make teacher activity negative/,
+    ],
+    [
+      {schools: 'all', scenario: {kind: 'double'}},
+      /scenario.kind: "double" is not one of/,
+    ],
+    [
+      {schools: [], scenario: {kind: 'percent', percent: 1}},
+      /schools: must be a non-empty list/,
+    ],
   ])('%j', (req, message) => {
     expect(() => run(d, req as WhatIfRequest)).toThrow(message);
   });

@@ -4,7 +4,13 @@
  * district left in the spreadsheet: the form runs a scenario, the chart and figures render,
  * a bad entry is caught, and everything fits.
  */
-import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {chromium, type BrowserContext, type Page} from 'playwright-core';
@@ -64,7 +70,15 @@ d('What-if view in Chromium', () => {
     ctx = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
       viewport: {width: WIDTH, height: 900},
     });
     await ctx.route(/^https?:\/\//, route => {
@@ -75,7 +89,11 @@ d('What-if view in Chromium', () => {
       const r = h.rt.execute(h.script, name, args);
       return r.ok
         ? {ok: true, result: r.result ?? null}
-        : {ok: false, name: r.error?.name ?? 'Error', message: r.error?.message ?? 'failed'};
+        : {
+            ok: false,
+            name: r.error?.name ?? 'Error',
+            message: r.error?.message ?? 'failed',
+          };
     });
     await ctx.addInitScript(RUN_STUB);
     page = await ctx.newPage();
@@ -85,7 +103,9 @@ d('What-if view in Chromium', () => {
     });
     await page.goto(`file://${SIDEBAR}`);
     await page.getByRole('tab', {name: 'What-if'}).click();
-    await page.getByRole('heading', {name: 'What if teacher activity changed?'}).waitFor({timeout: 20000});
+    await page
+      .getByRole('heading', {name: 'What if teacher activity changed?'})
+      .waitFor({timeout: 20000});
   }, 300000);
 
   afterAll(async () => {
@@ -96,9 +116,17 @@ d('What-if view in Chromium', () => {
   it('catches a bad entry before calling the server', async () => {
     await page.locator('#wi-percent').fill('-150');
     await page.getByRole('button', {name: 'Run scenario'}).click();
-    await expect(page.locator('#panel-whatif p.field-error').textContent()).resolves.toMatch(/more than 100%/);
-    await expect(page.locator('#wi-percent').getAttribute('aria-invalid')).resolves.toBe('true');
-    const calls = await page.evaluate(() => (window as unknown as {__calls: {name: string}[]}).__calls.map(c => c.name));
+    await expect(
+      page.locator('#panel-whatif p.field-error').textContent(),
+    ).resolves.toMatch(/more than 100%/);
+    await expect(
+      page.locator('#wi-percent').getAttribute('aria-invalid'),
+    ).resolves.toBe('true');
+    const calls = await page.evaluate(() =>
+      (window as unknown as {__calls: {name: string}[]}).__calls.map(
+        c => c.name,
+      ),
+    );
     expect(calls).not.toContain('runWhatIf');
   });
 
@@ -108,14 +136,25 @@ d('What-if view in Chromium', () => {
     await page.getByRole('button', {name: 'Run scenario'}).click();
     await page.locator('.whatif-result svg').waitFor({timeout: 120000});
     expect(await page.locator('.whatif-result svg polyline').count()).toBe(2);
-    await expect(page.locator('.whatif-total').textContent()).resolves.toMatch(/student-weeks over \d+ weeks \(95%: /);
-    await expect(page.locator('.whatif-result').textContent()).resolves.toMatch(/not the result of a trial/);
-    await expect(page.locator('.whatif-result').textContent()).resolves.toMatch(/Lever backtest/);
+    await expect(page.locator('.whatif-total').textContent()).resolves.toMatch(
+      /student-weeks over \d+ weeks \(95%: /,
+    );
+    await expect(page.locator('.whatif-result').textContent()).resolves.toMatch(
+      /not the result of a trial/,
+    );
+    await expect(page.locator('.whatif-result').textContent()).resolves.toMatch(
+      /Lever backtest/,
+    );
     expect(await page.locator('.whatif-schools li').count()).toBe(4);
     const sent = await page.evaluate(() =>
-      (window as unknown as {__calls: {name: string; args: unknown[]}[]}).__calls.filter(c => c.name === 'runWhatIf'),
+      (
+        window as unknown as {__calls: {name: string; args: unknown[]}[]}
+      ).__calls.filter(c => c.name === 'runWhatIf'),
     );
-    expect(sent[0].args[0]).toEqual({schools: 'all', scenario: {kind: 'percent', percent: 20}});
+    expect(sent[0].args[0]).toEqual({
+      schools: 'all',
+      scenario: {kind: 'percent', percent: 20},
+    });
     mkdirSync(SHOTS, {recursive: true});
     await page.screenshot({path: join(SHOTS, 'whatif.png'), fullPage: true});
   });
@@ -125,10 +164,18 @@ d('What-if view in Chromium', () => {
     await page.locator('#wi-schools').selectOption({index: 2});
     expect(options.length).toBeGreaterThan(2);
     await page.getByRole('button', {name: 'Run scenario'}).click();
-    await page.waitForFunction(() => document.querySelectorAll('.whatif-result svg polygon').length === 2, undefined, {timeout: 120000});
+    await page.waitForFunction(
+      () =>
+        document.querySelectorAll('.whatif-result svg polygon').length === 2,
+      undefined,
+      {timeout: 120000},
+    );
     await page.locator('#wi-start').fill('2001-01-01');
     await page.getByRole('button', {name: 'Run scenario'}).click();
-    await page.getByRole('alert').filter({hasText: 'outside the forecast horizon'}).waitFor({timeout: 60000});
+    await page
+      .getByRole('alert')
+      .filter({hasText: 'outside the forecast horizon'})
+      .waitFor({timeout: 60000});
   });
 
   it('fits 300 px with no errors or network use', async () => {
@@ -136,12 +183,15 @@ d('What-if view in Chromium', () => {
       const out: string[] = [];
       for (const e of Array.from(document.querySelectorAll('main *'))) {
         const r = (e as HTMLElement).getBoundingClientRect();
-        if (r.width > 0 && r.right > w + 0.5) out.push(`${e.tagName}.${(e as HTMLElement).className} ${r.right}`);
+        if (r.width > 0 && r.right > w + 0.5)
+          out.push(`${e.tagName}.${(e as HTMLElement).className} ${r.right}`);
       }
       return out;
     }, WIDTH);
     expect(wide).toEqual([]);
-    expect(readFileSync(join(SHOTS, 'whatif.png')).readUInt32BE(16)).toBe(WIDTH);
+    expect(readFileSync(join(SHOTS, 'whatif.png')).readUInt32BE(16)).toBe(
+      WIDTH,
+    );
     expect(errors).toEqual([]);
   });
 });

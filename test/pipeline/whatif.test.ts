@@ -45,7 +45,10 @@ test('runWhatIf re-forecasts each school and writes What-if and lk_whatif', () =
   expect(rows).toBe(ok.length * r.request.horizon + r.district.weeks.length);
   expect(admin.length - head - 1).toBe(rows);
   // A second scenario replaces the tabs; nothing is appended.
-  h.call('runWhatIf', {schools: 'all', scenario: {kind: 'percent', percent: 0}});
+  h.call('runWhatIf', {
+    schools: 'all',
+    scenario: {kind: 'percent', percent: 0},
+  });
   const again = tabValues(h.rt, 'lk_whatif');
   expect(again.length - 1).toBe(rows);
   const diff = again[0].indexOf('difference');
@@ -62,13 +65,23 @@ test('lk_whatif is in the data dictionary', () => {
 test('bad input gets a clear error and leaves the tabs as they were', () => {
   const before = tabValues(h.rt, 'lk_whatif');
   expect(() =>
-    h.call('runWhatIf', {schools: ['no-such-school'], scenario: {kind: 'percent', percent: 5}}),
+    h.call('runWhatIf', {
+      schools: ['no-such-school'],
+      scenario: {kind: 'percent', percent: 5},
+    }),
   ).toThrow(/schools: unknown school "no-such-school"/);
   expect(() =>
-    h.call('runWhatIf', {schools: 'all', scenario: {kind: 'percent', percent: 5}, startWeek: '2001-01-01'}),
+    h.call('runWhatIf', {
+      schools: 'all',
+      scenario: {kind: 'percent', percent: 5},
+      startWeek: '2001-01-01',
+    }),
   ).toThrow(/startWeek: 2001-01-01 is outside the forecast horizon/);
   expect(() =>
-    h.call('runWhatIf', {schools: 'all', scenario: {kind: 'percent', percent: -120}}),
+    h.call('runWhatIf', {
+      schools: 'all',
+      scenario: {kind: 'percent', percent: -120},
+    }),
   ).toThrow(/would make teacher activity negative/);
   expect(tabValues(h.rt, 'lk_whatif')).toEqual(before);
 });
