@@ -6,11 +6,11 @@ import {
   anomaliesCommand,
   correlateCommand,
   stlCommand,
-} from '../stats/commands/decompose';
+} from './engine/decompose';
 
-import {autoCommand} from '../stats/commands/auto';
-import {fitCommand} from '../stats/commands/arima';
-import {whatIfCommand} from '../analysis/whatif-command';
+import {autoCommand} from './engine/auto';
+import {fitCommand} from './engine/arima';
+import {whatIfCommand} from './engine/whatif';
 
 export type CommandHandler = (request: unknown) => unknown;
 

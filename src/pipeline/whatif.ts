@@ -9,7 +9,7 @@ import {whatIf, type WhatIfRequest, type WhatIfView} from '../analysis/whatif';
 import {addDays} from '../clean/dates';
 import {InputError} from '../core/errors';
 import {writeWhatIf} from '../sheets/whatif-write';
-import {loadSettings} from '../ui/settings';
+import {loadSettings} from '../platform/settings';
 import {MODELS_BLOB} from './analyse';
 import {readFacts, readSchools} from './ingest';
 import {FORECAST_METRIC, FORECAST_TEACHER_METRIC, mainApp} from './records';

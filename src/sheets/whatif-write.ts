@@ -4,7 +4,8 @@
  * whole through the atomic writer, so a failed write leaves the previous tab as it was.
  */
 import type {WhatIfResult} from '../analysis/whatif';
-import {bumpDataVersion, writeTable} from './outputs';
+import {bumpDataVersion} from '../platform/viewcache';
+import {writeTable} from './outputs';
 import {tabArgs} from './tables';
 import {
   LK_WHATIF,

@@ -10,7 +10,7 @@ import {
   svgToString,
   timelineSvg,
 } from './charts';
-import type {ForecastChartData, Snapshot} from './types';
+import type {ForecastChartData, Snapshot} from '../sheets/view-types';
 import type {WhatIfView} from '../analysis/whatif';
 import {whatIfSection} from './report-whatif';
 

@@ -9,9 +9,9 @@
  * `weekly` holds the weekly facts (the `Weekly facts` tab's rows); `schools` is optional
  * (names and peer groups). Bad input throws InputError naming the field.
  */
-import {InputError} from '../core/errors';
-import type {School, SchoolCalendar, WeeklyFact} from '../core/types';
-import {whatIf, type WhatIfRequest, type WhatIfResult} from './whatif';
+import {InputError} from '../../core/errors';
+import type {School, SchoolCalendar, WeeklyFact} from '../../core/types';
+import {whatIf, type WhatIfRequest, type WhatIfResult} from '../../analysis/whatif';
 
 function weeklyRows(v: unknown): WeeklyFact[] {
   if (!Array.isArray(v) || v.length === 0)
