@@ -11,7 +11,11 @@
  */
 import {InputError} from '../../core/errors';
 import type {School, SchoolCalendar, WeeklyFact} from '../../core/types';
-import {whatIf, type WhatIfRequest, type WhatIfResult} from '../../analysis/whatif';
+import {
+  whatIf,
+  type WhatIfRequest,
+  type WhatIfResult,
+} from '../../analysis/whatif';
 
 function weeklyRows(v: unknown): WeeklyFact[] {
   if (!Array.isArray(v) || v.length === 0)
