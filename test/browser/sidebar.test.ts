@@ -315,7 +315,7 @@ d('sidebar in Chromium', () => {
     await expect(page.locator('#triggers').textContent()).resolves.toContain(
       'Nightly run at 05:00',
     );
-    await page.getByLabel('From').fill('2024-09-01');
+    await page.getByLabel('From', {exact: true}).fill('2024-09-01');
     await page.getByRole('button', {name: 'Estimate'}).click();
     await page.locator('#backfill dl').waitFor();
     const names = (await calls()).map(c => c.name);
