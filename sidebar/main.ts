@@ -25,6 +25,7 @@ import type {
   UnderuseItem,
 } from '../src/sheets/view-types';
 import {createOrgSetup} from './orgsetup';
+import {buildWhatIf} from './whatif';
 
 // ---------------------------------------------------------------------------------------
 // Server calls.
@@ -217,6 +218,7 @@ async function busy<T>(
 const TABS = [
   {id: 'overview', label: 'Overview'},
   {id: 'anomalies', label: 'Anomalies'},
+  {id: 'whatif', label: 'What-if'},
   {id: 'runs', label: 'Runs'},
   {id: 'setup', label: 'Setup'},
 ] as const;
@@ -1297,6 +1299,9 @@ async function start(): Promise<void> {
     selectTab('overview');
     return;
   }
+  panels
+    .get('whatif')!
+    .append(buildWhatIf({h, svg, clear, call, busy, fmtNum}, state.schools));
   renderSetup(state.settings, state.saved);
   // The menu's "Set up from the directory" opens here; a first run reads the directory.
   const openSetup =

@@ -5,6 +5,7 @@
  */
 import {readDirectoryCensus} from './pipeline/ingest';
 import * as job from './pipeline/job';
+import * as whatif from './pipeline/whatif';
 import * as ui from './ui';
 
 // Menu, sidebar and dialogs.
@@ -85,6 +86,9 @@ export function getSnapshot(): unknown {
 }
 export function getLookerLinks(): unknown {
   return ui.getLookerLinks();
+}
+export function runWhatIf(input: unknown): unknown {
+  return whatif.runWhatIf(input);
 }
 export function installTriggers(): unknown {
   return ui.installTriggers();

@@ -25,12 +25,14 @@ import {addDays, daysBetween, weekDays} from '../clean/dates';
 import {isSchoolDay} from '../metrics/weekly';
 import {
   autoForecast,
+  type AutoForecastRequest,
   fitLongPeriod,
   independentColumns,
   type ModelChoice,
 } from '../stats/auto';
 import type {LongPeriodModel} from '../stats/auto';
 import {scoreWindows} from '../stats/backtest';
+import {qnorm} from '../stats/distributions';
 import type {Forecast} from '../stats/types';
 import {interpolateMissing, isConstant} from '../stats/unitroot';
 
@@ -39,6 +41,9 @@ export const WEEKS_PER_YEAR = 52.18;
 
 export type ForecastMetric =
   'activeUsers' | 'events' | 'pctAccess' | 'engagementIndex';
+
+/** The teacher activity used as a regressor (default: the forecast metric itself). */
+export type TeacherMetric = ForecastMetric | 'logins';
 
 export interface ForecastRow {
   schoolId: string;
@@ -78,6 +83,12 @@ export interface SchoolForecastOptions {
   /** The school calendar for breaks, testing windows and future school days; null = none. */
   calendar: SchoolCalendar | null;
   metric?: ForecastMetric;
+  /**
+   * Teacher activity as a regressor (default: the same metric as the students). Weekly
+   * distinct teachers saturate at the roster where nearly every teacher signs in each
+   * week; events (posts, grades, comments) keep the volume that moves students.
+   */
+  teacherMetric?: TeacherMetric;
   /** The app row to forecast (default `workspace`, which counts any app). */
   app?: string;
   levels?: [number, number];
@@ -140,7 +151,10 @@ export interface SchoolSeries {
   schoolDays: (number | null)[];
 }
 
-function metricValue(f: WeeklyFact, metric: ForecastMetric): number | null {
+function metricValue(
+  f: WeeklyFact,
+  metric: ForecastMetric | TeacherMetric,
+): number | null {
   const v = f[metric];
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
@@ -150,6 +164,7 @@ export function schoolSeries(
   facts: ReadonlyArray<WeeklyFact>,
   metric: ForecastMetric = 'activeUsers',
   app = 'workspace',
+  teacherMetric: TeacherMetric = metric,
 ): SchoolSeries[] {
   const bySchool = new Map<
     string,
@@ -167,9 +182,9 @@ export function schoolSeries(
       s = {students: new Map(), teachers: new Map(), days: new Map()};
       bySchool.set(f.schoolId, s);
     }
-    const v = metricValue(f, metric);
-    if (f.role === 'student') s.students.set(f.weekStart, v);
-    else s.teachers.set(f.weekStart, v);
+    if (f.role === 'student')
+      s.students.set(f.weekStart, metricValue(f, metric));
+    else s.teachers.set(f.weekStart, metricValue(f, teacherMetric));
     s.days.set(f.weekStart, f.schoolDays);
   }
   const out: SchoolSeries[] = [];
@@ -273,14 +288,47 @@ export interface SchoolForecast {
   model: SchoolModel | null;
 }
 
-/** Forecasts one school; see the module comment for the model. */
-export function forecastSchool(
+/**
+ * Everything one school's forecast is made of: the model's inputs on the modelling scale
+ * and the request to autoForecast (without the backtest, which the caller adds).
+ */
+export interface SchoolModelInputs {
+  horizon: number;
+  levels: [number, number];
+  futureWeeks: string[];
+  /** True when the student and teacher series are modelled as log(1 + value). */
+  useLog: boolean;
+  /** From the original scale to the modelling scale, and back. */
+  fwd: (v: number) => number;
+  back: (v: number) => number;
+  /** Teacher activity on the modelling scale (interpolated), or null when not a regressor. */
+  teacher: number[] | null;
+  /** Index of teacher activity among the regressors (-1 when not one). */
+  teacherColumn: number;
+  /** Forecast future teacher activity from an origin, on the modelling scale. */
+  teacherFuture: (origin: number, h: number) => number[];
+  /**
+   * Standard deviation of the teacher forecast's error at each future week (modelling
+   * scale): the uncertainty the student intervals leave out by taking it as known.
+   */
+  teacherFutureSd: number[] | null;
+  request: AutoForecastRequest;
+  /** The model chosen by an earlier run, when reused. */
+  previous: SchoolModel | null;
+  teacherK: number | null;
+}
+
+/**
+ * The inputs of one school's forecast (see the module comment), or the reason it cannot
+ * be forecast. Warnings go to `warnings`.
+ */
+export function schoolModelInputs(
   series: SchoolSeries,
   opts: SchoolForecastOptions,
-): SchoolForecast {
+  warnings: string[],
+): SchoolModelInputs | null {
   const h = opts.horizon ?? 8;
   const levels = opts.levels ?? [80, 95];
-  const warnings: string[] = [];
   const id = series.schoolId;
   const previous = opts.reuse?.get(id) ?? null;
   const n = series.weekStarts.length;
@@ -289,7 +337,7 @@ export function forecastSchool(
     warnings.push(
       `${id}: ${observed} observed weeks, fewer than ${opts.minWeeks ?? 26}: not forecast`,
     );
-    return {rows: [], accuracy: null, warnings, model: null};
+    return null;
   }
   const lastWeek = series.weekStarts[n - 1];
   const futureWeeks = Array.from({length: h}, (_, i) =>
@@ -317,16 +365,6 @@ export function forecastSchool(
   const fwd = (v: number) => (useLog ? Math.log1p(Math.max(0, v)) : v);
   const back = (v: number) => (useLog ? Math.expm1(v) : v);
   const y = series.students.map(v => (v === null ? null : fwd(v)));
-  const backForecast = (f: Forecast): Forecast => ({
-    mean: f.mean.map(back),
-    lower: Object.fromEntries(
-      Object.entries(f.lower).map(([k, v]) => [k, v.map(back)]),
-    ),
-    upper: Object.fromEntries(
-      Object.entries(f.upper).map(([k, v]) => [k, v.map(back)]),
-    ),
-    levels: f.levels,
-  });
 
   // Teacher activity and its own forecast.
   let teacherModel: LongPeriodModel | null = null;
@@ -387,10 +425,30 @@ export function forecastSchool(
     return f.mean;
   };
   const xregFuture = teacher ? [teacherFuture(n, h), ...calFuture] : calFuture;
-
-  let res;
-  try {
-    res = autoForecast({
+  let teacherFutureSd: number[] | null = null;
+  if (teacher && teacherModel) {
+    const f = teacherModel.forecast(
+      h,
+      [80],
+      calFuture.map(c => c.slice(0, h)),
+    );
+    const z80 = qnorm(0.9);
+    teacherFutureSd = f.mean.map((m, i) => (f.upper['80'][i] - m) / z80);
+  }
+  return {
+    horizon: h,
+    levels,
+    futureWeeks,
+    useLog,
+    fwd,
+    back,
+    teacher,
+    teacherColumn: teacher ? 0 : -1,
+    teacherFuture,
+    teacherFutureSd,
+    previous,
+    teacherK: teacherModel?.K ?? null,
+    request: {
       y,
       period: WEEKS_PER_YEAR,
       horizon: h,
@@ -399,15 +457,44 @@ export function forecastSchool(
       xregFuture,
       levels: [...levels],
       select: opts.select ?? 'ic',
-      scoreChoice: true,
       candidates: ['arima', 'snaive', 'combination'],
-      backtestWindows: opts.backtestWindows ?? 4,
-      backtestHorizon: h,
       backtestXreg: (origin, hh) =>
         teacher
           ? [teacherFuture(origin, hh), ...calAt(origin, hh)]
           : calAt(origin, hh),
       reuse: previous?.student ?? null,
+    },
+  };
+}
+
+/** Forecasts one school; see the module comment for the model. */
+export function forecastSchool(
+  series: SchoolSeries,
+  opts: SchoolForecastOptions,
+): SchoolForecast {
+  const warnings: string[] = [];
+  const id = series.schoolId;
+  const inputs = schoolModelInputs(series, opts, warnings);
+  if (!inputs) return {rows: [], accuracy: null, warnings, model: null};
+  const {horizon: h, levels, futureWeeks, back} = inputs;
+  const backForecast = (f: Forecast): Forecast => ({
+    mean: f.mean.map(back),
+    lower: Object.fromEntries(
+      Object.entries(f.lower).map(([k, v]) => [k, v.map(back)]),
+    ),
+    upper: Object.fromEntries(
+      Object.entries(f.upper).map(([k, v]) => [k, v.map(back)]),
+    ),
+    levels: f.levels,
+  });
+
+  let res;
+  try {
+    res = autoForecast({
+      ...inputs.request,
+      scoreChoice: true,
+      backtestWindows: opts.backtestWindows ?? 4,
+      backtestHorizon: h,
     });
   } catch (e) {
     warnings.push(`${id}: not forecast: ${(e as Error).message}`);
@@ -485,7 +572,7 @@ export function forecastSchool(
     rows,
     accuracy,
     warnings,
-    model: {student: res.choice, teacherK: teacherModel?.K ?? null},
+    model: {student: res.choice, teacherK: inputs.teacherK},
   };
 }
 
@@ -503,7 +590,12 @@ export function forecastSchools(
   const accuracy: AccuracyRow[] = [];
   const warnings: string[] = [];
   const models = new Map<string, SchoolModel>();
-  for (const s of schoolSeries(facts, opts.metric, opts.app)) {
+  for (const s of schoolSeries(
+    facts,
+    opts.metric,
+    opts.app,
+    opts.teacherMetric,
+  )) {
     const r = forecastSchool(s, opts);
     rows.push(...r.rows);
     if (r.accuracy) accuracy.push(r.accuracy);

@@ -10,6 +10,7 @@ import {
 
 import {autoCommand} from './engine/auto';
 import {fitCommand} from './engine/arima';
+import {whatIfCommand} from './engine/whatif';
 
 export type CommandHandler = (request: unknown) => unknown;
 
@@ -20,3 +21,4 @@ jsonCommands.anomalies = anomaliesCommand;
 jsonCommands.correlate = correlateCommand;
 jsonCommands.auto = autoCommand;
 jsonCommands.fit = fitCommand;
+jsonCommands.whatif = whatIfCommand;

@@ -15,6 +15,7 @@ import {createDemoDistrict, type DemoDistrict} from '../demo';
 import {createOfflineRuntime, type OfflineRuntime} from '../offline/runtime';
 import type {Snapshot} from '../sheets/view-types';
 import {renderReportHtml} from '../ui/report';
+import type {WhatIfView} from '../analysis/whatif';
 import {exportWorkbook} from './export-xlsx';
 import {evaluateDemo, type DemoSummary} from './summary';
 import {learnPlatformRun} from './run-learnplatform';
@@ -100,6 +101,22 @@ function demoSettings(d: DemoDistrict): Partial<Settings> {
   };
 }
 
+/**
+ * The district leader's question, asked once from the sidebar before the export: what if
+ * teachers at the schools flagged as under-using were as active as their peers' median?
+ */
+function demoWhatIf(s: Session): WhatIfView | null {
+  try {
+    return s.call('runWhatIf', {
+      schools: 'underusing',
+      scenario: {kind: 'peerMedian'},
+    }) as WhatIfView;
+  } catch (e) {
+    process.stderr.write(`what-if scenario not run: ${(e as Error).message}\n`);
+    return null;
+  }
+}
+
 async function writeOutputs(
   s: Session,
   outDir: string,
@@ -107,11 +124,15 @@ async function writeOutputs(
 ): Promise<{snapshot: Snapshot; tabs: string[]}> {
   mkdirSync(outDir, {recursive: true});
   const snapshot = s.call('getSnapshot') as Snapshot;
+  const whatIf = demoWhatIf(s);
   const tabs = await exportWorkbook(
     s.rt.spreadsheet,
     join(outDir, 'workbook.xlsx'),
   );
-  writeFileSync(join(outDir, 'report.html'), renderReportHtml(snapshot));
+  writeFileSync(
+    join(outDir, 'report.html'),
+    renderReportHtml(snapshot, {whatIf}),
+  );
   void extra;
   return {snapshot, tabs};
 }

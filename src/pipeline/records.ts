@@ -28,6 +28,13 @@ export type SchoolNames = Map<string, string>;
 
 /** The metric every forecast and correlation of the Google source is about. */
 export const FORECAST_METRIC = 'activeUsers';
+/**
+ * The forecast's teacher regressor: weekly teacher events (posts, grades, comments).
+ * Weekly distinct teachers sit at the roster in most school weeks, so they carry little
+ * beyond the calendar; events keep the volume that moves students (and forecast a little
+ * better on the demo district: MAPE 20.2% against 21.2%).
+ */
+export const FORECAST_TEACHER_METRIC = 'events';
 const METRIC_LABEL = 'active_students';
 
 function isoWeekLabel(weekStart: string): string {
@@ -148,6 +155,7 @@ export function forecastRecords(
     calendar: settings.calendar,
     horizon: settings.forecastHorizonWeeks,
     metric: FORECAST_METRIC,
+    teacherMetric: FORECAST_TEACHER_METRIC,
     app,
     reuse,
   } as const;
@@ -161,6 +169,7 @@ export function forecastRecords(
     districtWeekly(weekly),
     FORECAST_METRIC,
     app,
+    FORECAST_TEACHER_METRIC,
   )) {
     const r = forecastSchool(series, opts);
     rows.push(...r.rows);

@@ -1425,6 +1425,255 @@ export const LK_DATA_DICTIONARY: TableSchema<DictionaryRecord> = {
   ],
 };
 
+// ---------------------------------------------------------------------------------------
+// The What-if tab and lk_whatif (written on demand; rows in whatif-table.ts).
+
+export interface WhatIfRecord {
+  schoolId: string;
+  schoolName: string;
+  weekStart: string;
+  scenario: string;
+  inScenario: boolean;
+  schoolDays: number;
+  teacherBaseline: number | null;
+  teacherScenario: number | null;
+  outsideRange: boolean;
+  baseline: number;
+  baselineLo80: number | null;
+  baselineHi80: number | null;
+  baselineLo95: number | null;
+  baselineHi95: number | null;
+  scenarioValue: number;
+  scenarioLo80: number | null;
+  scenarioHi80: number | null;
+  scenarioLo95: number | null;
+  scenarioHi95: number | null;
+  difference: number;
+  differenceLo95: number;
+  differenceHi95: number;
+  coefficient: number | null;
+  coefficientSe: number | null;
+  significant: boolean | null;
+  caveats: string;
+}
+
+/** The id of the district's rows (the sum of the schools in the scenario). */
+export const WHATIF_DISTRICT = 'district';
+
+function c(
+  field: keyof WhatIfRecord & string,
+  key: string,
+  label: string,
+  type: ColumnType,
+  description: string,
+  width?: number,
+): ColumnSpec<WhatIfRecord> {
+  return col(field, key, label, type, description, width ? {width} : undefined);
+}
+
+const blankForDistrict =
+  ' Blank on district rows: the schools’ intervals do not add up to one.';
+
+const whatIfColumns: ColumnSpec<WhatIfRecord>[] = [
+  c(
+    'schoolId',
+    'school_id',
+    'School id',
+    'string',
+    `School id, or '${WHATIF_DISTRICT}' for the sum of the schools in the scenario.`,
+  ),
+  c('schoolName', 'school_name', 'School', 'string', 'School name.', 180),
+  c(
+    'weekStart',
+    'week_start',
+    'Week start',
+    'date',
+    'Monday of the forecast week.',
+  ),
+  c(
+    'scenario',
+    'scenario',
+    'Scenario',
+    'string',
+    'The teacher-activity scenario.',
+    200,
+  ),
+  c(
+    'inScenario',
+    'in_scenario',
+    'In scenario',
+    'boolean',
+    'TRUE in the weeks the scenario applies.',
+  ),
+  c(
+    'schoolDays',
+    'school_days',
+    'School days',
+    'integer',
+    'School days in the week by the calendar.',
+  ),
+  c(
+    'teacherBaseline',
+    'teacher_baseline',
+    'Teacher activity (forecast)',
+    'number',
+    'Forecast weekly teacher activity (events), the regressor of the baseline.' +
+      blankForDistrict,
+  ),
+  c(
+    'teacherScenario',
+    'teacher_scenario',
+    'Teacher activity (scenario)',
+    'number',
+    'Weekly teacher activity under the scenario.' + blankForDistrict,
+  ),
+  c(
+    'outsideRange',
+    'outside_range',
+    'Outside range',
+    'boolean',
+    'TRUE when scenario teacher activity lies outside what the school has shown: an extrapolation.',
+  ),
+  c(
+    'baseline',
+    'baseline',
+    'Baseline',
+    'number',
+    'Forecast weekly active students (the weekly forecast).',
+  ),
+  c(
+    'baselineLo80',
+    'baseline_lo80',
+    'Baseline lo 80',
+    'number',
+    'Lower bound of the baseline 80% prediction interval.' + blankForDistrict,
+  ),
+  c(
+    'baselineHi80',
+    'baseline_hi80',
+    'Baseline hi 80',
+    'number',
+    'Upper bound of the baseline 80% prediction interval.' + blankForDistrict,
+  ),
+  c(
+    'baselineLo95',
+    'baseline_lo95',
+    'Baseline lo 95',
+    'number',
+    'Lower bound of the baseline 95% prediction interval.' + blankForDistrict,
+  ),
+  c(
+    'baselineHi95',
+    'baseline_hi95',
+    'Baseline hi 95',
+    'number',
+    'Upper bound of the baseline 95% prediction interval.' + blankForDistrict,
+  ),
+  c(
+    'scenarioValue',
+    'scenario_forecast',
+    'Scenario',
+    'number',
+    'Forecast weekly active students under the scenario.',
+  ),
+  c(
+    'scenarioLo80',
+    'scenario_lo80',
+    'Scenario lo 80',
+    'number',
+    'Lower bound of the scenario 80% interval (forecast noise and the coefficient’s uncertainty).' +
+      blankForDistrict,
+  ),
+  c(
+    'scenarioHi80',
+    'scenario_hi80',
+    'Scenario hi 80',
+    'number',
+    'Upper bound of the scenario 80% interval.' + blankForDistrict,
+  ),
+  c(
+    'scenarioLo95',
+    'scenario_lo95',
+    'Scenario lo 95',
+    'number',
+    'Lower bound of the scenario 95% interval.' + blankForDistrict,
+  ),
+  c(
+    'scenarioHi95',
+    'scenario_hi95',
+    'Scenario hi 95',
+    'number',
+    'Upper bound of the scenario 95% interval.' + blankForDistrict,
+  ),
+  c(
+    'difference',
+    'difference',
+    'Difference',
+    'number',
+    'Scenario minus baseline, students per week.',
+  ),
+  c(
+    'differenceLo95',
+    'difference_lo95',
+    'Difference lo 95',
+    'number',
+    'Lower bound of the 95% interval of the difference (the teacher coefficient’s s.e. and the baseline’s level).',
+  ),
+  c(
+    'differenceHi95',
+    'difference_hi95',
+    'Difference hi 95',
+    'number',
+    'Upper bound of the 95% interval of the difference.',
+  ),
+  c(
+    'coefficient',
+    'teacher_coefficient',
+    'Teacher coefficient',
+    'number',
+    'Elasticity of weekly students on teacher activity in the school’s model (log scale).' +
+      blankForDistrict,
+  ),
+  c(
+    'coefficientSe',
+    'teacher_coefficient_se',
+    'Coefficient s.e.',
+    'number',
+    'Standard error of the teacher coefficient.' + blankForDistrict,
+  ),
+  c(
+    'significant',
+    'significant',
+    'Distinguishable from zero',
+    'boolean',
+    'TRUE when the coefficient is at least 1.96 standard errors from zero.',
+  ),
+  c(
+    'caveats',
+    'caveats',
+    'Caveats',
+    'string',
+    'Why the result is uncertain or missing, in plain words.',
+    320,
+  ),
+];
+
+export const WHATIF: TableSchema<WhatIfRecord> = {
+  name: 'What-if',
+  description:
+    'Weekly active students forecast under a teacher-activity scenario, beside the baseline.',
+  looker: false,
+  columns: whatIfColumns,
+};
+
+export const LK_WHATIF: TableSchema<WhatIfRecord> = {
+  name: 'lk_whatif',
+  description:
+    'The last what-if scenario: baseline and scenario forecasts per school and week.',
+  looker: true,
+  columns: whatIfColumns,
+};
+
 /** Every Looker tab, in the order they are written and linked into a report. */
 export const LOOKER_TABLES: ReadonlyArray<TableSchema<never>> = [
   LK_DAILY,
@@ -1436,6 +1685,7 @@ export const LOOKER_TABLES: ReadonlyArray<TableSchema<never>> = [
   LK_UNDERUSE,
   LK_EQUITY,
   LK_DATA_QUALITY,
+  LK_WHATIF,
   LK_DATA_DICTIONARY,
 ] as unknown as ReadonlyArray<TableSchema<never>>;
 
@@ -1453,6 +1703,7 @@ export const ADMIN_TABLES: ReadonlyArray<TableSchema<never>> = [
   DATA_QUALITY,
   RUN_LOG,
   SETTINGS_TAB,
+  WHATIF,
 ] as unknown as ReadonlyArray<TableSchema<never>>;
 
 const TYPE_NAMES: Record<ColumnType, string> = {

@@ -776,6 +776,13 @@ export interface AutoForecastResult {
   notes: string[];
   /** The ARIMA form fitted (pass it as `reuse` to skip the search next time). */
   choice: ModelChoice | null;
+  /**
+   * The fitted ARIMA model's forecast with other future regressor values (columns of
+   * length h): the code path of `forecast` itself, so the same columns give the same
+   * numbers. Null when no ARIMA model was fitted.
+   */
+  forecastWith:
+    ((xregFuture: number[][], h: number, levels: number[]) => Forecast) | null;
 }
 
 /** A fitted candidate: forecasts from the full data, and refits at a backtest origin. */
@@ -1205,6 +1212,7 @@ export function autoForecast(req: AutoForecastRequest): AutoForecastResult {
     arimaForecast: null,
     notes,
     choice: null,
+    forecastWith: null,
   });
   if (isConstant(y)) {
     notes.push('constant series: flat forecast with zero-width intervals');
@@ -1235,6 +1243,7 @@ export function autoForecast(req: AutoForecastRequest): AutoForecastResult {
   let arimaCand: Candidate | null = null;
   let etsCand: Candidate | null = null;
   let choice: ModelChoice | null = null;
+  let forecastWith: AutoForecastResult['forecastWith'] = null;
 
   if (wanted.has('arima') || wanted.has('combination')) {
     try {
@@ -1266,14 +1275,21 @@ export function autoForecast(req: AutoForecastRequest): AutoForecastResult {
             lp.K > 0
               ? {K: lp.K, period, names: lp.names.slice(xreg.length)}
               : null;
+          forecastWith = (xf, hh, lv) =>
+            lp.forecast(
+              hh,
+              normaliseLevels(lv),
+              validateFuture(xf, xreg.length, hh),
+            );
+          const withFuture = forecastWith;
           arimaCand = {
             method: 'arima',
             label: lp.label,
             forecast: (hh, lv) =>
-              lp.forecast(
+              withFuture(
+                future.map(c => c.slice(0, hh)),
                 hh,
                 lv,
-                future.map(c => c.slice(0, hh)),
               ),
             refit: (origin, hh, lv) =>
               lp.refit(origin, hh, lv, xregAt(origin, hh)),
@@ -1307,14 +1323,21 @@ export function autoForecast(req: AutoForecastRequest): AutoForecastResult {
         arimaSummary = summariseArima(res);
         const spec = res.fit.spec;
         const offset = n - res.fit.state.n;
+        forecastWith = (xf, hh, lv) =>
+          forecastArima(res.fit, hh, {
+            xregFuture: validateFuture(xf, xreg.length, hh),
+            levels: normaliseLevels(lv),
+          });
+        const withFuture = forecastWith;
         arimaCand = {
           method: 'arima',
           label: res.label,
           forecast: (hh, lv) =>
-            forecastArima(res.fit, hh, {
-              xregFuture: future.map(c => c.slice(0, hh)),
-              levels: lv,
-            }),
+            withFuture(
+              future.map(c => c.slice(0, hh)),
+              hh,
+              lv,
+            ),
           refit: (origin, hh, lv) => {
             const sub: ArimaSpec = {
               ...spec,
@@ -1516,6 +1539,7 @@ export function autoForecast(req: AutoForecastRequest): AutoForecastResult {
         arimaForecast,
         notes,
         choice: arimaCand ? choice : null,
+        forecastWith: arimaCand ? forecastWith : null,
       };
     } catch (e) {
       notes.push(`${c.label} could not forecast: ${(e as Error).message}`);

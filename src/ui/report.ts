@@ -11,6 +11,8 @@ import {
   timelineSvg,
 } from './charts';
 import type {ForecastChartData, Snapshot} from '../sheets/view-types';
+import type {WhatIfView} from '../analysis/whatif';
+import {whatIfSection} from './report-whatif';
 
 const e = escapeXml;
 
@@ -94,7 +96,10 @@ ul.insights li.warning{border-color:#e37400}
 `;
 
 /** The report page for a snapshot. */
-export function renderReportHtml(s: Snapshot): string {
+export function renderReportHtml(
+  s: Snapshot,
+  extra: {whatIf?: WhatIfView | null} = {},
+): string {
   const parts: string[] = [];
   const last = s.state.lastRun;
   parts.push(
@@ -259,6 +264,8 @@ export function renderReportHtml(s: Snapshot): string {
     ),
   );
   parts.push('</section>');
+
+  if (extra.whatIf) parts.push(whatIfSection(extra.whatIf));
 
   parts.push('<section><h2>Recent runs</h2>');
   parts.push(

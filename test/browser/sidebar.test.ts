@@ -315,7 +315,7 @@ d('sidebar in Chromium', () => {
     await expect(page.locator('#triggers').textContent()).resolves.toContain(
       'Nightly run at 05:00',
     );
-    await page.getByLabel('From').fill('2024-09-01');
+    await page.getByLabel('From', {exact: true}).fill('2024-09-01');
     await page.getByRole('button', {name: 'Estimate'}).click();
     await page.locator('#backfill dl').waitFor();
     const names = (await calls()).map(c => c.name);
@@ -429,7 +429,7 @@ d('sidebar in Chromium', () => {
   });
 
   it('fits 300 px with nothing cut off and no errors or network use', async () => {
-    for (const tab of ['Overview', 'Anomalies', 'Runs', 'Setup']) {
+    for (const tab of ['Overview', 'Anomalies', 'What-if', 'Runs', 'Setup']) {
       await openTab(tab);
       const wide = await page.evaluate(w => {
         const out: string[] = [];

@@ -47,6 +47,7 @@ describe('Looker Studio Linking API URLs', () => {
       'lk_underuse',
       'lk_equity',
       'lk_data_quality',
+      'lk_whatif',
     ]);
   });
   it('with a template, configure one data source per tab by alias', () => {

@@ -261,7 +261,12 @@ describe('triggers, runs, digest, Looker Studio, dashboard', () => {
     expect(q.get('ds.ds0.spreadsheetId')).toBe(ss.getId());
     expect(q.get('ds.ds0.worksheetId')).toBe(String(weekly.getSheetId()));
     expect(links.perTab.map(t => t.name)).toContain('lk_data_dictionary');
-    expect(links.missing).toEqual(['lk_daily', 'lk_equity', 'lk_data_quality']);
+    expect(links.missing).toEqual([
+      'lk_daily',
+      'lk_equity',
+      'lk_data_quality',
+      'lk_whatif',
+    ]);
     const id = weekly.getSheetId();
     inRuntime(h.rt, () => writeOutputs({weekly: h.data.weekly}));
     expect(ss.getSheetByName('lk_weekly')!.getSheetId()).toBe(id);
