@@ -49,3 +49,20 @@ test("a fake's renamed field fails the check", () => {
     ),
   ]);
 });
+
+test('a product request with an unknown parameter or an over-limit page size fails the check', () => {
+  // The bundle as it would be with a misspelt parameter and too large a page of users.
+  const altered = code
+    .replace('viewType: "admin_view"', 'viewTyp: "admin_view"')
+    .replace('users: 500', 'users: 501');
+  expect(altered).not.toBe(code);
+  const r = checkedRun(altered, {maxExecutions: 1});
+  expect(summarise(r.violations)).toEqual([
+    expect.stringMatching(
+      /^directory\.users\.list request\.maxResults: 501 is above the maximum 500 /,
+    ),
+    expect.stringMatching(
+      /^directory\.users\.list request\.viewTyp: unknown parameter /,
+    ),
+  ]);
+});
