@@ -15,6 +15,7 @@ import {
   type BigQueryBackend,
 } from './advanced';
 import {
+  AuthMode,
   CallCounter,
   Engine,
   ExecutionInfo,
@@ -125,6 +126,11 @@ export interface ExecuteOptions {
    * advanced services) refuse with `You do not have permission to call ...`.
    */
   simpleTrigger?: boolean;
+  /**
+   * The execution's AuthMode, over the one simpleTrigger implies: NONE is an add-on's
+   * onOpen in a file where it has not been used (only the add-on menu may be built).
+   */
+  authMode?: AuthMode;
   /** Runs as another user (user properties, user lock, Session). */
   userEmail?: string;
 }
@@ -209,7 +215,15 @@ export interface OfflineRuntime {
    * A user opens the spreadsheet: the bundle's `onOpen` runs as a simple trigger
    * (if it has one), then every installable on-open trigger, each with its event.
    */
-  openSpreadsheet(code: string | vm.Script): ExecutionResult[];
+  openSpreadsheet(
+    code: string | vm.Script,
+    opts?: {authMode?: 'NONE' | 'LIMITED'},
+  ): ExecutionResult[];
+  /**
+   * An admin installs the add-on from the Marketplace with this file open: `onInstall(e)`
+   * runs in AuthMode.FULL (Sheets does not run onOpen then).
+   */
+  installAddOn(code: string | vm.Script): ExecutionResult;
   /** Runs every time-driven trigger already due, in order of due time. */
   fireDueTriggers(code: string | vm.Script): FiredTrigger[];
   /** Moves the clock to `ms`, running each time-driven trigger as its time comes. */
@@ -481,7 +495,7 @@ export function createOfflineRuntime(
       triggerUid: eo.triggerUid,
       realm,
       userEmail: eo.userEmail,
-      authMode: eo.simpleTrigger ? 'LIMITED' : 'FULL',
+      authMode: eo.authMode ?? (eo.simpleTrigger ? 'LIMITED' : 'FULL'),
     });
     depth++;
     let failed = true;
@@ -527,7 +541,7 @@ export function createOfflineRuntime(
       triggerUid: ro.triggerUid,
       realm: hostRealm,
       userEmail: ro.userEmail,
-      authMode: ro.simpleTrigger ? 'LIMITED' : 'FULL',
+      authMode: ro.authMode ?? (ro.simpleTrigger ? 'LIMITED' : 'FULL'),
     });
     const RealDate = globalThis.Date;
     const SimDate = function (this: unknown, ...a: unknown[]) {
@@ -629,16 +643,20 @@ export function createOfflineRuntime(
     compile,
     execute,
     run,
-    openSpreadsheet(code) {
+    openSpreadsheet(code, oo = {}) {
       const script = typeof code === 'string' ? compile(code) : code;
       const user = engine.userEmail;
       const out: ExecutionResult[] = [];
-      const simple = execute(
-        script,
-        'onOpen',
-        [{authMode: 'LIMITED', source: spreadsheet, user}],
-        {simpleTrigger: true},
-      );
+      const authMode = oo.authMode ?? 'LIMITED';
+      // Under NONE the event carries no source: the file is not readable then.
+      const event =
+        authMode === 'NONE'
+          ? {authMode, user}
+          : {authMode, source: spreadsheet, user};
+      const simple = execute(script, 'onOpen', [event], {
+        simpleTrigger: true,
+        authMode,
+      });
       // A project without onOpen has no simple trigger to run.
       if (simple.error?.message !== 'Script function not found: onOpen') {
         out.push(simple);
@@ -657,6 +675,12 @@ export function createOfflineRuntime(
         );
       }
       return out;
+    },
+    installAddOn(code) {
+      const script = typeof code === 'string' ? compile(code) : code;
+      return execute(script, 'onInstall', [
+        {authMode: 'FULL', source: spreadsheet, user: engine.userEmail},
+      ]);
     },
     fireDueTriggers(code) {
       const now = engine.now();

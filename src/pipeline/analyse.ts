@@ -20,8 +20,8 @@ import {
   lookerFact,
   type AnomalyRecord,
 } from '../sheets/tables';
-import {getSnapshot} from '../ui/server';
-import {ANALYSIS_SETTLED_PROPERTY} from '../ui/settings';
+import {getSnapshot} from '../sheets/snapshot';
+import {ANALYSIS_SETTLED_PROPERTY} from '../platform/settings';
 import {readFacts, readQuality, readSchools} from './ingest';
 import {SheetBlobStore} from './store';
 import {
