@@ -4,7 +4,7 @@
  * allowed values within the limits, and the fakes' responses match the response schemas.
  */
 import {summarise} from './contract';
-import {bundle, checkedRun, demo} from './run';
+import {bundle, checkedRun, checkedRuntime, demo} from './run';
 
 let code: string;
 beforeAll(() => {
@@ -64,5 +64,30 @@ test('a product request with an unknown parameter or an over-limit page size fai
     expect.stringMatching(
       /^directory\.users\.list request\.viewTyp: unknown parameter /,
     ),
+  ]);
+});
+
+test("the setup sidebar's directory scan keeps to the contract, and gets only the fields it asks for", () => {
+  const {rt, violations, samples} = checkedRuntime();
+  const r = rt.execute(code, 'getSetupDirectory', [{fresh: true}]);
+  expect(r.error?.message).toBeUndefined();
+  expect(summarise(violations)).toEqual([]);
+  // A partial response: the fake serves only what `fields` names.
+  const users = samples.get('AdminDirectory.Users.list')!;
+  expect((users.args[0] as {fields?: string}).fields).toBeDefined();
+  const page = users.response as {users: Record<string, unknown>[]};
+  expect(page.users.length).toBeGreaterThan(0);
+  for (const u of page.users)
+    expect(
+      Object.keys(u).every(k =>
+        ['orgUnitPath', 'suspended', 'archived'].includes(k),
+      ),
+    ).toBe(true);
+  const units = samples.get('AdminDirectory.Orgunits.list')!.response as {
+    organizationUnits: Record<string, unknown>[];
+  };
+  expect(Object.keys(units.organizationUnits[0]).sort()).toEqual([
+    'name',
+    'orgUnitPath',
   ]);
 });
