@@ -219,26 +219,89 @@ function readToken(
 
 type Args = Record<string, unknown>;
 
+type FieldMask = Map<string, FieldMask | null>;
+
+/** A `fields` partial-response mask (`a,b/c,d(e,f)`) as a tree; null when malformed. */
+export function parseFieldMask(text: string): FieldMask | null {
+  let i = 0;
+  const list = (): FieldMask | null => {
+    const out: FieldMask = new Map();
+    for (;;) {
+      const m = /^[\w$*]+(?:\/[\w$*]+)*/.exec(text.slice(i));
+      if (!m) return null;
+      i += m[0].length;
+      let sub: FieldMask | null = null;
+      if (text[i] === '(') {
+        i++;
+        sub = list();
+        if (!sub || text[i] !== ')') return null;
+        i++;
+      }
+      // a/b/c is a(b(c)).
+      const parts = m[0].split('/');
+      let node = out;
+      parts.forEach((p, k) => {
+        if (k === parts.length - 1) {
+          const had = node.get(p);
+          node.set(p, had === undefined || had === null ? sub : had);
+        } else {
+          let next = node.get(p);
+          if (!next) node.set(p, (next = new Map()));
+          node = next;
+        }
+      });
+      if (text[i] !== ',') return out;
+      i++;
+    }
+  };
+  const tree = list();
+  return tree && i === text.length ? tree : null;
+}
+
+/** `value` with only the fields `mask` names (a partial response). */
+function applyFieldMask(value: unknown, mask: FieldMask | null): unknown {
+  if (mask === null || value === null || typeof value !== 'object')
+    return value;
+  if (Array.isArray(value)) return value.map(v => applyFieldMask(v, mask));
+  if (mask.has('*')) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, sub] of mask) {
+    const v = (value as Record<string, unknown>)[k];
+    if (v !== undefined) out[k] = applyFieldMask(v, sub);
+  }
+  return out;
+}
+
 class Api {
   constructor(
     readonly engine: Engine,
     readonly limits: ApiLimits,
   ) {}
-  /** One API call: counted, charged, fault-injectable, rate-limited. */
+  /**
+   * One API call: counted, charged, fault-injectable, rate-limited; with `fields`, only
+   * the fields it names come back (Google's partial response; a malformed mask is a 400).
+   */
   serve<T>(
     name: string,
     api: string,
     rate: (() => void) | null,
     fn: () => T,
     items: (r: T) => number,
+    fields?: unknown,
   ): T {
     return this.engine.call(
       name,
       () => {
         if (rate) rate();
+        let mask: FieldMask | null = null;
+        if (fields !== undefined && fields !== null && fields !== '') {
+          mask = parseFieldMask(String(fields));
+          if (!mask)
+            throw this.bad(api, `Invalid field selection ${String(fields)}`);
+        }
         const r = fn();
         this.engine.charge(items(r) * this.engine.costs.perApiItem);
-        return this.engine.toRealm(r);
+        return this.engine.toRealm(applyFieldMask(r, mask) as T);
       },
       {api},
     );
@@ -623,6 +686,7 @@ export function makeAdminReports(
         return out;
       },
       r => ((r.items as unknown[]) ?? []).length,
+      args.fields,
     );
   };
 
@@ -805,6 +869,7 @@ export function makeAdminReports(
         return out;
       },
       r => ((r.usageReports as unknown[]) ?? []).length,
+      args.fields,
     );
   };
 
@@ -858,6 +923,7 @@ export function makeAdminReports(
         return out;
       },
       () => 1,
+      args.fields,
     );
   };
 
@@ -928,6 +994,7 @@ export function makeAdminDirectory(
         return out;
       },
       r => ((r.organizationUnits as unknown[]) ?? []).length,
+      args.fields,
     );
   };
 
@@ -1038,6 +1105,7 @@ export function makeAdminDirectory(
         return out;
       },
       r => ((r.users as unknown[]) ?? []).length,
+      args.fields,
     );
   };
 
@@ -1058,6 +1126,7 @@ export function makeAdminDirectory(
         return u;
       },
       () => 1,
+      optionalArgs?.fields,
     );
   };
 
@@ -1218,6 +1287,7 @@ export function makeClassroom(
           return out;
         },
         r => ((r[key] as unknown[]) ?? []).length,
+        args.fields,
       );
 
   const coursesList = list(

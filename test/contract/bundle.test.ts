@@ -4,7 +4,7 @@
  * allowed values within the limits, and the fakes' responses match the response schemas.
  */
 import {summarise} from './contract';
-import {bundle, checkedRun, demo} from './run';
+import {bundle, checkedRun, checkedRuntime, demo} from './run';
 
 let code: string;
 beforeAll(() => {
@@ -47,5 +47,47 @@ test("a fake's renamed field fails the check", () => {
     expect.stringMatching(
       /^classroom\.courses\.list response\.courses\[\]\.title: not a field of classroom_v1\.Course/,
     ),
+  ]);
+});
+
+test('a product request with an unknown parameter or an over-limit page size fails the check', () => {
+  // The bundle as it would be with a misspelt parameter and too large a page of users.
+  const altered = code
+    .replace('viewType: "admin_view"', 'viewTyp: "admin_view"')
+    .replace('users: 500', 'users: 501');
+  expect(altered).not.toBe(code);
+  const r = checkedRun(altered, {maxExecutions: 1});
+  expect(summarise(r.violations)).toEqual([
+    expect.stringMatching(
+      /^directory\.users\.list request\.maxResults: 501 is above the maximum 500 /,
+    ),
+    expect.stringMatching(
+      /^directory\.users\.list request\.viewTyp: unknown parameter /,
+    ),
+  ]);
+});
+
+test("the setup sidebar's directory scan keeps to the contract, and gets only the fields it asks for", () => {
+  const {rt, violations, samples} = checkedRuntime();
+  const r = rt.execute(code, 'getSetupDirectory', [{fresh: true}]);
+  expect(r.error?.message).toBeUndefined();
+  expect(summarise(violations)).toEqual([]);
+  // A partial response: the fake serves only what `fields` names.
+  const users = samples.get('AdminDirectory.Users.list')!;
+  expect((users.args[0] as {fields?: string}).fields).toBeDefined();
+  const page = users.response as {users: Record<string, unknown>[]};
+  expect(page.users.length).toBeGreaterThan(0);
+  for (const u of page.users)
+    expect(
+      Object.keys(u).every(k =>
+        ['orgUnitPath', 'suspended', 'archived'].includes(k),
+      ),
+    ).toBe(true);
+  const units = samples.get('AdminDirectory.Orgunits.list')!.response as {
+    organizationUnits: Record<string, unknown>[];
+  };
+  expect(Object.keys(units.organizationUnits[0]).sort()).toEqual([
+    'name',
+    'orgUnitPath',
   ]);
 });

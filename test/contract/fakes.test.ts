@@ -167,3 +167,19 @@ test('every method the fakes serve answers in the shape of its response schema',
     expect([id, JSON.stringify(response).length > 2]).toEqual([id, true]);
   }
 });
+
+test('the fakes give a partial response for `fields`, and refuse a malformed one', () => {
+  const r = invoke('directory.users.list', {
+    fields: 'nextPageToken,users(name/givenName,orgUnitPath)',
+    maxResults: 2,
+  }) as {users: Record<string, unknown>[]; nextPageToken?: string};
+  expect(Object.keys(r).sort()).toEqual(['nextPageToken', 'users']);
+  expect(r.users).toHaveLength(2);
+  for (const u of r.users) {
+    expect(Object.keys(u).sort()).toEqual(['name', 'orgUnitPath']);
+    expect(Object.keys(u.name as object)).toEqual(['givenName']);
+  }
+  expect(
+    codeOf(() => invoke('directory.users.list', {fields: 'users(id'})),
+  ).toBe(400);
+});

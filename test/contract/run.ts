@@ -57,7 +57,8 @@ export interface RunOptions {
   extra?: Record<string, unknown>;
 }
 
-export function checkedRun(code: string, o: RunOptions = {}): CheckedRun {
+/** A runtime whose advanced-service calls are all checked (and the first of each kept). */
+export function checkedRuntime(o: RunOptions = {}) {
   const checker = new ContractChecker();
   const violations: Violation[] = [];
   const samples = new Map<string, ApiCall>();
@@ -73,6 +74,11 @@ export function checkedRun(code: string, o: RunOptions = {}): CheckedRun {
         samples.set(call.method, structuredClone(call));
     },
   });
+  return {rt, violations, samples};
+}
+
+export function checkedRun(code: string, o: RunOptions = {}): CheckedRun {
+  const {rt, violations, samples} = checkedRuntime(o);
   const settings = {
     ...defaultSettings(demo.timeZone),
     ...demo.settingsHints,
