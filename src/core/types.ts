@@ -167,4 +167,8 @@ export interface Settings {
   /** Drive folder holding a LearnPlatform export. */
   learnPlatformFolderId: string;
   calendar: SchoolCalendar;
+  /** Google Calendar id of the district's school-year calendar ('' = none). */
+  calendarId: string;
+  /** https URL of an iCalendar (.ics) feed of the school-year calendar ('' = none). */
+  calendarFeedUrl: string;
 }
