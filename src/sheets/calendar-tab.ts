@@ -229,6 +229,8 @@ export interface ImportedCalendar {
   /** A label for the calendar ('Google Calendar', 'iCal feed'): its rows are replaced together. */
   origin: string;
   entries: ReadonlyArray<CalendarEntry>;
+  /** Notes for new rows by entryKey (a row already in the tab keeps the admin's note). */
+  notes?: ReadonlyMap<string, string>;
 }
 
 /** What a rewrite changes; anything not listed stays as it is. */
@@ -382,6 +384,19 @@ export function planCalendarTab(
 
 const PROBLEM_FILL = '#fce8e6';
 
+/** True when the tab already holds exactly these values (nothing to write). */
+function sameValues(
+  table: TableData,
+  headers: ReadonlyArray<string>,
+  rows: ReadonlyArray<ReadonlyArray<CellInput>>,
+): boolean {
+  if (table.headers.join('\u0001') !== headers.join('\u0001')) return false;
+  if (table.rows.length !== rows.length) return false;
+  return rows.every((r, i) =>
+    r.every((v, j) => text(v as Cell) === text(table.rows[i][j])),
+  );
+}
+
 /**
  * Rewrites the Calendar tab with an update (see planCalendarTab), in place so the sheet
  * keeps its id, with one setValues: the tab is either the old one or the new one. Cells
@@ -392,8 +407,10 @@ export function writeCalendarTab(
   spreadsheet?: Spreadsheet,
 ): CalendarTabRead {
   const ss = spreadsheet ?? SpreadsheetApp.getActiveSpreadsheet();
-  const current = readCalendarTab(ss);
+  const table = readTable(CALENDAR_TAB, ss);
+  const current = parseCalendarTab(table);
   const {headers, rows} = planCalendarTab(current, update);
+  if (table && sameValues(table, headers, rows)) return current;
   const problemRows = rows
     .map((r, i) => (r[COL.Problem] ? i + 2 : 0))
     .filter(n => n > 0);

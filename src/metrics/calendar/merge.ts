@@ -260,3 +260,15 @@ export function calendarDays(
   }
   return out;
 }
+
+/** The closures and events typed into the settings, as entered (confirmed) entries. */
+export function settingsEntries(calendar: SchoolCalendar): CalendarEntry[] {
+  return [...calendar.closures, ...calendar.events].map(p => ({
+    name: p.name || p.kind,
+    start: p.start,
+    end: p.end,
+    kind: p.kind,
+    source: 'entered' as const,
+    confirmed: true,
+  }));
+}

@@ -5,7 +5,7 @@
  * event that matches none of them is still read as a closure (a district calendar lists
  * days off), but marked so the admin can reject it in the Calendar tab.
  */
-import type {CalendarKind} from '../../core/types';
+import type {CalendarEntry, CalendarKind} from '../../core/types';
 
 export interface Classified {
   /** null: the event says school is open (first day, classes resume): not imported. */
@@ -55,4 +55,40 @@ export function classifyTitle(title: string): Classified {
 export function classifyTimedTitle(title: string): Classified {
   const c = classifyTitle(title);
   return c.kind === 'half-day' ? c : {kind: null, guessed: false};
+}
+
+/** An entry read from a calendar source, and whether its kind was only the default. */
+export interface ImportedEvent {
+  entry: CalendarEntry;
+  guessed: boolean;
+}
+
+/**
+ * The imported entry of one event over its days (inclusive); null when the event is not
+ * about school days (an open day, a timed meeting) or lies outside [from, to].
+ */
+export function importedEvent(
+  title: string,
+  first: string,
+  last: string,
+  allDay: boolean,
+  from: string,
+  to: string,
+): ImportedEvent | null {
+  const name = title.replace(/\s+/g, ' ').trim().slice(0, 200) || 'Untitled';
+  const c = allDay ? classifyTitle(name) : classifyTimedTitle(name);
+  if (!c.kind) return null;
+  const end = last < first ? first : last;
+  if (end < from || first > to) return null;
+  return {
+    entry: {
+      name,
+      start: first,
+      end,
+      kind: c.kind,
+      source: 'imported',
+      confirmed: null,
+    },
+    guessed: c.guessed,
+  };
 }

@@ -10,15 +10,10 @@
  */
 import ICAL from 'ical.js';
 import {InputError} from '../../core/errors';
-import type {CalendarEntry} from '../../core/types';
 import {addDays} from '../../clean/dates';
-import {classifyTimedTitle, classifyTitle} from './classify';
+import {importedEvent, type ImportedEvent} from './classify';
 
-/** An entry read from a calendar source, and whether its kind was only the default. */
-export interface ImportedEvent {
-  entry: CalendarEntry;
-  guessed: boolean;
-}
+export type {ImportedEvent} from './classify';
 
 export interface ReadOptions {
   /** First and last day (inclusive, YYYY-MM-DD) whose events are wanted. */
@@ -51,41 +46,21 @@ function dayOfTime(t: Time, opts: ReadOptions): string {
   return `${String(t.year).padStart(4, '0')}-${two(t.month)}-${two(t.day)}`;
 }
 
-/** Builds the entry of one occurrence; null when it is not about school days or out of the window. */
+/** The entry of one occurrence; null when it is not about school days or out of the window. */
 function occurrence(
   title: string,
   start: Time,
   end: Time | null,
   opts: ReadOptions,
 ): ImportedEvent | null {
-  const name = title.replace(/\s+/g, ' ').trim().slice(0, 200) || 'Untitled';
-  let first: string;
-  let last: string;
-  let c;
-  if (start.isDate) {
-    c = classifyTitle(name);
-    first = dayOfTime(start, opts);
-    // DTEND of an all-day event is the day after its last day.
-    const after = end ? dayOfTime(end, opts) : addDays(first, 1);
-    last = after > first ? addDays(after, -1) : first;
-  } else {
-    c = classifyTimedTitle(name);
-    first = dayOfTime(start, opts);
-    last = first;
+  const first = dayOfTime(start, opts);
+  if (!start.isDate) {
+    return importedEvent(title, first, first, false, opts.from, opts.to);
   }
-  if (!c.kind) return null;
-  if (last < opts.from || first > opts.to) return null;
-  return {
-    entry: {
-      name,
-      start: first,
-      end: last,
-      kind: c.kind,
-      source: 'imported',
-      confirmed: null,
-    },
-    guessed: c.guessed,
-  };
+  // DTEND of an all-day event is the day after its last day.
+  const after = end ? dayOfTime(end, opts) : addDays(first, 1);
+  const last = after > first ? addDays(after, -1) : first;
+  return importedEvent(title, first, last, true, opts.from, opts.to);
 }
 
 function isCancelled(comp: ICAL.Component): boolean {
