@@ -204,6 +204,22 @@ export function parseCalendarTab(table: TableData | null): CalendarTabRead {
   return out;
 }
 
+/**
+ * The tab as read, with dates at midnight written as days: readTable gives a date cell
+ * a time when the script's zone differs from the spreadsheet's.
+ */
+function readDays(ss?: Spreadsheet): TableData | null {
+  const t = readTable(CALENDAR_TAB, ss);
+  if (!t) return t;
+  const midnight = /^(\d{4}-\d{2}-\d{2})T00:00(?::00)?$/;
+  return {
+    headers: t.headers,
+    rows: t.rows.map(r =>
+      r.map(v => (typeof v === 'string' ? v.replace(midnight, '$1') : v)),
+    ),
+  };
+}
+
 /** Reads the Calendar tab of a spreadsheet (the active one by default), or given values. */
 export function readCalendarTab(
   from?: Spreadsheet | TableData | ReadonlyArray<ReadonlyArray<Cell>>,
@@ -219,9 +235,7 @@ export function readCalendarTab(
   if (from && 'headers' in from && 'rows' in from) {
     return parseCalendarTab(from as TableData);
   }
-  return parseCalendarTab(
-    readTable(CALENDAR_TAB, from as Spreadsheet | undefined),
-  );
+  return parseCalendarTab(readDays(from as Spreadsheet | undefined));
 }
 
 /** The entries of one imported calendar. */
@@ -407,7 +421,7 @@ export function writeCalendarTab(
   spreadsheet?: Spreadsheet,
 ): CalendarTabRead {
   const ss = spreadsheet ?? SpreadsheetApp.getActiveSpreadsheet();
-  const table = readTable(CALENDAR_TAB, ss);
+  const table = readDays(ss);
   const current = parseCalendarTab(table);
   const {headers, rows} = planCalendarTab(current, update);
   if (table && sameValues(table, headers, rows)) return current;
