@@ -9,7 +9,7 @@ import type {
   CalendarReviewItem,
   CalendarSourceItem,
   CalendarView,
-} from '../src/ui/types';
+} from '../src/sheets/view-types';
 
 type Child = Node | string | null | undefined | false;
 type Attrs = Record<string, string | boolean | number | ((e: Event) => void)>;

@@ -22,8 +22,8 @@ import {
   writeCalendarTab,
   type CalendarTabRead,
 } from '../sheets/calendar-tab';
-import {loadSettings} from './settings';
-import type {CalendarDayItem, CalendarView} from './types';
+import {loadSettings} from '../platform/settings';
+import type {CalendarDayItem, CalendarView} from '../sheets/view-types';
 
 /** Weeks the view shows from the current one. */
 export const VIEW_WEEKS = 8;

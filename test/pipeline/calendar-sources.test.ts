@@ -6,7 +6,7 @@
 import type {CalendarData, WebData} from '../../src/offline/runtime';
 import {writeCalendarTab} from '../../src/sheets/calendar-tab';
 import type {CalendarEntry} from '../../src/core/types';
-import type {CalendarView} from '../../src/ui/types';
+import type {CalendarView} from '../../src/sheets/view-types';
 import {harness, inRuntime, type Harness} from '../ui/harness';
 
 const CAL_ID = 'd12-schoolyear@group.calendar.google.com';

@@ -5,7 +5,7 @@
  */
 import {ANOMALIES, type AnomalyRecord} from '../sheets/tables';
 import {readRecords} from '../sheets/outputs';
-import {loadSettings} from './settings';
+import {loadSettings} from '../platform/settings';
 
 export const DIGEST_SENT_KEY = 'classroomPulse.digestSent';
 /** Ids remembered; anomalies older than DIGEST_WINDOW_DAYS are never mailed, so old ids can go. */
