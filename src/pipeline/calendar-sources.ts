@@ -196,9 +196,11 @@ export function refreshCalendarSources(settings: Settings): CalendarRefresh {
   }
   const status: Record<string, SourceStatus> = {};
   for (const s of sources) status[s.origin] = s;
-  PropertiesService.getDocumentProperties().setProperty(
-    CALENDAR_STATUS_PROPERTY,
-    JSON.stringify(status),
-  );
+  const props = PropertiesService.getDocumentProperties();
+  if (sources.length > 0) {
+    props.setProperty(CALENDAR_STATUS_PROPERTY, JSON.stringify(status));
+  } else if (Object.keys(saved).length > 0) {
+    props.deleteProperty(CALENDAR_STATUS_PROPERTY);
+  }
   return {warnings, sources, tab};
 }
