@@ -15,6 +15,7 @@ import {
   type BigQueryBackend,
 } from './advanced';
 import {
+  AuthMode,
   CallCounter,
   Engine,
   ExecutionInfo,
@@ -25,6 +26,7 @@ import {
   hostRealm,
   mergeCosts,
 } from './engine';
+import {observeService, type ApiObserver} from './observe';
 import {
   DriveData,
   LogEntry,
@@ -37,12 +39,9 @@ import {
   makeSession,
   makeUtilities,
 } from './services';
-import {
-  SpreadsheetStore,
-  UiRecord,
-  makeCharts,
-  makeSpreadsheetApp,
-} from './spreadsheet';
+import {makeCharts} from './sheets/charts';
+import {SpreadsheetStore, UiRecord} from './sheets/model';
+import {makeSpreadsheetApp} from './sheets/spreadsheet';
 import {
   LockRegistry,
   PropertyStores,
@@ -72,6 +71,7 @@ export type {
   FaultRule,
   SimulatedCosts,
 } from './engine';
+export type {ApiCall, ApiObserver} from './observe';
 export type {DriveData, LogEntry, SentMail} from './services';
 export type {
   CalendarData,
@@ -80,7 +80,7 @@ export type {
   FakeHttpResponse,
   WebData,
 } from './calendar';
-export type {UiRecord} from './spreadsheet';
+export type {UiRecord} from './sheets/model';
 export type {TriggerRecord} from './triggers';
 
 export interface OfflineRuntimeOptions {
@@ -123,6 +123,12 @@ export interface OfflineRuntimeOptions {
    * (test/offline/reuse.test.ts holds the bundle to it).
    */
   reuseContexts?: boolean;
+  /**
+   * Told of every call to an advanced service (AdminReports, AdminDirectory, Classroom,
+   * BigQuery): its arguments and its response or error (test/contract holds them to
+   * Google's published contract).
+   */
+  observeApi?: ApiObserver;
 }
 
 export interface ExecuteOptions {
@@ -134,6 +140,11 @@ export interface ExecuteOptions {
    * advanced services) refuse with `You do not have permission to call ...`.
    */
   simpleTrigger?: boolean;
+  /**
+   * The execution's AuthMode, over the one simpleTrigger implies: NONE is an add-on's
+   * onOpen in a file where it has not been used (only the add-on menu may be built).
+   */
+  authMode?: AuthMode;
   /** Runs as another user (user properties, user lock, Session). */
   userEmail?: string;
 }
@@ -218,7 +229,15 @@ export interface OfflineRuntime {
    * A user opens the spreadsheet: the bundle's `onOpen` runs as a simple trigger
    * (if it has one), then every installable on-open trigger, each with its event.
    */
-  openSpreadsheet(code: string | vm.Script): ExecutionResult[];
+  openSpreadsheet(
+    code: string | vm.Script,
+    opts?: {authMode?: 'NONE' | 'LIMITED'},
+  ): ExecutionResult[];
+  /**
+   * An admin installs the add-on from the Marketplace with this file open: `onInstall(e)`
+   * runs in AuthMode.FULL (Sheets does not run onOpen then).
+   */
+  installAddOn(code: string | vm.Script): ExecutionResult;
   /** Runs every time-driven trigger already due, in order of due time. */
   fireDueTriggers(code: string | vm.Script): FiredTrigger[];
   /** Moves the clock to `ms`, running each time-driven trigger as its time comes. */
@@ -388,6 +407,17 @@ export function createOfflineRuntime(
     globals.Classroom = makeClassroom(engine, opts.data, opts.apiLimits);
   }
   if (opts.bigQuery) globals.BigQuery = makeBigQuery(engine, opts.bigQuery);
+  if (opts.observeApi) {
+    for (const k of [
+      'AdminReports',
+      'AdminDirectory',
+      'Classroom',
+      'BigQuery',
+    ]) {
+      if (globals[k])
+        globals[k] = observeService(k, globals[k] as object, opts.observeApi);
+    }
+  }
   for (const v of Object.values(globals)) Object.freeze(v);
   Object.freeze(globals);
 
@@ -481,7 +511,7 @@ export function createOfflineRuntime(
       triggerUid: eo.triggerUid,
       realm,
       userEmail: eo.userEmail,
-      authMode: eo.simpleTrigger ? 'LIMITED' : 'FULL',
+      authMode: eo.authMode ?? (eo.simpleTrigger ? 'LIMITED' : 'FULL'),
     });
     depth++;
     let failed = true;
@@ -527,7 +557,7 @@ export function createOfflineRuntime(
       triggerUid: ro.triggerUid,
       realm: hostRealm,
       userEmail: ro.userEmail,
-      authMode: ro.simpleTrigger ? 'LIMITED' : 'FULL',
+      authMode: ro.authMode ?? (ro.simpleTrigger ? 'LIMITED' : 'FULL'),
     });
     const RealDate = globalThis.Date;
     const SimDate = function (this: unknown, ...a: unknown[]) {
@@ -629,16 +659,20 @@ export function createOfflineRuntime(
     compile,
     execute,
     run,
-    openSpreadsheet(code) {
+    openSpreadsheet(code, oo = {}) {
       const script = typeof code === 'string' ? compile(code) : code;
       const user = engine.userEmail;
       const out: ExecutionResult[] = [];
-      const simple = execute(
-        script,
-        'onOpen',
-        [{authMode: 'LIMITED', source: spreadsheet, user}],
-        {simpleTrigger: true},
-      );
+      const authMode = oo.authMode ?? 'LIMITED';
+      // Under NONE the event carries no source: the file is not readable then.
+      const event =
+        authMode === 'NONE'
+          ? {authMode, user}
+          : {authMode, source: spreadsheet, user};
+      const simple = execute(script, 'onOpen', [event], {
+        simpleTrigger: true,
+        authMode,
+      });
       // A project without onOpen has no simple trigger to run.
       if (simple.error?.message !== 'Script function not found: onOpen') {
         out.push(simple);
@@ -657,6 +691,12 @@ export function createOfflineRuntime(
         );
       }
       return out;
+    },
+    installAddOn(code) {
+      const script = typeof code === 'string' ? compile(code) : code;
+      return execute(script, 'onInstall', [
+        {authMode: 'FULL', source: spreadsheet, user: engine.userEmail},
+      ]);
     },
     fireDueTriggers(code) {
       const now = engine.now();
