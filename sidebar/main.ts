@@ -24,6 +24,7 @@ import type {
   TriggerState,
   UnderuseItem,
 } from '../src/sheets/view-types';
+import {createCalendarView} from './calendar';
 import {createOrgSetup} from './orgsetup';
 import {buildWhatIf} from './whatif';
 
@@ -213,12 +214,25 @@ async function busy<T>(
 }
 
 // ---------------------------------------------------------------------------------------
+// Calendar (sidebar/calendar.ts).
+
+const calendarView = createCalendarView({
+  h,
+  clear,
+  call,
+  busy,
+  showMessage,
+  fail,
+});
+
+// ---------------------------------------------------------------------------------------
 // Tabs.
 
 const TABS = [
   {id: 'overview', label: 'Overview'},
   {id: 'anomalies', label: 'Anomalies'},
   {id: 'whatif', label: 'What-if'},
+  {id: 'calendar', label: 'Calendar'},
   {id: 'runs', label: 'Runs'},
   {id: 'setup', label: 'Setup'},
 ] as const;
@@ -238,6 +252,7 @@ function selectTab(id: TabId, focus = false): void {
   if (focus) tabButtons.get(id)!.focus();
   if (id === 'anomalies') void loadAnomalies();
   if (id === 'runs') void loadRuns();
+  if (id === 'calendar') void calendarView.load();
 }
 
 function buildTabs(): HTMLElement {
@@ -1110,6 +1125,18 @@ const FIELDS: FieldSpec[] = [
     kind: 'text',
   },
   {
+    key: 'calendarId',
+    label: 'School calendar (Google Calendar id)',
+    kind: 'text',
+    help: 'Google Calendar → Settings → Integrate calendar → Calendar ID. Imported with each analysis run.',
+  },
+  {
+    key: 'calendarFeedUrl',
+    label: 'School calendar (iCal feed address)',
+    kind: 'text',
+    help: 'An .ics address (https:// or webcal://) from the district website.',
+  },
+  {
     key: 'trailingDays',
     label: 'Days re-fetched',
     kind: 'number',
@@ -1286,6 +1313,7 @@ async function start(): Promise<void> {
     .get('overview')!
     .append(insightsBox, forecastBox, heatBox, timelineBox);
   panels.get('anomalies')!.append(anomalyBox, underuseBox);
+  panels.get('calendar')!.append(calendarView.box);
   panels
     .get('runs')!
     .append(progressBox, runsBox, triggerBox, backfillBox, lookerBox);

@@ -75,6 +75,18 @@ export function acknowledgeAnomaly(
 ): unknown {
   return ui.acknowledgeAnomaly(id, status, note);
 }
+export function getCalendarView(): unknown {
+  return ui.getCalendarView();
+}
+export function setCalendarConfirmation(
+  key: string,
+  confirmed: string,
+): unknown {
+  return ui.setCalendarConfirmation(key, confirmed);
+}
+export function refreshCalendar(): unknown {
+  return ui.refreshCalendar();
+}
 export function getUnderuse(): unknown {
   return ui.getUnderuse();
 }

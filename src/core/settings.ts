@@ -43,6 +43,8 @@ export function defaultSettings(timeZone = 'America/New_York'): Settings {
     bigQueryDataset: '',
     learnPlatformFolderId: '',
     calendar: {schoolWeekdays: [1, 2, 3, 4, 5], closures: [], events: []},
+    calendarId: '',
+    calendarFeedUrl: '',
   };
 }
 
@@ -333,7 +335,7 @@ function periods(
     issues.push({field, message: 'must be a list of periods'});
     return [];
   }
-  const kinds = ['holiday', 'break', 'summer', 'testing', 'other'];
+  const kinds = ['holiday', 'break', 'summer', 'testing', 'half-day', 'other'];
   const out: CalendarPeriod[] = [];
   raw.forEach((p, i) => {
     const f = `${field}[${i}]`;
@@ -405,6 +407,49 @@ function calendar(
     closures: periods(c.closures, 'calendar.closures', issues),
     events: periods(c.events, 'calendar.events', issues),
   };
+}
+
+/** A Google Calendar id: an address-like id (`...@group.calendar.google.com`, a user's email). */
+function calendarIdOf(
+  o: Obj,
+  issues: SettingsIssue[],
+  fallback: string,
+): string {
+  const s = str(o, 'calendarId', issues, fallback, 255);
+  if (s && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s)) {
+    issues.push({
+      field: 'calendarId',
+      message:
+        'must be a calendar id such as abc123@group.calendar.google.com (Calendar settings → Integrate calendar)',
+    });
+    return fallback;
+  }
+  return s;
+}
+
+/**
+ * Where a feed points, without its path and query: a private feed's address carries its
+ * secret, so tabs, warnings and the sidebar show only this.
+ */
+export function feedLabel(url: string): string {
+  const m = /^(https?:\/\/[^/?#]+)(.*)$/i.exec(url);
+  if (!m) return 'the iCal feed';
+  return m[2] && m[2] !== '/' ? `${m[1]}/…` : m[1];
+}
+
+/** An iCalendar feed address: https (webcal:// is read as https://). */
+function feedUrlOf(o: Obj, issues: SettingsIssue[], fallback: string): string {
+  let s = str(o, 'calendarFeedUrl', issues, fallback, 2000);
+  if (!s) return s;
+  if (/^webcals?:\/\//i.test(s)) s = s.replace(/^webcals?:\/\//i, 'https://');
+  if (!/^https:\/\/[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$/i.test(s)) {
+    issues.push({
+      field: 'calendarFeedUrl',
+      message: 'must be an https:// (or webcal://) address of an .ics feed',
+    });
+    return fallback;
+  }
+  return s;
 }
 
 function recipients(raw: unknown, issues: SettingsIssue[]): string[] {
@@ -604,6 +649,8 @@ export function validateSettings(
       200,
     ),
     calendar: calendar(o.calendar, issues, base.calendar),
+    calendarId: calendarIdOf(o, issues, base.calendarId),
+    calendarFeedUrl: feedUrlOf(o, issues, base.calendarFeedUrl),
   };
   if (
     settings.orgUnitRules === 'units' &&

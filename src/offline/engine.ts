@@ -245,6 +245,12 @@ export const DEFAULT_COSTS: SimulatedCosts = {
     'AdminReports.*': 400,
     'AdminDirectory.*': 300,
     'Classroom.*': 250,
+    'CalendarApp.*': 150,
+    'Calendar.*': 20,
+    'Calendar.getEvents': 400,
+    'CalendarEvent.*': 2,
+    'UrlFetchApp.fetch': 500,
+    'HTTPResponse.*': 0,
     'BigQuery.Jobs.query': 1500,
     'BigQuery.Jobs.getQueryResults': 800,
   },
@@ -342,6 +348,8 @@ const AUTHORIZED_ONLY: [string, string][] = [
   ],
   ['Classroom.', 'https://www.googleapis.com/auth/classroom.courses.readonly'],
   ['BigQuery.', 'https://www.googleapis.com/auth/bigquery'],
+  ['CalendarApp.', 'https://www.googleapis.com/auth/calendar.readonly'],
+  ['UrlFetchApp.', 'https://www.googleapis.com/auth/script.external_request'],
 ];
 
 /**

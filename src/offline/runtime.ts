@@ -56,6 +56,12 @@ import {
   makeScriptApp,
 } from './triggers';
 import type {WorkspaceData} from './workspace-data';
+import {
+  type CalendarData,
+  type WebData,
+  makeCalendarApp,
+  makeUrlFetchApp,
+} from './calendar';
 
 export type {ApiLimits, BigQueryBackend, BigQueryResultsArgs} from './advanced';
 export type {
@@ -67,6 +73,13 @@ export type {
 } from './engine';
 export type {ApiCall, ApiObserver} from './observe';
 export type {DriveData, LogEntry, SentMail} from './services';
+export type {
+  CalendarData,
+  FakeCalendar,
+  FakeCalendarEvent,
+  FakeHttpResponse,
+  WebData,
+} from './calendar';
 export type {UiRecord} from './sheets/model';
 export type {TriggerRecord} from './triggers';
 
@@ -77,6 +90,10 @@ export interface OfflineRuntimeOptions {
   bigQuery?: BigQueryBackend;
   /** Drive folders DriveApp can open. */
   drive?: DriveData;
+  /** Google Calendars CalendarApp can open, by id. */
+  calendars?: CalendarData;
+  /** URLs UrlFetchApp can fetch (any other URL on a listed host is a 404; other hosts a DNS error). */
+  web?: WebData;
   /** Epoch ms the simulated clock starts at (default 2025-03-03T14:00:00Z). */
   startTime?: number;
   /** Script and spreadsheet time zone (default America/New_York). */
@@ -375,6 +392,8 @@ export function createOfflineRuntime(
     ),
     MailApp: makeMailApp(engine, mail, opts.mailQuota ?? MAIL_DAILY_QUOTA),
     DriveApp: makeDriveApp(engine, opts.drive ?? {folders: {}}),
+    CalendarApp: makeCalendarApp(engine, opts.calendars ?? {}, () => timeZone),
+    UrlFetchApp: makeUrlFetchApp(engine, opts.web ?? {}),
     Logger,
     console,
   };

@@ -23,6 +23,7 @@ import {
 import {getSnapshot} from '../sheets/snapshot';
 import {ANALYSIS_SETTLED_PROPERTY} from '../platform/settings';
 import {readFacts, readQuality, readSchools} from './ingest';
+import {refreshCalendarSources} from './calendar-sources';
 import {SheetBlobStore} from './store';
 import {
   DIMENSION_LABELS,
@@ -124,6 +125,8 @@ function newestDays<T extends {date: string}>(
 }
 
 export function analyseAndWrite(settings: Settings): AnalysisResult {
+  // Imported calendars first: the calendar of this run reads the Calendar tab they update.
+  const calendarWarnings = refreshCalendarSources(settings).warnings;
   const props = PropertiesService.getDocumentProperties();
   const settled = props.getProperty(SETTLED_PROPERTY) ?? '';
   const isoWeekOf = isoWeekMemo();
@@ -133,7 +136,12 @@ export function analyseAndWrite(settings: Settings): AnalysisResult {
   const schools = readSchools();
   const names: SchoolNames = new Map(schools.map(s => [s.id, s.name]));
   if (daily.length === 0) {
-    return {rowsWritten: 0, summary: 'No facts yet: nothing to analyse.'};
+    return {
+      rowsWritten: 0,
+      summary: ['No facts yet: nothing to analyse.', ...calendarWarnings].join(
+        ' ',
+      ),
+    };
   }
   const lastDay = daily.reduce((m, f) => (f.date > m ? f.date : m), '');
   const anomalyRows = [
@@ -228,7 +236,10 @@ export function analyseAndWrite(settings: Settings): AnalysisResult {
   const forecastNote = `${fc.accuracy.length} series forecast`;
   return {
     rowsWritten,
-    summary: `${names.size} schools, ${daily.length} daily facts, ${forecastNote}, ${anomalies.length} anomalies, ${underuse.filter(u => u.flagged).length} schools under-using.`,
+    summary: [
+      `${names.size} schools, ${daily.length} daily facts, ${forecastNote}, ${anomalies.length} anomalies, ${underuse.filter(u => u.flagged).length} schools under-using.`,
+      ...calendarWarnings,
+    ].join(' '),
   };
 }
 

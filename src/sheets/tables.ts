@@ -9,6 +9,7 @@
  */
 import type {DataQualityRow} from '../clean/quality';
 import type {DailyFact, Role, Settings, WeeklyFact} from '../core/types';
+import {feedLabel} from '../core/settings';
 
 /** Cell types. Dates, weeks and timestamps are ISO text so every reader sees the same value. */
 export type ColumnType =
@@ -1930,6 +1931,8 @@ const SETTING_DESCRIPTIONS: Record<keyof Settings, string> = {
   bigQueryDataset: 'Dataset of the Workspace BigQuery export.',
   learnPlatformFolderId: 'Drive folder holding a LearnPlatform export.',
   calendar: 'School weekdays, closures and testing windows.',
+  calendarId: 'Google Calendar imported into the Calendar tab.',
+  calendarFeedUrl: 'iCalendar (.ics) feed imported into the Calendar tab.',
 };
 
 /** The settings as rows for the Settings tab. */
@@ -1940,6 +1943,9 @@ export function settingsRecords(s: Settings): SettingRecord[] {
     if (k === 'calendar') {
       const c = s.calendar;
       value = `weekdays ${c.schoolWeekdays.join(',')}; ${c.closures.length} closures; ${c.events.length} events`;
+    } else if (k === 'calendarFeedUrl' && s.calendarFeedUrl) {
+      // A private feed's address carries its secret: show only where it points.
+      value = feedLabel(s.calendarFeedUrl);
     } else if (Array.isArray(v)) {
       value = v.join(', ');
     } else {

@@ -110,6 +110,52 @@ export interface Snapshot {
   insights: Insight[];
 }
 
+/** One day of the calendar view. */
+export interface CalendarDayItem {
+  date: string;
+  /** closed: no school; half-day; open: a school day; weekend: not a school weekday. */
+  status: 'open' | 'closed' | 'half-day' | 'weekend';
+  /** Name of the closure, half day or testing window ('' when none). */
+  label: string;
+  testing: boolean;
+  /** Source of what decides the day ('' for a plain school day or weekend). */
+  source: '' | 'inferred' | 'imported' | 'entered';
+  /** yes / no / '' (not reviewed) for what decides the day. */
+  confirmed: '' | 'yes' | 'no';
+  /** A possible outage waits for the admin on this day (the day stays a school day). */
+  possibleOutage: boolean;
+}
+
+/** An entry waiting for the admin's confirmation. */
+export interface CalendarReviewItem {
+  key: string;
+  name: string;
+  start: string;
+  end: string;
+  kind: string;
+  source: 'inferred' | 'imported' | 'entered';
+}
+
+export interface CalendarSourceItem {
+  origin: string;
+  label: string;
+  ok: boolean;
+  checked: string;
+  lastSuccess: string;
+  rows: number;
+  error: string;
+}
+
+export interface CalendarView {
+  today: string;
+  /** Weeks from the current one, Monday to Sunday. */
+  weeks: {weekStart: string; days: CalendarDayItem[]}[];
+  toConfirm: CalendarReviewItem[];
+  sources: CalendarSourceItem[];
+  /** Problem rows of the Calendar tab and source failures, as sentences. */
+  warnings: string[];
+}
+
 /** One piece of Setup's directory scan (getSetupDirectory). */
 export interface SetupDirectoryPage {
   /** Every org unit (first piece only; null after). */

@@ -9,3 +9,8 @@ export {
   showSidebar,
 } from './menu';
 export type {OpenEvent} from './menu';
+export {
+  getCalendarView,
+  refreshCalendar,
+  setCalendarConfirmation,
+} from './calendar';

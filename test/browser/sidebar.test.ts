@@ -13,7 +13,8 @@ import {
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {chromium, type BrowserContext, type Page} from 'playwright-core';
-import {harness, type Harness} from '../ui/harness';
+import {harness, inRuntime, type Harness} from '../ui/harness';
+import {writeCalendarTab} from '../../src/sheets/calendar-tab';
 import {SCHOOLS, SHORT_SCHOOL} from '../ui/fixtures';
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -403,6 +404,113 @@ d('sidebar in Chromium', () => {
     );
   });
 
+  it('shows the coming weeks of the calendar and confirms an outage through the server', async () => {
+    const CAL = 'schoolyear@group.calendar.google.com';
+    h = harness({
+      startTime: Date.UTC(2026, 0, 12, 15),
+      calendars: {
+        [CAL]: {
+          name: 'School year',
+          timeZone: 'America/New_York',
+          events: [
+            {title: 'Martin Luther King Jr. Day', startDate: '2026-01-19'},
+            {
+              title: 'State <b>ELA</b> Test',
+              startDate: '2026-01-27',
+              endDate: '2026-01-30',
+            },
+            {
+              title: 'Early Dismissal',
+              start: '2026-02-06T17:30:00Z',
+              end: '2026-02-06T18:30:00Z',
+            },
+            {
+              title: '=HYPERLINK("http://evil.example","Recess")',
+              startDate: '2026-02-16',
+              endDate: '2026-02-21',
+            },
+          ],
+        },
+      },
+    });
+    h.call('saveSettings', {calendarId: CAL});
+    h.call('refreshCalendar');
+    inRuntime(h.rt, () =>
+      writeCalendarTab({
+        inferred: [
+          {
+            name: 'Activity drop',
+            start: '2026-01-14',
+            end: '2026-01-14',
+            kind: 'possible-outage',
+            source: 'inferred',
+            confirmed: null,
+          },
+        ],
+      }),
+    );
+    await page.reload();
+    await page.getByRole('tab', {name: 'Overview'}).waitFor();
+    await openTab('Calendar');
+    await page.getByRole('heading', {name: 'School calendar'}).waitFor();
+    await page.getByText('Week of Mon Jan 19').waitFor();
+    expect(await page.locator('#calendar-weeks .cal-week').count()).toBe(8);
+    const mlk = page.getByLabel(
+      'Mon Jan 19: closed — Martin Luther King Jr. Day',
+    );
+    expect(await mlk.getAttribute('class')).toContain('day-closed');
+    expect(
+      await page
+        .getByLabel('Wed Jan 28: school day, testing — State <b>ELA</b> Test')
+        .count(),
+    ).toBe(1);
+    expect(
+      await page.getByLabel('Fri Feb 6: half day — Early Dismissal').count(),
+    ).toBe(1);
+    // Titles from the calendar are text: no markup, no formula.
+    expect(await page.locator('#calendar b').count()).toBe(0);
+    await page
+      .getByText('Closed: =HYPERLINK("http://evil.example","Recess")', {
+        exact: false,
+      })
+      .waitFor();
+    expect(await page.locator('#calendar-sources').textContent()).toContain(
+      CAL,
+    );
+    await shot('calendar');
+
+    await resetCalls();
+    await page
+      .getByRole('button', {name: 'Confirm: Activity drop, Wed Jan 14'})
+      .click();
+    await page
+      .getByText('Confirmed: Activity drop. The next run uses it.')
+      .waitFor();
+    expect((await calls()).map(c => c.name)).toEqual([
+      'setCalendarConfirmation',
+    ]);
+    expect((await calls())[0].args).toEqual([
+      'inferred|2026-01-14|2026-01-14|possible-outage|Activity drop',
+      'yes',
+    ]);
+    await page.getByText('Nothing waits for review.').waitFor();
+    const sheet = h.rt.spreadsheet.getSheetByName('Calendar')!;
+    const row = sheet
+      .getDataRange()
+      .getDisplayValues()
+      .find(r => r[3] === 'Activity drop')!;
+    expect(row[5]).toBe('yes');
+    expect(
+      await page.getByLabel('Wed Jan 14: closed — Activity drop').count(),
+    ).toBe(1);
+
+    await resetCalls();
+    await page.getByRole('button', {name: 'Import now'}).click();
+    await page.getByText('Calendars imported.').waitFor();
+    expect((await calls()).map(c => c.name)).toEqual(['refreshCalendar']);
+    await shot('calendar-after');
+  });
+
   it('opens on a new spreadsheet with nothing yet, without errors', async () => {
     h = harness({empty: true});
     await page.reload();
@@ -429,7 +537,14 @@ d('sidebar in Chromium', () => {
   });
 
   it('fits 300 px with nothing cut off and no errors or network use', async () => {
-    for (const tab of ['Overview', 'Anomalies', 'What-if', 'Runs', 'Setup']) {
+    for (const tab of [
+      'Overview',
+      'Anomalies',
+      'What-if',
+      'Calendar',
+      'Runs',
+      'Setup',
+    ]) {
       await openTab(tab);
       const wide = await page.evaluate(w => {
         const out: string[] = [];
