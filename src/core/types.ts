@@ -106,6 +106,27 @@ export interface SchoolCalendar {
   events: CalendarPeriod[];
 }
 
+/** Where a calendar entry came from. */
+export type CalendarSource = 'inferred' | 'imported' | 'entered';
+
+/** One row of the `Calendar` tab: a closure, window or flagged day of the calendar. */
+export interface CalendarEntry {
+  name: string;
+  start: string; // inclusive YYYY-MM-DD
+  end: string; // inclusive YYYY-MM-DD
+  kind:
+    | 'holiday'
+    | 'break'
+    | 'summer'
+    | 'testing'
+    | 'half-day'
+    | 'possible-outage'
+    | 'other';
+  source: CalendarSource;
+  /** null = not reviewed, false = rejected by the admin. */
+  confirmed: boolean | null;
+}
+
 /** The settings an admin edits in the sidebar; stored in document properties. */
 export interface Settings {
   /** IANA time zone of the district; every day partition uses it. */

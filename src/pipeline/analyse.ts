@@ -23,6 +23,8 @@ import {
 import {getSnapshot} from '../ui/server';
 import {ANALYSIS_SETTLED_PROPERTY} from '../ui/settings';
 import {readFacts, readQuality, readSchools} from './ingest';
+import {effectiveCalendar} from './calendar';
+import {withSchoolDays} from '../metrics/calendar/activity';
 import {SheetBlobStore} from './store';
 import {
   DIMENSION_LABELS,
@@ -123,13 +125,20 @@ function newestDays<T extends {date: string}>(
   return facts.slice(start);
 }
 
-export function analyseAndWrite(settings: Settings): AnalysisResult {
+export function analyseAndWrite(given: Settings): AnalysisResult {
   const props = PropertiesService.getDocumentProperties();
   const settled = props.getProperty(SETTLED_PROPERTY) ?? '';
   const isoWeekOf = isoWeekMemo();
-  const {daily, weekly} = readFacts(settings, {
+  const read = readFacts(given, {
     dailySince: settled ? addDays(settled, -CONTEXT_DAYS) : undefined,
   });
+  const daily = read.daily;
+  const blobs = new SheetBlobStore(SpreadsheetApp.getActiveSpreadsheet());
+  // Every analysis reads the calendar learned from the activity (with what the admin
+  // entered on top), never the bare default; weeks count their school days by it.
+  const learned = effectiveCalendar(given, daily, blobs);
+  const settings: Settings = {...given, calendar: learned.calendar};
+  const weekly = withSchoolDays(read.weekly, learned.calendar);
   const schools = readSchools();
   const names: SchoolNames = new Map(schools.map(s => [s.id, s.name]));
   if (daily.length === 0) {
@@ -153,7 +162,6 @@ export function analyseAndWrite(settings: Settings): AnalysisResult {
     .filter(a => a.date >= settled)
     .map(a => anomalyRecord(a, names));
 
-  const blobs = new SheetBlobStore(SpreadsheetApp.getActiveSpreadsheet());
   const chosen = modelsToReuse(blobs, weekly, settled);
   const fc = forecastRecords(weekly, settings, names, chosen?.models);
   if (!chosen) saveModels(blobs, weekly, fc.models);

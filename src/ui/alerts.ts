@@ -36,9 +36,12 @@ export interface Digest {
   ids: string[];
 }
 
+/** Below this many users expected, a percent change says nothing (0.6 to 0 is not -100%). */
+const TINY_EXPECTED = 5;
+
 function describe(a: AnomalyRecord): string {
   const change =
-    a.changePct === null
+    a.changePct === null || !(Math.abs(a.expected) >= TINY_EXPECTED)
       ? ''
       : ` (${a.changePct > 0 ? '+' : ''}${Math.round(a.changePct)}%)`;
   const who = a.role === 'all' ? '' : `${a.role} `;

@@ -1,0 +1,77 @@
+/**
+ * The effective school calendar of an analysis run (Apps Script layer): the district's
+ * daily activity series is kept up to date in a blob, the calendar is inferred from it,
+ * and merged with what the admin entered or imported (those win where they overlap).
+ */
+import type {
+  CalendarEntry,
+  DailyFact,
+  SchoolCalendar,
+  Settings,
+} from '../core/types';
+import {
+  districtDays,
+  parseActivity,
+  serializeActivity,
+} from '../metrics/calendar/activity';
+import {inferCalendar, type InferredCalendar} from '../metrics/calendar/infer';
+import {mergeCalendar} from '../metrics/calendar/merge';
+import type {SheetBlobStore} from './store';
+
+/** Blob of the district's daily active users by role (the inference's input). */
+export const ACTIVITY_BLOB = 'calendar:activity';
+/** Blob of the last run's calendar: what was learned and the merged result. */
+export const LEARNED_BLOB = 'calendar:learned';
+
+export interface EffectiveCalendar {
+  calendar: SchoolCalendar;
+  inferred: InferredCalendar;
+  /** Every entry the merge saw (inferred, imported, entered). */
+  entries: CalendarEntry[];
+}
+
+/** The calendar in the settings, as entries the admin entered (they take precedence). */
+export function settingsEntries(calendar: SchoolCalendar): CalendarEntry[] {
+  return [...calendar.closures, ...calendar.events].map(p => ({
+    name: p.name,
+    start: p.start,
+    end: p.end,
+    kind: p.kind,
+    source: 'entered' as const,
+    confirmed: true,
+  }));
+}
+
+/**
+ * Adds the days of `daily` to the stored series (a re-fetched day replaces its old
+ * totals) and learns the calendar from the whole of it.
+ */
+export function effectiveCalendar(
+  settings: Settings,
+  daily: ReadonlyArray<DailyFact>,
+  blobs: SheetBlobStore,
+  tabEntries: CalendarEntry[] = [],
+): EffectiveCalendar {
+  const stored = parseActivity(blobs.get(ACTIVITY_BLOB));
+  const before = serializeActivity(stored.values());
+  for (const d of districtDays(daily)) stored.set(d.date, d);
+  const text = serializeActivity(stored.values());
+  if (text !== before) blobs.put(ACTIVITY_BLOB, text);
+  const inferred = inferCalendar([...stored.values()], {
+    projectDays: Math.max(180, settings.forecastHorizonWeeks * 7 + 28),
+  });
+  const entered = settingsEntries(settings.calendar);
+  const entries = [...inferred.entries, ...tabEntries, ...entered];
+  // Weekdays the admin set (anything but the default) or gave with a calendar win.
+  const given = settings.calendar;
+  const weekdays =
+    given.closures.length ||
+    given.events.length ||
+    given.schoolWeekdays.join(',') !== '1,2,3,4,5'
+      ? given.schoolWeekdays
+      : inferred.schoolWeekdays;
+  const calendar = mergeCalendar(weekdays, entries);
+  const learned = JSON.stringify({inferred, calendar});
+  if (blobs.get(LEARNED_BLOB) !== learned) blobs.put(LEARNED_BLOB, learned);
+  return {calendar, inferred, entries};
+}
