@@ -203,7 +203,7 @@ function periods(
     issues.push({field, message: 'must be a list of periods'});
     return [];
   }
-  const kinds = ['holiday', 'break', 'summer', 'testing', 'other'];
+  const kinds = ['holiday', 'break', 'summer', 'testing', 'half-day', 'other'];
   const out: CalendarPeriod[] = [];
   raw.forEach((p, i) => {
     const f = `${field}[${i}]`;

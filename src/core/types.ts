@@ -88,12 +88,39 @@ export interface WeeklyFact {
   flags: FactFlag[];
 }
 
-/** A closed period of the school calendar. */
+/** A period of the school calendar: a closure, or (kinds 'testing', 'half-day') an event. */
 export interface CalendarPeriod {
   name: string;
   start: string; // inclusive YYYY-MM-DD
   end: string; // inclusive YYYY-MM-DD
-  kind: 'holiday' | 'break' | 'summer' | 'testing' | 'other';
+  kind: 'holiday' | 'break' | 'summer' | 'testing' | 'half-day' | 'other';
+}
+
+/** Where a calendar entry came from; entered beats imported beats inferred. */
+export type CalendarSource = 'inferred' | 'imported' | 'entered';
+
+/** The kinds a calendar entry can take (the Calendar tab's Kind column). */
+export type CalendarKind =
+  | 'holiday'
+  | 'break'
+  | 'summer'
+  | 'testing'
+  | 'half-day'
+  | 'possible-outage'
+  | 'other';
+
+/**
+ * One row of the district's calendar, from any source. A 'possible-outage' is a drop in
+ * activity the inference could not tell from a closure: a school day until the admin confirms it.
+ */
+export interface CalendarEntry {
+  name: string;
+  start: string; // inclusive YYYY-MM-DD
+  end: string; // inclusive YYYY-MM-DD
+  kind: CalendarKind;
+  source: CalendarSource;
+  /** null = not reviewed, true = confirmed, false = rejected by the admin (then ignored). */
+  confirmed: boolean | null;
 }
 
 /** The school calendar: which days are school days, and the windows that matter for analysis. */
@@ -102,29 +129,8 @@ export interface SchoolCalendar {
   schoolWeekdays: number[];
   /** Holidays, breaks and summer: days with no school. */
   closures: CalendarPeriod[];
-  /** State testing and midterm windows: school days with expected peaks (kind 'testing'). */
+  /** State testing and midterm windows (kind 'testing') and half days (kind 'half-day'): school days. */
   events: CalendarPeriod[];
-}
-
-/** Where a calendar entry came from. */
-export type CalendarSource = 'inferred' | 'imported' | 'entered';
-
-/** One row of the `Calendar` tab: a closure, window or flagged day of the calendar. */
-export interface CalendarEntry {
-  name: string;
-  start: string; // inclusive YYYY-MM-DD
-  end: string; // inclusive YYYY-MM-DD
-  kind:
-    | 'holiday'
-    | 'break'
-    | 'summer'
-    | 'testing'
-    | 'half-day'
-    | 'possible-outage'
-    | 'other';
-  source: CalendarSource;
-  /** null = not reviewed, false = rejected by the admin. */
-  confirmed: boolean | null;
 }
 
 /** The settings an admin edits in the sidebar; stored in document properties. */

@@ -133,10 +133,11 @@ export function analyseAndWrite(given: Settings): AnalysisResult {
     dailySince: settled ? addDays(settled, -CONTEXT_DAYS) : undefined,
   });
   const daily = read.daily;
-  const blobs = new SheetBlobStore(SpreadsheetApp.getActiveSpreadsheet());
+  const ss = SpreadsheetApp.getActiveSpreadsheet();
+  const blobs = new SheetBlobStore(ss);
   // Every analysis reads the calendar learned from the activity (with what the admin
   // entered on top), never the bare default; weeks count their school days by it.
-  const learned = effectiveCalendar(given, daily, blobs);
+  const learned = effectiveCalendar(given, daily, blobs, ss);
   const settings: Settings = {...given, calendar: learned.calendar};
   const weekly = withSchoolDays(read.weekly, learned.calendar);
   const schools = readSchools();

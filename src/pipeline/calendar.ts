@@ -16,7 +16,14 @@ import {
 } from '../metrics/calendar/activity';
 import {inferCalendar, type InferredCalendar} from '../metrics/calendar/infer';
 import {mergeCalendar} from '../metrics/calendar/merge';
+import {
+  entryKey,
+  readCalendarTab,
+  writeCalendarTab,
+} from '../sheets/calendar-tab';
 import type {SheetBlobStore} from './store';
+
+type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 
 /** Blob of the district's daily active users by role (the inference's input). */
 export const ACTIVITY_BLOB = 'calendar:activity';
@@ -28,6 +35,8 @@ export interface EffectiveCalendar {
   inferred: InferredCalendar;
   /** Every entry the merge saw (inferred, imported, entered). */
   entries: CalendarEntry[];
+  /** Problem rows of the Calendar tab (`Calendar row N: ...`), kept there for the admin. */
+  warnings: string[];
 }
 
 /** The calendar in the settings, as entries the admin entered (they take precedence). */
@@ -44,13 +53,15 @@ export function settingsEntries(calendar: SchoolCalendar): CalendarEntry[] {
 
 /**
  * Adds the days of `daily` to the stored series (a re-fetched day replaces its old
- * totals) and learns the calendar from the whole of it.
+ * totals), learns the calendar from the whole of it, puts the learned entries in the
+ * Calendar tab (the admin's confirmations and rejections carried over), and merges them
+ * with the tab's imported and entered rows and the calendar in the settings.
  */
 export function effectiveCalendar(
   settings: Settings,
   daily: ReadonlyArray<DailyFact>,
   blobs: SheetBlobStore,
-  tabEntries: CalendarEntry[] = [],
+  ss: Spreadsheet,
 ): EffectiveCalendar {
   const stored = parseActivity(blobs.get(ACTIVITY_BLOB));
   const before = serializeActivity(stored.values());
@@ -60,8 +71,24 @@ export function effectiveCalendar(
   const inferred = inferCalendar([...stored.values()], {
     projectDays: Math.max(180, settings.forecastHorizonWeeks * 7 + 28),
   });
+  let tab = readCalendarTab(ss);
+  const keys = (list: ReadonlyArray<CalendarEntry>) =>
+    list
+      .filter(e => e.source === 'inferred')
+      .map(entryKey)
+      .sort()
+      .join('\n');
+  // Rewritten only when the learned entries changed (reviewed rows always stay).
+  const unreviewed = tab.entries.filter(e => e.confirmed === null);
+  const reviewed = new Set(
+    tab.entries.filter(e => e.confirmed !== null).map(entryKey),
+  );
+  const fresh = inferred.entries.filter(e => !reviewed.has(entryKey(e)));
+  if (keys(unreviewed) !== keys(fresh)) {
+    tab = writeCalendarTab({inferred: inferred.entries}, ss);
+  }
   const entered = settingsEntries(settings.calendar);
-  const entries = [...inferred.entries, ...tabEntries, ...entered];
+  const entries = [...tab.entries, ...entered];
   // Weekdays the admin set (anything but the default) or gave with a calendar win.
   const given = settings.calendar;
   const weekdays =
@@ -73,5 +100,5 @@ export function effectiveCalendar(
   const calendar = mergeCalendar(weekdays, entries);
   const learned = JSON.stringify({inferred, calendar});
   if (blobs.get(LEARNED_BLOB) !== learned) blobs.put(LEARNED_BLOB, learned);
-  return {calendar, inferred, entries};
+  return {calendar, inferred, entries, warnings: tab.warnings};
 }
