@@ -34,7 +34,22 @@ export interface RunArgs {
    * the product gets none, as on a real install, and learns it from the activity.
    */
   calendar: 'learned' | 'truth';
+  /** Print the usage and stop. */
+  help?: boolean;
 }
+
+export const RUN_HELP = `usage: node dist/cli.cjs run --source demo|learnplatform:DIR --out DIR [options]
+
+  --source demo            the seeded demo district, run as a real install: the product is
+                           given no calendar and no other part of the ground truth
+  --source learnplatform:DIR  a LearnPlatform-format export folder
+  --out DIR                writes DIR/workbook.xlsx, DIR/report.html, DIR/summary.json
+  --schools N, --days N, --seed S   the demo district's size, length and seed
+  --calendar truth         evaluation only: hands the product the generator's own calendar
+                           (default: learned, the product infers it from the activity)
+  --fresh-contexts         every execution in a fresh context (slower)
+  --quiet                  no progress lines
+`;
 
 export function parseRunArgs(argv: string[]): RunArgs {
   const out: Partial<RunArgs> & {
@@ -66,6 +81,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
     else if (a === '--out') out.out = next();
     else if (a === '--quiet') out.quiet = true;
     else if (a === '--fresh-contexts') out.freshContexts = true;
+    else if (a === '--help' || a === '-h') out.help = true;
     else if (a === '--calendar') {
       const v = next();
       if (v !== 'truth' && v !== 'learned')
@@ -73,6 +89,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
       out.calendar = v;
     } else throw new InputError(a, 'unknown option');
   }
+  if (out.help) return out as RunArgs;
   if (!out.source)
     throw new InputError('--source', 'is required (demo or learnplatform:DIR)');
   if (!out.out) throw new InputError('--out', 'is required');
@@ -199,6 +216,10 @@ export async function runCommand(
   distDir: string,
 ): Promise<void> {
   const args = parseRunArgs(argv);
+  if (args.help) {
+    process.stdout.write(RUN_HELP);
+    return;
+  }
   const outDir = resolve(args.out);
   const progress = new Progress(args.quiet);
   if (!existsSync(join(distDir, 'Code.js'))) {
