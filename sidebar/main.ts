@@ -23,7 +23,7 @@ import type {
   SidebarState,
   TriggerState,
   UnderuseItem,
-} from '../src/ui/types';
+} from '../src/sheets/view-types';
 
 // ---------------------------------------------------------------------------------------
 // Server calls.

@@ -5,7 +5,7 @@
 import type {SchoolCalendar} from '../core/types';
 import type {DemoDistrict} from '../demo';
 import type {OfflineRuntime} from '../offline/runtime';
-import type {Snapshot} from '../ui/types';
+import type {Snapshot} from '../sheets/view-types';
 import {isSchoolDay} from '../metrics/weekly';
 import {LEARNED_BLOB} from '../pipeline/calendar';
 import {SheetBlobStore} from '../pipeline/store';

@@ -4,7 +4,11 @@
  * createElementNS/setAttribute/textContent, the static report serializes it with escaping,
  * so both draw the same chart and neither ever parses data as markup.
  */
-import type {AnomalyItem, ForecastChartData, HeatmapData} from './types';
+import type {
+  AnomalyItem,
+  ForecastChartData,
+  HeatmapData,
+} from '../sheets/view-types';
 
 export interface SvgNode {
   tag: string;

@@ -1,7 +1,7 @@
 /**
  * The Classroom Pulse menu, the sidebar and the Looker Studio dialog (Apps Script layer).
  */
-import {escapeHtml} from './alerts';
+import {escapeHtml} from '../pipeline/alerts';
 import {lookerLinksForActive} from './looker';
 
 export const SIDEBAR_FILE = 'sidebar';

@@ -10,7 +10,7 @@ import {
   svgToString,
   timelineSvg,
 } from './charts';
-import type {ForecastChartData, Snapshot} from './types';
+import type {ForecastChartData, Snapshot} from '../sheets/view-types';
 
 const e = escapeXml;
 

@@ -11,9 +11,12 @@ import type {
   CorrelationRecord,
   RunLogRecord,
   UnderuseRecord,
-} from '../sheets/tables';
+} from './tables';
 
 export type {Settings, AnomalyStatus};
+export type {Progress, TriggerState} from '../platform/types';
+export type {BackfillEstimate} from '../sources/estimate';
+import type {Progress, TriggerState} from '../platform/types';
 
 export interface SchoolOption {
   id: string;
@@ -72,34 +75,6 @@ export interface Insight {
   date?: string;
 }
 
-export interface Progress {
-  running: boolean;
-  runId: string;
-  trigger: string;
-  phase: string;
-  /** Units done and total in the current phase (days, schools); total 0 when unknown. */
-  done: number;
-  total: number;
-  /** 0-100 over the whole run, or null when unknown. */
-  pct: number | null;
-  message: string;
-  executions: number;
-  started: string;
-  updated: string;
-  /** The last run's error, readable. */
-  error: string;
-}
-
-export interface TriggerState {
-  nightly: boolean;
-  weekly: boolean;
-  /** Hour (0-23, district time) of the nightly run. */
-  hour: number;
-  timeZone: string;
-  /** Continuation triggers waiting to resume a long run. */
-  continuations: number;
-}
-
 export interface SidebarState {
   settings: Settings;
   /** False until an admin has saved settings once. */
@@ -110,25 +85,6 @@ export interface SidebarState {
   progress: Progress;
   newAnomalies: number;
   lookerTabs: string[];
-}
-
-export interface BackfillEstimate {
-  startDate: string;
-  endDate: string;
-  days: number;
-  schools: number;
-  users: number;
-  /** Service calls by kind and in total. */
-  calls: Record<string, number>;
-  totalCalls: number;
-  /** Executions of up to budgetSeconds each. */
-  executions: number;
-  /** Minutes of trigger runtime (Apps Script allows 90 a day on consumer, 360 on Workspace). */
-  runtimeMinutes: number;
-  /** Days of nightly runs the backfill needs within the daily trigger runtime. */
-  daysToComplete: number;
-  recommendBigQuery: boolean;
-  notes: string[];
 }
 
 export interface AnomalyUpdate {

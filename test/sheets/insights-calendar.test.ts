@@ -1,6 +1,6 @@
-import {buildDigest} from '../../src/ui/alerts';
-import {buildInsights, TINY_EXPECTED} from '../../src/ui/views';
-import {district} from './fixtures';
+import {buildDigest} from '../../src/pipeline/alerts';
+import {buildInsights, TINY_EXPECTED} from '../../src/sheets/views';
+import {district} from '../ui/fixtures';
 
 /** Monday of a day's ISO week. */
 function monday(day: string): string {

@@ -10,14 +10,14 @@ import type {
   CorrelationRecord,
   ForecastRecord,
   UnderuseRecord,
-} from '../sheets/tables';
+} from './tables';
 import type {
   ForecastChartData,
   ForecastPoint,
   HeatmapData,
   Insight,
   SchoolOption,
-} from './types';
+} from './view-types';
 
 export const DISTRICT_ID = 'district';
 

@@ -5,7 +5,8 @@
  */
 import {ANOMALIES, type AnomalyRecord} from '../sheets/tables';
 import {readRecords} from '../sheets/outputs';
-import {loadSettings} from './settings';
+import {TINY_EXPECTED} from '../sheets/views';
+import {loadSettings} from '../platform/settings';
 
 export const DIGEST_SENT_KEY = 'classroomPulse.digestSent';
 /** Ids remembered; anomalies older than DIGEST_WINDOW_DAYS are never mailed, so old ids can go. */
@@ -35,9 +36,6 @@ export interface Digest {
   htmlBody: string;
   ids: string[];
 }
-
-/** Below this many users expected, a percent change says nothing (0.6 to 0 is not -100%). */
-const TINY_EXPECTED = 5;
 
 function describe(a: AnomalyRecord): string {
   const change =
