@@ -166,7 +166,8 @@ function line(f) {
 async function demoScores() {
   if (!existsSync(join(dist, 'cli.cjs'))) throw new Error('run `npm run build` first');
   const queue = [];
-  for (const [schools, days] of sizes) for (const seed of seeds) queue.push([schools, days, seed]);
+  // Seed by seed, every size, so a run cut short still covers both sizes.
+  for (const seed of seeds) for (const [schools, days] of sizes) queue.push([schools, days, seed]);
   const results = [];
   console.log(HEAD);
   console.log('|' + ' --- |'.repeat(10));

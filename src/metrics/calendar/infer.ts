@@ -276,14 +276,21 @@ export function inferCalendar(
   };
   for (const r of closedRuns) {
     for (let i = r.from; i <= r.to; i++) closedIdx.add(i);
-    const kind: CalendarEntry['kind'] =
-      r.schoolDays >= SUMMER_SCHOOL_DAYS
-        ? 'summer'
-        : r.schoolDays >= 3
-          ? 'break'
-          : 'holiday';
+    // A run cut by the start or end of the history in July or August is part of a summer.
+    const edge = r.from <= 3 || r.to >= s.n - 4;
+    const july =
+      /-0[78]-/.test(s.dates[r.from]) || /-0[78]-/.test(s.dates[r.to]);
+    const summer =
+      r.schoolDays >= SUMMER_SCHOOL_DAYS || (edge && july && r.schoolDays >= 3);
+    const kind: CalendarEntry['kind'] = summer
+      ? 'summer'
+      : r.schoolDays >= 3
+        ? 'break'
+        : 'holiday';
     entries.push({
-      name: closureName(r, s, holidays, median(qT, r)),
+      name: summer
+        ? `Summer ${s.dates[r.to].slice(0, 4)}`
+        : closureName(r, s, holidays, median(qT, r)),
       start: s.dates[r.from],
       end: s.dates[r.to],
       kind,
