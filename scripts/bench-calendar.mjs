@@ -12,7 +12,13 @@
 import * as esbuild from 'esbuild';
 import {spawn} from 'node:child_process';
 import {createRequire} from 'node:module';
-import {existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -37,7 +43,8 @@ const jobs = Number(opt('--jobs', '1'));
 // The built bundle to run (a copy keeps a long benchmark on one build while work goes on).
 const dist = opt('--dist', join(root, 'dist'));
 
-const fmt = (v, d = 2) => (v === null || v === undefined ? 'n/a' : v.toFixed(d));
+const fmt = (v, d = 2) =>
+  v === null || v === undefined ? 'n/a' : v.toFixed(d);
 
 async function quickScores() {
   const tmp = mkdtempSync(join(tmpdir(), 'bench-calendar-'));
@@ -69,7 +76,12 @@ async function quickScores() {
       const byDay = new Map();
       for (const r of d.truth.daily) {
         if (!r.schoolId) continue;
-        const x = byDay.get(r.date) ?? {date: r.date, students: 0, teachers: 0, staff: 0};
+        const x = byDay.get(r.date) ?? {
+          date: r.date,
+          students: 0,
+          teachers: 0,
+          staff: 0,
+        };
         if (r.role === 'student') x.students += r.activeUsers;
         else if (r.role === 'teacher') x.teachers += r.activeUsers;
         else x.staff += r.activeUsers;
@@ -79,12 +91,18 @@ async function quickScores() {
       const inf = E.inferCalendar([...byDay.values()]);
       const ms = performance.now() - t0;
       const used = E.mergeCalendar(inf.schoolWeekdays, inf.entries);
-      let a = 0, b = 0, both = 0;
+      let a = 0,
+        b = 0,
+        both = 0;
       const missed = [];
       const extra = [];
       for (const day of [...byDay.keys()].sort()) {
         const wd = new Date(day + 'T00:00:00Z').getUTCDay();
-        if (!used.schoolWeekdays.includes(wd) && !d.calendar.schoolWeekdays.includes(wd)) continue;
+        if (
+          !used.schoolWeekdays.includes(wd) &&
+          !d.calendar.schoolWeekdays.includes(wd)
+        )
+          continue;
         const x = !E.isSchoolDay(day, used);
         const y = !E.isSchoolDay(day, d.calendar);
         if (x) a++;
@@ -114,8 +132,13 @@ async function quickScores() {
     }
   }
   const worst = k => Math.min(...rows.map(r => r[k]));
-  console.log(`worst: precision ${fmt(worst('precision'), 3)}, recall ${fmt(worst('recall'), 3)}`);
-  writeFileSync(join(outDir, 'calendar-quick.json'), JSON.stringify(rows, null, 2) + '\n');
+  console.log(
+    `worst: precision ${fmt(worst('precision'), 3)}, recall ${fmt(worst('recall'), 3)}`,
+  );
+  writeFileSync(
+    join(outDir, 'calendar-quick.json'),
+    JSON.stringify(rows, null, 2) + '\n',
+  );
 }
 
 function runDemo(schools, days, seed) {
@@ -123,17 +146,36 @@ function runDemo(schools, days, seed) {
   const args = [
     '--max-semi-space-size=256',
     join(dist, 'cli.cjs'),
-    'run', '--source', 'demo',
-    '--schools', String(schools), '--days', String(days), '--seed', String(seed),
-    '--out', dir, '--quiet',
+    'run',
+    '--source',
+    'demo',
+    '--schools',
+    String(schools),
+    '--days',
+    String(days),
+    '--seed',
+    String(seed),
+    '--out',
+    dir,
+    '--quiet',
   ];
   return new Promise((resolve, reject) => {
     const started = Date.now();
-    const p = spawn(process.execPath, args, {stdio: ['ignore', 'ignore', 'inherit']});
+    const p = spawn(process.execPath, args, {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     p.on('exit', code => {
-      if (code !== 0) return reject(new Error(`seed ${seed} ${schools}x${days}: exit ${code}`));
+      if (code !== 0)
+        return reject(
+          new Error(`seed ${seed} ${schools}x${days}: exit ${code}`),
+        );
       const s = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
-      resolve({size: `${schools}x${days}`, seed, seconds: (Date.now() - started) / 1000, s});
+      resolve({
+        size: `${schools}x${days}`,
+        seed,
+        seconds: (Date.now() - started) / 1000,
+        s,
+      });
     });
   });
 }
@@ -147,7 +189,10 @@ function figures(r) {
     medianSchool: s.forecast.medianSchool.accuracyPct,
     precision: s.anomalies.precision,
     recall: s.anomalies.recall,
-    corrGap: s.correlation.estimated === null ? null : Math.abs(s.correlation.estimated - s.correlation.truth),
+    corrGap:
+      s.correlation.estimated === null
+        ? null
+        : Math.abs(s.correlation.estimated - s.correlation.truth),
     calPrecision: s.calendar.precision,
     calRecall: s.calendar.recall,
     flagsClosed: s.anomalies.onClosedDays,
@@ -157,17 +202,20 @@ function figures(r) {
   };
 }
 
-const HEAD = '| size | seed | district acc. | median school acc. | anomaly precision | anomaly recall | corr. gap | calendar precision | calendar recall | flags / insights / alerts on closed days |';
+const HEAD =
+  '| size | seed | district acc. | median school acc. | anomaly precision | anomaly recall | corr. gap | calendar precision | calendar recall | flags / insights / alerts on closed days |';
 
 function line(f) {
   return `| ${f.size} | ${f.seed} | ${fmt(f.district, 1)}% | ${fmt(f.medianSchool, 1)}% | ${fmt(f.precision)} | ${fmt(f.recall)} | ${fmt(f.corrGap)} | ${fmt(f.calPrecision, 3)} | ${fmt(f.calRecall, 3)} | ${f.flagsClosed} / ${f.insightsClosed} / ${f.alertsClosed} |`;
 }
 
 async function demoScores() {
-  if (!existsSync(join(dist, 'cli.cjs'))) throw new Error('run `npm run build` first');
+  if (!existsSync(join(dist, 'cli.cjs')))
+    throw new Error('run `npm run build` first');
   const queue = [];
   // Seed by seed, every size, so a run cut short still covers both sizes.
-  for (const seed of seeds) for (const [schools, days] of sizes) queue.push([schools, days, seed]);
+  for (const seed of seeds)
+    for (const [schools, days] of sizes) queue.push([schools, days, seed]);
   const results = [];
   console.log(HEAD);
   console.log('|' + ' --- |'.repeat(10));
@@ -177,7 +225,10 @@ async function demoScores() {
       const f = figures(await runDemo(schools, days, seed));
       results.push(f);
       console.log(line(f));
-      writeFileSync(join(outDir, 'calendar.json'), JSON.stringify(results, null, 2) + '\n');
+      writeFileSync(
+        join(outDir, 'calendar.json'),
+        JSON.stringify(results, null, 2) + '\n',
+      );
     }
   };
   await Promise.all(Array.from({length: jobs}, worker));
