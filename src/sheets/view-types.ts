@@ -17,6 +17,7 @@ export type {Settings, AnomalyStatus};
 export type {Progress, TriggerState} from '../platform/types';
 export type {BackfillEstimate} from '../sources/estimate';
 import type {Progress, TriggerState} from '../platform/types';
+import type {BackfillEstimate} from '../sources/estimate';
 
 export interface SchoolOption {
   id: string;
@@ -109,4 +110,55 @@ export interface Snapshot {
   underuse: UnderuseItem[];
   correlations: CorrelationRecord[];
   insights: Insight[];
+}
+
+/** One piece of Setup's directory scan (getSetupDirectory). */
+export interface SetupDirectoryPage {
+  /** Every org unit (first piece only; null after). */
+  units: {path: string; name: string}[] | null;
+  /** Active and suspended-or-archived users per org unit path, in this piece. */
+  census: Record<string, [number, number]>;
+  nextPageToken: string | null;
+  usersRead: number;
+  calls: {orgUnits: number; users: number};
+  /** When the counts come from the last run's Directory read: when it was made. */
+  countedAt: string | null;
+}
+
+/** What saving a choice of org units would select (previewSetup). */
+export interface SetupPreview {
+  /** The org unit settings that saving would store. */
+  settings: Pick<
+    Settings,
+    | 'orgUnitRules'
+    | 'schoolUnits'
+    | 'studentUnits'
+    | 'teacherUnits'
+    | 'schoolOuDepth'
+    | 'schoolOuPattern'
+    | 'studentOuPattern'
+    | 'teacherOuPattern'
+  >;
+  settingsBytes: number;
+  schools: {
+    path: string;
+    name: string;
+    students: number;
+    teachers: number;
+    other: number;
+  }[];
+  totals: {
+    users: number;
+    inactive: number;
+    students: number;
+    teachers: number;
+    other: number;
+    inSchools: number;
+  };
+  noSchool: {users: number; units: {path: string; users: number}[]};
+  warnings: string[];
+  estimate: BackfillEstimate | null;
+  estimateError: string | null;
+  /** Google API calls the preview made (none: it works on the scan). */
+  calls: number;
 }

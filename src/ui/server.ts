@@ -2,6 +2,7 @@
  * The server side of the sidebar and the menu (Apps Script layer). Every function returns
  * plain JSON (no Dates) and throws Errors whose messages read well in the sidebar.
  */
+import {attributionRules, schoolPathOf} from '../clean/attribution';
 import {InputError} from '../core/errors';
 import {effectiveStartDate} from '../core/settings';
 import type {Settings} from '../core/types';
@@ -95,6 +96,20 @@ export function estimateBackfill(input?: {
   startDate?: string;
 }): BackfillEstimate {
   const settings = loadSettings();
+  return plain(
+    backfillEstimateFor(settings, districtSize(settings), input?.startDate),
+  );
+}
+
+/**
+ * The cost of backfilling from `startDate` (default: the settings' first day) to yesterday
+ * for a district of this size (Setup's preview asks it for the schools it found).
+ */
+export function backfillEstimateFor(
+  settings: Settings,
+  size: {schools: number; users: number},
+  startDate?: string,
+): BackfillEstimate {
   const tz = settings.timeZone;
   const today = Utilities.formatDate(new Date(), tz, 'yyyy-MM-dd');
   const yesterday = Utilities.formatDate(
@@ -103,8 +118,8 @@ export function estimateBackfill(input?: {
     'yyyy-MM-dd',
   );
   const start =
-    input?.startDate !== undefined && input.startDate !== ''
-      ? input.startDate
+    startDate !== undefined && startDate !== ''
+      ? startDate
       : effectiveStartDate(settings, today);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(start)) {
     throw new InputError('startDate', `"${start}" is not a YYYY-MM-DD date`);
@@ -115,23 +130,20 @@ export function estimateBackfill(input?: {
       `${start} is after yesterday (${yesterday})`,
     );
   }
-  const {schools, users} = districtSize();
-  return plain(
-    estimateBackfillCost({
-      startDate: start,
-      endDate: yesterday,
-      schools,
-      users,
-      budgetSeconds: settings.budgetSeconds,
-    }),
-  );
+  return estimateBackfillCost({
+    startDate: start,
+    endDate: yesterday,
+    schools: size.schools,
+    users: size.users,
+    budgetSeconds: settings.budgetSeconds,
+  });
 }
 
 /**
  * Schools and users: from the latest weekly facts when there are any, otherwise from one
  * pass over the Directory (org unit paths only).
  */
-function districtSize(): {schools: number; users: number} {
+function districtSize(settings: Settings): {schools: number; users: number} {
   const weekly = readRecordsWhere(WEEKLY_FACTS, 'weekStart', {latest: 1});
   if (weekly.length) {
     const last = weekly.reduce(
@@ -149,7 +161,7 @@ function districtSize(): {schools: number; users: number} {
       users: [...enrolled.values()].reduce((a, b) => a + b, 0),
     };
   }
-  const settings = loadSettings();
+  const rules = attributionRules(settings);
   const ous = new Set<string>();
   let count = 0;
   let pageToken: string | undefined;
@@ -169,10 +181,8 @@ function districtSize(): {schools: number; users: number} {
     });
     for (const u of page.users ?? []) {
       count++;
-      const parts = (u.orgUnitPath ?? '/').split('/').filter(p => p);
-      if (parts.length >= settings.schoolOuDepth) {
-        ous.add(parts.slice(0, settings.schoolOuDepth).join('/'));
-      }
+      const school = schoolPathOf(u.orgUnitPath ?? '/', rules);
+      if (school) ous.add(school);
     }
     pageToken = page.nextPageToken ?? undefined;
   } while (pageToken);
