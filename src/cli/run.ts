@@ -30,12 +30,37 @@ export interface RunArgs {
   quiet: boolean;
   /** Every execution in a fresh context (slower); by default one context is reused. */
   freshContexts: boolean;
+  /**
+   * Evaluation only: 'truth' hands the product the generator's own calendar. By default
+   * the product gets none, as on a real install, and learns it from the activity.
+   */
+  calendar: 'learned' | 'truth';
+  /** Print the usage and stop. */
+  help?: boolean;
 }
 
+export const RUN_HELP = `usage: node dist/cli.cjs run --source demo|learnplatform:DIR --out DIR [options]
+
+  --source demo            the seeded demo district, run as a real install: the product is
+                           given no calendar and no other part of the ground truth
+  --source learnplatform:DIR  a LearnPlatform-format export folder
+  --out DIR                writes DIR/workbook.xlsx, DIR/report.html, DIR/summary.json
+  --schools N, --days N, --seed S   the demo district's size, length and seed
+  --calendar truth         evaluation only: hands the product the generator's own calendar
+                           (default: learned, the product infers it from the activity)
+  --fresh-contexts         every execution in a fresh context (slower)
+  --quiet                  no progress lines
+`;
+
 export function parseRunArgs(argv: string[]): RunArgs {
-  const out: Partial<RunArgs> & {quiet: boolean; freshContexts: boolean} = {
+  const out: Partial<RunArgs> & {
+    quiet: boolean;
+    freshContexts: boolean;
+    calendar: RunArgs['calendar'];
+  } = {
     quiet: false,
     freshContexts: false,
+    calendar: 'learned',
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -57,8 +82,15 @@ export function parseRunArgs(argv: string[]): RunArgs {
     else if (a === '--out') out.out = next();
     else if (a === '--quiet') out.quiet = true;
     else if (a === '--fresh-contexts') out.freshContexts = true;
-    else throw new InputError(a, 'unknown option');
+    else if (a === '--help' || a === '-h') out.help = true;
+    else if (a === '--calendar') {
+      const v = next();
+      if (v !== 'truth' && v !== 'learned')
+        throw new InputError(a, `must be "truth" or "learned" (got "${v}")`);
+      out.calendar = v;
+    } else throw new InputError(a, 'unknown option');
   }
+  if (out.help) return out as RunArgs;
   if (!out.source)
     throw new InputError('--source', 'is required (demo or learnplatform:DIR)');
   if (!out.out) throw new InputError('--out', 'is required');
@@ -92,11 +124,19 @@ export function installDay(d: DemoDistrict): number {
   return Math.min(INSTALL_AFTER_DAYS, Math.floor(days / 4));
 }
 
-function demoSettings(d: DemoDistrict): Partial<Settings> {
+/**
+ * What the admin enters on installing: the time zone and org unit rules, never the
+ * calendar, which the product learns from the activity (as on a real install).
+ * `--calendar truth` hands it the generator's calendar, to evaluate against that.
+ */
+function demoSettings(
+  d: DemoDistrict,
+  calendar: RunArgs['calendar'],
+): Partial<Settings> {
   return {
     ...d.settingsHints,
     startDate: d.startDate,
-    calendar: d.calendar,
+    ...(calendar === 'truth' ? {calendar: d.calendar} : {}),
     alertRecipients: ['data-team@district.example.org'],
   };
 }
@@ -151,6 +191,10 @@ export async function runCommand(
   distDir: string,
 ): Promise<void> {
   const args = parseRunArgs(argv);
+  if (args.help) {
+    process.stdout.write(RUN_HELP);
+    return;
+  }
   const outDir = resolve(args.out);
   const progress = new Progress(args.quiet);
   if (!existsSync(join(distDir, 'Code.js'))) {
@@ -188,7 +232,7 @@ export async function runCommand(
   const s = openSession(rt, distDir);
   // The admin opens the spreadsheet, saves the settings and installs the triggers.
   s.call('onOpen');
-  s.call('saveSettings', demoSettings(district));
+  s.call('saveSettings', demoSettings(district, args.calendar));
   s.call('installTriggers');
   progress.line(
     `${district.schools.length} schools, ${district.startDate} to ${district.endDate}, installed ${dayOf(start)}`,
@@ -238,6 +282,7 @@ export async function runCommand(
     tabs,
     snapshot,
   });
+  summary.calendar.mode = args.calendar;
   writeFileSync(
     join(outDir, 'summary.json'),
     JSON.stringify(summary, null, 2) + '\n',
@@ -264,8 +309,11 @@ export function printSummary(s: DemoSummary, outDir: string): void {
     `  service calls           ${Object.entries(s.serviceCalls)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}`,
-    `  weekly forecast         accuracy ${pct(s.forecast.accuracyPct)} (MAPE ${pct(s.forecast.mape)}, MASE ${num(s.forecast.mase)}, ${s.forecast.horizonWeeks}-week horizon)`,
-    `  anomalies               ${s.anomalies.flagged} flagged, ${s.anomalies.injected} injected: precision ${num(s.anomalies.precision)}, recall ${num(s.anomalies.recall)}`,
+    `  weekly forecast         district accuracy ${pct(s.forecast.district.accuracyPct)} (MAPE ${pct(s.forecast.district.mape)}, MASE ${num(s.forecast.district.mase)}, ${s.forecast.horizonWeeks}-week horizon); median school ${pct(s.forecast.medianSchool.accuracyPct)} (MASE ${num(s.forecast.medianSchool.mase)})`,
+    `  anomalies               ${s.anomalies.flagged} flagged, ${s.anomalies.injected} injected: precision ${num(s.anomalies.precision)}, recall ${num(s.anomalies.recall)}; ${s.anomalies.onClosedDays} on closed days`,
+    `  calendar (${s.calendar.mode})`.padEnd(26) +
+      `${s.calendar.closedInferred} closed days used, ${s.calendar.closedTrue} true: precision ${num(s.calendar.precision)}, recall ${num(s.calendar.recall)}; ${s.calendar.possibleOutages} possible outages to confirm`,
+    `  insights, alerts        ${s.insights.onClosedWeeks} of ${s.insights.count} insights and ${s.alerts.onClosedDays} of ${s.alerts.mailed} alerts on closed days or weeks`,
     `  teacher-student corr.   ${num(s.correlation.estimated)} estimated, ${num(s.correlation.truth)} true`,
     `  under-using schools     ${s.underutilized.found} found, ${s.underutilized.truth} true: precision ${num(s.underutilized.precision)}, recall ${num(s.underutilized.recall)}`,
     `  outputs                 ${join(outDir, 'workbook.xlsx')}, report.html, summary.json`,

@@ -2,23 +2,34 @@
  * The demo's scorecard: what the product found (read back from its own tabs) against the
  * demo district's ground truth.
  */
+import type {SchoolCalendar} from '../core/types';
 import type {DemoDistrict} from '../demo';
 import type {OfflineRuntime} from '../offline/runtime';
 import type {Snapshot} from '../sheets/view-types';
+import {isSchoolDay} from '../metrics/weekly';
+import {LEARNED_BLOB} from '../pipeline/calendar';
+import {SheetBlobStore} from '../pipeline/store';
 
 type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
+
+export interface Accuracy {
+  accuracyPct: number | null;
+  mape: number | null;
+  mase: number | null;
+}
 
 export interface DemoSummary {
   schools: number;
   days: number;
   executions: number;
   serviceCalls: Record<string, number>;
-  forecast: {
-    accuracyPct: number | null;
-    mape: number | null;
-    mase: number | null;
+  forecast: Accuracy & {
     horizonWeeks: number;
     schoolsForecast: number;
+    /** The district series' backtest. */
+    district: Accuracy;
+    /** The median over schools of each figure. */
+    medianSchool: Accuracy;
   };
   anomalies: {
     injected: number;
@@ -26,6 +37,20 @@ export interface DemoSummary {
     matched: number;
     precision: number | null;
     recall: number | null;
+    /** Flags on days (weeks) the true calendar closes. */
+    onClosedDays: number;
+  };
+  insights: {count: number; onClosedWeeks: number};
+  alerts: {mailed: number; onClosedDays: number};
+  /** The calendar the product used against the true one, over the demo's days. */
+  calendar: {
+    /** 'learned' (the real-install path) or 'truth' (handed in, for evaluation). */
+    mode: string;
+    closedInferred: number;
+    closedTrue: number;
+    precision: number | null;
+    recall: number | null;
+    possibleOutages: number;
   };
   correlation: {estimated: number | null; truth: number; definition: string};
   underutilized: {
@@ -114,10 +139,28 @@ export function evaluateDemo(i: {
         .filter((v): v is number => v !== null),
     );
   };
+  const districtOf = (key: string) =>
+    districtAcc ? numOrNull(districtAcc[key]) : null;
+  const medianOf = (key: string) =>
+    median(
+      schoolAcc
+        .map(r => numOrNull(r[key]))
+        .filter((v): v is number => v !== null),
+    );
   const forecast = {
     accuracyPct: pick('accuracy_pct'),
     mape: pick('mape'),
     mase: pick('mase'),
+    district: {
+      accuracyPct: districtOf('accuracy_pct'),
+      mape: districtOf('mape'),
+      mase: districtOf('mase'),
+    },
+    medianSchool: {
+      accuracyPct: medianOf('accuracy_pct'),
+      mape: medianOf('mape'),
+      mase: medianOf('mase'),
+    },
     horizonWeeks: Number(
       districtAcc?.horizon_weeks ?? schoolAcc[0]?.horizon_weeks ?? 0,
     ),
@@ -161,13 +204,36 @@ export function evaluateDemo(i: {
     f => events.some(e => hits(f, e)) || delivered.some(e => hits(f, e)),
   );
   const found = events.filter(e => flagged.some(f => hits(f, e)));
+  const trueCal = district.calendar;
+  const closedDay = (d: string) => !isSchoolDay(d, trueCal);
+  const closedWeek = (monday: string) =>
+    [0, 1, 2, 3, 4, 5, 6].every(k => closedDay(addDays(monday, k)));
+  const onClosed = (grain: string, date: string) =>
+    grain === 'week' ? closedWeek(date) : closedDay(date);
   const anomalies = {
     injected: events.length,
     flagged: allFlags.length,
     matched: matchedFlags.length,
     precision: ratio(matchedFlags.length, allFlags.length),
     recall: ratio(found.length, events.length),
+    onClosedDays: allFlags.filter(f =>
+      onClosed(String(f.grain), String(f.date)),
+    ).length,
   };
+  const insightList = i.snapshot.insights ?? [];
+  const insights = {
+    count: insightList.length,
+    onClosedWeeks: insightList.filter(
+      x => x.date && closedWeek(mondayOf(x.date)) === true,
+    ).length,
+  };
+  const alerts = mailedAlerts(i.rt, onClosed);
+  const calendar = calendarScore(
+    ss,
+    trueCal,
+    district.startDate,
+    district.endDate,
+  );
 
   const corr = tabRecords(ss, 'lk_correlation');
   const districtCorr = corr.find(r => r.school_id === 'district');
@@ -194,6 +260,9 @@ export function evaluateDemo(i: {
     serviceCalls: i.serviceCalls,
     forecast,
     anomalies,
+    insights,
+    alerts,
+    calendar,
     correlation,
     underutilized: {
       found: foundSchools.size,
@@ -202,5 +271,86 @@ export function evaluateDemo(i: {
       recall: ratio(tp, trueSchools.size),
     },
     tabs: i.tabs,
+  };
+}
+
+function mondayOf(day: string): string {
+  const [y, m, d] = day.split('-').map(Number);
+  const t = Date.UTC(y, m - 1, d);
+  const wd = (new Date(t).getUTCDay() + 6) % 7;
+  return new Date(t - wd * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Lines of the mailed digests, each about one anomaly: how many fall on closed days. */
+function mailedAlerts(
+  rt: OfflineRuntime,
+  onClosed: (grain: string, date: string) => boolean,
+): {mailed: number; onClosedDays: number} {
+  let mailed = 0;
+  let closed = 0;
+  for (const m of rt.mail) {
+    for (const line of m.body.split('\n')) {
+      const hit = /^- (week of )?(\d{4}-\d{2}-\d{2}) - /.exec(line);
+      if (!hit) continue;
+      mailed++;
+      if (onClosed(hit[1] ? 'week' : 'day', hit[2])) closed++;
+    }
+  }
+  return {mailed, onClosedDays: closed};
+}
+
+/**
+ * Closed days of the calendar the product used (stored by its last analysis) against the
+ * true calendar's, over the demo's days; weekend days both calendars close by their
+ * weekday pattern are not counted (they would flatter both figures).
+ */
+function calendarScore(
+  ss: Spreadsheet,
+  truth: SchoolCalendar,
+  from: string,
+  to: string,
+): DemoSummary['calendar'] {
+  const text = new SheetBlobStore(ss).get(LEARNED_BLOB);
+  const none = {
+    mode: 'none',
+    closedInferred: 0,
+    closedTrue: 0,
+    precision: null,
+    recall: null,
+    possibleOutages: 0,
+  };
+  if (!text) return none;
+  const stored = JSON.parse(text) as {
+    calendar: SchoolCalendar;
+    inferred: {through: string; entries: Array<{kind: string; start: string}>};
+  };
+  const used = stored.calendar;
+  const last =
+    stored.inferred.through && stored.inferred.through < to
+      ? stored.inferred.through
+      : to;
+  let inferred = 0;
+  let real = 0;
+  let both = 0;
+  for (let d = from; d <= last; d = addDays(d, 1)) {
+    const a = !isSchoolDay(d, used);
+    const b = !isSchoolDay(d, truth);
+    const wd = new Date(d + 'T00:00:00Z').getUTCDay();
+    const weekendBoth =
+      !used.schoolWeekdays.includes(wd) && !truth.schoolWeekdays.includes(wd);
+    if (weekendBoth) continue;
+    if (a) inferred++;
+    if (b) real++;
+    if (a && b) both++;
+  }
+  return {
+    mode: 'learned',
+    closedInferred: inferred,
+    closedTrue: real,
+    precision: ratio(both, inferred),
+    recall: ratio(both, real),
+    possibleOutages: stored.inferred.entries.filter(
+      e => e.kind === 'possible-outage',
+    ).length,
   };
 }

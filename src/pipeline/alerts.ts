@@ -5,6 +5,7 @@
  */
 import {ANOMALIES, type AnomalyRecord} from '../sheets/tables';
 import {readRecords} from '../sheets/outputs';
+import {TINY_EXPECTED} from '../sheets/views';
 import {loadSettings} from '../platform/settings';
 
 export const DIGEST_SENT_KEY = 'classroomPulse.digestSent';
@@ -38,7 +39,7 @@ export interface Digest {
 
 function describe(a: AnomalyRecord): string {
   const change =
-    a.changePct === null
+    a.changePct === null || !(Math.abs(a.expected) >= TINY_EXPECTED)
       ? ''
       : ` (${a.changePct > 0 ? '+' : ''}${Math.round(a.changePct)}%)`;
   const who = a.role === 'all' ? '' : `${a.role} `;

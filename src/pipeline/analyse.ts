@@ -24,6 +24,8 @@ import {getSnapshot} from '../sheets/snapshot';
 import {ANALYSIS_SETTLED_PROPERTY} from '../platform/settings';
 import {readFacts, readQuality, readSchools} from './ingest';
 import {refreshCalendarSources} from './calendar-sources';
+import {effectiveCalendar} from './calendar';
+import {withSchoolDays} from '../metrics/calendar/activity';
 import {SheetBlobStore} from './store';
 import {
   DIMENSION_LABELS,
@@ -124,15 +126,23 @@ function newestDays<T extends {date: string}>(
   return facts.slice(start);
 }
 
-export function analyseAndWrite(settings: Settings): AnalysisResult {
+export function analyseAndWrite(given: Settings): AnalysisResult {
   // Imported calendars first: the calendar of this run reads the Calendar tab they update.
-  const calendarWarnings = refreshCalendarSources(settings).warnings;
+  const calendarWarnings = refreshCalendarSources(given).warnings;
   const props = PropertiesService.getDocumentProperties();
   const settled = props.getProperty(SETTLED_PROPERTY) ?? '';
   const isoWeekOf = isoWeekMemo();
-  const {daily, weekly} = readFacts(settings, {
+  const read = readFacts(given, {
     dailySince: settled ? addDays(settled, -CONTEXT_DAYS) : undefined,
   });
+  const daily = read.daily;
+  const ss = SpreadsheetApp.getActiveSpreadsheet();
+  const blobs = new SheetBlobStore(ss);
+  // Every analysis reads the calendar learned from the activity (with what the admin
+  // entered on top), never the bare default; weeks count their school days by it.
+  const learned = effectiveCalendar(given, daily, blobs, ss);
+  const settings: Settings = {...given, calendar: learned.calendar};
+  const weekly = withSchoolDays(read.weekly, learned.calendar);
   const schools = readSchools();
   const names: SchoolNames = new Map(schools.map(s => [s.id, s.name]));
   if (daily.length === 0) {
@@ -161,7 +171,6 @@ export function analyseAndWrite(settings: Settings): AnalysisResult {
     .filter(a => a.date >= settled)
     .map(a => anomalyRecord(a, names));
 
-  const blobs = new SheetBlobStore(SpreadsheetApp.getActiveSpreadsheet());
   const chosen = modelsToReuse(blobs, weekly, settled);
   const fc = forecastRecords(weekly, settings, names, chosen?.models);
   if (!chosen) saveModels(blobs, weekly, fc.models);

@@ -72,6 +72,8 @@ export interface Insight {
   severity: 'alert' | 'warning' | 'info';
   schoolId: string;
   text: string;
+  /** The day or the week's Monday the finding is about, when it is about one. */
+  date?: string;
 }
 
 export interface SidebarState {

@@ -281,6 +281,32 @@ export interface InsightInput {
 const SEVERITY_RANK = {alert: 0, warning: 1, info: 2};
 
 /**
+ * Below this many users expected, a percent change is no headline: a drop from 0.6 to 0
+ * is not "100% below".
+ */
+export const TINY_EXPECTED = 5;
+
+/** Weeks with no school day by the calendar the analysis used (as their facts carry it). */
+function closedWeeks(weekly: ReadonlyArray<WeeklyFact>): Set<string> {
+  const open = new Set<string>();
+  const closed = new Set<string>();
+  for (const f of weekly) {
+    if (f.schoolDays > 0) open.add(f.weekStart);
+    else closed.add(f.weekStart);
+  }
+  for (const w of open) closed.delete(w);
+  return closed;
+}
+
+/** Monday of a day's ISO week (dates are YYYY-MM-DD). */
+function mondayOf(day: string): string {
+  const [y, m, d] = day.split('-').map(Number);
+  const t = Date.UTC(y, m - 1, d);
+  const wd = (new Date(t).getUTCDay() + 6) % 7;
+  return new Date(t - wd * 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
  * Plain-language findings, most pressing first, for example
  * "PS 12 is 23% below forecast in the week of 2025-03-03; teacher grading fell 30% the week before."
  */
@@ -295,6 +321,8 @@ export function buildInsights(input: InsightInput): Insight[] {
   const name = (id: string): string => names.get(id) ?? id;
   const scored: {insight: Insight; weight: number}[] = [];
   const teachers = teacherWeeks(input.weekly);
+  // Nothing is said about a closed week: its low activity is the calendar, not news.
+  const closed = closedWeeks(input.weekly);
 
   // Actual against forecast in the latest week that has both.
   const metric = pickMetric(input.forecasts.map(r => r.metric));
@@ -302,7 +330,7 @@ export function buildInsights(input: InsightInput): Insight[] {
   for (const r of input.forecasts) {
     if (r.metric !== metric || r.actual === null || r.forecast === null)
       continue;
-    if (!(r.forecast > 0)) continue;
+    if (!(r.forecast >= TINY_EXPECTED) || closed.has(r.weekStart)) continue;
     const cur = latest.get(r.schoolId);
     if (!cur || r.weekStart >= cur.weekStart) latest.set(r.schoolId, r);
   }
@@ -327,6 +355,7 @@ export function buildInsights(input: InsightInput): Insight[] {
         severity: below && Math.abs(gap) >= 2 * gapMin ? 'alert' : 'warning',
         schoolId: r.schoolId,
         text: text + '.',
+        date: r.weekStart,
       },
       weight: Math.abs(gap),
     });
@@ -335,7 +364,7 @@ export function buildInsights(input: InsightInput): Insight[] {
   // New anomalies, most severe first.
   const sevRank = {high: 0, medium: 1, low: 2};
   const fresh = input.anomalies
-    .filter(a => a.status === 'new')
+    .filter(a => a.status === 'new' && !closed.has(mondayOf(a.date)))
     .sort(
       (a, b) =>
         sevRank[a.severity] - sevRank[b.severity] ||
@@ -346,7 +375,8 @@ export function buildInsights(input: InsightInput): Insight[] {
     const who = a.role === 'all' ? '' : `${a.role} `;
     const what = a.metric.replace(/_/g, ' ');
     const verb = a.direction === 'drop' ? 'dropped' : 'rose';
-    const change = a.changePct === null ? '' : ` ${pct(a.changePct)}`;
+    const tiny = !(Math.abs(a.expected) >= TINY_EXPECTED);
+    const change = a.changePct === null || tiny ? '' : ` ${pct(a.changePct)}`;
     const when =
       a.grain === 'week' ? `in the week of ${a.date}` : `on ${a.date}`;
     scored.push({
@@ -355,8 +385,9 @@ export function buildInsights(input: InsightInput): Insight[] {
         severity: a.severity === 'high' ? 'alert' : 'warning',
         schoolId: a.schoolId,
         text: `${name(a.schoolId)}: ${who}${what} ${verb}${change} ${when} (expected ${fmtNum(a.expected)}, saw ${fmtNum(a.observed)}).`,
+        date: a.date,
       },
-      weight: Math.abs(a.changePct ?? a.score * 10),
+      weight: tiny ? a.score : Math.abs(a.changePct ?? a.score * 10),
     });
   }
 

@@ -335,13 +335,10 @@ export interface TableData {
 
 function normaliseRead(v: unknown, tz: string): Cell {
   if (v instanceof Date) {
-    const hasTime =
-      v.getHours() !== 0 || v.getMinutes() !== 0 || v.getSeconds() !== 0;
-    return Utilities.formatDate(
-      v,
-      tz,
-      hasTime ? "yyyy-MM-dd'T'HH:mm:ss" : 'yyyy-MM-dd',
-    );
+    // Midnight in the spreadsheet's zone is a date cell; the script's own zone (getHours)
+    // can differ from it, so the time is read in the spreadsheet's.
+    const full = Utilities.formatDate(v, tz, "yyyy-MM-dd'T'HH:mm:ss");
+    return full.endsWith('T00:00:00') ? full.slice(0, 10) : full;
   }
   if (typeof v === 'number' || typeof v === 'boolean') return v;
   return v === null || v === undefined ? '' : String(v);

@@ -1,6 +1,11 @@
 import {InputError} from '../../src/core/errors';
 import {createDemoDistrict} from '../../src/demo';
-import {INSTALL_AFTER_DAYS, installDay, parseRunArgs} from '../../src/cli/run';
+import {
+  INSTALL_AFTER_DAYS,
+  RUN_HELP,
+  installDay,
+  parseRunArgs,
+} from '../../src/cli/run';
 
 describe('the demo runner', () => {
   it('installs a quarter of the way in, never past what the activity log keeps', () => {
@@ -21,5 +26,18 @@ describe('the demo runner', () => {
       parseRunArgs(['--source', 'demo', '--days', 'ten', '--out', 'x']),
     ).toThrow(InputError);
     expect(() => parseRunArgs(['--source', 'demo'])).toThrow(/--out/);
+  });
+
+  it('gives the product no calendar unless asked to evaluate with the truth', () => {
+    const base = ['--source', 'demo', '--out', 'x'];
+    expect(parseRunArgs(base).calendar).toBe('learned');
+    expect(parseRunArgs([...base, '--calendar', 'truth']).calendar).toBe(
+      'truth',
+    );
+    expect(() => parseRunArgs([...base, '--calendar', 'nyc'])).toThrow(
+      /--calendar/,
+    );
+    expect(parseRunArgs(['--help']).help).toBe(true);
+    expect(RUN_HELP).toMatch(/--calendar truth\s+evaluation only/);
   });
 });

@@ -1,0 +1,64 @@
+import {buildDigest} from '../../src/pipeline/alerts';
+import {buildInsights, TINY_EXPECTED} from '../../src/sheets/views';
+import {district} from '../ui/fixtures';
+
+/** Monday of a day's ISO week. */
+function monday(day: string): string {
+  const t = Date.parse(day + 'T00:00:00Z');
+  const wd = (new Date(t).getUTCDay() + 6) % 7;
+  return new Date(t - wd * 86_400_000).toISOString().slice(0, 10);
+}
+
+describe('insights and alerts follow the calendar', () => {
+  it('say nothing about a closed week', () => {
+    const d = district();
+    const open = buildInsights(d);
+    const dated = open.filter(i => i.date);
+    expect(dated.length).toBeGreaterThan(0);
+    // Close every week an insight speaks of, as the learned calendar would for a break.
+    const closed = new Set(dated.map(i => monday(i.date!)));
+    const weekly = d.weekly.map(f =>
+      closed.has(f.weekStart) ? {...f, schoolDays: 0} : f,
+    );
+    const after = buildInsights({...d, weekly});
+    expect(after.filter(i => i.date && closed.has(monday(i.date)))).toEqual([]);
+    // What is not about a date (the correlation, under-use) is still said.
+    expect(after.some(i => i.kind === 'correlation')).toBe(true);
+  });
+
+  it('never headline a percent change on a tiny expected value', () => {
+    const d = district();
+    const a = {
+      ...d.anomalies[0],
+      id: 'tiny',
+      expected: 0.6,
+      observed: 0,
+      changePct: -100,
+      severity: 'high' as const,
+    };
+    const insights = buildInsights({...d, anomalies: [a]});
+    const text = insights.find(i => i.kind === 'anomaly')!.text;
+    expect(text).not.toMatch(/%/);
+    expect(text).toMatch(/expected 0\.6, saw 0/);
+    expect(TINY_EXPECTED).toBeGreaterThan(0.6);
+    const digest = buildDigest([a], new Set(), '2000-01-01', 'u')!;
+    expect(digest.body).not.toMatch(/100%/);
+    // A real expected value keeps its percent.
+    const big = {...a, id: 'big', expected: 200, observed: 80, changePct: -60};
+    const t2 = buildInsights({...d, anomalies: [big]}).find(
+      i => i.kind === 'anomaly',
+    )!.text;
+    expect(t2).toMatch(/60%/);
+  });
+
+  it('no forecast insight when the forecast is tiny', () => {
+    const d = district();
+    const forecasts = d.forecasts.map(f =>
+      f.actual !== null && f.forecast !== null
+        ? {...f, forecast: 0.5, actual: 90}
+        : f,
+    );
+    const insights = buildInsights({...d, forecasts});
+    expect(insights.filter(i => i.kind === 'forecast')).toEqual([]);
+  });
+});
