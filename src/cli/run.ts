@@ -281,6 +281,7 @@ export function printSummary(s: DemoSummary, outDir: string): void {
       .join(', ')}`,
     `  weekly forecast         accuracy ${pct(s.forecast.accuracyPct)} (MAPE ${pct(s.forecast.mape)}, MASE ${num(s.forecast.mase)}, ${s.forecast.horizonWeeks}-week horizon)`,
     `  anomalies               ${s.anomalies.flagged} flagged, ${s.anomalies.injected} injected: precision ${num(s.anomalies.precision)}, recall ${num(s.anomalies.recall)}`,
+    `  incidents               ${s.incidents.count} found, ${s.incidents.injectedEvents} injected events (${s.incidents.eventsAsOne} found as one incident): precision ${num(s.incidents.precision)}, recall ${num(s.incidents.recall)}`,
     `  teacher-student corr.   ${num(s.correlation.estimated)} estimated, ${num(s.correlation.truth)} true`,
     `  under-using schools     ${s.underutilized.found} found, ${s.underutilized.truth} true: precision ${num(s.underutilized.precision)}, recall ${num(s.underutilized.recall)}`,
     `  outputs                 ${join(outDir, 'workbook.xlsx')}, report.html, summary.json`,

@@ -27,6 +27,12 @@ export interface DemoSummary {
     precision: number | null;
     recall: number | null;
   };
+  /**
+   * Incidents against the generator's events: one injected event hitting many schools is
+   * one event. `matched`: incidents that match an event (or a delivered data fault);
+   * `eventsAsOne`: events found as exactly one incident.
+   */
+  incidents: IncidentScore;
   correlation: {estimated: number | null; truth: number; definition: string};
   underutilized: {
     found: number;
@@ -35,6 +41,24 @@ export interface DemoSummary {
     recall: number | null;
   };
   tabs: string[];
+}
+
+export interface IncidentScore {
+  count: number;
+  injectedEvents: number;
+  matched: number;
+  precision: number | null;
+  recall: number | null;
+  eventsAsOne: number;
+  /** Per injected event: its kind, scope, days and the incidents that match it. */
+  events: {
+    kind: string;
+    scope: string;
+    start: string;
+    end: string;
+    schools: number;
+    incidents: number;
+  }[];
 }
 
 /** A tab as records keyed by header (uncounted reads from outside any execution). */
@@ -85,6 +109,69 @@ export function flagHits(
   if (f.schoolId !== e.school) return false;
   const from = f.grain === 'week' ? addDays(e.start, -6) : addDays(e.start, -1);
   return f.date >= from && f.date <= addDays(e.end, 1);
+}
+
+/**
+ * An incident matches an event when it touched one of the event's schools on a day within
+ * the event's dates, one day either side.
+ */
+export function incidentHits(
+  inc: {schoolIds: string[]; start: string; end: string},
+  e: {schoolIds: ReadonlyArray<string>; start: string; end: string},
+): boolean {
+  if (inc.end < addDays(e.start, -1) || inc.start > addDays(e.end, 1))
+    return false;
+  return inc.schoolIds.some(s => e.schoolIds.includes(s));
+}
+
+/** Scores the lk_incidents tab against the injected events and delivered data faults. */
+export function scoreIncidents(
+  rows: ReadonlyArray<Record<string, unknown>>,
+  events: ReadonlyArray<{
+    kind: string;
+    scope: string;
+    schoolIds: ReadonlyArray<string>;
+    start: string;
+    end: string;
+  }>,
+  faults: ReadonlyArray<{schoolId: string; date: string}>,
+): IncidentScore {
+  const incidents = rows.map(r => ({
+    schoolIds: String(r.school_ids ?? '')
+      .split(';')
+      .map(x => x.trim())
+      .filter(x => x),
+    start: String(r.start_date),
+    end: String(r.end_date),
+  }));
+  const matched = incidents.filter(
+    inc =>
+      events.some(e => incidentHits(inc, e)) ||
+      faults.some(f =>
+        incidentHits(inc, {
+          schoolIds: [f.schoolId],
+          start: f.date,
+          end: f.date,
+        }),
+      ),
+  ).length;
+  const perEvent = events.map(e => ({
+    kind: e.kind,
+    scope: e.scope,
+    start: e.start,
+    end: e.end,
+    schools: e.schoolIds.length,
+    incidents: incidents.filter(inc => incidentHits(inc, e)).length,
+  }));
+  return {
+    count: incidents.length,
+    injectedEvents: events.length,
+    matched,
+    precision: ratio(matched, incidents.length),
+    recall: ratio(perEvent.filter(e => e.incidents > 0).length, events.length),
+    eventsAsOne: perEvent.filter(e => e.incidents === 1).length,
+    events: perEvent,
+  };
 }
 
 export function evaluateDemo(i: {
@@ -169,6 +256,12 @@ export function evaluateDemo(i: {
     recall: ratio(found.length, events.length),
   };
 
+  const incidents = scoreIncidents(
+    tabRecords(ss, 'lk_incidents'),
+    truth.anomalies,
+    truth.dataIssues,
+  );
+
   const corr = tabRecords(ss, 'lk_correlation');
   const districtCorr = corr.find(r => r.school_id === 'district');
   const correlation = {
@@ -194,6 +287,7 @@ export function evaluateDemo(i: {
     serviceCalls: i.serviceCalls,
     forecast,
     anomalies,
+    incidents,
     correlation,
     underutilized: {
       found: foundSchools.size,

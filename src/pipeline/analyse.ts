@@ -22,6 +22,7 @@ import {
 } from '../sheets/tables';
 import {getSnapshot} from '../ui/server';
 import {ANALYSIS_SETTLED_PROPERTY} from '../ui/settings';
+import {NO_SCHOOL} from '../metrics/facts';
 import {readFacts, readQuality, readSchools} from './ingest';
 import {SheetBlobStore} from './store';
 import {
@@ -38,6 +39,7 @@ import {
   correlationRecords,
   forecastRecords,
   underuseRecords,
+  UNASSIGNED_NAME,
   type SchoolNames,
 } from './records';
 
@@ -75,6 +77,7 @@ function anomalyRecord(a: AnomalyRow, names: SchoolNames): AnomalyRecord {
       date: a.date,
     }),
     date: a.date,
+    endDate: a.endDate ?? '',
     grain: a.grain,
     schoolId: a.schoolId,
     schoolName: names.get(a.schoolId) ?? a.schoolId,
@@ -86,6 +89,7 @@ function anomalyRecord(a: AnomalyRow, names: SchoolNames): AnomalyRecord {
     changePct: a.changePct,
     score: a.score,
     severity: a.severity,
+    incidentId: '',
     status: 'new',
     note: '',
     firstFlagged: '',
@@ -130,18 +134,23 @@ export function analyseAndWrite(settings: Settings): AnalysisResult {
   const {daily, weekly} = readFacts(settings, {
     dailySince: settled ? addDays(settled, -CONTEXT_DAYS) : undefined,
   });
-  const schools = readSchools();
+  const schools = readSchools().filter(s => s.id !== NO_SCHOOL);
   const names: SchoolNames = new Map(schools.map(s => [s.id, s.name]));
+  names.set(NO_SCHOOL, UNASSIGNED_NAME);
   if (daily.length === 0) {
     return {rowsWritten: 0, summary: 'No facts yet: nothing to analyse.'};
   }
   const lastDay = daily.reduce((m, f) => (f.date > m ? f.date : m), '');
+  // Accounts under no school are not a school: no anomalies, ranks or school rows of their own.
+  const schoolDaily = daily.filter(f => f.schoolId !== NO_SCHOOL);
+  const schoolWeekly = weekly.filter(f => f.schoolId !== NO_SCHOOL);
+  const schoolsInView = new Set(schoolDaily.map(f => f.schoolId)).size;
   const anomalyRows = [
-    ...detectDailyAnomalies(daily, settings.calendar, settings, {
+    ...detectDailyAnomalies(schoolDaily, settings.calendar, settings, {
       metrics: ['activeUsers'],
     }),
     ...detectWeeklyAnomalies(
-      completeWeeks(weekly),
+      completeWeeks(schoolWeekly),
       settings.calendar,
       settings,
       {
@@ -158,7 +167,7 @@ export function analyseAndWrite(settings: Settings): AnalysisResult {
   const fc = forecastRecords(weekly, settings, names, chosen?.models);
   if (!chosen) saveModels(blobs, weekly, fc.models);
   const correlations = correlationRecords(weekly, settings, names);
-  const underuse = underuseRecords(weekly, settings, names, schools);
+  const underuse = underuseRecords(schoolWeekly, settings, names, schools);
 
   const equity =
     settings.source === 'learnplatform' ? learnPlatformEquity() : null;
@@ -177,6 +186,12 @@ export function analyseAndWrite(settings: Settings): AnalysisResult {
         accuracy: fc.accuracy,
         anomalies,
         anomaliesSettledBefore: settled,
+        incidents: {
+          schools: schoolsInView,
+          lastDay,
+          schoolWeekdays: settings.calendar.schoolWeekdays,
+          names,
+        },
         correlations,
         underuse,
         quality: readQuality(),
@@ -228,7 +243,7 @@ export function analyseAndWrite(settings: Settings): AnalysisResult {
   const forecastNote = `${fc.accuracy.length} series forecast`;
   return {
     rowsWritten,
-    summary: `${names.size} schools, ${daily.length} daily facts, ${forecastNote}, ${anomalies.length} anomalies, ${underuse.filter(u => u.flagged).length} schools under-using.`,
+    summary: `${schools.length} schools, ${daily.length} daily facts, ${forecastNote}, ${anomalies.length} anomalies, ${underuse.filter(u => u.flagged).length} schools under-using.`,
   };
 }
 

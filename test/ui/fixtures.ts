@@ -249,6 +249,8 @@ export function district(
       changePct: ((obs - exp) / exp) * 100,
       score: Math.abs(obs - exp) / 10,
       severity: sev,
+      endDate: '',
+      incidentId: '',
       status: 'new',
       note: '',
       firstFlagged: '',
@@ -291,6 +293,7 @@ export function district(
       effectPer10Pct: 6.8,
       effectLow: 4.1,
       effectHigh: 9.5,
+      note: '',
     },
   ];
   const runs: RunLogRecord[] = [
