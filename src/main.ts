@@ -61,6 +61,16 @@ export function acknowledgeAnomaly(
 ): unknown {
   return ui.acknowledgeAnomaly(id, status, note);
 }
+export function getIncidents(filter?: {status?: string}): unknown {
+  return ui.getIncidents(filter);
+}
+export function acknowledgeIncident(
+  id: string,
+  status: string,
+  note?: string,
+): unknown {
+  return ui.acknowledgeIncident(id, status, note);
+}
 export function getUnderuse(): unknown {
   return ui.getUnderuse();
 }

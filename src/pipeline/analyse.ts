@@ -12,6 +12,7 @@ import type {AnomalyRow} from '../analysis/anomalies';
 import type {Settings, WeeklyFact} from '../core/types';
 import type {SchoolModel} from '../analysis/forecasting';
 import {addDays, isoWeek} from '../clean/dates';
+import {productTitle} from '../core/labels';
 import {writeDashboard} from '../sheets/dashboard';
 import {writeOutputs, writeTable, writeTableTail} from '../sheets/outputs';
 import {
@@ -186,7 +187,7 @@ export function analyseAndWrite(settings: Settings): AnalysisResult {
         accuracy: fc.accuracy,
         anomalies,
         anomaliesSettledBefore: settled,
-        incidents: {
+        incidentContext: {
           schools: schoolsInView,
           lastDay,
           schoolWeekdays: settings.calendar.schoolWeekdays,
@@ -232,7 +233,7 @@ export function analyseAndWrite(settings: Settings): AnalysisResult {
   if (nextSettled > settled) props.setProperty(SETTLED_PROPERTY, nextSettled);
   const snap = getSnapshot();
   writeDashboard({
-    title: snap.title,
+    title: productTitle(snap.title),
     updated: snap.generated,
     forecast: snap.forecast,
     heatmap: snap.heatmap,

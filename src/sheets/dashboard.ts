@@ -5,6 +5,7 @@
  * The layout is computed purely (dashboardLayout); writeDashboard puts it in a sheet,
  * swapped in atomically like every other tab.
  */
+import {metricLabel} from '../core/labels';
 import type {
   AnomalyItem,
   ForecastChartData,
@@ -116,7 +117,7 @@ export function dashboardLayout(input: DashboardInput): DashboardLayout {
   const f = input.forecast;
   if (f && f.points.length) {
     push([
-      `Forecast vs actual: ${f.schoolName}, ${f.metric.replace(/_/g, ' ')} (${f.model || 'model n/a'})`,
+      `Forecast vs actual: ${f.schoolName}, ${metricLabel(f.metric)} (${f.model || 'model n/a'})`,
     ]);
     const start = rows.length + 1;
     push([

@@ -85,7 +85,7 @@ export interface OutputBundle {
    */
   anomaliesSettledBefore?: string;
   /** What grouping the flags into incidents needs (the Incidents tab is written with them). */
-  incidents?: IncidentContext;
+  incidentContext?: IncidentContext;
   correlations?: CorrelationRecord[];
   underuse?: UnderuseRecord[];
   equity?: EquityRecord[];
@@ -215,12 +215,12 @@ export function writeOutputs(
       now,
       bundle.anomaliesSettledBefore,
     );
-    if (bundle.incidents) {
+    if (bundle.incidentContext) {
       // Every flag of the tab, settled ones included: an incident may span both.
       const incidents = buildIncidentRecords(
         merged,
         readRecords(INCIDENTS, ss),
-        bundle.incidents,
+        bundle.incidentContext,
         now,
       );
       w(INCIDENTS, incidents);

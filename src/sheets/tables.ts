@@ -9,6 +9,9 @@
  */
 import type {DataQualityRow} from '../clean/quality';
 import type {DailyFact, Role, Settings, WeeklyFact} from '../core/types';
+import {METRIC_NAMES, type ValueNames} from '../core/labels';
+
+export {METRIC_NAMES, metricLabel, type ValueNames} from '../core/labels';
 
 /** Cell types. Dates, weeks and timestamps are ISO text so every reader sees the same value. */
 export type ColumnType =
@@ -43,52 +46,15 @@ export interface ColumnSpec<R> {
   names?: ValueNames;
 }
 
-/** Value id -> its snake_case key (Looker tabs) and its label (admin tabs). */
-export type ValueNames = Readonly<Record<string, {key: string; label: string}>>;
-
-/** The metrics an admin reads, by id. */
-export const METRIC_NAMES: ValueNames = {
-  activeUsers: {key: 'active_users', label: 'Active users'},
-  active_students: {key: 'active_students', label: 'Active students'},
-  enrolledUsers: {key: 'enrolled_users', label: 'Enrolled users'},
-  pctAccess: {key: 'pct_access', label: '% access'},
-  events: {key: 'events', label: 'Events'},
-  engagementIndex: {key: 'engagement_index', label: 'Engagement index'},
-  logins: {key: 'logins', label: 'Logins'},
-  sessionMinutes: {key: 'session_minutes', label: 'Session minutes'},
-  submissionsTurnedIn: {
-    key: 'submissions_turned_in',
-    label: 'Submissions turned in',
-  },
-  assignmentsCreated: {
-    key: 'assignments_created',
-    label: 'Assignments created',
-  },
-  gradesEntered: {key: 'grades_entered', label: 'Grades entered'},
-};
-
-/** A metric's label ('% access' for pctAccess or pct_access); unknown ids read as words. */
-export function metricLabel(id: string): string {
-  const n = METRIC_NAMES[id] ?? NAME_OF_VALUE.get(id);
-  if (n) return n.label;
-  const words = id.replace(/_/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2');
-  return words.charAt(0).toUpperCase() + words.slice(1).toLowerCase();
-}
-
-const NAME_OF_VALUE = new Map<string, {key: string; label: string}>(
-  Object.values(METRIC_NAMES).flatMap(n => [
-    [n.key, n],
-    [n.label, n],
-  ]),
-);
-
 function shownValue(v: unknown, names: ValueNames, looker: boolean): unknown {
+  if (Array.isArray(v)) return v.map(x => shownValue(x, names, looker));
   if (typeof v !== 'string') return v;
   const n = names[v];
   return n ? (looker ? n.key : n.label) : v;
 }
 
 function readValue(v: unknown, names: ValueNames): unknown {
+  if (Array.isArray(v)) return v.map(x => readValue(x, names));
   if (typeof v !== 'string' || v === '') return v;
   if (names[v]) return v;
   for (const [id, n] of Object.entries(names)) {
@@ -957,6 +923,7 @@ const incidentCore: ColumnSpec<IncidentRecord>[] = [
   }),
   col('metrics', 'metrics', 'Metrics', 'list', 'Metrics flagged.', {
     width: 120,
+    names: METRIC_NAMES,
   }),
   col(
     'users',

@@ -3,6 +3,7 @@
  * HTML page, charts as inline SVG, for the local runner's DIR/report.html. It takes the
  * same JSON the sidebar gets (getSnapshot) and escapes every value it prints.
  */
+import {metricLabel} from '../core/labels';
 import {
   escapeXml,
   forecastSvg,
@@ -60,7 +61,7 @@ function forecastFigure(f: ForecastChartData, width: number): string {
       : ` Backtest accuracy ${pct(f.accuracyPct)}${f.mase === null ? '' : `, MASE ${num(f.mase, 2)}`}.`;
   return (
     `<figure>${svgToString(forecastSvg(f, width, Math.round(width * 0.45)))}` +
-    `<figcaption>${e(f.schoolName)}: ${e(f.metric.replace(/_/g, ' '))} per week. Model: ${e(f.model || 'n/a')}.${e(acc)}</figcaption></figure>`
+    `<figcaption>${e(f.schoolName)}: ${e(metricLabel(f.metric))} per week. Model: ${e(f.model || 'n/a')}.${e(acc)}</figcaption></figure>`
   );
 }
 
@@ -217,7 +218,7 @@ export function renderReportHtml(s: Snapshot): string {
           a.grain === 'week' ? `week of ${a.date}` : a.date,
           a.schoolName || a.schoolId,
           a.role,
-          a.metric.replace(/_/g, ' '),
+          metricLabel(a.metric),
           pct(a.changePct, true),
           num(a.expected),
           num(a.observed),
@@ -249,7 +250,7 @@ export function renderReportHtml(s: Snapshot): string {
           String(u.rank),
           u.schoolName || u.schoolId,
           u.product,
-          u.metric.replace(/_/g, ' '),
+          metricLabel(u.metric),
           num(u.value, 1),
           `${num(u.benchmark, 1)} (${u.benchmarkKind})`,
           pct(u.gapPct, true),

@@ -5,6 +5,7 @@
 import {InputError} from '../core/errors';
 import {effectiveStartDate} from '../core/settings';
 import type {Settings, WeeklyFact} from '../core/types';
+import {productTitle} from '../core/labels';
 import {writeDashboard} from '../sheets/dashboard';
 import {readFields, readRecords, readRecordsWhere} from '../sheets/outputs';
 import {
@@ -12,16 +13,19 @@ import {
   CORRELATIONS,
   FORECASTS,
   FORECAST_ACCURACY,
+  INCIDENTS,
   LK_ANOMALIES,
+  LK_INCIDENTS,
   LOOKER_TABLES,
   RUN_LOG,
   UNDERUSE,
   WEEKLY_FACTS,
   anomalyId,
   isStatus,
-  tabArgs,
+  type TableSchema,
   type AnomalyRecord,
   type ForecastRecord,
+  type IncidentRecord,
 } from '../sheets/tables';
 import {readTable, sanitizeCell} from '../sheets/writer';
 import {sendAnomalyDigest} from './alerts';
@@ -46,6 +50,7 @@ import type {
   BackfillEstimate,
   ForecastChartData,
   HeatmapData,
+  IncidentItem,
   Insight,
   Progress,
   RunItem,
@@ -117,6 +122,11 @@ export function getSidebarState(): SidebarState {
     'status',
     v => v === 'new',
   ).length;
+  const newIncidents = readRecordsWhere(
+    INCIDENTS,
+    'status',
+    v => v === 'new',
+  ).length;
   return plain({
     settings: loadSettings(),
     saved: hasSavedSettings(),
@@ -125,6 +135,7 @@ export function getSidebarState(): SidebarState {
     lastRun: runs[0] ?? null,
     progress: readProgress(),
     newAnomalies,
+    newIncidents,
     lookerTabs: LOOKER_TABLES.map(t => t.name).filter(t => existing.has(t)),
   });
 }
@@ -275,6 +286,15 @@ export function getAnomalies(filter?: {status?: string}): AnomalyItem[] {
   return plain(list.slice(0, 200));
 }
 
+/** Incidents, most users affected first; `status` filters ('all' or absent: every one). */
+export function getIncidents(filter?: {status?: string}): IncidentItem[] {
+  let list = readRecords(INCIDENTS);
+  if (filter?.status && filter.status !== 'all') {
+    list = list.filter(i => i.status === filter.status);
+  }
+  return plain(list.slice(0, 100));
+}
+
 export function getUnderuse(): UnderuseItem[] {
   return plain(readRecords(UNDERUSE).sort((a, b) => a.rank - b.rank));
 }
@@ -289,6 +309,7 @@ function insightsNow(): Insight[] {
       forecasts: readRecords(FORECASTS),
       weekly: recentWeekly(),
       anomalies: readRecords(ANOMALIES),
+      incidents: readRecords(INCIDENTS),
       underuse: readRecords(UNDERUSE),
       correlations: readRecords(CORRELATIONS),
     }),
@@ -300,6 +321,7 @@ export function getSnapshot(): Snapshot {
   const forecasts = readRecords(FORECASTS);
   const accuracy = readRecords(FORECAST_ACCURACY);
   const anomalies = readRecords(ANOMALIES);
+  const incidents = readRecords(INCIDENTS);
   const weekly = recentWeekly();
   const underuse = readRecords(UNDERUSE).sort((a, b) => a.rank - b.rank);
   const correlations = readRecords(CORRELATIONS);
@@ -313,6 +335,7 @@ export function getSnapshot(): Snapshot {
       forecasts,
       accuracy,
       anomalies,
+      incidents,
       weekly,
       underuse,
       correlations,
@@ -351,6 +374,7 @@ export function snapshotOf(i: {
   forecasts: ForecastRecord[];
   accuracy: Snapshot['accuracy'];
   anomalies: AnomalyRecord[];
+  incidents?: IncidentRecord[];
   weekly: WeeklyFact[];
   underuse: UnderuseItem[];
   correlations: Snapshot['correlations'];
@@ -360,6 +384,7 @@ export function snapshotOf(i: {
     forecasts: i.forecasts,
     weekly: i.weekly,
     anomalies: i.anomalies,
+    incidents: i.incidents,
     underuse: i.underuse,
     correlations: i.correlations,
   });
@@ -387,6 +412,7 @@ export function snapshotOf(i: {
     schoolForecasts,
     accuracy: i.accuracy,
     heatmap: heatmap(i.weekly, i.names),
+    incidents: (i.incidents ?? []).slice(0, 100),
     anomalies: i.anomalies.slice(0, 200),
     underuse: i.underuse,
     correlations: i.correlations,
@@ -408,8 +434,38 @@ export function acknowledgeAnomaly(
   status: string,
   note?: string,
 ): AnomalyUpdate {
+  return setStatus(ANOMALIES, LK_ANOMALIES, 'anomaly', id, status, note);
+}
+
+/**
+ * Sets an incident's status (and optional note) in the Incidents tab and its Looker twin;
+ * the next run keeps it (see src/sheets/incident-records.ts).
+ */
+export function acknowledgeIncident(
+  id: string,
+  status: string,
+  note?: string,
+): AnomalyUpdate {
+  return setStatus(INCIDENTS, LK_INCIDENTS, 'incident', id, status, note);
+}
+
+function setStatus<
+  R extends {
+    id: string;
+    status: string;
+    note: string;
+    statusChanged: string;
+  },
+>(
+  schema: TableSchema<R>,
+  lookerSchema: {name: string; columns: ReadonlyArray<{key: string}>},
+  what: 'anomaly' | 'incident',
+  id: string,
+  status: string,
+  note?: string,
+): AnomalyUpdate {
   if (typeof id !== 'string' || !ID_RE.test(id)) {
-    throw new InputError('id', 'is not an anomaly id');
+    throw new InputError('id', `is not an ${what} id`);
   }
   if (!isStatus(status)) {
     throw new InputError('status', 'must be new, acknowledged or explained');
@@ -426,41 +482,43 @@ export function acknowledgeAnomaly(
   }
   try {
     const book = ss();
-    const sheet = book.getSheetByName(ANOMALIES.name);
-    const table = readTable(ANOMALIES.name, book);
+    const sheet = book.getSheetByName(schema.name);
+    const table = readTable(schema.name, book);
     if (!sheet || !table) {
-      throw new Error('There is no Anomalies tab yet: run the analysis first.');
+      throw new Error(
+        `There is no ${schema.name} tab yet: run the analysis first.`,
+      );
     }
-    const headers = tabArgs(ANOMALIES, []).headers;
-    const col = (label: string) => table.headers.indexOf(label);
-    const idCol = col(headers[0]);
+    const label = (field: keyof R) =>
+      schema.columns.find(c => c.field === field)!.label;
+    const col = (field: keyof R) => table.headers.indexOf(label(field));
+    const idCol = col('id');
     const row = table.rows.findIndex(r => String(r[idCol]) === id);
     if (idCol < 0 || row < 0) {
       throw new Error(
-        `Anomaly ${id} is no longer in the Anomalies tab; refresh the list.`,
+        `${what === 'anomaly' ? 'Anomaly' : 'Incident'} ${id} is no longer in the ${schema.name} tab; refresh the list.`,
       );
     }
     const values = table.rows[row].slice();
     const statusChanged = isoNow();
-    const label = (field: keyof AnomalyRecord) =>
-      ANOMALIES.columns.find(c => c.field === field)!.label;
-    values[col(label('status'))] = status;
-    if (cleanNote !== undefined) values[col(label('note'))] = cleanNote;
-    values[col(label('statusChanged'))] = statusChanged;
+    values[col('status')] = status;
+    if (cleanNote !== undefined) values[col('note')] = cleanNote;
+    values[col('statusChanged')] = statusChanged;
     sheet
       .getRange(row + 2, 1, 1, values.length)
       .setValues([values.map(v => sanitizeCell(v))]);
-    const lk = book.getSheetByName(LK_ANOMALIES.name);
-    const lkTable = lk ? readTable(LK_ANOMALIES.name, book) : null;
+    const lk = book.getSheetByName(lookerSchema.name);
+    const lkTable = lk ? readTable(lookerSchema.name, book) : null;
     if (lk && lkTable) {
+      const idKey = lookerSchema.columns[0].key;
       const i = lkTable.rows.findIndex(
-        r => String(r[lkTable.headers.indexOf('anomaly_id')]) === id,
+        r => String(r[lkTable.headers.indexOf(idKey)]) === id,
       );
       const s = lkTable.headers.indexOf('status');
       if (i >= 0 && s >= 0) lk.getRange(i + 2, s + 1).setValue(status);
     }
     bumpDataVersion();
-    const finalNote = String(values[col(label('note'))] ?? '');
+    const finalNote = String(values[col('note')] ?? '');
     return {id, status, note: finalNote, statusChanged};
   } finally {
     lock.releaseLock();
@@ -496,7 +554,7 @@ export function sendDigestNow(): {sent: number; recipients: number} {
 export function refreshDashboard(): {rows: number; charts: number} {
   const snap = getSnapshot();
   const r = writeDashboard({
-    title: `Classroom Pulse: ${snap.title}`,
+    title: productTitle(snap.title),
     updated: snap.generated,
     forecast: snap.forecast,
     heatmap: snap.heatmap,
