@@ -24,7 +24,8 @@ import type {
   SidebarState,
   TriggerState,
   UnderuseItem,
-} from '../src/ui/types';
+} from '../src/sheets/view-types';
+import {createOrgSetup} from './orgsetup';
 
 // ---------------------------------------------------------------------------------------
 // Server calls.
@@ -1017,12 +1018,21 @@ const FIELDS: FieldSpec[] = [
     help: 'IANA name, e.g. America/New_York. Days are cut at its midnight.',
   },
   {
+    key: 'orgUnitRules',
+    label: 'Schools and roles from',
+    kind: 'select',
+    options: [
+      ['units', 'The units picked above'],
+      ['patterns', 'Depth and patterns (advanced)'],
+    ],
+  },
+  {
     key: 'schoolOuDepth',
     label: 'School org unit depth',
     kind: 'number',
     min: 1,
     max: 10,
-    help: '2 = /Schools/PS 001 is a school.',
+    help: 'Advanced (patterns): 2 = /Schools/PS 001 is a school.',
   },
   {
     key: 'schoolOuPattern',
@@ -1121,6 +1131,22 @@ const FIELDS: FieldSpec[] = [
 ];
 
 const setupBox = h('div', {class: 'card', id: 'setup-card'});
+
+const orgSetup = createOrgSetup({
+  h,
+  call,
+  busy,
+  showMessage,
+  readable: readableError,
+  fmtNum,
+  onSaved: s => {
+    if (state) {
+      state.settings = s;
+      state.saved = true;
+    }
+    renderSetup(s, true);
+  },
+});
 
 function renderSetup(s: Settings, saved: boolean): void {
   clear(setupBox);
@@ -1262,7 +1288,7 @@ async function start(): Promise<void> {
   panels
     .get('runs')!
     .append(progressBox, runsBox, triggerBox, backfillBox, lookerBox);
-  panels.get('setup')!.append(setupBox);
+  panels.get('setup')!.append(orgSetup.box, setupBox);
   for (const t of TABS) app.appendChild(panels.get(t.id)!);
   insightsBox.appendChild(h('p', {class: 'muted'}, 'Loading\u2026'));
   try {
@@ -1273,6 +1299,10 @@ async function start(): Promise<void> {
     return;
   }
   renderSetup(state.settings, state.saved);
+  // The menu's "Set up from the directory" opens here; a first run reads the directory.
+  const openSetup =
+    document.getElementById('cp-open')?.getAttribute('data-view') === 'setup';
+  orgSetup.render(state.settings, state.saved, !state.saved || openSetup);
   renderProgress(state.progress);
   renderTriggers(state.triggers);
   renderBackfill();
@@ -1281,7 +1311,7 @@ async function start(): Promise<void> {
     tabButtons.get('anomalies')!.textContent =
       `Anomalies (${state.newAnomalies})`;
   }
-  selectTab(state.saved ? 'overview' : 'setup');
+  selectTab(state.saved && !openSetup ? 'overview' : 'setup');
   if (state.progress.running) startPolling();
   await loadOverview();
 }

@@ -3,18 +3,22 @@
  * (simple triggers, menu items, trigger handlers, sidebar server calls).
  * Everything else lives in the modules they delegate to.
  */
+import {readDirectoryCensus} from './pipeline/ingest';
 import * as job from './pipeline/job';
 import * as ui from './ui';
 
 // Menu, sidebar and dialogs.
-export function onOpen(): void {
-  return ui.onOpen();
+export function onOpen(e?: ui.OpenEvent): void {
+  return ui.onOpen(e);
 }
-export function onInstall(): void {
-  return ui.onInstall();
+export function onInstall(e?: ui.OpenEvent): void {
+  return ui.onInstall(e);
 }
 export function showSidebar(): void {
   return ui.showSidebar();
+}
+export function showSetup(): void {
+  return ui.showSetup();
 }
 export function openLookerStudio(): void {
   return ui.openLookerStudio();
@@ -35,6 +39,15 @@ export function saveSettings(input: unknown): unknown {
 }
 export function estimateBackfill(input?: {startDate?: string}): unknown {
   return ui.estimateBackfill(input);
+}
+export function getSetupDirectory(input?: {
+  pageToken?: string;
+  fresh?: boolean;
+}): unknown {
+  return ui.getSetupDirectory(input, readDirectoryCensus);
+}
+export function previewSetup(input: unknown): unknown {
+  return ui.previewSetup(input);
 }
 export function runNow(): unknown {
   return ui.runNow();

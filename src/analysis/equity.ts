@@ -18,7 +18,18 @@
  * Holm-adjusted), so a reader sees which gaps are larger than chance.
  * Pure: no Apps Script or Node globals.
  */
-import {pt, pchisq} from '../stats/distributions';
+import {
+  pearson as pearsonTest,
+  spearman as spearmanTest,
+} from '../stats/correlation';
+import {
+  holm,
+  kruskalWallis,
+  summarise,
+  welchTest,
+  type KruskalResult,
+  type Summary,
+} from '../stats/groups';
 import {DD, GD, PD, meanOf} from '../sources/learnplatform/aggregate';
 import {
   Band,
@@ -77,13 +88,6 @@ export interface DistrictMetrics {
   engagement: number | null;
 }
 
-export interface Summary {
-  n: number;
-  mean: number;
-  median: number;
-  sd: number | null;
-}
-
 export interface GroupStat {
   dimension: Dimension;
   level: string;
@@ -108,13 +112,6 @@ export interface WelchResult {
   p: number;
   /** Holm-adjusted over the pairs of the same dimension and metric. */
   pAdjusted: number;
-}
-
-export interface KruskalResult {
-  h: number;
-  df: number;
-  p: number;
-  n: number;
 }
 
 export interface BandTest {
@@ -216,126 +213,27 @@ export interface EquityResult {
   districtsWithoutState: number;
 }
 
-// ---------------------------------------------------------------- statistics
+export {holm, kruskalWallis, summarise, welchTest};
+export type {KruskalResult, Summary};
 
-export function summarise(xs: number[]): Summary | null {
-  const n = xs.length;
-  if (n === 0) return null;
-  const mean = xs.reduce((s, x) => s + x, 0) / n;
-  const sorted = [...xs].sort((a, b) => a - b);
-  const median =
-    n % 2 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-  let ss = 0;
-  for (const x of xs) ss += (x - mean) ** 2;
-  return {n, mean, median, sd: n > 1 ? Math.sqrt(ss / (n - 1)) : null};
-}
-
-/** Welch's two-sample t-test (unequal variances), two-sided; null if undefined. */
-export function welchTest(
-  a: number[],
-  b: number[],
-): {t: number; df: number; p: number; meanDiff: number} | null {
-  const sa = summarise(a);
-  const sb = summarise(b);
-  if (!sa || !sb || sa.sd === null || sb.sd === null) return null;
-  const va = sa.sd ** 2 / sa.n;
-  const vb = sb.sd ** 2 / sb.n;
-  const se2 = va + vb;
-  if (!(se2 > 0)) return null;
-  const t = (sa.mean - sb.mean) / Math.sqrt(se2);
-  const df = (se2 * se2) / ((va * va) / (sa.n - 1) + (vb * vb) / (sb.n - 1));
-  const p = 2 * pt(-Math.abs(t), df);
-  return {t, df, p: Math.min(1, p), meanDiff: sa.mean - sb.mean};
-}
-
-/** Average ranks (1-based), ties sharing the mean rank; also the tie sizes. */
-export function rank(xs: number[]): {ranks: number[]; ties: number[]} {
-  const idx = xs.map((_, i) => i).sort((i, j) => xs[i] - xs[j]);
-  const ranks = new Array<number>(xs.length);
-  const ties: number[] = [];
-  for (let i = 0; i < idx.length;) {
-    let j = i;
-    while (j + 1 < idx.length && xs[idx[j + 1]] === xs[idx[i]]) j++;
-    const r = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) ranks[idx[k]] = r;
-    if (j > i) ties.push(j - i + 1);
-    i = j + 1;
-  }
-  return {ranks, ties};
-}
-
-/** Kruskal-Wallis rank sum test with R's tie correction; null with fewer than 2 groups. */
-export function kruskalWallis(groups: number[][]): KruskalResult | null {
-  const gs = groups.filter(g => g.length > 0);
-  if (gs.length < 2) return null;
-  const all = gs.flat();
-  const n = all.length;
-  const {ranks, ties} = rank(all);
-  let h = 0;
-  let at = 0;
-  for (const g of gs) {
-    let r = 0;
-    for (let i = 0; i < g.length; i++) r += ranks[at + i];
-    at += g.length;
-    h += (r * r) / g.length;
-  }
-  h = (12 / (n * (n + 1))) * h - 3 * (n + 1);
-  const c = 1 - ties.reduce((s, t) => s + t ** 3 - t, 0) / (n ** 3 - n);
-  if (!(c > 0)) return null; // every value tied
-  h /= c;
-  const df = gs.length - 1;
-  return {h, df, p: pchisq(h, df, false), n};
-}
-
-/** Holm's step-down adjustment, as R's p.adjust(method = "holm"). */
-export function holm(p: number[]): number[] {
-  const m = p.length;
-  const order = p.map((_, i) => i).sort((i, j) => p[i] - p[j]);
-  const out = new Array<number>(m);
-  let running = 0;
-  order.forEach((i, k) => {
-    running = Math.max(running, Math.min(1, (m - k) * p[i]));
-    out[i] = running;
-  });
-  return out;
-}
-
-/** Pearson's r with its two-sided p-value (t with n - 2 df); null if undefined. */
+/** Pearson's r and its two-sided p-value (src/stats), or null where it is undefined. */
 export function pearson(
   x: number[],
   y: number[],
 ): {r: number; p: number; n: number} | null {
-  const n = x.length;
-  if (n < 3) return null;
-  let mx = 0;
-  let my = 0;
-  for (let i = 0; i < n; i++) {
-    mx += x[i];
-    my += y[i];
-  }
-  mx /= n;
-  my /= n;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < n; i++) {
-    const dx = x[i] - mx;
-    const dy = y[i] - my;
-    sxy += dx * dy;
-    sxx += dx * dx;
-    syy += dy * dy;
-  }
-  if (!(sxx > 0 && syy > 0)) return null;
-  const r = Math.max(-1, Math.min(1, sxy / Math.sqrt(sxx * syy)));
-  const df = n - 2;
-  const t = (r * Math.sqrt(df)) / Math.sqrt(Math.max(1e-300, 1 - r * r));
-  return {r, p: Math.min(1, 2 * pt(-Math.abs(t), df)), n};
+  if (x.length < 3 || !varies(x) || !varies(y)) return null;
+  const res = pearsonTest(x, y);
+  return {r: res.r, p: res.pValue, n: res.n};
 }
 
-/** Spearman's rho: Pearson's r of the average ranks. */
+/** Spearman's rho (src/stats), or null where it is undefined. */
 export function spearman(x: number[], y: number[]): number | null {
-  const res = pearson(rank(x).ranks, rank(y).ranks);
-  return res ? res.r : null;
+  if (x.length < 3 || !varies(x) || !varies(y)) return null;
+  return spearmanTest(x, y).rho;
+}
+
+function varies(xs: number[]): boolean {
+  return xs.some(v => v !== xs[0]);
 }
 
 // ---------------------------------------------------------------- helpers
@@ -868,224 +766,4 @@ export function analyseEquity(
     states: stateTable(groups),
     districtsWithoutState: ds.districts.filter(d => !d.stateCode).length,
   };
-}
-
-// ---------------------------------------------------------------- tables
-
-export interface Table {
-  name: string;
-  header: string[];
-  rows: (string | number | null)[][];
-}
-
-const r4 = (x: number | null | undefined) =>
-  x === null || x === undefined ? null : Math.round(x * 1e4) / 1e4;
-
-/** The result as plain tables (one per output tab), values rounded for display. */
-export function equityTables(res: EquityResult): Table[] {
-  const tables: Table[] = [];
-  tables.push({
-    name: 'lp_equity_groups',
-    header: [
-      'dimension',
-      'level',
-      'districts',
-      'districts_with_data',
-      'suppressed',
-      ...METRIC_NAMES.flatMap(m => [`${m}_mean`, `${m}_median`, `${m}_sd`]),
-    ],
-    rows: res.groups.map(g => [
-      DIMENSION_LABELS[g.dimension],
-      g.level,
-      g.districts,
-      g.withData,
-      g.suppressed ? 'yes' : 'no',
-      ...METRIC_NAMES.flatMap(m => {
-        const s = g.metrics[m];
-        return [r4(s?.mean), r4(s?.median), r4(s?.sd)];
-      }),
-    ]),
-  });
-  const testRows: (string | number | null)[][] = [];
-  for (const t of res.tests) {
-    if (t.kruskal) {
-      testRows.push([
-        DIMENSION_LABELS[t.dimension],
-        t.metric,
-        'Kruskal-Wallis',
-        t.levels.join(' | '),
-        '',
-        r4(t.kruskal.h),
-        t.kruskal.df,
-        t.kruskal.p,
-        t.kruskal.p,
-      ]);
-    }
-    for (const w of t.welch) {
-      testRows.push([
-        DIMENSION_LABELS[t.dimension],
-        t.metric,
-        'Welch t',
-        w.a,
-        w.b,
-        r4(w.t),
-        r4(w.df),
-        w.p,
-        w.pAdjusted,
-      ]);
-    }
-  }
-  tables.push({
-    name: 'lp_equity_tests',
-    header: [
-      'dimension',
-      'metric',
-      'test',
-      'level_a',
-      'level_b',
-      'statistic',
-      'df',
-      'p_value',
-      'p_adjusted',
-    ],
-    rows: testRows,
-  });
-  tables.push({
-    name: 'lp_states',
-    header: [
-      'region',
-      'state',
-      'usps',
-      'districts',
-      'districts_with_data',
-      'suppressed',
-      'pct_access',
-      'top_access',
-      'engagement',
-    ],
-    rows: res.states.map(s => [
-      s.region,
-      s.state,
-      s.stateCode,
-      s.districts,
-      s.withData,
-      s.suppressed ? 'yes' : 'no',
-      r4(s.pctAccess),
-      r4(s.topAccess),
-      r4(s.engagement),
-    ]),
-  });
-  const productRows = (list: ProductRank[]) =>
-    list.map((p, i) => [
-      i + 1,
-      p.lpId,
-      p.name,
-      p.provider,
-      p.main,
-      p.districts,
-      r4(p.pctAccess),
-      r4(p.engagement),
-      r4(p.engagementShare),
-    ]);
-  const productHeader = [
-    'rank',
-    'lp_id',
-    'product',
-    'provider',
-    'function',
-    'districts',
-    'pct_access',
-    'engagement_index',
-    'engagement_share_pct',
-  ];
-  tables.push({
-    name: 'lp_top_products_engagement',
-    header: productHeader,
-    rows: productRows(res.topProductsByEngagement),
-  });
-  tables.push({
-    name: 'lp_top_products_access',
-    header: productHeader,
-    rows: productRows(res.topProductsByAccess),
-  });
-  tables.push({
-    name: 'lp_top_providers',
-    header: [
-      'rank',
-      'provider',
-      'products',
-      'districts',
-      'engagement_share_pct',
-      'pct_access',
-    ],
-    rows: res.topProviders.map((p, i) => [
-      i + 1,
-      p.provider,
-      p.products,
-      p.districts,
-      r4(p.engagementShare),
-      r4(p.pctAccess),
-    ]),
-  });
-  const shareRows = (kind: string, list: Share[]) =>
-    list.map(s => [
-      kind,
-      s.key,
-      s.label,
-      s.products,
-      r4(s.productShare),
-      r4(s.engagementShare),
-    ]);
-  tables.push({
-    name: 'lp_shares',
-    header: [
-      'kind',
-      'key',
-      'label',
-      'products',
-      'product_share_pct',
-      'engagement_share_pct',
-    ],
-    rows: [
-      ...shareRows('sector', res.sectors),
-      ...shareRows('function', res.functions),
-      ...shareRows('sub_function', res.subFunctions),
-    ],
-  });
-  tables.push({
-    name: 'lp_access_over_time',
-    header: [
-      'group',
-      'level',
-      'date',
-      'districts',
-      'pct_access',
-      'pct_access_rolling',
-      'engagement',
-      'engagement_rolling',
-    ],
-    rows: res.series
-      .filter(s => !s.suppressed)
-      .flatMap(s =>
-        s.points.map(p => [
-          s.kind,
-          s.level,
-          p.date,
-          p.districts,
-          r4(p.pctAccess),
-          r4(p.pctAccessRolling),
-          r4(p.engagement),
-          r4(p.engagementRolling),
-        ]),
-      ),
-  });
-  tables.push({
-    name: 'lp_correlation',
-    header: ['variable', ...res.correlation.variables],
-    rows: res.correlation.variables.map((v, i) => [
-      v,
-      ...res.correlation.pearson[i].map(r4),
-    ]),
-  });
-  return tables;
 }

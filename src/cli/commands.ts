@@ -6,10 +6,10 @@ import {
   anomaliesCommand,
   correlateCommand,
   stlCommand,
-} from '../stats/commands/decompose';
+} from './engine/decompose';
 
-import {autoCommand} from '../stats/commands/auto';
-import {fitCommand} from '../stats/commands/arima';
+import {autoCommand} from './engine/auto';
+import {fitCommand} from './engine/arima';
 
 export type CommandHandler = (request: unknown) => unknown;
 

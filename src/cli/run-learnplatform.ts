@@ -14,10 +14,10 @@ import {join, relative, resolve} from 'node:path';
 import {InputError} from '../core/errors';
 import type {Settings} from '../core/types';
 import {createOfflineRuntime} from '../offline/runtime';
-import type {Snapshot} from '../ui/types';
+import type {Snapshot} from '../sheets/view-types';
 import {renderReportHtml} from '../ui/report';
 import {exportWorkbook} from './export-xlsx';
-import {drainRuns, openSession, type Progress, type RunArgs} from './run';
+import {drainRuns, openSession, type Progress} from './session';
 import {tabRecords} from './summary';
 
 const FOLDER_ID = 'learnplatform-export';
@@ -33,7 +33,7 @@ function csvFiles(dir: string): string[] {
 }
 
 export async function learnPlatformRun(
-  args: RunArgs,
+  args: {source: string; out: string; freshContexts: boolean},
   distDir: string,
   progress: Progress,
 ): Promise<void> {

@@ -4,7 +4,7 @@
  */
 import type {DemoDistrict} from '../demo';
 import type {OfflineRuntime} from '../offline/runtime';
-import type {Snapshot} from '../ui/types';
+import type {Snapshot} from '../sheets/view-types';
 
 type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 

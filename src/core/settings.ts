@@ -1,5 +1,5 @@
 /**
- * Settings defaults and validation (pure). The Apps Script layer (src/ui/settings.ts)
+ * Settings defaults and validation (pure). The Apps Script layer (src/platform/settings.ts)
  * stores them as JSON in the document properties.
  */
 import {InputError} from './errors';
@@ -25,6 +25,10 @@ export function defaultSettings(timeZone = 'America/New_York'): Settings {
     schoolOuPattern: '',
     studentOuPattern: '(?i)/students?(/|$)',
     teacherOuPattern: '(?i)/(teachers?|staff|faculty)(/|$)',
+    orgUnitRules: 'patterns',
+    schoolUnits: [],
+    studentUnits: [],
+    teacherUnits: [],
     startDate: '',
     trailingDays: 3,
     budgetSeconds: 300,
@@ -113,6 +117,132 @@ export function effectiveStartDate(settings: Settings, today: string): string {
 }
 
 type Obj = Record<string, unknown>;
+
+/** One entry of `schoolUnits`, parsed. */
+export type SchoolUnit =
+  | {kind: 'school'; path: string}
+  | {kind: 'children'; path: string}
+  | {kind: 'not'; path: string};
+
+/** One entry of `studentUnits` / `teacherUnits`, parsed. */
+export type RoleUnit =
+  {kind: 'path'; path: string} | {kind: 'name'; name: string};
+
+/** Most entries a unit list holds (the settings must also fit one 9 KB property). */
+export const MAX_UNIT_ENTRIES = 1000;
+
+function cleanPath(p: string): string | null {
+  if (!p.startsWith('/')) return null;
+  if (p === '/') return '/';
+  const segs = p.slice(1).split('/');
+  return segs.every(x => x.trim() !== '' && x === x.trim()) ? p : null;
+}
+
+/** `/path`, `/path/*` or `!/path`; null when the entry is none of them. */
+export function parseSchoolUnit(entry: string): SchoolUnit | null {
+  const e = entry.trim();
+  if (e.startsWith('!')) {
+    const path = cleanPath(e.slice(1));
+    return path && path !== '/' ? {kind: 'not', path} : null;
+  }
+  if (e === '/*') return {kind: 'children', path: '/'};
+  if (e.endsWith('/*')) {
+    const path = cleanPath(e.slice(0, -2));
+    return path ? {kind: 'children', path} : null;
+  }
+  const path = cleanPath(e);
+  return path && path !== '/' ? {kind: 'school', path} : null;
+}
+
+/** `/path` or a unit name (no slash); null otherwise. */
+export function parseRoleUnit(entry: string): RoleUnit | null {
+  const e = entry.trim();
+  if (!e) return null;
+  if (e.startsWith('/')) {
+    const path = cleanPath(e);
+    return path && path !== '/' ? {kind: 'path', path} : null;
+  }
+  return e.includes('/') ? null : {kind: 'name', name: e};
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&');
+}
+
+/**
+ * A role unit list as one case-insensitive regular expression over a user's org unit path,
+ * valid in JavaScript and in RE2 (BigQuery), so every source applies picked units the
+ * same way it applies patterns. Empty for an empty list.
+ */
+export function rolePatternOfUnits(entries: readonly string[]): string {
+  const alts: string[] = [];
+  for (const e of entries) {
+    const u = parseRoleUnit(e);
+    if (!u) continue;
+    alts.push(
+      u.kind === 'path'
+        ? `^${escapeRe(u.path)}(?:/|$)`
+        : `/${escapeRe(u.name)}(?:/|$)`,
+    );
+  }
+  return alts.length ? `(?i)(?:${alts.join('|')})` : '';
+}
+
+/** The role patterns in force: the settings' patterns, or the picked units as patterns. */
+export function effectiveRolePatterns(s: Settings): {
+  student: string;
+  teacher: string;
+} {
+  return s.orgUnitRules === 'units'
+    ? {
+        student: rolePatternOfUnits(s.studentUnits),
+        teacher: rolePatternOfUnits(s.teacherUnits),
+      }
+    : {student: s.studentOuPattern, teacher: s.teacherOuPattern};
+}
+
+function unitList(
+  o: Obj,
+  field: 'schoolUnits' | 'studentUnits' | 'teacherUnits',
+  issues: SettingsIssue[],
+  fallback: string[],
+): string[] {
+  const raw = o[field];
+  if (raw === undefined) return fallback;
+  if (!Array.isArray(raw) || !raw.every(x => typeof x === 'string')) {
+    issues.push({field, message: 'must be a list of org units'});
+    return fallback;
+  }
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const x of raw as string[]) {
+    const e = x.trim();
+    if (!e) continue;
+    const ok =
+      e.length <= 300 &&
+      (field === 'schoolUnits' ? parseSchoolUnit(e) : parseRoleUnit(e));
+    if (!ok) {
+      issues.push({
+        field,
+        message:
+          field === 'schoolUnits'
+            ? `"${e.slice(0, 80)}" is not /path, /path/* or !/path`
+            : `"${e.slice(0, 80)}" is not an org unit path or a unit name`,
+      });
+      return fallback;
+    }
+    const key = e.toLowerCase();
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push(e);
+    }
+  }
+  if (out.length > MAX_UNIT_ENTRIES) {
+    issues.push({field, message: `at most ${MAX_UNIT_ENTRIES} entries`});
+    return fallback;
+  }
+  return out;
+}
 
 function intIn(
   o: Obj,
@@ -367,6 +497,17 @@ export function validateSettings(
       });
     }
   }
+  let orgUnitRules = base.orgUnitRules;
+  if (o.orgUnitRules !== undefined) {
+    if (o.orgUnitRules === 'patterns' || o.orgUnitRules === 'units') {
+      orgUnitRules = o.orgUnitRules;
+    } else {
+      issues.push({
+        field: 'orgUnitRules',
+        message: 'must be patterns or units',
+      });
+    }
+  }
   let showIdentities = base.showIdentities;
   if (o.showIdentities !== undefined) {
     if (typeof o.showIdentities === 'boolean')
@@ -396,6 +537,10 @@ export function validateSettings(
       issues,
       base.teacherOuPattern,
     ),
+    orgUnitRules,
+    schoolUnits: unitList(o, 'schoolUnits', issues, base.schoolUnits),
+    studentUnits: unitList(o, 'studentUnits', issues, base.studentUnits),
+    teacherUnits: unitList(o, 'teacherUnits', issues, base.teacherUnits),
     startDate,
     trailingDays: intIn(o, 'trailingDays', 0, 30, issues, base.trailingDays),
     budgetSeconds: intIn(
@@ -460,6 +605,15 @@ export function validateSettings(
     ),
     calendar: calendar(o.calendar, issues, base.calendar),
   };
+  if (
+    settings.orgUnitRules === 'units' &&
+    !settings.schoolUnits.some(e => !e.startsWith('!'))
+  ) {
+    issues.push({
+      field: 'schoolUnits',
+      message: 'must pick at least one school org unit',
+    });
+  }
   if (settings.source === 'bigquery') {
     if (!settings.bigQueryProject)
       issues.push({

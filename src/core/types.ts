@@ -117,6 +117,22 @@ export interface Settings {
   /** Regular expressions on the user's org unit path that make a student or a teacher. */
   studentOuPattern: string;
   teacherOuPattern: string;
+  /**
+   * How schools and roles come from org units: `patterns` (the depth and the regular
+   * expressions above, the advanced option) or `units` (the units an admin picked in Setup).
+   */
+  orgUnitRules: 'patterns' | 'units';
+  /**
+   * Picked schools: `/path` (this unit is a school), `/path/*` (each child of it is one,
+   * including children created later), `!/path` (this unit is not one).
+   */
+  schoolUnits: string[];
+  /**
+   * Picked role units: `/path` (this unit and everything below it), or a unit name such as
+   * `Students` (every unit of that name, and below it; case-insensitive).
+   */
+  studentUnits: string[];
+  teacherUnits: string[];
   /** First day to ingest (`YYYY-MM-DD`). */
   startDate: string;
   /** Days after its end a day settles (late events no longer expected); see needsFetch. */

@@ -14,6 +14,7 @@ import {
   TEACHER_TO_STUDENT_LAG_DAYS,
 } from './model';
 import {isoDate, isoWeek, mondayOf} from './dates';
+import {pearson as pearsonTest} from '../stats/correlation';
 
 export type TruthRole = 'student' | 'teacher' | 'staff' | 'unknown';
 const ROLES: TruthRole[] = ['student', 'teacher', 'staff', 'unknown'];
@@ -123,28 +124,16 @@ export interface GroundTruth {
   };
 }
 
+/**
+ * Pearson's r of the paired values (the shorter length), NaN where it is undefined
+ * (fewer than 3 pairs, or a constant series): the scorer's truth, from src/stats.
+ */
 export function pearson(x: number[], y: number[]): number {
   const n = Math.min(x.length, y.length);
-  if (n < 3) return NaN;
-  let mx = 0;
-  let my = 0;
-  for (let i = 0; i < n; i++) {
-    mx += x[i];
-    my += y[i];
-  }
-  mx /= n;
-  my /= n;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < n; i++) {
-    const a = x[i] - mx;
-    const b = y[i] - my;
-    sxy += a * b;
-    sxx += a * a;
-    syy += b * b;
-  }
-  return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : NaN;
+  const a = x.slice(0, n);
+  const b = y.slice(0, n);
+  if (n < 3 || a.every(v => v === a[0]) || b.every(v => v === b[0])) return NaN;
+  return pearsonTest(a, b).r;
 }
 
 function median(v: number[]): number {

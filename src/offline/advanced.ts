@@ -57,34 +57,128 @@ export const DEFAULT_API_LIMITS: ApiLimits = {
   classroomPerMinute: 1200,
 };
 
+/**
+ * The applications activities.list serves: the applicationName pattern of Admin SDK
+ * reports_v1 (@googleapis/admin 37.0.0); test/contract holds this list to it.
+ */
 export const REPORT_APPLICATIONS = [
+  'access_evaluation',
   'access_transparency',
   'admin',
+  'admin_data_action',
   'assignments',
   'calendar',
   'chat',
   'chrome',
+  'chrome_sync',
   'classroom',
+  'cloud_search',
+  'contacts',
   'context_aware_access',
+  'data_migration',
   'data_studio',
+  'directory_sync',
   'drive',
   'gcp',
   'gemini_in_workspace_apps',
   'gmail',
   'gplus',
+  'graduation',
   'groups',
   'groups_enterprise',
   'jamboard',
   'keep',
+  'ldap',
   'login',
   'meet',
+  'meet_hardware',
   'mobile',
+  'profile',
   'rules',
   'saml',
+  'takeout',
+  'tasks',
   'token',
   'user_accounts',
   'vault',
+  'voice',
+  'workspace_studio',
 ];
+
+/** Applications whose parameters a user usage report names (its `parameters` pattern). */
+export const USER_USAGE_APPLICATIONS = [
+  'accounts',
+  'calendar',
+  'chat',
+  'classroom',
+  'cros',
+  'device_management',
+  'docs',
+  'drive',
+  'gmail',
+  'gplus',
+  'sites',
+];
+
+/** Applications whose parameters a customer usage report names. */
+export const CUSTOMER_USAGE_APPLICATIONS = [
+  ...USER_USAGE_APPLICATIONS,
+  'app_maker',
+  'apps_scripts',
+  'meet',
+].sort();
+
+const COURSE_STATES = [
+  'COURSE_STATE_UNSPECIFIED',
+  'ACTIVE',
+  'ARCHIVED',
+  'PROVISIONED',
+  'DECLINED',
+  'SUSPENDED',
+];
+const ITEM_STATES = (prefix: string) => [
+  `${prefix}_STATE_UNSPECIFIED`,
+  'PUBLISHED',
+  'DRAFT',
+  'DELETED',
+];
+const PROJECTION = ['basic', 'custom', 'full'];
+const VIEW_TYPE = ['admin_view', 'domain_public'];
+
+/**
+ * The values Google's reference pages allow for each enum query parameter, by method.
+ * A request with another value is refused with 400, as the services do; test/contract
+ * holds these lists to the contract.
+ */
+export const PARAMETER_ENUMS: Record<string, Record<string, string[]>> = {
+  'directory.orgunits.list': {type: ['all', 'children', 'allIncludingParent']},
+  'directory.users.list': {
+    event: ['add', 'delete', 'makeAdmin', 'undelete', 'update'],
+    orderBy: ['email', 'familyName', 'givenName'],
+    projection: PROJECTION,
+    sortOrder: ['ASCENDING', 'DESCENDING'],
+    viewType: VIEW_TYPE,
+  },
+  'directory.users.get': {projection: PROJECTION, viewType: VIEW_TYPE},
+  'classroom.courses.list': {courseStates: COURSE_STATES},
+  'classroom.courses.courseWork.list': {
+    courseWorkStates: ITEM_STATES('COURSE_WORK'),
+  },
+  'classroom.courses.courseWork.studentSubmissions.list': {
+    states: [
+      'SUBMISSION_STATE_UNSPECIFIED',
+      'NEW',
+      'CREATED',
+      'TURNED_IN',
+      'RETURNED',
+      'RECLAIMED_BY_STUDENT',
+    ],
+    late: ['LATE_VALUES_UNSPECIFIED', 'LATE_ONLY', 'NOT_LATE_ONLY'],
+  },
+  'classroom.courses.announcements.list': {
+    announcementStates: ITEM_STATES('ANNOUNCEMENT'),
+  },
+};
 
 /** Sliding-window rate limit on the simulated clock. */
 class RateWindow {
@@ -170,6 +264,24 @@ class Api {
       );
     }
     return Math.min(n, max);
+  }
+  /** Refuses a value outside its enum, with the message style of the method's API. */
+  enums(api: string, args: Args): void {
+    for (const [param, allowed] of Object.entries(PARAMETER_ENUMS[api] ?? {})) {
+      const v = args[param];
+      if (v === undefined || v === null) continue;
+      for (const x of Array.isArray(v) ? v : [v]) {
+        if (allowed.includes(String(x))) continue;
+        throw this.bad(
+          api,
+          api.startsWith('classroom.')
+            ? `Invalid value at '${param}' (${param}), "${String(x)}"`
+            : `Invalid string value: '${String(x)}'. Allowed values: [${allowed.join(', ')}]`,
+          400,
+          'invalid',
+        );
+      }
+    }
   }
   /** Pages `all` with a token bound to `fp`. */
   page<T>(
@@ -584,6 +696,25 @@ export function makeAdminReports(
     return {rows, warnings};
   };
 
+  /** `application:parameter` names of the applications the report covers. */
+  const checkUsageParameters = (
+    name: string,
+    params: string[],
+    apps: string[],
+  ) => {
+    for (const p of params) {
+      const m = /^([a-z_]+):[a-z0-9_]+$/.exec(p);
+      if (!m || !apps.includes(m[1])) {
+        throw api.bad(
+          name,
+          `Invalid value '${p}'. Values must name a parameter of ${apps.join(', ')}`,
+          400,
+          'invalid',
+        );
+      }
+    }
+  };
+
   const selectParams = (r: UsageReport, params: string[]): UsageReport =>
     params.length
       ? {
@@ -615,10 +746,7 @@ export function makeAdminReports(
               .map(s => s.trim())
               .filter(Boolean)
           : [];
-        for (const p of params) {
-          if (!/^[a-z_]+:[a-z0-9_]+$/.test(p))
-            throw api.bad(name, `Invalid parameter: ${p}`, 400, 'invalid');
-        }
+        checkUsageParameters(name, params, USER_USAGE_APPLICATIONS);
         const apps = [...new Set(params.map(p => p.split(':')[0]))];
         const {rows, warnings} = usageFor(
           name,
@@ -694,6 +822,7 @@ export function makeAdminReports(
               .map(s => s.trim())
               .filter(Boolean)
           : [];
+        checkUsageParameters(name, params, CUSTOMER_USAGE_APPLICATIONS);
         const apps = [...new Set(params.map(p => p.split(':')[0]))];
         const {rows, warnings} = usageFor(name, date, apps);
         let report: UsageReport;
@@ -769,15 +898,8 @@ export function makeAdminDirectory(
       rate(name),
       () => {
         checkCustomer(name, customerId);
+        api.enums(name, args);
         const type = String(args.type ?? 'children');
-        if (!['all', 'children', 'allIncludingParent'].includes(type)) {
-          throw api.bad(
-            name,
-            `Invalid value '${type}' for type.`,
-            400,
-            'invalid',
-          );
-        }
         const root = String(args.orgUnitPath ?? '/').replace(/\/+$/, '') || '/';
         const all = data.orgUnits();
         const under = (p: string) =>
@@ -872,6 +994,7 @@ export function makeAdminDirectory(
         if (args.domain !== undefined && args.domain !== data.primaryDomain) {
           throw api.bad(name, 'Domain not found.', 404, 'notFound');
         }
+        api.enums(name, args);
         const size = api.pageSize(name, args.maxResults, 100, 500, true);
         const query = String(args.query ?? '');
         const test = matchQuery(name, query);
@@ -918,13 +1041,14 @@ export function makeAdminDirectory(
     );
   };
 
-  const usersGet = (userKey: string) => {
+  const usersGet = (userKey: string, optionalArgs: Args = {}) => {
     const name = 'directory.users.get';
     return api.serve(
       'AdminDirectory.Users.get',
       name,
       rate(name),
       () => {
+        api.enums(name, optionalArgs ?? {});
         const k = String(userKey ?? '').toLowerCase();
         const u = data
           .users()
@@ -1083,6 +1207,7 @@ export function makeClassroom(
         name,
         rate(name),
         () => {
+          api.enums(name, args);
           const n = size(name, args.pageSize, def);
           const all = load(args);
           const fp = fingerprint([name, ...fpParts(args)]);

@@ -299,13 +299,16 @@ export interface FaultPlan {
   partialData?: string[] | true;
 }
 
-export type AuthMode = 'FULL' | 'LIMITED';
+export type AuthMode = 'FULL' | 'LIMITED' | 'NONE';
 
 export interface ExecutionInfo {
   index: number;
   fnName: string;
   triggerUid?: string;
-  /** LIMITED for a simple trigger (onOpen, onEdit, onInstall run by Sheets). */
+  /**
+   * LIMITED for a simple trigger (onOpen, onEdit); NONE for an add-on's onOpen in a file
+   * where it has not been used yet.
+   */
   authMode: AuthMode;
 }
 
@@ -339,6 +342,21 @@ const AUTHORIZED_ONLY: [string, string][] = [
   ],
   ['Classroom.', 'https://www.googleapis.com/auth/classroom.courses.readonly'],
   ['BigQuery.', 'https://www.googleapis.com/auth/bigquery'],
+];
+
+/**
+ * What AuthMode.NONE still allows: building the add-on menu (Ui and its menus) and
+ * services that need no authorization. Everything else, this file and its properties
+ * included, is refused.
+ */
+const NONE_ALLOWED = [
+  'SpreadsheetApp.getUi',
+  'Ui.createAddonMenu',
+  'Ui.createMenu',
+  'Menu.',
+  'Utilities.',
+  'Session.getActiveUserLocale',
+  'Session.getScriptTimeZone',
 ];
 
 /** Apps Script's limit for a simple trigger. */
@@ -559,7 +577,7 @@ export class Engine {
       authMode: info.authMode ?? 'FULL',
       startMs: this.clock.raw(),
       limitMs:
-        info.authMode === 'LIMITED'
+        info.authMode === 'LIMITED' || info.authMode === 'NONE'
           ? Math.min(SIMPLE_TRIGGER_LIMIT_MS, this.executionLimitMs)
           : this.executionLimitMs,
       realm: info.realm,
@@ -639,6 +657,16 @@ export class Engine {
         throw this.timeout(ex);
       }
       this.clock.advance(cost);
+      if (
+        ex.authMode === 'NONE' &&
+        !NONE_ALLOWED.some(p =>
+          p.endsWith('.') ? name.startsWith(p) : name === p,
+        )
+      ) {
+        throw this.error(
+          `You do not have permission to call ${name}. The add-on has not been authorized in this document (AuthMode.NONE).`,
+        );
+      }
       if (ex.authMode === 'LIMITED') {
         const rule = AUTHORIZED_ONLY.find(([p]) =>
           p.endsWith('.') ? name.startsWith(p) : name === p,

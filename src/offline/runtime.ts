@@ -15,6 +15,7 @@ import {
   type BigQueryBackend,
 } from './advanced';
 import {
+  AuthMode,
   CallCounter,
   Engine,
   ExecutionInfo,
@@ -25,6 +26,7 @@ import {
   hostRealm,
   mergeCosts,
 } from './engine';
+import {observeService, type ApiObserver} from './observe';
 import {
   DriveData,
   LogEntry,
@@ -66,6 +68,7 @@ export type {
   FaultRule,
   SimulatedCosts,
 } from './engine';
+export type {ApiCall, ApiObserver} from './observe';
 export type {DriveData, LogEntry, SentMail} from './services';
 export type {UiRecord} from './spreadsheet';
 export type {TriggerRecord} from './triggers';
@@ -106,6 +109,12 @@ export interface OfflineRuntimeOptions {
    * (test/offline/reuse.test.ts holds the bundle to it).
    */
   reuseContexts?: boolean;
+  /**
+   * Told of every call to an advanced service (AdminReports, AdminDirectory, Classroom,
+   * BigQuery): its arguments and its response or error (test/contract holds them to
+   * Google's published contract).
+   */
+  observeApi?: ApiObserver;
 }
 
 export interface ExecuteOptions {
@@ -117,6 +126,11 @@ export interface ExecuteOptions {
    * advanced services) refuse with `You do not have permission to call ...`.
    */
   simpleTrigger?: boolean;
+  /**
+   * The execution's AuthMode, over the one simpleTrigger implies: NONE is an add-on's
+   * onOpen in a file where it has not been used (only the add-on menu may be built).
+   */
+  authMode?: AuthMode;
   /** Runs as another user (user properties, user lock, Session). */
   userEmail?: string;
 }
@@ -201,7 +215,15 @@ export interface OfflineRuntime {
    * A user opens the spreadsheet: the bundle's `onOpen` runs as a simple trigger
    * (if it has one), then every installable on-open trigger, each with its event.
    */
-  openSpreadsheet(code: string | vm.Script): ExecutionResult[];
+  openSpreadsheet(
+    code: string | vm.Script,
+    opts?: {authMode?: 'NONE' | 'LIMITED'},
+  ): ExecutionResult[];
+  /**
+   * An admin installs the add-on from the Marketplace with this file open: `onInstall(e)`
+   * runs in AuthMode.FULL (Sheets does not run onOpen then).
+   */
+  installAddOn(code: string | vm.Script): ExecutionResult;
   /** Runs every time-driven trigger already due, in order of due time. */
   fireDueTriggers(code: string | vm.Script): FiredTrigger[];
   /** Moves the clock to `ms`, running each time-driven trigger as its time comes. */
@@ -369,6 +391,17 @@ export function createOfflineRuntime(
     globals.Classroom = makeClassroom(engine, opts.data, opts.apiLimits);
   }
   if (opts.bigQuery) globals.BigQuery = makeBigQuery(engine, opts.bigQuery);
+  if (opts.observeApi) {
+    for (const k of [
+      'AdminReports',
+      'AdminDirectory',
+      'Classroom',
+      'BigQuery',
+    ]) {
+      if (globals[k])
+        globals[k] = observeService(k, globals[k] as object, opts.observeApi);
+    }
+  }
   for (const v of Object.values(globals)) Object.freeze(v);
   Object.freeze(globals);
 
@@ -462,7 +495,7 @@ export function createOfflineRuntime(
       triggerUid: eo.triggerUid,
       realm,
       userEmail: eo.userEmail,
-      authMode: eo.simpleTrigger ? 'LIMITED' : 'FULL',
+      authMode: eo.authMode ?? (eo.simpleTrigger ? 'LIMITED' : 'FULL'),
     });
     depth++;
     let failed = true;
@@ -508,7 +541,7 @@ export function createOfflineRuntime(
       triggerUid: ro.triggerUid,
       realm: hostRealm,
       userEmail: ro.userEmail,
-      authMode: ro.simpleTrigger ? 'LIMITED' : 'FULL',
+      authMode: ro.authMode ?? (ro.simpleTrigger ? 'LIMITED' : 'FULL'),
     });
     const RealDate = globalThis.Date;
     const SimDate = function (this: unknown, ...a: unknown[]) {
@@ -610,16 +643,20 @@ export function createOfflineRuntime(
     compile,
     execute,
     run,
-    openSpreadsheet(code) {
+    openSpreadsheet(code, oo = {}) {
       const script = typeof code === 'string' ? compile(code) : code;
       const user = engine.userEmail;
       const out: ExecutionResult[] = [];
-      const simple = execute(
-        script,
-        'onOpen',
-        [{authMode: 'LIMITED', source: spreadsheet, user}],
-        {simpleTrigger: true},
-      );
+      const authMode = oo.authMode ?? 'LIMITED';
+      // Under NONE the event carries no source: the file is not readable then.
+      const event =
+        authMode === 'NONE'
+          ? {authMode, user}
+          : {authMode, source: spreadsheet, user};
+      const simple = execute(script, 'onOpen', [event], {
+        simpleTrigger: true,
+        authMode,
+      });
       // A project without onOpen has no simple trigger to run.
       if (simple.error?.message !== 'Script function not found: onOpen') {
         out.push(simple);
@@ -638,6 +675,12 @@ export function createOfflineRuntime(
         );
       }
       return out;
+    },
+    installAddOn(code) {
+      const script = typeof code === 'string' ? compile(code) : code;
+      return execute(script, 'onInstall', [
+        {authMode: 'FULL', source: spreadsheet, user: engine.userEmail},
+      ]);
     },
     fireDueTriggers(code) {
       const now = engine.now();

@@ -21,17 +21,17 @@ import {
   lookerFact,
   type AnomalyRecord,
 } from '../sheets/tables';
-import {getSnapshot} from '../ui/server';
-import {ANALYSIS_SETTLED_PROPERTY} from '../ui/settings';
+import {getSnapshot} from '../sheets/snapshot';
+import {ANALYSIS_SETTLED_PROPERTY} from '../platform/settings';
 import {NO_SCHOOL} from '../metrics/facts';
 import {readFacts, readQuality, readSchools} from './ingest';
 import {SheetBlobStore} from './store';
 import {
   DIMENSION_LABELS,
   analyseEquity,
-  equityTables,
   type EquityResult,
 } from '../analysis/equity';
+import {equityTables} from '../sheets/equity-tables';
 import {datasetOf, type ImportState} from '../sources/learnplatform/importer';
 import {IMPORT_BLOB} from '../sources/learnplatform/source';
 import {replaceTab, trimHead} from '../sheets/writer';

@@ -783,6 +783,18 @@ export function readFacts(
   return {daily, weekly};
 }
 
+/**
+ * Accounts per org unit as the API source's last Directory read counted them (Setup shows them
+ * without reading every user again), or null when no snapshot keeps them.
+ */
+export function readDirectoryCensus(): {
+  builtAt: number;
+  census: Record<string, [number, number]>;
+} | null {
+  const snap = new Env().blobs.get(SNAPSHOT_BLOB);
+  return snap ? Snapshot.censusOf(snap) : null;
+}
+
 /** Data-quality findings: district-wide (Directory, Classroom) and per day. */
 export function readQuality(): DataQualityRow[] {
   const env = new Env();

@@ -9,15 +9,15 @@
  */
 import type {Settings} from '../core/types';
 import {upsertRunLog} from '../sheets/outputs';
-import {sendAnomalyDigest} from '../ui/alerts';
+import {sendAnomalyDigest} from './alerts';
 import {
   finishProgress,
   readProgress,
   reportProgress,
   startProgress,
-} from '../ui/progress';
-import {loadSettings} from '../ui/settings';
-import {HANDLERS, MAX_TRIGGERS} from '../ui/triggers';
+} from '../platform/progress';
+import {loadSettings} from '../platform/settings';
+import {HANDLERS, MAX_TRIGGERS} from '../platform/triggers';
 import {analyseAndWrite, estimateAnalysisMs} from './analyse';
 import '../sources';
 import {runIngestPhase} from './ingest';

@@ -23,7 +23,7 @@ import type {
   ForecastRecord,
   UnderuseRecord,
 } from '../sheets/tables';
-import {DISTRICT_ID} from '../ui/views';
+import {DISTRICT_ID} from '../sheets/views';
 
 export type SchoolNames = Map<string, string>;
 

@@ -11,7 +11,7 @@ import type {
   ForecastChartData,
   HeatmapData,
   Insight,
-} from '../ui/types';
+} from './view-types';
 import type {CellValue} from './tables';
 import {replaceTab, type WriteResult} from './writer';
 

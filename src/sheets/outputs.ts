@@ -60,17 +60,9 @@ import {
 } from './writer';
 import {buildIncidentRecords, type IncidentContext} from './incident-records';
 
+import {bumpDataVersion} from '../platform/viewcache';
+
 type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
-
-/** Bumped whenever results change, so views cached for the sidebar are never stale. */
-export const DATA_VERSION_KEY = 'classroomPulse.dataVersion';
-
-export function bumpDataVersion(): void {
-  if (typeof PropertiesService === 'undefined') return;
-  const props = PropertiesService.getDocumentProperties();
-  const n = Number(props.getProperty(DATA_VERSION_KEY) ?? '0') || 0;
-  props.setProperty(DATA_VERSION_KEY, String(n + 1));
-}
 
 export interface OutputBundle {
   daily?: DailyFact[];

@@ -1927,6 +1927,12 @@ const SETTING_DESCRIPTIONS: Record<keyof Settings, string> = {
     'Regular expression a school org unit path must match (optional).',
   studentOuPattern: 'Org unit paths of students.',
   teacherOuPattern: 'Org unit paths of teachers.',
+  orgUnitRules:
+    'units: schools and roles from the org units picked in Setup; patterns: from the depth and patterns.',
+  schoolUnits:
+    'Org units picked as schools (/path/* = each child of /path; !/path = not a school).',
+  studentUnits: 'Org units (paths or unit names) picked as students.',
+  teacherUnits: 'Org units (paths or unit names) picked as teachers.',
   startDate:
     'First day to ingest; empty = as far back as Google keeps activity (180 days).',
   trailingDays:

@@ -19,8 +19,27 @@
  * more than one day of trigger runtime (6 hours a day on Workspace accounts) or when one
  * nightly run would not fit in it.
  */
-import type {BackfillEstimate} from '../ui/types';
 import {dayNumber} from '../clean/dates';
+
+/** What a backfill from startDate to endDate will cost, before it starts. */
+export interface BackfillEstimate {
+  startDate: string;
+  endDate: string;
+  days: number;
+  schools: number;
+  users: number;
+  /** Service calls by kind and in total. */
+  calls: Record<string, number>;
+  totalCalls: number;
+  /** Executions of up to budgetSeconds each. */
+  executions: number;
+  /** Minutes of trigger runtime (Apps Script allows 90 a day on consumer, 360 on Workspace). */
+  runtimeMinutes: number;
+  /** Days of nightly runs the backfill needs within the daily trigger runtime. */
+  daysToComplete: number;
+  recommendBigQuery: boolean;
+  notes: string[];
+}
 
 export interface IngestEstimateInput {
   startDate: string;

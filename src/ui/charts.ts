@@ -5,7 +5,11 @@
  * so both draw the same chart and neither ever parses data as markup.
  */
 import {metricLabel} from '../core/labels';
-import type {AnomalyItem, ForecastChartData, HeatmapData} from './types';
+import type {
+  AnomalyItem,
+  ForecastChartData,
+  HeatmapData,
+} from '../sheets/view-types';
 
 export interface SvgNode {
   tag: string;

@@ -6,7 +6,7 @@
  * page per day, Classroom lists 500 per page. Activity volumes per active user and day are
  * typical of Classroom districts; they are inputs so a measured district can refine them.
  */
-import type {BackfillEstimate} from './types';
+import type {BackfillEstimate} from '../sheets/view-types';
 
 export interface BackfillInput {
   startDate: string;

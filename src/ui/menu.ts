@@ -1,32 +1,69 @@
 /**
  * The Classroom Pulse menu, the sidebar and the Looker Studio dialog (Apps Script layer).
  */
-import {escapeHtml} from './alerts';
+import {escapeHtml} from '../pipeline/alerts';
 import {lookerLinksForActive} from './looker';
+import {hasSavedSettings} from '../platform/settings';
 
 export const SIDEBAR_FILE = 'sidebar';
 export const TITLE = 'Classroom Pulse';
 
-export function onOpen(): void {
-  SpreadsheetApp.getUi()
-    .createMenu(TITLE)
-    .addItem('Open sidebar', 'showSidebar')
-    .addItem('Refresh dashboard', 'refreshDashboard')
-    .addItem('Create a Looker Studio report', 'openLookerStudio')
-    .addSeparator()
-    .addItem('Send the anomaly digest now', 'sendDigestNow')
-    .addToUi();
+/** The event Sheets passes to onOpen and onInstall (only what the menu reads). */
+export interface OpenEvent {
+  authMode?: GoogleAppsScript.Script.AuthMode | string;
 }
 
-/** Installed as an add-on: build the menu for the first session too. */
-export function onInstall(): void {
-  onOpen();
+/**
+ * The Extensions menu, for the add-on and the bound script alike (createAddonMenu works in
+ * both). Under AuthMode.NONE (an installed add-on not yet used in this file) no service
+ * that needs authorization may be touched, not even this file's properties: the menu is
+ * built from nothing but the event. Under LIMITED and FULL it reads whether this file was
+ * set up, to offer Setup first until it is.
+ */
+export function onOpen(e?: OpenEvent): void {
+  const none = e?.authMode === ScriptApp.AuthMode.NONE;
+  const setUp = none ? false : hasSavedSettings();
+  const menu = SpreadsheetApp.getUi().createAddonMenu();
+  if (!setUp) {
+    menu
+      .addItem('Set up from the directory', 'showSetup')
+      .addItem('Open sidebar', 'showSidebar');
+  } else {
+    menu
+      .addItem('Open sidebar', 'showSidebar')
+      .addItem('Refresh dashboard', 'refreshDashboard')
+      .addItem('Create a Looker Studio report', 'openLookerStudio')
+      .addSeparator()
+      .addItem('Send the anomaly digest now', 'sendDigestNow')
+      .addSeparator()
+      .addItem('Set up from the directory', 'showSetup');
+  }
+  menu.addToUi();
+}
+
+/**
+ * Installed from the Marketplace (AuthMode.FULL): Sheets runs onInstall, not onOpen, in the
+ * file open at install time, so the menu is built here for that first session.
+ */
+export function onInstall(e?: OpenEvent): void {
+  onOpen(e);
+}
+
+function sidebar(view?: string): void {
+  let html = HtmlService.createHtmlOutputFromFile(SIDEBAR_FILE).setTitle(TITLE);
+  // A marker the sidebar reads once its state is loaded (no script: only data).
+  if (view)
+    html = html.append(`<div id="cp-open" data-view="${view}" hidden></div>`);
+  SpreadsheetApp.getUi().showSidebar(html);
 }
 
 export function showSidebar(): void {
-  const html =
-    HtmlService.createHtmlOutputFromFile(SIDEBAR_FILE).setTitle(TITLE);
-  SpreadsheetApp.getUi().showSidebar(html);
+  sidebar();
+}
+
+/** The sidebar, opened on Setup's org unit tree. */
+export function showSetup(): void {
+  sidebar('setup');
 }
 
 /** The dialog's markup: every value escaped; the link also opens in a new tab on click. */

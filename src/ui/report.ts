@@ -11,7 +11,7 @@ import {
   svgToString,
   timelineSvg,
 } from './charts';
-import type {ForecastChartData, Snapshot} from './types';
+import type {ForecastChartData, Snapshot} from '../sheets/view-types';
 
 const e = escapeXml;
 

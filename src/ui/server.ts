@@ -2,12 +2,13 @@
  * The server side of the sidebar and the menu (Apps Script layer). Every function returns
  * plain JSON (no Dates) and throws Errors whose messages read well in the sidebar.
  */
+import {attributionRules, schoolPathOf} from '../clean/attribution';
 import {InputError} from '../core/errors';
 import {effectiveStartDate} from '../core/settings';
-import type {Settings, WeeklyFact} from '../core/types';
 import {productTitle} from '../core/labels';
+import type {Settings} from '../core/types';
 import {writeDashboard} from '../sheets/dashboard';
-import {readFields, readRecords, readRecordsWhere} from '../sheets/outputs';
+import {readRecords, readRecordsWhere} from '../sheets/outputs';
 import {
   ANOMALIES,
   CORRELATIONS,
@@ -16,34 +17,39 @@ import {
   INCIDENTS,
   LK_ANOMALIES,
   LK_INCIDENTS,
-  LOOKER_TABLES,
-  RUN_LOG,
   UNDERUSE,
   WEEKLY_FACTS,
   anomalyId,
   isStatus,
   type TableSchema,
-  type AnomalyRecord,
-  type ForecastRecord,
-  type IncidentRecord,
 } from '../sheets/tables';
 import {readTable, sanitizeCell} from '../sheets/writer';
-import {sendAnomalyDigest} from './alerts';
+import {sendAnomalyDigest} from '../pipeline/alerts';
+import {
+  getRecentRuns,
+  getSidebarState,
+  getSnapshot,
+  isoNow,
+  plain,
+  recentWeekly,
+  schoolNameMap,
+  snapshotOf,
+  ss,
+  forecastOptions,
+} from '../sheets/snapshot';
 import {estimateBackfillCost} from './estimate';
 import {lookerLinksForActive, type LookerLinks} from './looker';
-import {readProgress} from './progress';
-import {bumpDataVersion, cachedView, storeView} from './viewcache';
+import {readProgress} from '../platform/progress';
+import {bumpDataVersion, cachedView} from '../platform/viewcache';
 import {
-  hasSavedSettings,
   loadSettings,
   saveSettings as storeSettings,
-} from './settings';
+} from '../platform/settings';
 import {
-  getTriggerState,
   installTriggers as install,
   removeTriggers as remove,
   runNow as queueRun,
-} from './triggers';
+} from '../platform/triggers';
 import type {
   AnomalyItem,
   AnomalyUpdate,
@@ -53,92 +59,20 @@ import type {
   IncidentItem,
   Insight,
   Progress,
-  RunItem,
-  SidebarState,
-  Snapshot,
   TriggerState,
   UnderuseItem,
-} from './types';
+} from '../sheets/view-types';
 import {
   DISTRICT_ID,
   buildInsights,
-  naturalCompare,
   forecastChart,
   heatmap,
-  schoolNames,
-} from './views';
+} from '../sheets/views';
 
-function ss(): GoogleAppsScript.Spreadsheet.Spreadsheet {
-  return SpreadsheetApp.getActiveSpreadsheet();
-}
-
-function isoNow(): string {
-  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
-/** A JSON round trip: drops undefined and anything a sidebar cannot receive. */
-function plain<T>(v: T): T {
-  return JSON.parse(JSON.stringify(v)) as T;
-}
-
-/** Weeks of weekly facts the heatmap and the insights look at. */
-const RECENT_WEEKS = 20;
-
-/** School ids and names from the small tabs that carry names (not the fact tabs). */
-function schoolNameMap(): Map<string, string> {
-  return schoolNames(
-    readFields(FORECASTS, ['schoolId', 'schoolName']),
-    readFields(UNDERUSE, ['schoolId', 'schoolName']),
-    readFields(ANOMALIES, ['schoolId', 'schoolName']),
-  );
-}
-
-/** The last RECENT_WEEKS weeks of weekly facts: a slice of the tab, not all of it. */
-function recentWeekly(): WeeklyFact[] {
-  return readRecordsWhere(WEEKLY_FACTS, 'weekStart', {latest: RECENT_WEEKS});
-}
+export {getRecentRuns, getSidebarState, getSnapshot, snapshotOf};
 
 // ---------------------------------------------------------------------------------------
 // State, settings, runs.
-
-export function getSidebarState(): SidebarState {
-  const n = schoolNameMap();
-  let ids = [...n.keys()];
-  if (ids.length <= 1) {
-    ids = readFields(WEEKLY_FACTS, ['schoolId']).map(f => f.schoolId);
-  }
-  const schools = ids
-    .filter(id => id !== DISTRICT_ID)
-    .map(id => ({id, name: n.get(id) ?? id}))
-    .sort((a, b) => naturalCompare(a.name, b.name));
-  const runs = getRecentRuns(1);
-  const existing = new Set(
-    ss()
-      .getSheets()
-      .map(s => s.getName()),
-  );
-  const newAnomalies = readRecordsWhere(
-    ANOMALIES,
-    'status',
-    v => v === 'new',
-  ).length;
-  const newIncidents = readRecordsWhere(
-    INCIDENTS,
-    'status',
-    v => v === 'new',
-  ).length;
-  return plain({
-    settings: loadSettings(),
-    saved: hasSavedSettings(),
-    schools,
-    triggers: getTriggerState(),
-    lastRun: runs[0] ?? null,
-    progress: readProgress(),
-    newAnomalies,
-    newIncidents,
-    lookerTabs: LOOKER_TABLES.map(t => t.name).filter(t => existing.has(t)),
-  });
-}
 
 export function saveSettings(input: unknown): Settings {
   return plain(storeSettings(input));
@@ -160,18 +94,25 @@ export function removeTriggers(): TriggerState {
   return plain(remove());
 }
 
-/** The latest runs, newest first. */
-export function getRecentRuns(limit = 10): RunItem[] {
-  const n = Math.max(1, Math.min(50, Math.floor(Number(limit) || 10)));
-  const runs = readRecords(RUN_LOG);
-  return plain(runs.slice(-n).reverse());
-}
-
 /** Estimates a backfill from `startDate` (default: the settings) to yesterday. */
 export function estimateBackfill(input?: {
   startDate?: string;
 }): BackfillEstimate {
   const settings = loadSettings();
+  return plain(
+    backfillEstimateFor(settings, districtSize(settings), input?.startDate),
+  );
+}
+
+/**
+ * The cost of backfilling from `startDate` (default: the settings' first day) to yesterday
+ * for a district of this size (Setup's preview asks it for the schools it found).
+ */
+export function backfillEstimateFor(
+  settings: Settings,
+  size: {schools: number; users: number},
+  startDate?: string,
+): BackfillEstimate {
   const tz = settings.timeZone;
   const today = Utilities.formatDate(new Date(), tz, 'yyyy-MM-dd');
   const yesterday = Utilities.formatDate(
@@ -180,8 +121,8 @@ export function estimateBackfill(input?: {
     'yyyy-MM-dd',
   );
   const start =
-    input?.startDate !== undefined && input.startDate !== ''
-      ? input.startDate
+    startDate !== undefined && startDate !== ''
+      ? startDate
       : effectiveStartDate(settings, today);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(start)) {
     throw new InputError('startDate', `"${start}" is not a YYYY-MM-DD date`);
@@ -192,23 +133,20 @@ export function estimateBackfill(input?: {
       `${start} is after yesterday (${yesterday})`,
     );
   }
-  const {schools, users} = districtSize();
-  return plain(
-    estimateBackfillCost({
-      startDate: start,
-      endDate: yesterday,
-      schools,
-      users,
-      budgetSeconds: settings.budgetSeconds,
-    }),
-  );
+  return estimateBackfillCost({
+    startDate: start,
+    endDate: yesterday,
+    schools: size.schools,
+    users: size.users,
+    budgetSeconds: settings.budgetSeconds,
+  });
 }
 
 /**
  * Schools and users: from the latest weekly facts when there are any, otherwise from one
  * pass over the Directory (org unit paths only).
  */
-function districtSize(): {schools: number; users: number} {
+function districtSize(settings: Settings): {schools: number; users: number} {
   const weekly = readRecordsWhere(WEEKLY_FACTS, 'weekStart', {latest: 1});
   if (weekly.length) {
     const last = weekly.reduce(
@@ -226,7 +164,7 @@ function districtSize(): {schools: number; users: number} {
       users: [...enrolled.values()].reduce((a, b) => a + b, 0),
     };
   }
-  const settings = loadSettings();
+  const rules = attributionRules(settings);
   const ous = new Set<string>();
   let count = 0;
   let pageToken: string | undefined;
@@ -246,10 +184,8 @@ function districtSize(): {schools: number; users: number} {
     });
     for (const u of page.users ?? []) {
       count++;
-      const parts = (u.orgUnitPath ?? '/').split('/').filter(p => p);
-      if (parts.length >= settings.schoolOuDepth) {
-        ous.add(parts.slice(0, settings.schoolOuDepth).join('/'));
-      }
+      const school = schoolPathOf(u.orgUnitPath ?? '/', rules);
+      if (school) ous.add(school);
     }
     pageToken = page.nextPageToken ?? undefined;
   } while (pageToken);
@@ -314,110 +250,6 @@ function insightsNow(): Insight[] {
       correlations: readRecords(CORRELATIONS),
     }),
   );
-}
-
-/** Everything the sidebar shows, in one call (also the static report's input). */
-export function getSnapshot(): Snapshot {
-  const forecasts = readRecords(FORECASTS);
-  const accuracy = readRecords(FORECAST_ACCURACY);
-  const anomalies = readRecords(ANOMALIES);
-  const incidents = readRecords(INCIDENTS);
-  const weekly = recentWeekly();
-  const underuse = readRecords(UNDERUSE).sort((a, b) => a.rank - b.rank);
-  const correlations = readRecords(CORRELATIONS);
-  const n = schoolNames(forecasts, anomalies, underuse, correlations);
-  const snap = plain(
-    snapshotOf({
-      title: ss().getName(),
-      generated: isoNow(),
-      state: getSidebarState(),
-      runs: getRecentRuns(10),
-      forecasts,
-      accuracy,
-      anomalies,
-      incidents,
-      weekly,
-      underuse,
-      correlations,
-      names: n,
-    }),
-  );
-  // The job takes a snapshot after every run: the sidebar's first views come from it.
-  storeView('insights', snap.insights);
-  storeView('heatmap', snap.heatmap);
-  storeView(
-    `forecast:${DISTRICT_ID}`,
-    snap.forecast ? {...snap.forecast, options: forecastOptions()} : null,
-  );
-  return snap;
-}
-
-function forecastOptions(): {id: string; name: string}[] {
-  const n = schoolNames(readFields(FORECASTS, ['schoolId', 'schoolName']));
-  return [...n.entries()]
-    .map(([k, name]) => ({id: k, name}))
-    .sort((a, b) =>
-      a.id === DISTRICT_ID
-        ? -1
-        : b.id === DISTRICT_ID
-          ? 1
-          : naturalCompare(a.name, b.name),
-    );
-}
-
-/** Assembles a snapshot from records (pure; the local runner uses it too). */
-export function snapshotOf(i: {
-  title: string;
-  generated: string;
-  state: SidebarState;
-  runs: RunItem[];
-  forecasts: ForecastRecord[];
-  accuracy: Snapshot['accuracy'];
-  anomalies: AnomalyRecord[];
-  incidents?: IncidentRecord[];
-  weekly: WeeklyFact[];
-  underuse: UnderuseItem[];
-  correlations: Snapshot['correlations'];
-  names: Map<string, string>;
-}): Snapshot {
-  const insights = buildInsights({
-    forecasts: i.forecasts,
-    weekly: i.weekly,
-    anomalies: i.anomalies,
-    incidents: i.incidents,
-    underuse: i.underuse,
-    correlations: i.correlations,
-  });
-  // The schools named by forecast insights, then the largest under-users, get their own chart.
-  const featured: string[] = [];
-  for (const s of insights) {
-    if (
-      s.kind === 'forecast' &&
-      s.schoolId !== DISTRICT_ID &&
-      !featured.includes(s.schoolId)
-    ) {
-      featured.push(s.schoolId);
-    }
-  }
-  const schoolForecasts = featured
-    .slice(0, 3)
-    .map(id => forecastChart(i.forecasts, i.accuracy, id))
-    .filter((c): c is ForecastChartData => c !== null);
-  return {
-    generated: i.generated,
-    title: i.title,
-    state: i.state,
-    runs: i.runs,
-    forecast: forecastChart(i.forecasts, i.accuracy, DISTRICT_ID),
-    schoolForecasts,
-    accuracy: i.accuracy,
-    heatmap: heatmap(i.weekly, i.names),
-    incidents: (i.incidents ?? []).slice(0, 100),
-    anomalies: i.anomalies.slice(0, 200),
-    underuse: i.underuse,
-    correlations: i.correlations,
-    insights,
-  };
 }
 
 // ---------------------------------------------------------------------------------------

@@ -3,13 +3,13 @@ import * as path from 'node:path';
 import {
   analyseEquity,
   districtMetrics,
-  equityTables,
   holm,
   kruskalWallis,
   pearson,
   spearman,
   welchTest,
 } from '../../src/analysis/equity';
+import {equityTables} from '../../src/sheets/equity-tables';
 import {importAll} from '../../src/sources/learnplatform/importer';
 import {MemoryFiles, fixtureFiles} from './fixtures';
 

@@ -20,7 +20,7 @@ import {
   transPars,
   undoPars,
 } from '../../src/stats/arima/transforms';
-import {fitCommand} from '../../src/stats/commands/arima';
+import {fitCommand} from '../../src/cli/engine/arima';
 import {polyroot} from '../../src/stats/linalg';
 import {optimBFGS} from '../../src/stats/optim';
 

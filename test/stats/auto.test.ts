@@ -3,7 +3,7 @@ import * as path from 'path';
 import {autoArima, autoForecast, forecastAutoArima} from '../../src/stats/auto';
 import {fitRegArma, forecastRegArma} from '../../src/stats/auto/regarma';
 import {rollingOrigins, scoreWindows} from '../../src/stats/backtest';
-import {autoCommand} from '../../src/stats/commands/auto';
+import {autoCommand} from '../../src/cli/engine/auto';
 import {InputError} from '../../src/core/errors';
 import {fitArima} from '../../src/stats/arima';
 

@@ -4,7 +4,7 @@ import {
   anomaliesCommand,
   correlateCommand,
   stlCommand,
-} from '../../src/stats/commands/decompose';
+} from '../../src/cli/engine/decompose';
 import {jsonCommands} from '../../src/cli/commands';
 import {InputError} from '../../src/core/errors';
 

@@ -1,4 +1,4 @@
-import {buildDigest} from '../../src/ui/alerts';
+import {buildDigest} from '../../src/pipeline/alerts';
 import {
   forecastSvg,
   niceTicks,
@@ -13,7 +13,7 @@ import {
   heatmap,
   naturalCompare,
   teacherDriver,
-} from '../../src/ui/views';
+} from '../../src/sheets/views';
 import {district, SCHOOLS} from './fixtures';
 
 describe('Looker Studio Linking API URLs', () => {

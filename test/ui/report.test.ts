@@ -1,5 +1,5 @@
 import {renderReportHtml} from '../../src/ui/report';
-import type {Snapshot} from '../../src/ui/types';
+import type {Snapshot} from '../../src/sheets/view-types';
 import {harness} from './harness';
 import {SCHOOLS, SHORT_SCHOOL} from './fixtures';
 

@@ -8,7 +8,7 @@ import type {
   Progress,
   SidebarState,
   TriggerState,
-} from '../../src/ui/types';
+} from '../../src/sheets/view-types';
 import {writeOutputs} from '../../src/sheets/outputs';
 
 /** True when v holds only JSON values (no Date, no undefined, no functions). */

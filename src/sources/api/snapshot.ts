@@ -57,6 +57,7 @@ const CODE_ROLE: Record<string, Role> = {
 
 const USER_LINE = 'u'.charCodeAt(0);
 const COURSE_LINE = 'c'.charCodeAt(0);
+const CENSUS_LINE = 'o'.charCodeAt(0);
 const ONE = '1'.charCodeAt(0);
 
 /**
@@ -99,6 +100,8 @@ export interface SnapshotHead {
   rosterAt: number;
   schools: School[];
   quality: QualityLog;
+  /** True when the snapshot keeps accounts per org unit. */
+  census: boolean;
 }
 
 export class Snapshot {
@@ -116,6 +119,11 @@ export class Snapshot {
     readonly rosterAt: number,
     /** District-wide findings from building it. */
     readonly quality: QualityLog,
+    /**
+     * Active and suspended-or-archived accounts per org unit path, or null in a snapshot
+     * written before it was kept (Setup's tree reuses it instead of reading every user).
+     */
+    readonly census: Record<string, [number, number]> | null = null,
   ) {}
 
   private alias(): Map<string, string> {
@@ -188,8 +196,13 @@ export class Snapshot {
       rosterAt: this.rosterAt,
       schools: this.schools,
       quality: this.quality.toJSON(),
+      ...(this.census ? {census: 1} : {}),
     };
     const lines = [JSON.stringify(head)];
+    // The path last: an org unit name may hold a bar.
+    for (const [path, [a, i]] of Object.entries(this.census ?? {})) {
+      lines.push(`o|${a}|${i}|${path}`);
+    }
     for (const c of this.courses) {
       lines.push(
         `c|${c.id}|${c.state}|${c.ownerKey}|${c.teachers}|${c.students}`,
@@ -216,18 +229,23 @@ export class Snapshot {
       rosterAt: number;
       schools: School[];
       quality: unknown;
+      census?: number;
     };
     return {
       builtAt: h.builtAt,
       rosterAt: h.rosterAt,
       schools: h.schools,
       quality: QualityLog.fromJSON(h.quality),
+      census: h.census === 1,
     };
   }
 
   static deserialize(text: string): Snapshot {
     const first = text.indexOf('\n');
     const head = Snapshot.head(text);
+    const census = head.census
+      ? ({} as Record<string, [number, number]>)
+      : null;
     const users = new Map<string, UserRec>();
     const courses: CourseRec[] = [];
     // Read by offsets rather than split: every execution of a large district reads it.
@@ -259,6 +277,14 @@ export class Snapshot {
             role: CODE_ROLE[text.slice(inactive + 1, end)] ?? 'unknown',
           });
         }
+      } else if (kind === CENSUS_LINE) {
+        const bars = fieldEnds(text, pos, end, 2);
+        if (bars && census) {
+          census[text.slice(bars[1] + 1, end)] = [
+            intAt(text, pos + 2, bars[0]),
+            intAt(text, bars[0] + 1, bars[1]),
+          ];
+        }
       } else if (kind === COURSE_LINE) {
         const p = text.slice(pos, end).split('|');
         courses.push({
@@ -278,7 +304,33 @@ export class Snapshot {
       head.builtAt,
       head.rosterAt,
       head.quality,
+      census,
     );
+  }
+
+  /** The census lines alone (Setup reads them without building every user record). */
+  static censusOf(
+    text: string,
+  ): {builtAt: number; census: Record<string, [number, number]>} | null {
+    const head = Snapshot.head(text);
+    if (!head.census) return null;
+    const census: Record<string, [number, number]> = {};
+    let pos = text.indexOf('\n') + 1;
+    while (pos > 0 && pos < text.length) {
+      let end = text.indexOf('\n', pos);
+      if (end < 0) end = text.length;
+      if (text.charCodeAt(pos) === CENSUS_LINE) {
+        const bars = fieldEnds(text, pos, end, 2);
+        if (bars) {
+          census[text.slice(bars[1] + 1, end)] = [
+            intAt(text, pos + 2, bars[0]),
+            intAt(text, bars[0] + 1, bars[1]),
+          ];
+        }
+      }
+      pos = end + 1;
+    }
+    return {builtAt: head.builtAt, census};
   }
 }
 
@@ -314,6 +366,8 @@ export interface SnapshotDraft {
   /** course index -> [teachers, students] */
   rosterCounts: Array<[number, number]>;
   quality: unknown;
+  /** Accounts per org unit path: [active, suspended or archived]. */
+  census?: Record<string, [number, number]>;
 }
 
 export function emptyDraft(): SnapshotDraft {
@@ -326,6 +380,7 @@ export function emptyDraft(): SnapshotDraft {
     evidence: {},
     rosterCounts: [],
     quality: [],
+    census: {},
   };
 }
 
@@ -382,6 +437,9 @@ export function addUsers(
       continue;
     }
     const path = str(u.orgUnitPath) ?? '/';
+    const inactive = u.suspended === true || u.archived === true;
+    // A draft paused before censuses were kept has none: it stays without.
+    if (draft.census) (draft.census[path] ??= [0, 0])[inactive ? 1 : 0]++;
     const schoolPath = schoolPathOf(path, rules);
     const school = schoolPath === null ? -1 : (index.get(schoolPath) ?? -1);
     const ou = ouRole(path, rules);
@@ -390,7 +448,7 @@ export function addUsers(
       keys.ofEmail(email),
       school,
       ou ? ROLE_CODE[ou] : '',
-      u.suspended === true || u.archived === true ? 1 : 0,
+      inactive ? 1 : 0,
     ]);
   }
 }
@@ -565,5 +623,13 @@ export function finishSnapshot(
     if (u.role === 'student') s.enrolledStudents!++;
     else if (u.role === 'teacher') s.enrolledTeachers!++;
   }
-  return new Snapshot(schools, users, courses, builtAt, rosterAt, quality);
+  return new Snapshot(
+    schools,
+    users,
+    courses,
+    builtAt,
+    rosterAt,
+    quality,
+    draft.census ?? null,
+  );
 }

@@ -18,6 +18,7 @@
  * Pure: no Apps Script or Node globals.
  */
 import {InputError} from '../../core/errors';
+import {effectiveRolePatterns} from '../../core/settings';
 import type {Settings} from '../../core/types';
 import {eventTable} from '../../clean/activities';
 import {
@@ -212,10 +213,18 @@ export function attributionParams(settings: Settings): AttributionParams {
       `must be a whole number of at least 1, got ${depth}`,
     );
   }
+  const roles = effectiveRolePatterns(settings);
+  const units = settings.orgUnitRules === 'units';
   return {
     schoolDepth: depth,
-    studentPattern: re2Pattern(settings.studentOuPattern, 'studentOuPattern'),
-    teacherPattern: re2Pattern(settings.teacherOuPattern, 'teacherOuPattern'),
+    studentPattern: re2Pattern(
+      roles.student,
+      units ? 'studentUnits' : 'studentOuPattern',
+    ),
+    teacherPattern: re2Pattern(
+      roles.teacher,
+      units ? 'teacherUnits' : 'teacherOuPattern',
+    ),
   };
 }
 
@@ -263,7 +272,7 @@ function usagePartitionParams(
  * The shared head of the daily and weekly queries: one row per counted event with its
  * local day, user, app, kind, school path and role.
  */
-function eventsCte(): string {
+function eventsCte(depths: number[]): string {
   return `roles AS (
   SELECT LOWER(user_email) AS user, MAX(LOWER(classroom.role)) AS role
   FROM usage
@@ -316,8 +325,15 @@ events AS (
     DIV(raw.time_usec - UNIX_MICROS(TIMESTAMP(raw.day, @tz)), 60000000) AS minute,
     CASE
       WHEN raw.ou_path IS NULL THEN @noSchool
-      WHEN REGEXP_EXTRACT(raw.ou_path, @schoolPrefix) IN UNNEST(@schoolPaths)
-        THEN REGEXP_EXTRACT(raw.ou_path, @schoolPrefix)
+${depths
+  .map(
+    (
+      _d,
+      k,
+    ) => `      WHEN REGEXP_EXTRACT(raw.ou_path, @${prefixParam(k)}) IN UNNEST(@schoolPaths)
+        THEN REGEXP_EXTRACT(raw.ou_path, @${prefixParam(k)})`,
+  )
+  .join('\n')}
       ELSE @noSchool
     END AS school,
     CASE
@@ -332,6 +348,22 @@ events AS (
   LEFT JOIN roles ON roles.user = raw.user
   WHERE raw.kind IS NOT NULL
 )`;
+}
+
+/**
+ * Depths at which a user's path may name its school, deepest first (the nearest school
+ * wins): the school depth setting, or with picked units every depth a picked school has.
+ */
+export function schoolDepths(i: DailyQueryInput): number[] {
+  const ds = new Set(
+    i.schoolPaths.map(p => p.split('/').filter(x => x !== '').length),
+  );
+  if (ds.size === 0) ds.add(i.attribution.schoolDepth);
+  return [...ds].sort((a, b) => b - a);
+}
+
+function prefixParam(k: number): string {
+  return k === 0 ? 'schoolPrefix' : `schoolPrefix${k + 1}`;
 }
 
 /** `^((?:/[^/]+){depth})(?:/|$)`: the school's path as the first group of the user's path. */
@@ -359,7 +391,9 @@ function commonParams(i: DailyQueryInput): QueryParameter[] {
     array('commentEvents', 'STRING', k.comment),
     array('announcementEvents', 'STRING', k.announcement),
     array('activityEvents', 'STRING', k.activity),
-    scalar('schoolPrefix', 'STRING', schoolPrefixPattern(a.schoolDepth)),
+    ...schoolDepths(i).map((d, k) =>
+      scalar(prefixParam(k), 'STRING', schoolPrefixPattern(d)),
+    ),
     array('schoolPaths', 'STRING', i.schoolPaths),
     scalar('studentPattern', 'STRING', a.studentPattern),
     scalar('teacherPattern', 'STRING', a.teacherPattern),
@@ -403,7 +437,7 @@ const COUNTERS = `COUNT(DISTINCT user) AS active_users,
  * in any app, with the estimated session minutes), for the days in [startMs, endMs).
  */
 export function dailyFactsQuery(i: DailyQueryInput): SqlQuery {
-  const query = `WITH ${eventsCte()},
+  const query = `WITH ${eventsCte(schoolDepths(i))},
 minutes AS (
   SELECT DISTINCT day, school, role, user, minute FROM events
 ),
@@ -483,7 +517,7 @@ export const WEEKLY_COLUMNS = [
  * BigQuery so they are exact at any size, with the week's sums.
  */
 export function weeklyFactsQuery(i: DailyQueryInput, days: string[]): SqlQuery {
-  const query = `WITH ${eventsCte()},
+  const query = `WITH ${eventsCte(schoolDepths(i))},
 kept AS (
   SELECT * FROM events WHERE CAST(day AS STRING) IN UNNEST(@days)
 )

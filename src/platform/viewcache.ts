@@ -5,8 +5,16 @@
  * never stale, and the job's own snapshot warms the cache for the first admin to open the
  * sidebar.
  */
-import {DATA_VERSION_KEY} from '../sheets/outputs';
-export {bumpDataVersion} from '../sheets/outputs';
+/** Bumped whenever results change, so views cached for the sidebar are never stale. */
+export const DATA_VERSION_KEY = 'classroomPulse.dataVersion';
+
+export function bumpDataVersion(): void {
+  if (typeof PropertiesService === 'undefined') return;
+  const props = PropertiesService.getDocumentProperties();
+  const n = Number(props.getProperty(DATA_VERSION_KEY) ?? '0') || 0;
+  props.setProperty(DATA_VERSION_KEY, String(n + 1));
+}
+
 /** CacheService keeps a value for at most 6 hours and 100 KB. */
 const TTL_SECONDS = 21600;
 const MAX_CHARS = 90 * 1024;

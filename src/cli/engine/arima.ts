@@ -5,7 +5,12 @@
  * aic, aicc, bic, nobs, converged, warnings, forecast?}.
  */
 import {InputError} from '../../core/errors';
-import {ArimaSpec, fitArima, forecastArima, normaliseLevels} from '../arima';
+import {
+  ArimaSpec,
+  fitArima,
+  forecastArima,
+  normaliseLevels,
+} from '../../stats/arima';
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -12,8 +12,8 @@ import {
   laggedElasticity,
   pearson,
   spearman,
-} from '../correlation';
-import {stl, StlOptions} from '../stl';
+} from '../../stats/correlation';
+import {stl, StlOptions} from '../../stats/stl';
 
 function asObject(request: unknown): Record<string, unknown> {
   if (

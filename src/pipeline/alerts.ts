@@ -7,7 +7,7 @@
  */
 import {INCIDENTS, type IncidentRecord} from '../sheets/tables';
 import {readRecords} from '../sheets/outputs';
-import {loadSettings} from './settings';
+import {loadSettings} from '../platform/settings';
 
 /** Mailed incidents: `id=schools.end.ongoing` pairs, comma-separated. */
 export const DIGEST_SENT_KEY = 'classroomPulse.digestIncidents';

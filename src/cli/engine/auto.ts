@@ -9,9 +9,9 @@
  * Values that do not exist for a model are null, never NaN.
  */
 import {InputError} from '../../core/errors';
-import {autoForecast} from '../auto';
-import type {AutoForecastRequest, CandidateMethod} from '../auto';
-import type {Forecast} from '../types';
+import {autoForecast} from '../../stats/auto';
+import type {AutoForecastRequest, CandidateMethod} from '../../stats/auto';
+import type {Forecast} from '../../stats/types';
 
 const CANDIDATES: CandidateMethod[] = [
   'arima',

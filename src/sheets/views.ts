@@ -12,14 +12,14 @@ import type {
   ForecastRecord,
   IncidentRecord,
   UnderuseRecord,
-} from '../sheets/tables';
+} from './tables';
 import type {
   ForecastChartData,
   ForecastPoint,
   HeatmapData,
   Insight,
   SchoolOption,
-} from './types';
+} from './view-types';
 
 export const DISTRICT_ID = 'district';
 

@@ -12,9 +12,13 @@ import type {
   IncidentRecord,
   RunLogRecord,
   UnderuseRecord,
-} from '../sheets/tables';
+} from './tables';
 
 export type {Settings, AnomalyStatus};
+export type {Progress, TriggerState} from '../platform/types';
+export type {BackfillEstimate} from '../sources/estimate';
+import type {Progress, TriggerState} from '../platform/types';
+import type {BackfillEstimate} from '../sources/estimate';
 
 export interface SchoolOption {
   id: string;
@@ -72,34 +76,6 @@ export interface Insight {
   text: string;
 }
 
-export interface Progress {
-  running: boolean;
-  runId: string;
-  trigger: string;
-  phase: string;
-  /** Units done and total in the current phase (days, schools); total 0 when unknown. */
-  done: number;
-  total: number;
-  /** 0-100 over the whole run, or null when unknown. */
-  pct: number | null;
-  message: string;
-  executions: number;
-  started: string;
-  updated: string;
-  /** The last run's error, readable. */
-  error: string;
-}
-
-export interface TriggerState {
-  nightly: boolean;
-  weekly: boolean;
-  /** Hour (0-23, district time) of the nightly run. */
-  hour: number;
-  timeZone: string;
-  /** Continuation triggers waiting to resume a long run. */
-  continuations: number;
-}
-
 export interface SidebarState {
   settings: Settings;
   /** False until an admin has saved settings once. */
@@ -112,25 +88,6 @@ export interface SidebarState {
   /** Incidents not yet reviewed. */
   newIncidents: number;
   lookerTabs: string[];
-}
-
-export interface BackfillEstimate {
-  startDate: string;
-  endDate: string;
-  days: number;
-  schools: number;
-  users: number;
-  /** Service calls by kind and in total. */
-  calls: Record<string, number>;
-  totalCalls: number;
-  /** Executions of up to budgetSeconds each. */
-  executions: number;
-  /** Minutes of trigger runtime (Apps Script allows 90 a day on consumer, 360 on Workspace). */
-  runtimeMinutes: number;
-  /** Days of nightly runs the backfill needs within the daily trigger runtime. */
-  daysToComplete: number;
-  recommendBigQuery: boolean;
-  notes: string[];
 }
 
 export interface AnomalyUpdate {
@@ -157,4 +114,55 @@ export interface Snapshot {
   underuse: UnderuseItem[];
   correlations: CorrelationRecord[];
   insights: Insight[];
+}
+
+/** One piece of Setup's directory scan (getSetupDirectory). */
+export interface SetupDirectoryPage {
+  /** Every org unit (first piece only; null after). */
+  units: {path: string; name: string}[] | null;
+  /** Active and suspended-or-archived users per org unit path, in this piece. */
+  census: Record<string, [number, number]>;
+  nextPageToken: string | null;
+  usersRead: number;
+  calls: {orgUnits: number; users: number};
+  /** When the counts come from the last run's Directory read: when it was made. */
+  countedAt: string | null;
+}
+
+/** What saving a choice of org units would select (previewSetup). */
+export interface SetupPreview {
+  /** The org unit settings that saving would store. */
+  settings: Pick<
+    Settings,
+    | 'orgUnitRules'
+    | 'schoolUnits'
+    | 'studentUnits'
+    | 'teacherUnits'
+    | 'schoolOuDepth'
+    | 'schoolOuPattern'
+    | 'studentOuPattern'
+    | 'teacherOuPattern'
+  >;
+  settingsBytes: number;
+  schools: {
+    path: string;
+    name: string;
+    students: number;
+    teachers: number;
+    other: number;
+  }[];
+  totals: {
+    users: number;
+    inactive: number;
+    students: number;
+    teachers: number;
+    other: number;
+    inSchools: number;
+  };
+  noSchool: {users: number; units: {path: string; users: number}[]};
+  warnings: string[];
+  estimate: BackfillEstimate | null;
+  estimateError: string | null;
+  /** Google API calls the preview made (none: it works on the scan). */
+  calls: number;
 }
