@@ -230,6 +230,7 @@ export function printSummary(s: DemoSummary, outDir: string): void {
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}`,
     `  weekly forecast         accuracy ${pct(s.forecast.accuracyPct)} (MAPE ${pct(s.forecast.mape)}, MASE ${num(s.forecast.mase)}, ${s.forecast.horizonWeeks}-week horizon)`,
+    `  forecast accuracy       district series ${pct(s.forecast.district.accuracyPct)}; median school ${pct(s.forecast.medianSchool.accuracyPct)} (10th-90th percentile over ${s.forecast.schoolsSpread.schools} schools ${pct(s.forecast.schoolsSpread.accuracyPct.p10)} to ${pct(s.forecast.schoolsSpread.accuracyPct.p90)})`,
     `  anomalies               ${s.anomalies.flagged} flagged, ${s.anomalies.injected} injected: precision ${num(s.anomalies.precision)}, recall ${num(s.anomalies.recall)}`,
     `  incidents               ${s.incidents.count} found, ${s.incidents.injectedEvents} injected events (${s.incidents.eventsAsOne} found as one incident): precision ${num(s.incidents.precision)}, recall ${num(s.incidents.recall)}`,
     `  teacher-student corr.   ${num(s.correlation.estimated)} estimated, ${num(s.correlation.truth)} true`,

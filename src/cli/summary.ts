@@ -19,6 +19,17 @@ export interface DemoSummary {
     mase: number | null;
     horizonWeeks: number;
     schoolsForecast: number;
+    /** The district series' backtest (the headline figure). */
+    district: ForecastScore;
+    /** The median school's backtest: each figure the median over schools. */
+    medianSchool: ForecastScore;
+    /** How schools spread: 10th and 90th percentiles, lowest and highest, over schools. */
+    schoolsSpread: {
+      accuracyPct: Spread;
+      mape: Spread;
+      mase: Spread;
+      schools: number;
+    };
   };
   anomalies: {
     injected: number;
@@ -41,6 +52,38 @@ export interface DemoSummary {
     recall: number | null;
   };
   tabs: string[];
+}
+
+export interface ForecastScore {
+  accuracyPct: number | null;
+  mape: number | null;
+  mase: number | null;
+}
+
+export interface Spread {
+  p10: number | null;
+  p90: number | null;
+  min: number | null;
+  max: number | null;
+}
+
+function quantileOf(sorted: number[], q: number): number | null {
+  if (sorted.length === 0) return null;
+  const h = (sorted.length - 1) * q;
+  const lo = Math.floor(h);
+  return (
+    sorted[lo] + (h - lo) * ((sorted[Math.ceil(h)] ?? sorted[lo]) - sorted[lo])
+  );
+}
+
+function spreadOf(xs: number[]): Spread {
+  const s = [...xs].sort((a, b) => a - b);
+  return {
+    p10: quantileOf(s, 0.1),
+    p90: quantileOf(s, 0.9),
+    min: s.length ? s[0] : null,
+    max: s.length ? s[s.length - 1] : null,
+  };
 }
 
 export interface IncidentScore {
@@ -201,6 +244,10 @@ export function evaluateDemo(i: {
         .filter((v): v is number => v !== null),
     );
   };
+  const schoolValues = (key: string) =>
+    schoolAcc
+      .map(r => numOrNull(r[key]))
+      .filter((v): v is number => v !== null);
   const forecast = {
     accuracyPct: pick('accuracy_pct'),
     mape: pick('mape'),
@@ -209,6 +256,22 @@ export function evaluateDemo(i: {
       districtAcc?.horizon_weeks ?? schoolAcc[0]?.horizon_weeks ?? 0,
     ),
     schoolsForecast: schoolAcc.length,
+    district: {
+      accuracyPct: districtAcc ? numOrNull(districtAcc.accuracy_pct) : null,
+      mape: districtAcc ? numOrNull(districtAcc.mape) : null,
+      mase: districtAcc ? numOrNull(districtAcc.mase) : null,
+    },
+    medianSchool: {
+      accuracyPct: median(schoolValues('accuracy_pct')),
+      mape: median(schoolValues('mape')),
+      mase: median(schoolValues('mase')),
+    },
+    schoolsSpread: {
+      accuracyPct: spreadOf(schoolValues('accuracy_pct')),
+      mape: spreadOf(schoolValues('mape')),
+      mase: spreadOf(schoolValues('mase')),
+      schools: schoolValues('accuracy_pct').length,
+    },
   };
 
   // Anomalies: an injected event counts once per school it hit; a flag matches when its

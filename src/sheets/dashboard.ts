@@ -337,5 +337,21 @@ export function writeDashboard(
       decorate: sheet => decorate(sheet, l),
     },
   );
+  showFirst(spreadsheet ?? SpreadsheetApp.getActiveSpreadsheet());
   return {...result, layout: l};
+}
+
+/**
+ * The Dashboard is the first tab and the one a reader lands on; the blank `Sheet1` a new
+ * spreadsheet starts with goes once the Dashboard exists (only while it is still empty).
+ */
+function showFirst(ss: GoogleAppsScript.Spreadsheet.Spreadsheet): void {
+  const dash = ss.getSheetByName(DASHBOARD_TAB);
+  if (!dash) return;
+  const blank = ss.getSheetByName('Sheet1');
+  if (blank && blank.getLastRow() === 0 && blank.getLastColumn() === 0) {
+    ss.deleteSheet(blank);
+  }
+  ss.setActiveSheet(dash);
+  if (dash.getIndex() !== 1) ss.moveActiveSheet(1);
 }

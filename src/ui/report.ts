@@ -3,7 +3,7 @@
  * HTML page, charts as inline SVG, for the local runner's DIR/report.html. It takes the
  * same JSON the sidebar gets (getSnapshot) and escapes every value it prints.
  */
-import {metricLabel} from '../core/labels';
+import {metricLabel, productTitle} from '../core/labels';
 import {
   escapeXml,
   forecastSvg,
@@ -94,17 +94,84 @@ ul.insights li.warning{border-color:#e37400}
 @media print{header{background:none;color:#000}}
 `;
 
+/**
+ * The district series' accuracy and the schools' median and spread, each named for what it
+ * is: a district total is smoother than any one school, so its figure is higher.
+ */
+function accuracyNote(s: Snapshot): string {
+  const d = s.accuracy.find(a => a.schoolId === 'district');
+  const schools = s.accuracy
+    .filter(a => a.schoolId !== 'district')
+    .map(a => a.accuracyPct)
+    .filter((v): v is number => v !== null && Number.isFinite(v))
+    .sort((a, b) => a - b);
+  const q = (p: number) => {
+    const h = (schools.length - 1) * p;
+    const lo = Math.floor(h);
+    return schools[lo] + (h - lo) * (schools[Math.ceil(h)] - schools[lo]);
+  };
+  const parts = [
+    `District series (all schools summed): backtest accuracy ${pct(d?.accuracyPct)}.`,
+  ];
+  if (schools.length) {
+    parts.push(
+      `Single schools: median ${pct(q(0.5))}, 10th to 90th percentile ${pct(q(0.1))} to ${pct(q(0.9))} over ${schools.length} schools (lowest ${pct(schools[0])}).`,
+    );
+  }
+  return `<p class="muted">${e(parts.join(' '))}</p>`;
+}
+
+/** Incidents first: one line per real-world event, most users affected first. */
+function incidentsSection(s: Snapshot): string {
+  const list = s.incidents ?? [];
+  const open = list.filter(i => i.status === 'new').length;
+  return (
+    '<section><h2>Incidents</h2>' +
+    table(
+      `Anomaly flags grouped by event (${list.length}; ${open} not yet reviewed)`,
+      [
+        'Incident',
+        'What happened',
+        'From',
+        'Until',
+        'Schools',
+        'Users below expected (worst day)',
+        'Likely cause',
+        'Status',
+      ],
+      list
+        .slice(0, 50)
+        .map(i => [
+          i.id,
+          i.summary,
+          i.start,
+          i.end,
+          `${num(i.schools)} of ${num(i.schoolsInView)}`,
+          i.users === null
+            ? '\u2013 (no user counts flagged)'
+            : `${num(i.users)}${i.direction === 'surge' ? ' above' : ''}`,
+          i.cause || 'not clear from the data',
+          i.status,
+        ]),
+      [false, false, false, false, true, true, false, false],
+    ) +
+    '</section>'
+  );
+}
+
 /** The report page for a snapshot. */
 export function renderReportHtml(s: Snapshot): string {
   const parts: string[] = [];
   const last = s.state.lastRun;
   parts.push(
-    `<header><h1>Classroom Pulse: ${e(s.title)}</h1><p>Generated ${e(s.generated.replace('T', ' ').replace('Z', ' UTC'))}` +
+    `<header><h1>${e(productTitle(s.title))}</h1><p>Generated ${e(s.generated.replace('T', ' ').replace('Z', ' UTC'))}` +
       (last
         ? ` \u00b7 last run <span class="status ${e(last.status)}">${e(last.status)}</span> ${e(last.started.replace('T', ' ').replace('Z', ' UTC'))}`
         : '') +
       ` \u00b7 time zone ${e(s.state.settings.timeZone)}</p></header><main>`,
   );
+
+  parts.push(incidentsSection(s));
 
   parts.push('<section><h2>Insights</h2>');
   if (s.insights.length) {
@@ -133,6 +200,7 @@ export function renderReportHtml(s: Snapshot): string {
         '</div>',
     );
   }
+  parts.push(accuracyNote(s));
   const acc = [...s.accuracy]
     .sort((a, b) => (a.accuracyPct ?? 0) - (b.accuracyPct ?? 0))
     .slice(0, 40);
@@ -177,6 +245,7 @@ export function renderReportHtml(s: Snapshot): string {
           'Spearman',
           'Best lag',
           'Student % per +10% teacher',
+          'Why blank',
         ],
         s.correlations.map(c => [
           c.schoolName || c.schoolId,
@@ -187,8 +256,9 @@ export function renderReportHtml(s: Snapshot): string {
           c.effectPer10Pct === null
             ? '\u2013'
             : `${num(c.effectPer10Pct, 1)}% (${num(c.effectLow, 1)} to ${num(c.effectHigh, 1)})`,
+          c.note ?? '',
         ]),
-        [false, true, true, true, true, true],
+        [false, true, true, true, true, true, false],
       ),
     );
   }
@@ -200,8 +270,9 @@ export function renderReportHtml(s: Snapshot): string {
   );
   parts.push(
     table(
-      `Flagged changes (${s.anomalies.length})`,
+      `Flagged changes, one row per school, role and day (${s.anomalies.length}; the incidents above group them)`,
       [
+        'Incident',
         'Date',
         'School',
         'Role',
@@ -215,6 +286,7 @@ export function renderReportHtml(s: Snapshot): string {
       s.anomalies
         .slice(0, 100)
         .map(a => [
+          a.incidentId,
           a.grain === 'week' ? `week of ${a.date}` : a.date,
           a.schoolName || a.schoolId,
           a.role,
@@ -225,7 +297,7 @@ export function renderReportHtml(s: Snapshot): string {
           a.severity,
           a.status,
         ]),
-      [false, false, false, false, true, true, true, false, false],
+      [false, false, false, false, false, true, true, true, false, false],
     ),
   );
   parts.push('</section>');
@@ -293,7 +365,7 @@ export function renderReportHtml(s: Snapshot): string {
   return (
     '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">' +
     '<meta name="viewport" content="width=device-width, initial-scale=1">' +
-    `<title>Classroom Pulse: ${e(s.title)}</title><style>${CSS}</style></head><body>` +
+    `<title>${e(productTitle(s.title))}</title><style>${CSS}</style></head><body>` +
     parts.join('\n') +
     '</body></html>\n'
   );

@@ -43,6 +43,7 @@ describe('Looker Studio Linking API URLs', () => {
       'lk_daily',
       'lk_forecast_accuracy',
       'lk_anomalies',
+      'lk_incidents',
       'lk_correlation',
       'lk_underuse',
       'lk_equity',
