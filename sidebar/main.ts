@@ -1019,10 +1019,10 @@ const FIELDS: FieldSpec[] = [
   },
   {
     key: 'orgUnitRules',
-    label: 'Schools and roles from',
+    label: 'Org unit rules',
     kind: 'select',
     options: [
-      ['units', 'The units picked above'],
+      ['units', 'Units picked in the tree above'],
       ['patterns', 'Depth and patterns (advanced)'],
     ],
   },

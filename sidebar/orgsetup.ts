@@ -12,7 +12,11 @@ import {
   type OrgUnitNode,
   type UnitPicks,
 } from '../src/clean/orgunits';
-import type {Settings, SetupDirectoryPage, SetupPreview} from '../src/sheets/view-types';
+import type {
+  Settings,
+  SetupDirectoryPage,
+  SetupPreview,
+} from '../src/sheets/view-types';
 
 type Child = Node | string | null | undefined | false;
 type H = <K extends keyof HTMLElementTagNameMap>(

@@ -39,12 +39,9 @@ import {
   makeSession,
   makeUtilities,
 } from './services';
-import {
-  SpreadsheetStore,
-  UiRecord,
-  makeCharts,
-  makeSpreadsheetApp,
-} from './spreadsheet';
+import {makeCharts} from './sheets/charts';
+import {SpreadsheetStore, UiRecord} from './sheets/model';
+import {makeSpreadsheetApp} from './sheets/spreadsheet';
 import {
   LockRegistry,
   PropertyStores,
@@ -70,7 +67,7 @@ export type {
 } from './engine';
 export type {ApiCall, ApiObserver} from './observe';
 export type {DriveData, LogEntry, SentMail} from './services';
-export type {UiRecord} from './spreadsheet';
+export type {UiRecord} from './sheets/model';
 export type {TriggerRecord} from './triggers';
 
 export interface OfflineRuntimeOptions {

@@ -6,7 +6,10 @@
 import {createDemoDistrict} from '../../src/demo';
 import {orgUnitTree, proposePicks, type Census} from '../../src/clean/orgunits';
 import {createOfflineRuntime} from '../../src/offline/runtime';
-import type {SetupDirectoryPage, SetupPreview} from '../../src/sheets/view-types';
+import type {
+  SetupDirectoryPage,
+  SetupPreview,
+} from '../../src/sheets/view-types';
 import {attributionRules} from '../../src/clean/attribution';
 import {QualityLog} from '../../src/clean/quality';
 import {defaultSettings} from '../../src/core/settings';

@@ -7,7 +7,7 @@
 import {InputError} from '../../core/errors';
 import {qnorm} from '../distributions';
 import {Forecast} from '../types';
-import {ArimaFit} from './fit';
+import {ArimaFit} from './result';
 import {arimaForecastState} from './kalman';
 import {ArimaStateSpace} from './statespace';
 

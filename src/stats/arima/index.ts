@@ -4,8 +4,10 @@
  */
 export type {ArimaSpec, ArimaLayout} from './spec';
 export {resolveSpec} from './spec';
-export type {ArimaFit, ArimaFinalState, ArimaFitOptions} from './fit';
-export {fitArima, validateSeries} from './fit';
+export type {ArimaFit, ArimaFinalState} from './result';
+export type {ArimaFitOptions} from './fit';
+export {fitArima} from './fit';
+export {validateSeries} from './series';
 export type {ArimaForecastOptions} from './forecast';
 export {forecastArima, normaliseLevels} from './forecast';
 export type {Forecast} from '../types';
