@@ -3,6 +3,7 @@
  * textContent, never from markup strings, so no value from the spreadsheet can inject HTML.
  * Server calls go through google.script.run; failures are shown as readable messages.
  */
+import {metricLabel} from '../src/core/labels';
 import {
   forecastSvg,
   heatmapSvg,
@@ -399,7 +400,7 @@ function renderForecast(d: ForecastChartData | null, selected: string): void {
     h(
       'figcaption',
       {},
-      `${d.metric.replace(/_/g, ' ')} per week. Model: ${d.model || 'n/a'}.${acc}`,
+      `${metricLabel(d.metric)} per week. Model: ${d.model || 'n/a'}.${acc}`,
     ),
   );
   forecastBox.appendChild(fig);
@@ -596,7 +597,7 @@ function anomalyItem(a: AnomalyItem): HTMLElement {
   const li = h('li', {class: `item sev-${a.severity}`});
   const title = `${a.schoolName || a.schoolId}`;
   const when = a.grain === 'week' ? `week of ${a.date}` : a.date;
-  const what = `${a.role === 'all' ? '' : a.role + ' '}${a.metric.replace(/_/g, ' ')}`;
+  const what = `${a.role === 'all' ? '' : a.role + ' '}${metricLabel(a.metric)}`;
   li.appendChild(
     h(
       'div',
@@ -702,7 +703,7 @@ function renderUnderuse(list: UnderuseItem[]): void {
         h(
           'div',
           {class: 'muted'},
-          `${u.product ? u.product + ' \u00b7 ' : ''}${u.metric.replace(/_/g, ' ')} ${fmtNum(u.value)} vs ${u.benchmarkKind} ${fmtNum(u.benchmark)}`,
+          `${u.product ? u.product + ' \u00b7 ' : ''}${metricLabel(u.metric)} ${fmtNum(u.value)} vs ${u.benchmarkKind} ${fmtNum(u.benchmark)}`,
         ),
         h('div', {class: 'barwrap'}, bar),
       ),

@@ -87,6 +87,16 @@ export function setCalendarConfirmation(
 export function refreshCalendar(): unknown {
   return ui.refreshCalendar();
 }
+export function getIncidents(filter?: {status?: string}): unknown {
+  return ui.getIncidents(filter);
+}
+export function acknowledgeIncident(
+  id: string,
+  status: string,
+  note?: string,
+): unknown {
+  return ui.acknowledgeIncident(id, status, note);
+}
 export function getUnderuse(): unknown {
   return ui.getUnderuse();
 }

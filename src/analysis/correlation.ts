@@ -129,7 +129,7 @@ export function correlationRow(
       tm,
       sm,
       n,
-      `only ${n} school weeks (need ${minWeeks})`,
+      `fewer than ${Math.max(4, minWeeks)} school weeks (${n})`,
     );
   }
   let p;
@@ -285,7 +285,19 @@ export function teacherStudentCorrelations(
       district.set(p.t.weekStart, d);
     }
     if (teachers < minGroup || students < minGroup) {
-      out.push(emptyRow(schoolId, tm, sm, x.length, 'small group: suppressed'));
+      const small = [
+        teachers < minGroup ? `${minGroup} teachers` : '',
+        students < minGroup ? `${minGroup} students` : '',
+      ].filter(t => t);
+      out.push(
+        emptyRow(
+          schoolId,
+          tm,
+          sm,
+          x.length,
+          `suppressed: fewer than ${small.join(' and ')}`,
+        ),
+      );
       continue;
     }
     out.push(correlationRow(schoolId, x, y, opts));

@@ -314,6 +314,8 @@ export function printSummary(s: DemoSummary, outDir: string): void {
     `  calendar (${s.calendar.mode})`.padEnd(26) +
       `${s.calendar.closedInferred} closed days used, ${s.calendar.closedTrue} true: precision ${num(s.calendar.precision)}, recall ${num(s.calendar.recall)}; ${s.calendar.possibleOutages} possible outages to confirm`,
     `  insights, alerts        ${s.insights.onClosedWeeks} of ${s.insights.count} insights and ${s.alerts.onClosedDays} of ${s.alerts.mailed} alerts on closed days or weeks`,
+    `  forecast accuracy       district series ${pct(s.forecast.district.accuracyPct)}; median school ${pct(s.forecast.medianSchool.accuracyPct)} (10th-90th percentile over ${s.forecast.schoolsSpread.schools} schools ${pct(s.forecast.schoolsSpread.accuracyPct.p10)} to ${pct(s.forecast.schoolsSpread.accuracyPct.p90)})`,
+    `  incidents               ${s.incidents.count} found, ${s.incidents.injectedEvents} injected events (${s.incidents.eventsAsOne} found as one incident): precision ${num(s.incidents.precision)}, recall ${num(s.incidents.recall)}`,
     `  teacher-student corr.   ${num(s.correlation.estimated)} estimated, ${num(s.correlation.truth)} true`,
     `  under-using schools     ${s.underutilized.found} found, ${s.underutilized.truth} true: precision ${num(s.underutilized.precision)}, recall ${num(s.underutilized.recall)}`,
     `  outputs                 ${join(outDir, 'workbook.xlsx')}, report.html, summary.json`,

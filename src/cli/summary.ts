@@ -26,10 +26,17 @@ export interface DemoSummary {
   forecast: Accuracy & {
     horizonWeeks: number;
     schoolsForecast: number;
-    /** The district series' backtest. */
+    /** The district series' backtest (the headline figure). */
     district: Accuracy;
-    /** The median over schools of each figure. */
+    /** The median school's backtest: each figure the median over schools. */
     medianSchool: Accuracy;
+    /** How schools spread: 10th and 90th percentiles, lowest and highest, over schools. */
+    schoolsSpread: {
+      accuracyPct: Spread;
+      mape: Spread;
+      mase: Spread;
+      schools: number;
+    };
   };
   anomalies: {
     injected: number;
@@ -52,6 +59,12 @@ export interface DemoSummary {
     recall: number | null;
     possibleOutages: number;
   };
+  /**
+   * Incidents against the generator's events: one injected event hitting many schools is
+   * one event. `matched`: incidents that match an event (or a delivered data fault);
+   * `eventsAsOne`: events found as exactly one incident.
+   */
+  incidents: IncidentScore;
   correlation: {estimated: number | null; truth: number; definition: string};
   underutilized: {
     found: number;
@@ -60,6 +73,53 @@ export interface DemoSummary {
     recall: number | null;
   };
   tabs: string[];
+}
+
+/** A backtest's figures (an alias kept for readers of the incidents scorecard). */
+export type ForecastScore = Accuracy;
+
+export interface Spread {
+  p10: number | null;
+  p90: number | null;
+  min: number | null;
+  max: number | null;
+}
+
+function quantileOf(sorted: number[], q: number): number | null {
+  if (sorted.length === 0) return null;
+  const h = (sorted.length - 1) * q;
+  const lo = Math.floor(h);
+  return (
+    sorted[lo] + (h - lo) * ((sorted[Math.ceil(h)] ?? sorted[lo]) - sorted[lo])
+  );
+}
+
+function spreadOf(xs: number[]): Spread {
+  const s = [...xs].sort((a, b) => a - b);
+  return {
+    p10: quantileOf(s, 0.1),
+    p90: quantileOf(s, 0.9),
+    min: s.length ? s[0] : null,
+    max: s.length ? s[s.length - 1] : null,
+  };
+}
+
+export interface IncidentScore {
+  count: number;
+  injectedEvents: number;
+  matched: number;
+  precision: number | null;
+  recall: number | null;
+  eventsAsOne: number;
+  /** Per injected event: its kind, scope, days and the incidents that match it. */
+  events: {
+    kind: string;
+    scope: string;
+    start: string;
+    end: string;
+    schools: number;
+    incidents: number;
+  }[];
 }
 
 /** A tab as records keyed by header (uncounted reads from outside any execution). */
@@ -112,6 +172,69 @@ export function flagHits(
   return f.date >= from && f.date <= addDays(e.end, 1);
 }
 
+/**
+ * An incident matches an event when it touched one of the event's schools on a day within
+ * the event's dates, one day either side.
+ */
+export function incidentHits(
+  inc: {schoolIds: string[]; start: string; end: string},
+  e: {schoolIds: ReadonlyArray<string>; start: string; end: string},
+): boolean {
+  if (inc.end < addDays(e.start, -1) || inc.start > addDays(e.end, 1))
+    return false;
+  return inc.schoolIds.some(s => e.schoolIds.includes(s));
+}
+
+/** Scores the lk_incidents tab against the injected events and delivered data faults. */
+export function scoreIncidents(
+  rows: ReadonlyArray<Record<string, unknown>>,
+  events: ReadonlyArray<{
+    kind: string;
+    scope: string;
+    schoolIds: ReadonlyArray<string>;
+    start: string;
+    end: string;
+  }>,
+  faults: ReadonlyArray<{schoolId: string; date: string}>,
+): IncidentScore {
+  const incidents = rows.map(r => ({
+    schoolIds: String(r.school_ids ?? '')
+      .split(';')
+      .map(x => x.trim())
+      .filter(x => x),
+    start: String(r.start_date),
+    end: String(r.end_date),
+  }));
+  const matched = incidents.filter(
+    inc =>
+      events.some(e => incidentHits(inc, e)) ||
+      faults.some(f =>
+        incidentHits(inc, {
+          schoolIds: [f.schoolId],
+          start: f.date,
+          end: f.date,
+        }),
+      ),
+  ).length;
+  const perEvent = events.map(e => ({
+    kind: e.kind,
+    scope: e.scope,
+    start: e.start,
+    end: e.end,
+    schools: e.schoolIds.length,
+    incidents: incidents.filter(inc => incidentHits(inc, e)).length,
+  }));
+  return {
+    count: incidents.length,
+    injectedEvents: events.length,
+    matched,
+    precision: ratio(matched, incidents.length),
+    recall: ratio(perEvent.filter(e => e.incidents > 0).length, events.length),
+    eventsAsOne: perEvent.filter(e => e.incidents === 1).length,
+    events: perEvent,
+  };
+}
+
 export function evaluateDemo(i: {
   district: DemoDistrict;
   rt: OfflineRuntime;
@@ -139,32 +262,34 @@ export function evaluateDemo(i: {
         .filter((v): v is number => v !== null),
     );
   };
-  const districtOf = (key: string) =>
-    districtAcc ? numOrNull(districtAcc[key]) : null;
-  const medianOf = (key: string) =>
-    median(
-      schoolAcc
-        .map(r => numOrNull(r[key]))
-        .filter((v): v is number => v !== null),
-    );
+  const schoolValues = (key: string) =>
+    schoolAcc
+      .map(r => numOrNull(r[key]))
+      .filter((v): v is number => v !== null);
   const forecast = {
     accuracyPct: pick('accuracy_pct'),
     mape: pick('mape'),
     mase: pick('mase'),
-    district: {
-      accuracyPct: districtOf('accuracy_pct'),
-      mape: districtOf('mape'),
-      mase: districtOf('mase'),
-    },
-    medianSchool: {
-      accuracyPct: medianOf('accuracy_pct'),
-      mape: medianOf('mape'),
-      mase: medianOf('mase'),
-    },
     horizonWeeks: Number(
       districtAcc?.horizon_weeks ?? schoolAcc[0]?.horizon_weeks ?? 0,
     ),
     schoolsForecast: schoolAcc.length,
+    district: {
+      accuracyPct: districtAcc ? numOrNull(districtAcc.accuracy_pct) : null,
+      mape: districtAcc ? numOrNull(districtAcc.mape) : null,
+      mase: districtAcc ? numOrNull(districtAcc.mase) : null,
+    },
+    medianSchool: {
+      accuracyPct: median(schoolValues('accuracy_pct')),
+      mape: median(schoolValues('mape')),
+      mase: median(schoolValues('mase')),
+    },
+    schoolsSpread: {
+      accuracyPct: spreadOf(schoolValues('accuracy_pct')),
+      mape: spreadOf(schoolValues('mape')),
+      mase: spreadOf(schoolValues('mase')),
+      schools: schoolValues('accuracy_pct').length,
+    },
   };
 
   // Anomalies: an injected event counts once per school it hit; a flag matches when its
@@ -235,6 +360,12 @@ export function evaluateDemo(i: {
     district.endDate,
   );
 
+  const incidents = scoreIncidents(
+    tabRecords(ss, 'lk_incidents'),
+    truth.anomalies,
+    truth.dataIssues,
+  );
+
   const corr = tabRecords(ss, 'lk_correlation');
   const districtCorr = corr.find(r => r.school_id === 'district');
   const correlation = {
@@ -263,6 +394,7 @@ export function evaluateDemo(i: {
     insights,
     alerts,
     calendar,
+    incidents,
     correlation,
     underutilized: {
       found: foundSchools.size,

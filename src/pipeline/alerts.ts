@@ -1,16 +1,19 @@
 /**
- * The email digest of new anomalies. Each anomaly is mailed once: the ids already sent are
- * kept in the document properties. The digest names schools, metrics and dates only; the
- * anomaly records hold no student identities and the admin's notes are left out.
+ * The email digest of incidents (anomaly flags grouped by event), most users affected
+ * first, and what changed since the last digest: new incidents, and incidents mailed before
+ * that grew to more schools, ended or lasted longer. What each mailed incident looked like
+ * is kept in the document properties. The digest names schools, dates and counts only; the
+ * admin's notes are left out.
  */
-import {ANOMALIES, type AnomalyRecord} from '../sheets/tables';
+import {INCIDENTS, type IncidentRecord} from '../sheets/tables';
 import {readRecords} from '../sheets/outputs';
-import {TINY_EXPECTED} from '../sheets/views';
 import {loadSettings} from '../platform/settings';
 
-export const DIGEST_SENT_KEY = 'classroomPulse.digestSent';
-/** Ids remembered; anomalies older than DIGEST_WINDOW_DAYS are never mailed, so old ids can go. */
-const MAX_REMEMBERED = 450; // 18-character ids: stays under the 9 KB property limit
+/** Mailed incidents: `id=schools.end.ongoing` pairs, comma-separated. */
+export const DIGEST_SENT_KEY = 'classroomPulse.digestIncidents';
+/** Incidents remembered (about 36 characters each: under the 9 KB property limit). */
+const MAX_REMEMBERED = 200;
+/** Incidents that ended before this many days ago are never mailed. */
 export const DIGEST_WINDOW_DAYS = 14;
 const MAX_LISTED = 25;
 
@@ -23,69 +26,116 @@ export function escapeHtml(s: string): string {
     .replace(/'/g, '&#39;');
 }
 
-function sentIds(): string[] {
-  const raw =
-    PropertiesService.getDocumentProperties().getProperty(DIGEST_SENT_KEY);
-  if (!raw) return [];
-  return raw.split(',').filter(x => x);
+/** What an incident looked like when it was mailed. */
+export function fingerprint(i: IncidentRecord): string {
+  return `${i.schools}.${i.end}.${i.ongoing ? 1 : 0}`;
+}
+
+function parseSent(raw: string | null): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const pair of (raw ?? '').split(',')) {
+    const eq = pair.indexOf('=');
+    if (eq > 0) m.set(pair.slice(0, eq), pair.slice(eq + 1));
+  }
+  return m;
 }
 
 export interface Digest {
   subject: string;
   body: string;
   htmlBody: string;
-  ids: string[];
+  /** The incidents mailed, with their fingerprints. */
+  sent: Map<string, string>;
 }
 
-function describe(a: AnomalyRecord): string {
-  const change =
-    a.changePct === null || !(Math.abs(a.expected) >= TINY_EXPECTED)
-      ? ''
-      : ` (${a.changePct > 0 ? '+' : ''}${Math.round(a.changePct)}%)`;
-  const who = a.role === 'all' ? '' : `${a.role} `;
-  const when = a.grain === 'week' ? `week of ${a.date}` : a.date;
-  return `${when} - ${a.schoolName || a.schoolId}: ${who}${a.metric.replace(/_/g, ' ')} ${a.direction}${change}, expected ${Math.round(a.expected)}, observed ${Math.round(a.observed)} [${a.severity}]`;
+/** How an incident changed since it was mailed ('' when it did not). */
+function changeOf(i: IncidentRecord, before: string): string {
+  const [schools, end, ongoing] = before.split('.');
+  const parts: string[] = [];
+  if (Number(schools) !== i.schools) {
+    parts.push(`${schools} to ${i.schools} schools`);
+  }
+  if (ongoing === '1' && !i.ongoing) parts.push(`over on ${i.end}`);
+  else if (end !== i.end) parts.push(`lasted until ${i.end}`);
+  return parts.join('; ');
 }
 
 /**
- * The digest of anomalies that are new, recent (on or after `since`) and not mailed before
- * (pure). Null when there is nothing to send.
+ * The digest of incidents that are new (status), recent (ending on or after `since`) and
+ * either never mailed or changed since they were (pure). Null when nothing changed.
  */
 export function buildDigest(
-  anomalies: ReadonlyArray<AnomalyRecord>,
-  alreadySent: ReadonlySet<string>,
+  incidents: ReadonlyArray<IncidentRecord>,
+  lastSent: ReadonlyMap<string, string>,
   since: string,
   spreadsheetUrl: string,
 ): Digest | null {
-  const fresh = anomalies.filter(
-    a => a.status === 'new' && a.date >= since && !alreadySent.has(a.id),
+  const open = incidents
+    .filter(i => i.status === 'new' && i.end >= since)
+    .sort((a, b) => (b.users ?? -1) - (a.users ?? -1));
+  const fresh = open.filter(i => !lastSent.has(i.id));
+  const changed = open
+    .filter(i => lastSent.has(i.id))
+    .map(i => ({i, change: changeOf(i, lastSent.get(i.id)!)}))
+    .filter(c => c.change);
+  if (fresh.length === 0 && changed.length === 0) return null;
+  const unchanged = open.length - fresh.length - changed.length;
+  const high = fresh.filter(i => i.severity === 'high').length;
+  const n = (k: number, one: string, many: string) =>
+    `${k} ${k === 1 ? one : many}`;
+  const subjectParts = [];
+  if (fresh.length) {
+    subjectParts.push(
+      `${n(fresh.length, 'new incident', 'new incidents')}${high ? ` (${high} high)` : ''}`,
+    );
+  }
+  if (changed.length) subjectParts.push(`${changed.length} changed`);
+  const subject = `Classroom Pulse: ${subjectParts.join(', ')}`;
+  const sections: {title: string; lines: string[]; more: number}[] = [];
+  const section = (title: string, lines: string[]) => {
+    if (lines.length === 0) return;
+    sections.push({
+      title,
+      lines: lines.slice(0, MAX_LISTED),
+      more: Math.max(0, lines.length - MAX_LISTED),
+    });
+  };
+  section(
+    'New since the last digest:',
+    fresh.map(i => i.summary),
   );
-  if (fresh.length === 0) return null;
-  const rank = {high: 0, medium: 1, low: 2};
-  fresh.sort(
-    (a, b) => rank[a.severity] - rank[b.severity] || (a.date < b.date ? 1 : -1),
+  section(
+    'Changed since the last digest:',
+    changed.map(c => `${c.i.summary} (${c.change})`),
   );
-  const listed = fresh.slice(0, MAX_LISTED);
-  const more = fresh.length - listed.length;
-  const high = fresh.filter(a => a.severity === 'high').length;
-  const subject = `Classroom Pulse: ${fresh.length} new ${fresh.length === 1 ? 'anomaly' : 'anomalies'}${high ? ` (${high} high)` : ''}`;
-  const lines = listed.map(describe);
-  const tail = more > 0 ? [`...and ${more} more.`] : [];
+  const still = unchanged
+    ? `${n(unchanged, 'incident', 'incidents')} mailed before still await review.`
+    : '';
   const body = [
-    'New unexpected changes in engagement:',
-    '',
-    ...lines.map(l => `- ${l}`),
-    ...tail,
-    '',
-    `Review and acknowledge them in the Anomalies tab: ${spreadsheetUrl}`,
+    ...sections.flatMap(s => [
+      s.title,
+      ...s.lines.map(l => `- ${l}`),
+      ...(s.more ? [`...and ${s.more} more.`] : []),
+      '',
+    ]),
+    ...(still ? [still, ''] : []),
+    `Review them in the Incidents tab (each flag is in the Anomalies tab): ${spreadsheetUrl}`,
   ].join('\n');
   const htmlBody =
-    '<p>New unexpected changes in engagement:</p><ul>' +
-    lines.map(l => `<li>${escapeHtml(l)}</li>`).join('') +
-    '</ul>' +
-    (more > 0 ? `<p>...and ${more} more.</p>` : '') +
-    `<p><a href="${escapeHtml(spreadsheetUrl)}">Review and acknowledge them in the Anomalies tab</a>.</p>`;
-  return {subject, body, htmlBody, ids: fresh.map(a => a.id)};
+    sections
+      .map(
+        s =>
+          `<p>${escapeHtml(s.title)}</p><ul>` +
+          s.lines.map(l => `<li>${escapeHtml(l)}</li>`).join('') +
+          '</ul>' +
+          (s.more ? `<p>...and ${s.more} more.</p>` : ''),
+      )
+      .join('') +
+    (still ? `<p>${escapeHtml(still)}</p>` : '') +
+    `<p><a href="${escapeHtml(spreadsheetUrl)}">Review them in the Incidents tab</a>.</p>`;
+  const sent = new Map<string, string>();
+  for (const i of open) sent.set(i.id, fingerprint(i));
+  return {subject, body, htmlBody, sent};
 }
 
 function daysAgo(days: number): string {
@@ -93,19 +143,19 @@ function daysAgo(days: number): string {
 }
 
 /**
- * Mails the digest of new anomalies to the alert recipients, once per anomaly.
- * Returns how many anomalies were mailed (0 when nothing new or no recipients).
+ * Mails the digest to the alert recipients when incidents are new or changed.
+ * Returns how many incidents were mailed (0 when nothing changed or no recipients).
  */
 export function sendAnomalyDigest(): {sent: number; recipients: number} {
   const settings = loadSettings();
   const to = settings.alertRecipients;
   if (to.length === 0) return {sent: 0, recipients: 0};
   const ss = SpreadsheetApp.getActiveSpreadsheet();
-  const anomalies = readRecords(ANOMALIES, ss);
-  const sent = sentIds();
+  const props = PropertiesService.getDocumentProperties();
+  const last = parseSent(props.getProperty(DIGEST_SENT_KEY));
   const digest = buildDigest(
-    anomalies,
-    new Set(sent),
+    readRecords(INCIDENTS, ss),
+    last,
     daysAgo(DIGEST_WINDOW_DAYS),
     ss.getUrl(),
   );
@@ -123,13 +173,14 @@ export function sendAnomalyDigest(): {sent: number; recipients: number} {
     name: 'Classroom Pulse',
   });
   // Record only after the mail went out, so a failed send is retried next run.
-  const remembered = [
-    ...digest.ids,
-    ...sent.filter(id => !digest.ids.includes(id)),
-  ].slice(0, MAX_REMEMBERED);
-  PropertiesService.getDocumentProperties().setProperty(
+  const remembered = new Map(digest.sent);
+  for (const [id, fp] of last) if (!remembered.has(id)) remembered.set(id, fp);
+  props.setProperty(
     DIGEST_SENT_KEY,
-    remembered.join(','),
+    [...remembered]
+      .slice(0, MAX_REMEMBERED)
+      .map(([id, fp]) => `${id}=${fp}`)
+      .join(','),
   );
-  return {sent: digest.ids.length, recipients: to.length};
+  return {sent: digest.sent.size, recipients: to.length};
 }

@@ -12,6 +12,7 @@ import type {AnomalyRow} from '../analysis/anomalies';
 import type {Settings, WeeklyFact} from '../core/types';
 import type {SchoolModel} from '../analysis/forecasting';
 import {addDays, isoWeek} from '../clean/dates';
+import {productTitle} from '../core/labels';
 import {writeDashboard} from '../sheets/dashboard';
 import {writeOutputs, writeTable, writeTableTail} from '../sheets/outputs';
 import {
@@ -22,6 +23,7 @@ import {
 } from '../sheets/tables';
 import {getSnapshot} from '../sheets/snapshot';
 import {ANALYSIS_SETTLED_PROPERTY} from '../platform/settings';
+import {NO_SCHOOL} from '../metrics/facts';
 import {readFacts, readQuality, readSchools} from './ingest';
 import {refreshCalendarSources} from './calendar-sources';
 import {effectiveCalendar} from './calendar';
@@ -41,6 +43,7 @@ import {
   correlationRecords,
   forecastRecords,
   underuseRecords,
+  UNASSIGNED_NAME,
   type SchoolNames,
 } from './records';
 
@@ -78,6 +81,7 @@ function anomalyRecord(a: AnomalyRow, names: SchoolNames): AnomalyRecord {
       date: a.date,
     }),
     date: a.date,
+    endDate: a.endDate ?? '',
     grain: a.grain,
     schoolId: a.schoolId,
     schoolName: names.get(a.schoolId) ?? a.schoolId,
@@ -89,6 +93,7 @@ function anomalyRecord(a: AnomalyRow, names: SchoolNames): AnomalyRecord {
     changePct: a.changePct,
     score: a.score,
     severity: a.severity,
+    incidentId: '',
     status: 'new',
     note: '',
     firstFlagged: '',
@@ -143,8 +148,9 @@ export function analyseAndWrite(given: Settings): AnalysisResult {
   const learned = effectiveCalendar(given, daily, blobs, ss);
   const settings: Settings = {...given, calendar: learned.calendar};
   const weekly = withSchoolDays(read.weekly, learned.calendar);
-  const schools = readSchools();
+  const schools = readSchools().filter(s => s.id !== NO_SCHOOL);
   const names: SchoolNames = new Map(schools.map(s => [s.id, s.name]));
+  names.set(NO_SCHOOL, UNASSIGNED_NAME);
   if (daily.length === 0) {
     return {
       rowsWritten: 0,
@@ -154,12 +160,16 @@ export function analyseAndWrite(given: Settings): AnalysisResult {
     };
   }
   const lastDay = daily.reduce((m, f) => (f.date > m ? f.date : m), '');
+  // Accounts under no school are not a school: no anomalies, ranks or school rows of their own.
+  const schoolDaily = daily.filter(f => f.schoolId !== NO_SCHOOL);
+  const schoolWeekly = weekly.filter(f => f.schoolId !== NO_SCHOOL);
+  const schoolsInView = new Set(schoolDaily.map(f => f.schoolId)).size;
   const anomalyRows = [
-    ...detectDailyAnomalies(daily, settings.calendar, settings, {
+    ...detectDailyAnomalies(schoolDaily, settings.calendar, settings, {
       metrics: ['activeUsers'],
     }),
     ...detectWeeklyAnomalies(
-      completeWeeks(weekly),
+      completeWeeks(schoolWeekly),
       settings.calendar,
       settings,
       {
@@ -175,7 +185,7 @@ export function analyseAndWrite(given: Settings): AnalysisResult {
   const fc = forecastRecords(weekly, settings, names, chosen?.models);
   if (!chosen) saveModels(blobs, weekly, fc.models);
   const correlations = correlationRecords(weekly, settings, names);
-  const underuse = underuseRecords(weekly, settings, names, schools);
+  const underuse = underuseRecords(schoolWeekly, settings, names, schools);
 
   const equity =
     settings.source === 'learnplatform' ? learnPlatformEquity() : null;
@@ -194,6 +204,12 @@ export function analyseAndWrite(given: Settings): AnalysisResult {
         accuracy: fc.accuracy,
         anomalies,
         anomaliesSettledBefore: settled,
+        incidentContext: {
+          schools: schoolsInView,
+          lastDay,
+          schoolWeekdays: settings.calendar.schoolWeekdays,
+          names,
+        },
         correlations,
         underuse,
         quality: readQuality(),
@@ -234,7 +250,7 @@ export function analyseAndWrite(given: Settings): AnalysisResult {
   if (nextSettled > settled) props.setProperty(SETTLED_PROPERTY, nextSettled);
   const snap = getSnapshot();
   writeDashboard({
-    title: snap.title,
+    title: productTitle(snap.title),
     updated: snap.generated,
     forecast: snap.forecast,
     heatmap: snap.heatmap,
@@ -246,7 +262,7 @@ export function analyseAndWrite(given: Settings): AnalysisResult {
   return {
     rowsWritten,
     summary: [
-      `${names.size} schools, ${daily.length} daily facts, ${forecastNote}, ${anomalies.length} anomalies, ${underuse.filter(u => u.flagged).length} schools under-using.`,
+      `${schools.length} schools, ${daily.length} daily facts, ${forecastNote}, ${anomalies.length} anomalies, ${underuse.filter(u => u.flagged).length} schools under-using.`,
       ...calendarWarnings,
     ].join(' '),
   };

@@ -16,6 +16,7 @@ import {
 } from '../analysis/correlation';
 import {underuse} from '../analysis/underuse';
 import type {School, Settings, WeeklyFact} from '../core/types';
+import {NO_SCHOOL} from '../metrics/facts';
 import type {
   AccuracyRecord,
   CorrelationRecord,
@@ -25,6 +26,9 @@ import type {
 import {DISTRICT_ID} from '../sheets/views';
 
 export type SchoolNames = Map<string, string>;
+
+/** How accounts under no school are named where a district total includes them. */
+export const UNASSIGNED_NAME = 'Unassigned accounts';
 
 /** The metric every forecast and correlation of the Google source is about. */
 export const FORECAST_METRIC = 'activeUsers';
@@ -159,7 +163,11 @@ export function forecastRecords(
     app,
     reuse,
   } as const;
-  const schools = forecastSchools(weekly, opts);
+  // Accounts under no school count in the district's total, never as a school of their own.
+  const schools = forecastSchools(
+    weekly.filter(f => f.schoolId !== NO_SCHOOL),
+    opts,
+  );
   const rows = [...schools.rows];
   const accuracy = [...schools.accuracy];
   const warnings = [...schools.warnings];
@@ -196,30 +204,33 @@ export function correlationRecords(
     studentMetric: 'events',
     minGroupSize: settings.minGroupSize,
   });
-  return rows.map(r => {
-    const schoolId =
-      r.schoolId === CORRELATION_DISTRICT ? DISTRICT_ID : r.schoolId;
-    return {
-      schoolId,
-      schoolName:
-        schoolId === DISTRICT_ID
-          ? 'District'
-          : (names.get(schoolId) ?? schoolId),
-      teacherMetric: r.teacherMetric,
-      studentMetric: r.studentMetric,
-      n: r.n,
-      pearsonR: r.pearsonR,
-      pValue: r.pValue,
-      ci95Low: r.ci95Low,
-      ci95High: r.ci95High,
-      spearmanRho: r.spearmanRho,
-      bestLag: r.bestLag,
-      bestLagR: r.bestLagR,
-      effectPer10Pct: r.effectPer10Pct,
-      effectLow: r.effectLow,
-      effectHigh: r.effectHigh,
-    };
-  });
+  return rows
+    .filter(r => r.schoolId !== NO_SCHOOL)
+    .map(r => {
+      const schoolId =
+        r.schoolId === CORRELATION_DISTRICT ? DISTRICT_ID : r.schoolId;
+      return {
+        schoolId,
+        schoolName:
+          schoolId === DISTRICT_ID
+            ? 'District'
+            : (names.get(schoolId) ?? schoolId),
+        teacherMetric: r.teacherMetric,
+        studentMetric: r.studentMetric,
+        n: r.n,
+        pearsonR: r.pearsonR,
+        pValue: r.pValue,
+        ci95Low: r.ci95Low,
+        ci95High: r.ci95High,
+        spearmanRho: r.spearmanRho,
+        bestLag: r.bestLag,
+        bestLagR: r.bestLagR,
+        effectPer10Pct: r.effectPer10Pct,
+        effectLow: r.effectLow,
+        effectHigh: r.effectHigh,
+        note: r.note,
+      };
+    });
 }
 
 /** Schools (and products) against their peer benchmark, over the last school year. */

@@ -5,6 +5,7 @@
  * The layout is computed purely (dashboardLayout); writeDashboard puts it in a sheet,
  * swapped in atomically like every other tab.
  */
+import {metricLabel} from '../core/labels';
 import type {
   AnomalyItem,
   ForecastChartData,
@@ -116,7 +117,7 @@ export function dashboardLayout(input: DashboardInput): DashboardLayout {
   const f = input.forecast;
   if (f && f.points.length) {
     push([
-      `Forecast vs actual: ${f.schoolName}, ${f.metric.replace(/_/g, ' ')} (${f.model || 'model n/a'})`,
+      `Forecast vs actual: ${f.schoolName}, ${metricLabel(f.metric)} (${f.model || 'model n/a'})`,
     ]);
     const start = rows.length + 1;
     push([
@@ -336,5 +337,21 @@ export function writeDashboard(
       decorate: sheet => decorate(sheet, l),
     },
   );
+  showFirst(spreadsheet ?? SpreadsheetApp.getActiveSpreadsheet());
   return {...result, layout: l};
+}
+
+/**
+ * The Dashboard is the first tab and the one a reader lands on; the blank `Sheet1` a new
+ * spreadsheet starts with goes once the Dashboard exists (only while it is still empty).
+ */
+function showFirst(ss: GoogleAppsScript.Spreadsheet.Spreadsheet): void {
+  const dash = ss.getSheetByName(DASHBOARD_TAB);
+  if (!dash) return;
+  const blank = ss.getSheetByName('Sheet1');
+  if (blank && blank.getLastRow() === 0 && blank.getLastColumn() === 0) {
+    ss.deleteSheet(blank);
+  }
+  ss.setActiveSheet(dash);
+  if (dash.getIndex() !== 1) ss.moveActiveSheet(1);
 }

@@ -14,8 +14,10 @@ import {
   EQUITY_TESTS,
   FORECASTS,
   FORECAST_ACCURACY,
+  INCIDENTS,
   LK_ANOMALIES,
   LK_CORRELATION,
+  LK_INCIDENTS,
   LK_DAILY,
   LK_DATA_DICTIONARY,
   LK_DATA_QUALITY,
@@ -33,6 +35,7 @@ import {
   lookerAnomaly,
   lookerEquity,
   lookerFact,
+  lookerIncident,
   mergeAnomalies,
   settingsRecords,
   tabArgs,
@@ -55,6 +58,7 @@ import {
   type TabOptions,
   type WriteResult,
 } from './writer';
+import {buildIncidentRecords, type IncidentContext} from './incident-records';
 
 import {bumpDataVersion} from '../platform/viewcache';
 
@@ -72,6 +76,8 @@ export interface OutputBundle {
    * `anomalies` then holds only flags of this day and later.
    */
   anomaliesSettledBefore?: string;
+  /** What grouping the flags into incidents needs (the Incidents tab is written with them). */
+  incidentContext?: IncidentContext;
   correlations?: CorrelationRecord[];
   underuse?: UnderuseRecord[];
   equity?: EquityRecord[];
@@ -201,6 +207,17 @@ export function writeOutputs(
       now,
       bundle.anomaliesSettledBefore,
     );
+    if (bundle.incidentContext) {
+      // Every flag of the tab, settled ones included: an incident may span both.
+      const incidents = buildIncidentRecords(
+        merged,
+        readRecords(INCIDENTS, ss),
+        bundle.incidentContext,
+        now,
+      );
+      w(INCIDENTS, incidents);
+      w(LK_INCIDENTS, incidents.map(lookerIncident));
+    }
     w(ANOMALIES, merged);
     w(LK_ANOMALIES, merged.map(lookerAnomaly));
   }

@@ -15,12 +15,14 @@ import {
   CORRELATIONS,
   FORECASTS,
   FORECAST_ACCURACY,
+  INCIDENTS,
   LOOKER_TABLES,
   RUN_LOG,
   UNDERUSE,
   WEEKLY_FACTS,
   type AnomalyRecord,
   type ForecastRecord,
+  type IncidentRecord,
 } from './tables';
 import type {
   ForecastChartData,
@@ -89,6 +91,11 @@ export function getSidebarState(): SidebarState {
     'status',
     v => v === 'new',
   ).length;
+  const newIncidents = readRecordsWhere(
+    INCIDENTS,
+    'status',
+    v => v === 'new',
+  ).length;
   return plain({
     settings: loadSettings(),
     saved: hasSavedSettings(),
@@ -97,6 +104,7 @@ export function getSidebarState(): SidebarState {
     lastRun: runs[0] ?? null,
     progress: readProgress(),
     newAnomalies,
+    newIncidents,
     lookerTabs: LOOKER_TABLES.map(t => t.name).filter(t => existing.has(t)),
   });
 }
@@ -113,6 +121,7 @@ export function getSnapshot(): Snapshot {
   const forecasts = readRecords(FORECASTS);
   const accuracy = readRecords(FORECAST_ACCURACY);
   const anomalies = readRecords(ANOMALIES);
+  const incidents = readRecords(INCIDENTS);
   const weekly = recentWeekly();
   const underuse = readRecords(UNDERUSE).sort((a, b) => a.rank - b.rank);
   const correlations = readRecords(CORRELATIONS);
@@ -126,6 +135,7 @@ export function getSnapshot(): Snapshot {
       forecasts,
       accuracy,
       anomalies,
+      incidents,
       weekly,
       underuse,
       correlations,
@@ -164,6 +174,7 @@ export function snapshotOf(i: {
   forecasts: ForecastRecord[];
   accuracy: Snapshot['accuracy'];
   anomalies: AnomalyRecord[];
+  incidents?: IncidentRecord[];
   weekly: WeeklyFact[];
   underuse: UnderuseItem[];
   correlations: Snapshot['correlations'];
@@ -173,6 +184,7 @@ export function snapshotOf(i: {
     forecasts: i.forecasts,
     weekly: i.weekly,
     anomalies: i.anomalies,
+    incidents: i.incidents,
     underuse: i.underuse,
     correlations: i.correlations,
   });
@@ -200,6 +212,7 @@ export function snapshotOf(i: {
     schoolForecasts,
     accuracy: i.accuracy,
     heatmap: heatmap(i.weekly, i.names),
+    incidents: (i.incidents ?? []).slice(0, 100),
     anomalies: i.anomalies.slice(0, 200),
     underuse: i.underuse,
     correlations: i.correlations,

@@ -10,6 +10,9 @@
 import type {DataQualityRow} from '../clean/quality';
 import type {DailyFact, Role, Settings, WeeklyFact} from '../core/types';
 import {feedLabel} from '../core/settings';
+import {METRIC_NAMES, type ValueNames} from '../core/labels';
+
+export {METRIC_NAMES, metricLabel, type ValueNames} from '../core/labels';
 
 /** Cell types. Dates, weeks and timestamps are ISO text so every reader sees the same value. */
 export type ColumnType =
@@ -37,6 +40,28 @@ export interface ColumnSpec<R> {
   format?: string;
   /** Column width in pixels. */
   width?: number;
+  /**
+   * Readable names of the column's values (metric ids): the admin tab shows the label,
+   * the Looker tab the snake_case key; both read back to the id.
+   */
+  names?: ValueNames;
+}
+
+function shownValue(v: unknown, names: ValueNames, looker: boolean): unknown {
+  if (Array.isArray(v)) return v.map(x => shownValue(x, names, looker));
+  if (typeof v !== 'string') return v;
+  const n = names[v];
+  return n ? (looker ? n.key : n.label) : v;
+}
+
+function readValue(v: unknown, names: ValueNames): unknown {
+  if (Array.isArray(v)) return v.map(x => readValue(x, names));
+  if (typeof v !== 'string' || v === '') return v;
+  if (names[v]) return v;
+  for (const [id, n] of Object.entries(names)) {
+    if (n.key === v || n.label === v) return id;
+  }
+  return v;
 }
 
 export interface TableSchema<R> {
@@ -144,7 +169,14 @@ export function toRows<R>(
   records: ReadonlyArray<R>,
 ): CellValue[][] {
   const cols = schema.columns;
-  return records.map(r => cols.map(c => toCell(r[c.field], c.type)));
+  return records.map(r =>
+    cols.map(c =>
+      toCell(
+        c.names ? shownValue(r[c.field], c.names, schema.looker) : r[c.field],
+        c.type,
+      ),
+    ),
+  );
 }
 
 /** Everything replaceTab needs for a schema and its records. */
@@ -183,7 +215,8 @@ export function fromRows<R>(
   return rows.map(row => {
     const rec: Record<string, unknown> = {};
     schema.columns.forEach((c, j) => {
-      rec[c.field] = fromCell(idx[j] >= 0 ? row[idx[j]] : null, c.type);
+      const v = fromCell(idx[j] >= 0 ? row[idx[j]] : null, c.type);
+      rec[c.field] = c.names ? readValue(v, c.names) : v;
     });
     return rec as R;
   });
@@ -242,6 +275,8 @@ export interface AnomalyRecord {
   id: string;
   /** Day (`YYYY-MM-DD`) or the Monday of the week. */
   date: string;
+  /** A sustained drop: its last day (or week); '' for a single day or week. */
+  endDate: string;
   grain: 'day' | 'week';
   schoolId: string;
   schoolName: string;
@@ -254,6 +289,8 @@ export interface AnomalyRecord {
   changePct: number | null;
   score: number;
   severity: 'low' | 'medium' | 'high';
+  /** The incident the flag belongs to (see src/analysis/incidents.ts). */
+  incidentId: string;
   /** Set by the admin; survives re-runs. */
   status: AnomalyStatus;
   /** The admin's explanation (may name people: kept out of the Looker tabs). */
@@ -261,6 +298,39 @@ export interface AnomalyRecord {
   /** When the anomaly was first flagged (run time, ISO UTC). */
   firstFlagged: string;
   /** When the admin last changed the status. */
+  statusChanged: string;
+}
+
+/** One incident: the flags of one real-world event (see src/analysis/incidents.ts). */
+export interface IncidentRecord {
+  /** Stable across runs (kept from the previous run's incident it continues). */
+  id: string;
+  /** district-wide, several schools, one school or one role. */
+  kind: string;
+  direction: 'drop' | 'surge';
+  start: string;
+  end: string;
+  schoolDays: number;
+  /** The line an admin reads first. */
+  summary: string;
+  schools: number;
+  schoolsInView: number;
+  schoolIds: string[];
+  schoolNames: string[];
+  roles: string[];
+  metrics: string[];
+  /** Users below (drop) or above (surge) expected on the worst day. */
+  users: number | null;
+  worstDay: string;
+  changePct: number | null;
+  severity: 'low' | 'medium' | 'high';
+  /** outage, disengagement, or '' when the evidence names none. */
+  cause: string;
+  ongoing: boolean;
+  flags: number;
+  status: AnomalyStatus;
+  note: string;
+  firstFlagged: string;
   statusChanged: string;
 }
 
@@ -283,6 +353,8 @@ export interface CorrelationRecord {
   effectPer10Pct: number | null;
   effectLow: number | null;
   effectHigh: number | null;
+  /** Why the values are blank (suppressed for a small group, too few weeks); else ''. */
+  note: string;
 }
 
 export interface UnderuseRecord {
@@ -358,7 +430,7 @@ function col<R>(
   label: string,
   type: ColumnType,
   description: string,
-  extra?: {format?: string; width?: number},
+  extra?: {format?: string; width?: number; names?: ValueNames},
 ): ColumnSpec<R> {
   return {field, key, label, type, description, ...extra};
 }
@@ -582,6 +654,7 @@ const forecastColumns: ColumnSpec<ForecastRecord>[] = [
     'Metric',
     'string',
     'The forecast series, e.g. active_students.',
+    {names: METRIC_NAMES},
   ),
   col('week', 'week', 'Week', 'week', 'ISO week.'),
   col('weekStart', 'week_start', 'Week start', 'date', 'Monday of the week.'),
@@ -663,7 +736,9 @@ const accuracyColumns: ColumnSpec<AccuracyRecord>[] = [
   col('schoolName', 'school_name', 'School', 'string', 'School name.', {
     width: 180,
   }),
-  col('metric', 'metric', 'Metric', 'string', 'The forecast series.'),
+  col('metric', 'metric', 'Metric', 'string', 'The forecast series.', {
+    names: METRIC_NAMES,
+  }),
   col('model', 'model', 'Model', 'string', 'The model chosen for the school.', {
     width: 200,
   }),
@@ -714,6 +789,13 @@ const anomalyCore: ColumnSpec<AnomalyRecord>[] = [
     {width: 110},
   ),
   col('date', 'date', 'Date', 'date', 'Day, or Monday of the week.'),
+  col(
+    'endDate',
+    'end_date',
+    'Until',
+    'date',
+    'Last day (or week) of a sustained drop; empty for a single day or week.',
+  ),
   col('grain', 'grain', 'Grain', 'string', 'day or week.', {width: 60}),
   col('schoolId', 'school_id', 'School id', 'string', 'School id.'),
   col('schoolName', 'school_name', 'School', 'string', 'School name.', {
@@ -722,7 +804,9 @@ const anomalyCore: ColumnSpec<AnomalyRecord>[] = [
   col('role', 'role', 'Role', 'string', 'student, teacher or all.', {
     width: 80,
   }),
-  col('metric', 'metric', 'Metric', 'string', 'The series that moved.'),
+  col('metric', 'metric', 'Metric', 'string', 'The series that moved.', {
+    names: METRIC_NAMES,
+  }),
   col('direction', 'direction', 'Direction', 'string', 'drop or surge.', {
     width: 70,
   }),
@@ -745,6 +829,14 @@ const anomalyCore: ColumnSpec<AnomalyRecord>[] = [
   col('severity', 'severity', 'Severity', 'string', 'low, medium or high.', {
     width: 70,
   }),
+  col(
+    'incidentId',
+    'incident_id',
+    'Incident',
+    'string',
+    'The incident the flag belongs to (Incidents tab).',
+    {width: 110},
+  ),
   col(
     'status',
     'status',
@@ -782,6 +874,137 @@ export const ANOMALIES: TableSchema<AnomalyRecord> = {
   ],
 };
 
+const incidentCore: ColumnSpec<IncidentRecord>[] = [
+  col(
+    'id',
+    'incident_id',
+    'Id',
+    'string',
+    'Stable incident id; each flag of the Anomalies tab names its incident.',
+    {width: 110},
+  ),
+  col(
+    'summary',
+    'summary',
+    'Summary',
+    'string',
+    'What happened, in one line.',
+    {width: 460},
+  ),
+  col(
+    'kind',
+    'kind',
+    'Kind',
+    'string',
+    'district-wide, several schools, one school or one role.',
+    {width: 110},
+  ),
+  col('direction', 'direction', 'Direction', 'string', 'drop or surge.', {
+    width: 70,
+  }),
+  col('start', 'start_date', 'From', 'date', 'First day of the incident.'),
+  col('end', 'end_date', 'Until', 'date', 'Last day of the incident.'),
+  col(
+    'schoolDays',
+    'school_days',
+    'School days',
+    'integer',
+    'School days from the first to the last day.',
+  ),
+  col('schools', 'schools', 'Schools', 'integer', 'Schools touched.'),
+  col(
+    'schoolsInView',
+    'schools_in_view',
+    'Of schools',
+    'integer',
+    'Schools analysed (unassigned accounts are not a school).',
+  ),
+  col('roles', 'roles', 'Roles', 'list', 'Roles flagged (student, teacher).', {
+    width: 120,
+  }),
+  col('metrics', 'metrics', 'Metrics', 'list', 'Metrics flagged.', {
+    width: 120,
+    names: METRIC_NAMES,
+  }),
+  col(
+    'users',
+    'users',
+    'Users below expected',
+    'integer',
+    'Users below expected (above, for a surge) on the worst day, summed over the schools and roles flagged.',
+    {width: 110},
+  ),
+  col('worstDay', 'worst_day', 'Worst day', 'date', 'The day of that count.'),
+  col(
+    'changePct',
+    'change_pct',
+    'Change %',
+    'percent',
+    'Change against expected on the worst day, over the schools and roles flagged.',
+  ),
+  col('severity', 'severity', 'Severity', 'string', 'Highest flag severity.', {
+    width: 70,
+  }),
+  col(
+    'cause',
+    'likely_cause',
+    'Likely cause',
+    'string',
+    'outage (broad, abrupt, over within days) or disengagement (sustained, one school or group); empty when the evidence names none.',
+    {width: 110},
+  ),
+  col(
+    'ongoing',
+    'ongoing',
+    'Ongoing',
+    'boolean',
+    'TRUE when the incident reaches the last analysed school day.',
+  ),
+  col('flags', 'flags', 'Flags', 'integer', 'Anomaly flags grouped here.'),
+  col(
+    'status',
+    'status',
+    'Status',
+    'string',
+    'new, acknowledged or explained (set by the admin; kept across runs).',
+    {width: 100},
+  ),
+];
+
+export const INCIDENTS: TableSchema<IncidentRecord> = {
+  name: 'Incidents',
+  description:
+    "One row per real-world event (the anomaly flags it groups are in the Anomalies tab); the status is the admin's and survives re-runs.",
+  looker: false,
+  columns: [
+    ...incidentCore.slice(0, 9),
+    col('schoolNames', 'school_names', 'School names', 'list', 'Schools.', {
+      width: 260,
+    }),
+    ...incidentCore.slice(9),
+    col('note', 'note', 'Note', 'string', "The admin's explanation.", {
+      width: 220,
+    }),
+    col(
+      'firstFlagged',
+      'first_flagged',
+      'First flagged',
+      'timestamp',
+      'When the incident was first seen (UTC).',
+    ),
+    col(
+      'statusChanged',
+      'status_changed',
+      'Status changed',
+      'timestamp',
+      'When the status last changed (UTC).',
+    ),
+    col('schoolIds', 'school_ids', 'School ids', 'list', 'School ids.', {
+      width: 160,
+    }),
+  ],
+};
+
 const correlationColumns: ColumnSpec<CorrelationRecord>[] = [
   col(
     'schoolId',
@@ -799,6 +1022,7 @@ const correlationColumns: ColumnSpec<CorrelationRecord>[] = [
     'Teacher metric',
     'string',
     'Teacher activity series.',
+    {names: METRIC_NAMES},
   ),
   col(
     'studentMetric',
@@ -806,6 +1030,7 @@ const correlationColumns: ColumnSpec<CorrelationRecord>[] = [
     'Student metric',
     'string',
     'Student activity series.',
+    {names: METRIC_NAMES},
   ),
   col('n', 'n', 'N', 'integer', 'Paired observations.'),
   col('pearsonR', 'pearson_r', 'Pearson r', 'number', 'Pearson correlation.', {
@@ -879,6 +1104,14 @@ const correlationColumns: ColumnSpec<CorrelationRecord>[] = [
     'percent',
     '95% interval of the effect, high.',
   ),
+  col(
+    'note',
+    'blank_reason',
+    'Why blank',
+    'string',
+    'Why values are blank: suppressed for a small group (fewer teachers or students than the minimum group size) or too few school weeks; empty otherwise.',
+    {width: 240},
+  ),
 ];
 
 export const CORRELATIONS: TableSchema<CorrelationRecord> = {
@@ -909,7 +1142,9 @@ const underuseColumns: ColumnSpec<UnderuseRecord>[] = [
     'string',
     'Product; empty for the school as a whole.',
   ),
-  col('metric', 'metric', 'Metric', 'string', 'Compared metric.'),
+  col('metric', 'metric', 'Metric', 'string', 'Compared metric.', {
+    names: METRIC_NAMES,
+  }),
   col('value', 'value', 'Value', 'number', "The school's value."),
   col('benchmark', 'benchmark', 'Benchmark', 'number', 'Peer benchmark value.'),
   col(
@@ -1188,6 +1423,7 @@ export interface LookerFactRecord {
 export interface LookerAnomalyRecord {
   id: string;
   date: string;
+  endDate: string;
   grain: string;
   schoolId: string;
   schoolName: string;
@@ -1199,6 +1435,7 @@ export interface LookerAnomalyRecord {
   changePct: number | null;
   score: number;
   severity: string;
+  incidentId: string;
   status: string;
 }
 
@@ -1375,6 +1612,38 @@ export const LK_ANOMALIES: TableSchema<LookerAnomalyRecord> = {
   looker: true,
   columns: anomalyCore as unknown as ColumnSpec<LookerAnomalyRecord>[],
 };
+/** An incident as shared with Looker Studio: school ids, no names or notes. */
+export type LookerIncidentRecord = Omit<
+  IncidentRecord,
+  'schoolNames' | 'note' | 'firstFlagged' | 'statusChanged'
+>;
+export const LK_INCIDENTS: TableSchema<LookerIncidentRecord> = {
+  name: 'lk_incidents',
+  description:
+    "Incidents (anomaly flags grouped by event) with the admin's status (notes excluded).",
+  looker: true,
+  columns: [
+    ...incidentCore.slice(0, 9),
+    col(
+      'schoolIds',
+      'school_ids',
+      'school_ids',
+      'list',
+      'School ids touched, separated by "; ".',
+    ),
+    ...incidentCore.slice(9),
+  ] as unknown as ColumnSpec<LookerIncidentRecord>[],
+};
+
+export function lookerIncident(i: IncidentRecord): LookerIncidentRecord {
+  const out: Partial<IncidentRecord> = {...i};
+  delete out.schoolNames;
+  delete out.note;
+  delete out.firstFlagged;
+  delete out.statusChanged;
+  return out as LookerIncidentRecord;
+}
+
 export const LK_CORRELATION = lookerOf(
   CORRELATIONS,
   'lk_correlation',
@@ -1682,6 +1951,7 @@ export const LOOKER_TABLES: ReadonlyArray<TableSchema<never>> = [
   LK_FORECAST,
   LK_FORECAST_ACCURACY,
   LK_ANOMALIES,
+  LK_INCIDENTS,
   LK_CORRELATION,
   LK_UNDERUSE,
   LK_EQUITY,
@@ -1696,6 +1966,7 @@ export const ADMIN_TABLES: ReadonlyArray<TableSchema<never>> = [
   WEEKLY_FACTS,
   FORECASTS,
   FORECAST_ACCURACY,
+  INCIDENTS,
   ANOMALIES,
   CORRELATIONS,
   UNDERUSE,
@@ -1790,6 +2061,7 @@ export function lookerAnomaly(a: AnomalyRecord): LookerAnomalyRecord {
   return {
     id: a.id,
     date: a.date,
+    endDate: a.endDate,
     grain: a.grain,
     schoolId: a.schoolId,
     schoolName: a.schoolName,
@@ -1801,6 +2073,7 @@ export function lookerAnomaly(a: AnomalyRecord): LookerAnomalyRecord {
     changePct: a.changePct,
     score: a.score,
     severity: a.severity,
+    incidentId: a.incidentId,
     status: a.status,
   };
 }
@@ -1814,7 +2087,7 @@ export function lookerEquity(e: EquityRecord): EquityRecord {
 // Anomaly ids and the merge that keeps the admin's status across runs.
 
 /** FNV-1a over UTF-16 code units, two seeds: 64 bits rendered as 16 hex digits. */
-function hash64(s: string): string {
+export function hash64(s: string): string {
   let a = 0x811c9dc5;
   let b = 0x01000193 ^ 0x5bd1e995;
   for (let i = 0; i < s.length; i++) {

@@ -9,6 +9,7 @@ import type {
   AnomalyRecord,
   AnomalyStatus,
   CorrelationRecord,
+  IncidentRecord,
   RunLogRecord,
   UnderuseRecord,
 } from './tables';
@@ -63,6 +64,7 @@ export interface HeatmapData {
 }
 
 export type AnomalyItem = AnomalyRecord;
+export type IncidentItem = IncidentRecord;
 export type UnderuseItem = UnderuseRecord;
 export type RunItem = RunLogRecord;
 
@@ -85,6 +87,8 @@ export interface SidebarState {
   lastRun: RunItem | null;
   progress: Progress;
   newAnomalies: number;
+  /** Incidents not yet reviewed. */
+  newIncidents: number;
   lookerTabs: string[];
 }
 
@@ -106,6 +110,8 @@ export interface Snapshot {
   schoolForecasts: ForecastChartData[];
   accuracy: AccuracyRecord[];
   heatmap: HeatmapData | null;
+  /** Incidents (anomaly flags grouped by event), most users affected first. */
+  incidents: IncidentItem[];
   anomalies: AnomalyItem[];
   underuse: UnderuseItem[];
   correlations: CorrelationRecord[];

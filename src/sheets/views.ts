@@ -3,12 +3,14 @@
  * student-teacher heatmap and the plain-language insights, built from the records of the
  * output tabs.
  */
+import {metricLabel} from '../core/labels';
 import type {WeeklyFact} from '../core/types';
 import type {
   AccuracyRecord,
   AnomalyRecord,
   CorrelationRecord,
   ForecastRecord,
+  IncidentRecord,
   UnderuseRecord,
 } from './tables';
 import type {
@@ -271,6 +273,8 @@ export interface InsightInput {
   forecasts: ReadonlyArray<ForecastRecord>;
   weekly: ReadonlyArray<WeeklyFact>;
   anomalies: ReadonlyArray<AnomalyRecord>;
+  /** Incidents: the anomaly flags grouped by event. */
+  incidents?: ReadonlyArray<IncidentRecord>;
   underuse: ReadonlyArray<UnderuseRecord>;
   correlations: ReadonlyArray<CorrelationRecord>;
   /** Shortfall against the forecast (percent) worth a sentence. */
@@ -280,11 +284,8 @@ export interface InsightInput {
 
 const SEVERITY_RANK = {alert: 0, warning: 1, info: 2};
 
-/**
- * Below this many users expected, a percent change is no headline: a drop from 0.6 to 0
- * is not "100% below".
- */
-export const TINY_EXPECTED = 5;
+export {TINY_EXPECTED} from '../core/labels';
+import {TINY_EXPECTED} from '../core/labels';
 
 /** Weeks with no school day by the calendar the analysis used (as their facts carry it). */
 function closedWeeks(weekly: ReadonlyArray<WeeklyFact>): Set<string> {
@@ -361,43 +362,38 @@ export function buildInsights(input: InsightInput): Insight[] {
     });
   }
 
-  // New anomalies, most severe first.
+  // New incidents (anomaly flags grouped by event), most users affected first.
   const sevRank = {high: 0, medium: 1, low: 2};
-  const fresh = input.anomalies
-    .filter(a => a.status === 'new' && !closed.has(mondayOf(a.date)))
+  const fresh = (input.incidents ?? [])
+    .filter(i => i.status === 'new' && !closed.has(mondayOf(i.start)))
     .sort(
       (a, b) =>
+        (b.users ?? -1) - (a.users ?? -1) ||
         sevRank[a.severity] - sevRank[b.severity] ||
-        (a.date < b.date ? 1 : a.date > b.date ? -1 : 0),
+        (a.start < b.start ? 1 : a.start > b.start ? -1 : 0),
     )
     .slice(0, 5);
-  for (const a of fresh) {
-    const who = a.role === 'all' ? '' : `${a.role} `;
-    const what = a.metric.replace(/_/g, ' ');
-    const verb = a.direction === 'drop' ? 'dropped' : 'rose';
-    const tiny = !(Math.abs(a.expected) >= TINY_EXPECTED);
-    const change = a.changePct === null || tiny ? '' : ` ${pct(a.changePct)}`;
-    const when =
-      a.grain === 'week' ? `in the week of ${a.date}` : `on ${a.date}`;
+  fresh.forEach((inc, k) => {
     scored.push({
       insight: {
         kind: 'anomaly',
-        severity: a.severity === 'high' ? 'alert' : 'warning',
-        schoolId: a.schoolId,
-        text: `${name(a.schoolId)}: ${who}${what} ${verb}${change} ${when} (expected ${fmtNum(a.expected)}, saw ${fmtNum(a.observed)}).`,
-        date: a.date,
+        severity: inc.severity === 'high' ? 'alert' : 'warning',
+        schoolId: inc.schoolIds.length === 1 ? inc.schoolIds[0] : DISTRICT_ID,
+        text: inc.summary + '.',
+        date: inc.start,
       },
-      weight: tiny ? a.score : Math.abs(a.changePct ?? a.score * 10),
+      // Incidents lead their severity, in their own order.
+      weight: 1e6 - k,
     });
-  }
+  });
 
   // Under-using schools.
   for (const u of input.underuse
     .filter(x => x.flagged && x.gapPct !== null)
     .slice(0, 5)) {
     const what = u.product
-      ? `${u.product} ${u.metric.replace(/_/g, ' ')}`
-      : u.metric.replace(/_/g, ' ');
+      ? `${u.product} ${metricLabel(u.metric)}`
+      : metricLabel(u.metric);
     scored.push({
       insight: {
         kind: 'underuse',

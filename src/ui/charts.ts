@@ -4,6 +4,7 @@
  * createElementNS/setAttribute/textContent, the static report serializes it with escaping,
  * so both draw the same chart and neither ever parses data as markup.
  */
+import {metricLabel} from '../core/labels';
 import type {
   AnomalyItem,
   ForecastChartData,
@@ -97,7 +98,7 @@ export function forecastSvg(
       if (v !== null && Number.isFinite(v)) vals.push(v);
     }
   }
-  const label = `${d.schoolName}: ${d.metric.replace(/_/g, ' ')}, actual and forecast by week`;
+  const label = `${d.schoolName}: ${metricLabel(d.metric)}, actual and forecast by week`;
   const root = el('svg', {
     xmlns: 'http://www.w3.org/2000/svg',
     viewBox: `0 0 ${width} ${height}`,

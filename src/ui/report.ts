@@ -3,6 +3,7 @@
  * HTML page, charts as inline SVG, for the local runner's DIR/report.html. It takes the
  * same JSON the sidebar gets (getSnapshot) and escapes every value it prints.
  */
+import {metricLabel, productTitle} from '../core/labels';
 import {
   escapeXml,
   forecastSvg,
@@ -62,7 +63,7 @@ function forecastFigure(f: ForecastChartData, width: number): string {
       : ` Backtest accuracy ${pct(f.accuracyPct)}${f.mase === null ? '' : `, MASE ${num(f.mase, 2)}`}.`;
   return (
     `<figure>${svgToString(forecastSvg(f, width, Math.round(width * 0.45)))}` +
-    `<figcaption>${e(f.schoolName)}: ${e(f.metric.replace(/_/g, ' '))} per week. Model: ${e(f.model || 'n/a')}.${e(acc)}</figcaption></figure>`
+    `<figcaption>${e(f.schoolName)}: ${e(metricLabel(f.metric))} per week. Model: ${e(f.model || 'n/a')}.${e(acc)}</figcaption></figure>`
   );
 }
 
@@ -95,6 +96,71 @@ ul.insights li.warning{border-color:#e37400}
 @media print{header{background:none;color:#000}}
 `;
 
+/**
+ * The district series' accuracy and the schools' median and spread, each named for what it
+ * is: a district total is smoother than any one school, so its figure is higher.
+ */
+function accuracyNote(s: Snapshot): string {
+  const d = s.accuracy.find(a => a.schoolId === 'district');
+  const schools = s.accuracy
+    .filter(a => a.schoolId !== 'district')
+    .map(a => a.accuracyPct)
+    .filter((v): v is number => v !== null && Number.isFinite(v))
+    .sort((a, b) => a - b);
+  const q = (p: number) => {
+    const h = (schools.length - 1) * p;
+    const lo = Math.floor(h);
+    return schools[lo] + (h - lo) * (schools[Math.ceil(h)] - schools[lo]);
+  };
+  const parts = [
+    `District series (all schools summed): backtest accuracy ${pct(d?.accuracyPct)}.`,
+  ];
+  if (schools.length) {
+    parts.push(
+      `Single schools: median ${pct(q(0.5))}, 10th to 90th percentile ${pct(q(0.1))} to ${pct(q(0.9))} over ${schools.length} schools (lowest ${pct(schools[0])}).`,
+    );
+  }
+  return `<p class="muted">${e(parts.join(' '))}</p>`;
+}
+
+/** Incidents first: one line per real-world event, most users affected first. */
+function incidentsSection(s: Snapshot): string {
+  const list = s.incidents ?? [];
+  const open = list.filter(i => i.status === 'new').length;
+  return (
+    '<section><h2>Incidents</h2>' +
+    table(
+      `Anomaly flags grouped by event (${list.length}; ${open} not yet reviewed)`,
+      [
+        'Incident',
+        'What happened',
+        'From',
+        'Until',
+        'Schools',
+        'Users below expected (worst day)',
+        'Likely cause',
+        'Status',
+      ],
+      list
+        .slice(0, 50)
+        .map(i => [
+          i.id,
+          i.summary,
+          i.start,
+          i.end,
+          `${num(i.schools)} of ${num(i.schoolsInView)}`,
+          i.users === null
+            ? '\u2013 (no user counts flagged)'
+            : `${num(i.users)}${i.direction === 'surge' ? ' above' : ''}`,
+          i.cause || 'not clear from the data',
+          i.status,
+        ]),
+      [false, false, false, false, true, true, false, false],
+    ) +
+    '</section>'
+  );
+}
+
 /** The report page for a snapshot. */
 export function renderReportHtml(
   s: Snapshot,
@@ -103,12 +169,14 @@ export function renderReportHtml(
   const parts: string[] = [];
   const last = s.state.lastRun;
   parts.push(
-    `<header><h1>Classroom Pulse: ${e(s.title)}</h1><p>Generated ${e(s.generated.replace('T', ' ').replace('Z', ' UTC'))}` +
+    `<header><h1>${e(productTitle(s.title))}</h1><p>Generated ${e(s.generated.replace('T', ' ').replace('Z', ' UTC'))}` +
       (last
         ? ` \u00b7 last run <span class="status ${e(last.status)}">${e(last.status)}</span> ${e(last.started.replace('T', ' ').replace('Z', ' UTC'))}`
         : '') +
       ` \u00b7 time zone ${e(s.state.settings.timeZone)}</p></header><main>`,
   );
+
+  parts.push(incidentsSection(s));
 
   parts.push('<section><h2>Insights</h2>');
   if (s.insights.length) {
@@ -137,6 +205,7 @@ export function renderReportHtml(
         '</div>',
     );
   }
+  parts.push(accuracyNote(s));
   const acc = [...s.accuracy]
     .sort((a, b) => (a.accuracyPct ?? 0) - (b.accuracyPct ?? 0))
     .slice(0, 40);
@@ -181,6 +250,7 @@ export function renderReportHtml(
           'Spearman',
           'Best lag',
           'Student % per +10% teacher',
+          'Why blank',
         ],
         s.correlations.map(c => [
           c.schoolName || c.schoolId,
@@ -191,8 +261,9 @@ export function renderReportHtml(
           c.effectPer10Pct === null
             ? '\u2013'
             : `${num(c.effectPer10Pct, 1)}% (${num(c.effectLow, 1)} to ${num(c.effectHigh, 1)})`,
+          c.note ?? '',
         ]),
-        [false, true, true, true, true, true],
+        [false, true, true, true, true, true, false],
       ),
     );
   }
@@ -204,8 +275,9 @@ export function renderReportHtml(
   );
   parts.push(
     table(
-      `Flagged changes (${s.anomalies.length})`,
+      `Flagged changes, one row per school, role and day (${s.anomalies.length}; the incidents above group them)`,
       [
+        'Incident',
         'Date',
         'School',
         'Role',
@@ -219,17 +291,18 @@ export function renderReportHtml(
       s.anomalies
         .slice(0, 100)
         .map(a => [
+          a.incidentId,
           a.grain === 'week' ? `week of ${a.date}` : a.date,
           a.schoolName || a.schoolId,
           a.role,
-          a.metric.replace(/_/g, ' '),
+          metricLabel(a.metric),
           pct(a.changePct, true),
           num(a.expected),
           num(a.observed),
           a.severity,
           a.status,
         ]),
-      [false, false, false, false, true, true, true, false, false],
+      [false, false, false, false, false, true, true, true, false, false],
     ),
   );
   parts.push('</section>');
@@ -254,7 +327,7 @@ export function renderReportHtml(
           String(u.rank),
           u.schoolName || u.schoolId,
           u.product,
-          u.metric.replace(/_/g, ' '),
+          metricLabel(u.metric),
           num(u.value, 1),
           `${num(u.benchmark, 1)} (${u.benchmarkKind})`,
           pct(u.gapPct, true),
@@ -299,7 +372,7 @@ export function renderReportHtml(
   return (
     '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">' +
     '<meta name="viewport" content="width=device-width, initial-scale=1">' +
-    `<title>Classroom Pulse: ${e(s.title)}</title><style>${CSS}</style></head><body>` +
+    `<title>${e(productTitle(s.title))}</title><style>${CSS}</style></head><body>` +
     parts.join('\n') +
     '</body></html>\n'
   );

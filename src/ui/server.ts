@@ -5,6 +5,7 @@
 import {attributionRules, schoolPathOf} from '../clean/attribution';
 import {InputError} from '../core/errors';
 import {effectiveStartDate} from '../core/settings';
+import {productTitle} from '../core/labels';
 import type {Settings} from '../core/types';
 import {writeDashboard} from '../sheets/dashboard';
 import {readRecords, readRecordsWhere} from '../sheets/outputs';
@@ -13,13 +14,14 @@ import {
   CORRELATIONS,
   FORECASTS,
   FORECAST_ACCURACY,
+  INCIDENTS,
   LK_ANOMALIES,
+  LK_INCIDENTS,
   UNDERUSE,
   WEEKLY_FACTS,
   anomalyId,
   isStatus,
-  tabArgs,
-  type AnomalyRecord,
+  type TableSchema,
 } from '../sheets/tables';
 import {readTable, sanitizeCell} from '../sheets/writer';
 import {sendAnomalyDigest} from '../pipeline/alerts';
@@ -54,6 +56,7 @@ import type {
   BackfillEstimate,
   ForecastChartData,
   HeatmapData,
+  IncidentItem,
   Insight,
   Progress,
   TriggerState,
@@ -219,6 +222,15 @@ export function getAnomalies(filter?: {status?: string}): AnomalyItem[] {
   return plain(list.slice(0, 200));
 }
 
+/** Incidents, most users affected first; `status` filters ('all' or absent: every one). */
+export function getIncidents(filter?: {status?: string}): IncidentItem[] {
+  let list = readRecords(INCIDENTS);
+  if (filter?.status && filter.status !== 'all') {
+    list = list.filter(i => i.status === filter.status);
+  }
+  return plain(list.slice(0, 100));
+}
+
 export function getUnderuse(): UnderuseItem[] {
   return plain(readRecords(UNDERUSE).sort((a, b) => a.rank - b.rank));
 }
@@ -233,6 +245,7 @@ function insightsNow(): Insight[] {
       forecasts: readRecords(FORECASTS),
       weekly: recentWeekly(),
       anomalies: readRecords(ANOMALIES),
+      incidents: readRecords(INCIDENTS),
       underuse: readRecords(UNDERUSE),
       correlations: readRecords(CORRELATIONS),
     }),
@@ -253,8 +266,38 @@ export function acknowledgeAnomaly(
   status: string,
   note?: string,
 ): AnomalyUpdate {
+  return setStatus(ANOMALIES, LK_ANOMALIES, 'anomaly', id, status, note);
+}
+
+/**
+ * Sets an incident's status (and optional note) in the Incidents tab and its Looker twin;
+ * the next run keeps it (see src/sheets/incident-records.ts).
+ */
+export function acknowledgeIncident(
+  id: string,
+  status: string,
+  note?: string,
+): AnomalyUpdate {
+  return setStatus(INCIDENTS, LK_INCIDENTS, 'incident', id, status, note);
+}
+
+function setStatus<
+  R extends {
+    id: string;
+    status: string;
+    note: string;
+    statusChanged: string;
+  },
+>(
+  schema: TableSchema<R>,
+  lookerSchema: {name: string; columns: ReadonlyArray<{key: string}>},
+  what: 'anomaly' | 'incident',
+  id: string,
+  status: string,
+  note?: string,
+): AnomalyUpdate {
   if (typeof id !== 'string' || !ID_RE.test(id)) {
-    throw new InputError('id', 'is not an anomaly id');
+    throw new InputError('id', `is not an ${what} id`);
   }
   if (!isStatus(status)) {
     throw new InputError('status', 'must be new, acknowledged or explained');
@@ -271,41 +314,43 @@ export function acknowledgeAnomaly(
   }
   try {
     const book = ss();
-    const sheet = book.getSheetByName(ANOMALIES.name);
-    const table = readTable(ANOMALIES.name, book);
+    const sheet = book.getSheetByName(schema.name);
+    const table = readTable(schema.name, book);
     if (!sheet || !table) {
-      throw new Error('There is no Anomalies tab yet: run the analysis first.');
+      throw new Error(
+        `There is no ${schema.name} tab yet: run the analysis first.`,
+      );
     }
-    const headers = tabArgs(ANOMALIES, []).headers;
-    const col = (label: string) => table.headers.indexOf(label);
-    const idCol = col(headers[0]);
+    const label = (field: keyof R) =>
+      schema.columns.find(c => c.field === field)!.label;
+    const col = (field: keyof R) => table.headers.indexOf(label(field));
+    const idCol = col('id');
     const row = table.rows.findIndex(r => String(r[idCol]) === id);
     if (idCol < 0 || row < 0) {
       throw new Error(
-        `Anomaly ${id} is no longer in the Anomalies tab; refresh the list.`,
+        `${what === 'anomaly' ? 'Anomaly' : 'Incident'} ${id} is no longer in the ${schema.name} tab; refresh the list.`,
       );
     }
     const values = table.rows[row].slice();
     const statusChanged = isoNow();
-    const label = (field: keyof AnomalyRecord) =>
-      ANOMALIES.columns.find(c => c.field === field)!.label;
-    values[col(label('status'))] = status;
-    if (cleanNote !== undefined) values[col(label('note'))] = cleanNote;
-    values[col(label('statusChanged'))] = statusChanged;
+    values[col('status')] = status;
+    if (cleanNote !== undefined) values[col('note')] = cleanNote;
+    values[col('statusChanged')] = statusChanged;
     sheet
       .getRange(row + 2, 1, 1, values.length)
       .setValues([values.map(v => sanitizeCell(v))]);
-    const lk = book.getSheetByName(LK_ANOMALIES.name);
-    const lkTable = lk ? readTable(LK_ANOMALIES.name, book) : null;
+    const lk = book.getSheetByName(lookerSchema.name);
+    const lkTable = lk ? readTable(lookerSchema.name, book) : null;
     if (lk && lkTable) {
+      const idKey = lookerSchema.columns[0].key;
       const i = lkTable.rows.findIndex(
-        r => String(r[lkTable.headers.indexOf('anomaly_id')]) === id,
+        r => String(r[lkTable.headers.indexOf(idKey)]) === id,
       );
       const s = lkTable.headers.indexOf('status');
       if (i >= 0 && s >= 0) lk.getRange(i + 2, s + 1).setValue(status);
     }
     bumpDataVersion();
-    const finalNote = String(values[col(label('note'))] ?? '');
+    const finalNote = String(values[col('note')] ?? '');
     return {id, status, note: finalNote, statusChanged};
   } finally {
     lock.releaseLock();
@@ -341,7 +386,7 @@ export function sendDigestNow(): {sent: number; recipients: number} {
 export function refreshDashboard(): {rows: number; charts: number} {
   const snap = getSnapshot();
   const r = writeDashboard({
-    title: `Classroom Pulse: ${snap.title}`,
+    title: productTitle(snap.title),
     updated: snap.generated,
     forecast: snap.forecast,
     heatmap: snap.heatmap,

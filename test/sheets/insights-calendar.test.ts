@@ -1,3 +1,4 @@
+import {incidentHeadline} from '../../src/analysis/incidents';
 import {buildDigest} from '../../src/pipeline/alerts';
 import {buildInsights, TINY_EXPECTED} from '../../src/sheets/views';
 import {district} from '../ui/fixtures';
@@ -28,27 +29,41 @@ describe('insights and alerts follow the calendar', () => {
 
   it('never headline a percent change on a tiny expected value', () => {
     const d = district();
-    const a = {
-      ...d.anomalies[0],
-      id: 'tiny',
-      expected: 0.6,
-      observed: 0,
+    const inc = {
+      ...d.incidents[0],
+      status: 'new' as const,
+      expectedUsers: 0.6,
+      users: 0.6,
       changePct: -100,
       severity: 'high' as const,
     };
-    const insights = buildInsights({...d, anomalies: [a]});
-    const text = insights.find(i => i.kind === 'anomaly')!.text;
-    expect(text).not.toMatch(/%/);
-    expect(text).toMatch(/expected 0\.6, saw 0/);
+    const shape = {
+      kind: 'one school' as const,
+      direction: 'drop' as const,
+      start: inc.start,
+      end: inc.end,
+      schoolIds: [inc.schoolIds[0]],
+      roles: ['students'],
+      users: 0.6,
+      expectedUsers: 0.6,
+      changePct: -100,
+      cause: '' as const,
+      ongoing: false,
+    };
+    const tiny = incidentHeadline(shape, 10);
+    expect(tiny).not.toMatch(/%/);
+    expect(tiny).toMatch(/0\.6 below the 0\.6 users expected/);
     expect(TINY_EXPECTED).toBeGreaterThan(0.6);
-    const digest = buildDigest([a], new Set(), '2000-01-01', 'u')!;
-    expect(digest.body).not.toMatch(/100%/);
-    // A real expected value keeps its percent.
-    const big = {...a, id: 'big', expected: 200, observed: 80, changePct: -60};
-    const t2 = buildInsights({...d, anomalies: [big]}).find(
+    const withTiny = {...inc, summary: tiny};
+    const text = buildInsights({...d, incidents: [withTiny]}).find(
       i => i.kind === 'anomaly',
     )!.text;
-    expect(t2).toMatch(/60%/);
+    expect(text).not.toMatch(/%/);
+    const digest = buildDigest([withTiny], new Map(), '2000-01-01', 'u')!;
+    expect(digest.body).not.toMatch(/100%/);
+    // A real expected value keeps its percent.
+    const big = {...shape, expectedUsers: 200, users: 120, changePct: -60};
+    expect(incidentHeadline(big, 10)).toMatch(/about 60% below expected/);
   });
 
   it('no forecast insight when the forecast is tiny', () => {

@@ -63,6 +63,8 @@ function anomaly(over: Partial<AnomalyRecord> = {}): AnomalyRecord {
     changePct: -90,
     score: 8,
     severity: 'high',
+    endDate: '',
+    incidentId: '',
     status: 'new',
     note: '',
     firstFlagged: '',

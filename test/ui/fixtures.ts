@@ -11,10 +11,12 @@ import {
   type AnomalyRecord,
   type CorrelationRecord,
   type ForecastRecord,
+  type IncidentRecord,
   type RunLogRecord,
   type UnderuseRecord,
 } from '../../src/sheets/tables';
 import type {OutputBundle} from '../../src/sheets/outputs';
+import {buildIncidentRecords} from '../../src/sheets/incident-records';
 
 export const SCHOOLS = [
   {id: 'ou01', name: 'PS 1 Lincoln'},
@@ -71,7 +73,7 @@ export function district(
     | 'underuse'
     | 'correlations'
   >
-> & {runs: RunLogRecord[]} {
+> & {runs: RunLogRecord[]; incidents: IncidentRecord[]} {
   const r = rng(seed);
   const weekly: WeeklyFact[] = [];
   const forecasts: ForecastRecord[] = [];
@@ -249,6 +251,8 @@ export function district(
       changePct: ((obs - exp) / exp) * 100,
       score: Math.abs(obs - exp) / 10,
       severity: sev,
+      endDate: '',
+      incidentId: '',
       status: 'new',
       note: '',
       firstFlagged: '',
@@ -291,6 +295,7 @@ export function district(
       effectPer10Pct: 6.8,
       effectLow: 4.1,
       effectHigh: 9.5,
+      note: '',
     },
   ];
   const runs: RunLogRecord[] = [
@@ -321,5 +326,24 @@ export function district(
       message: 'AdminReports: 503 Service unavailable after 7 attempts',
     },
   ];
-  return {weekly, forecasts, accuracy, anomalies, underuse, correlations, runs};
+  const incidents = buildIncidentRecords(
+    anomalies,
+    [],
+    {
+      schools: SCHOOLS.length,
+      lastDay: '2025-02-28',
+      names: new Map(SCHOOLS.map(s => [s.id, s.name])),
+    },
+    '2025-03-01T10:00:00Z',
+  );
+  return {
+    weekly,
+    forecasts,
+    accuracy,
+    anomalies,
+    incidents,
+    underuse,
+    correlations,
+    runs,
+  };
 }

@@ -11,7 +11,7 @@ import {
   type OfflineRuntimeOptions,
 } from '../../src/offline/runtime';
 import {appendRunLog, writeOutputs} from '../../src/sheets/outputs';
-import {district, isoWeek} from './fixtures';
+import {SCHOOLS, district, isoWeek} from './fixtures';
 
 export const BUNDLE = join(__dirname, '../../dist/Code.js');
 
@@ -62,7 +62,17 @@ export function harness(
   const data = district();
   if (!opts.empty) {
     inRuntime(rt, () => {
-      writeOutputs(data, {now: '2025-03-03T10:00:00Z', isoWeekOf: isoWeek});
+      writeOutputs(
+        {
+          ...data,
+          incidentContext: {
+            schools: SCHOOLS.length,
+            lastDay: '2025-02-28',
+            names: new Map(SCHOOLS.map(s => [s.id, s.name])),
+          },
+        },
+        {now: '2025-03-03T10:00:00Z', isoWeekOf: isoWeek},
+      );
       for (const r of data.runs) appendRunLog(r);
     });
   }

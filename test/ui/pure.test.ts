@@ -43,6 +43,7 @@ describe('Looker Studio Linking API URLs', () => {
       'lk_daily',
       'lk_forecast_accuracy',
       'lk_anomalies',
+      'lk_incidents',
       'lk_correlation',
       'lk_underuse',
       'lk_equity',
@@ -70,26 +71,38 @@ describe('Looker Studio Linking API URLs', () => {
   });
 });
 
-describe('anomaly digest', () => {
-  const {anomalies} = district();
-  it('lists recent new anomalies once, severest first, and escapes the HTML body', () => {
-    const d = buildDigest(
-      anomalies,
-      new Set(),
-      '2025-01-01',
-      'https://docs.google.com/spreadsheets/d/X',
-    )!;
-    expect(d.ids).toHaveLength(3);
-    expect(d.subject).toBe('Classroom Pulse: 3 new anomalies (1 high)');
-    expect(d.body.split('\n')[2]).toMatch(
-      /^- 2025-02-26 - PS 1 Lincoln: student active users drop \(-66%\)/,
+describe('incident digest', () => {
+  const {incidents} = district();
+  const url = 'https://docs.google.com/spreadsheets/d/X';
+  it('lists new incidents once, most users first, and escapes the HTML body', () => {
+    const d = buildDigest(incidents, new Map(), '2025-01-01', url)!;
+    expect(d.sent.size).toBe(3);
+    expect(d.subject).toBe('Classroom Pulse: 3 new incidents (1 high)');
+    const lines = d.body.split('\n');
+    expect(lines[0]).toBe('New since the last digest:');
+    expect(lines[1]).toBe(
+      '- PS 1 Lincoln: drop on 26 Feb 2025: students, about 66% below expected (118 users on the worst day)',
     );
+    expect(d.htmlBody).toContain('PS 2 &lt;b&gt;Ada&lt;/b&gt;');
     expect(d.htmlBody).not.toContain('<b>Ada</b>');
-    expect(
-      buildDigest(anomalies, new Set(d.ids), '2025-01-01', 'u'),
-    ).toBeNull();
-    const acked = anomalies.map(a => ({...a, status: 'acknowledged' as const}));
-    expect(buildDigest(acked, new Set(), '2024-01-01', 'u')).toBeNull();
+    expect(buildDigest(incidents, d.sent, '2025-01-01', url)).toBeNull();
+    const acked = incidents.map(i => ({...i, status: 'acknowledged' as const}));
+    expect(buildDigest(acked, new Map(), '2024-01-01', url)).toBeNull();
+  });
+  it('says what changed since the last digest', () => {
+    const d = buildDigest(incidents, new Map(), '2025-01-01', url)!;
+    const grown = incidents.map(i =>
+      i.schoolIds[0] === 'ou01'
+        ? {...i, schools: 3, end: '2025-02-27', ongoing: false}
+        : i,
+    );
+    const again = buildDigest(grown, d.sent, '2025-01-01', url)!;
+    expect(again.subject).toBe('Classroom Pulse: 1 changed');
+    expect(again.body).toContain('Changed since the last digest:');
+    expect(again.body).toContain('(1 to 3 schools; lasted until 2025-02-27)');
+    expect(again.body).toContain(
+      '2 incidents mailed before still await review.',
+    );
   });
 });
 

@@ -3,6 +3,7 @@ import {LAST_OBSERVED, SCHOOLS, SHORT_SCHOOL} from './fixtures';
 import type {
   AnomalyItem,
   ForecastChartData,
+  IncidentItem,
   HeatmapData,
   Insight,
   Progress,
@@ -155,6 +156,53 @@ describe('sidebar server functions in the bundle', () => {
     expect(head).not.toContain('note');
   });
 
+  it('serves incidents from the bundle; their status survives a re-run that moves them', () => {
+    const list = h.call<IncidentItem[]>('getIncidents', {status: 'all'});
+    expect(list).toHaveLength(4);
+    // Most users affected first, each in one line, each flag naming its incident.
+    expect(list.map(i => i.users)).toEqual(
+      [...list.map(i => i.users)].sort((a, b) => (b ?? 0) - (a ?? 0)),
+    );
+    expect(list[0].summary).toMatch(/^.+: drop on .+ below expected/);
+    const flags = h.call<AnomalyItem[]>('getAnomalies', {status: 'all'});
+    expect(flags.every(f => list.some(i => i.id === f.incidentId))).toBe(true);
+    const target = list.find(i => i.schoolIds.includes(SHORT_SCHOOL.id))!;
+    h.call('acknowledgeIncident', target.id, 'explained', 'Network work');
+    // The next run sees the drop one day longer: the same incident, with the admin's status.
+    const longer = h.data.anomalies.map(a =>
+      a.schoolId === SHORT_SCHOOL.id
+        ? {...a, endDate: '2025-02-27', status: 'new' as const}
+        : a,
+    );
+    inRuntime(h.rt, () =>
+      writeOutputs(
+        {
+          anomalies: longer,
+          incidentContext: {
+            schools: SCHOOLS.length,
+            lastDay: '2025-03-07',
+            names: new Map(SCHOOLS.map(s => [s.id, s.name])),
+          },
+        },
+        {now: '2025-03-10T10:00:00Z'},
+      ),
+    );
+    const again = h.call<IncidentItem[]>('getIncidents', {status: 'all'});
+    expect(again).toHaveLength(4);
+    expect(again.find(i => i.id === target.id)).toMatchObject({
+      status: 'explained',
+      note: 'Network work',
+      end: '2025-02-27',
+      firstFlagged: '2025-03-03T10:00:00Z',
+    });
+    expect(
+      h.call<IncidentItem[]>('getIncidents', {status: 'new'}),
+    ).toHaveLength(3);
+    expect(() => h.call('acknowledgeIncident', '<x>', 'new')).toThrow(
+      /id: is not an incident id/,
+    );
+  });
+
   it('rejects a bad status or id with a readable message', () => {
     expect(() => h.call('acknowledgeAnomaly', 'A0', 'resolved')).toThrow(
       'status: must be new, acknowledged or explained',
@@ -216,7 +264,7 @@ describe('triggers, runs, digest, Looker Studio, dashboard', () => {
     expect(h.call<Progress>('getProgress').running).toBe(true);
   });
 
-  it('mails each new anomaly once, without notes', () => {
+  it('mails each new incident once, without notes', () => {
     const h = harness({startTime: Date.UTC(2025, 2, 3, 14)});
     h.call('saveSettings', {
       alertRecipients: ['a@district.example.org', 'b@district.example.org'],
@@ -224,7 +272,7 @@ describe('triggers, runs, digest, Looker Studio, dashboard', () => {
     const [a] = h.call<AnomalyItem[]>('getAnomalies', {status: 'new'});
     h.call('acknowledgeAnomaly', a.id, 'new', 'Spoke with Ms. Jones');
     const first = h.call<{sent: number}>('sendDigestNow');
-    // 14-day window before 2025-03-03: the two February anomalies.
+    // 14-day window before 2025-03-03: the two February incidents.
     expect(first.sent).toBe(2);
     expect(h.rt.mail).toHaveLength(1);
     const mail = h.rt.mail[0] as unknown as {
@@ -233,7 +281,7 @@ describe('triggers, runs, digest, Looker Studio, dashboard', () => {
       body: string;
       htmlBody: string;
     };
-    expect(mail.subject).toBe('Classroom Pulse: 2 new anomalies (1 high)');
+    expect(mail.subject).toBe('Classroom Pulse: 2 new incidents (1 high)');
     expect(mail.body).not.toMatch(/Jones/);
     expect(mail.htmlBody).toContain(
       'PS 2 &lt;b&gt;Ada&lt;/b&gt; &amp; &quot;Grace&quot;',
@@ -303,8 +351,8 @@ describe('cached views', () => {
     expect(again.result).toEqual(first.result);
     expect(again.calls).toBeLessThan(first.calls / 3);
     const before = first.result as Insight[];
-    const a = h.call<AnomalyItem[]>('getAnomalies', {status: 'new'})[0];
-    h.call('acknowledgeAnomaly', a.id, 'acknowledged');
+    const a = h.call<IncidentItem[]>('getIncidents', {status: 'new'})[0];
+    h.call('acknowledgeIncident', a.id, 'acknowledged');
     const after = h.rt.execute(h.code, 'getInsights', []);
     expect(after.calls).toBeGreaterThan(again.calls);
     const anomalyTexts = (l: Insight[]) =>

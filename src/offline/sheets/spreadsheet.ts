@@ -159,6 +159,18 @@ export class Spreadsheet {
       return sheet;
     });
   }
+  /** Moves the active sheet to a 1-based position; it stays active. */
+  moveActiveSheet(pos: number): void {
+    this.engine.call('Spreadsheet.moveActiveSheet', () => {
+      const n = this.book.sheets.length;
+      if (!Number.isInteger(pos) || pos < 1 || pos > n) {
+        throw this.engine.error(`Sheet index ${pos} is out of range.`);
+      }
+      const [model] = this.book.sheets.splice(this.book.active, 1);
+      this.book.sheets.splice(pos - 1, 0, model);
+      this.book.active = pos - 1;
+    });
+  }
   insertSheet(a?: unknown, b?: unknown): Sheet {
     return this.engine.call('Spreadsheet.insertSheet', () => {
       let name: string | undefined;
