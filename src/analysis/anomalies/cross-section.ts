@@ -5,7 +5,7 @@ import {findLevelShifts, levelShift} from './level-shifts';
 import type {SeriesAnomaly} from './series-types';
 
 // ---------------------------------------------------------------------------------------
-// Point anomalies across schools. Each school's series is decomposed on its own (above);
+// Point anomalies across schools. Each school's series is decomposed on its own (series.ts);
 // whether a day (or week) is an anomaly is then decided with a count-noise model and the
 // other schools in view:
 // - r = log((y + 1/2) / (expected + 1/2)) is the relative change. Its variance is the
