@@ -352,7 +352,7 @@ export function evaluateDemo(i: {
       x => x.date && closedWeek(mondayOf(x.date)) === true,
     ).length,
   };
-  const alerts = mailedAlerts(i.rt, onClosed);
+  const alerts = mailedAlerts(i.rt, ss, onClosed);
   const calendar = calendarScore(
     ss,
     trueCal,
@@ -413,22 +413,51 @@ function mondayOf(day: string): string {
   return new Date(t - wd * 86_400_000).toISOString().slice(0, 10);
 }
 
-/** Lines of the mailed digests, each about one anomaly: how many fall on closed days. */
+/**
+ * Lines of the mailed digests, each about one incident (its summary, perhaps with what
+ * changed after it in brackets): how many incidents were mailed, and how many of them
+ * begin or end on a day the true calendar closes. A line is matched to its incident in the
+ * Incidents tab by its summary; an unmatched line counts as mailed and as on a closed day,
+ * so a digest the scorer cannot read never passes for a clean one.
+ */
 function mailedAlerts(
   rt: OfflineRuntime,
+  ss: Spreadsheet,
   onClosed: (grain: string, date: string) => boolean,
 ): {mailed: number; onClosedDays: number} {
+  const bySummary = new Map<string, {start: string; end: string}>();
+  for (const r of tabRecords(ss, 'Incidents')) {
+    bySummary.set(String(r.Summary), {
+      start: cellDate(r.From),
+      end: cellDate(r.Until),
+    });
+  }
   let mailed = 0;
   let closed = 0;
   for (const m of rt.mail) {
     for (const line of m.body.split('\n')) {
-      const hit = /^- (week of )?(\d{4}-\d{2}-\d{2}) - /.exec(line);
-      if (!hit) continue;
+      if (!line.startsWith('- ')) continue;
+      const text = line.slice(2);
+      const inc =
+        bySummary.get(text) ??
+        bySummary.get(text.replace(/ \([^()]*\)$/, '')) ??
+        [...bySummary.entries()].find(([k]) => text.startsWith(k))?.[1];
       mailed++;
-      if (onClosed(hit[1] ? 'week' : 'day', hit[2])) closed++;
+      if (!inc || onClosed('day', inc.start) || onClosed('day', inc.end))
+        closed++;
     }
   }
   return {mailed, onClosedDays: closed};
+}
+
+/** A date cell as YYYY-MM-DD (the offline sheet may hold a Date or a string). */
+function cellDate(v: unknown): string {
+  // A Date may come from the script's realm, where instanceof Date does not hold.
+  const d = v as {toISOString?: () => string} | null;
+  if (d && typeof d.toISOString === 'function') {
+    return d.toISOString().slice(0, 10);
+  }
+  return String(v ?? '').slice(0, 10);
 }
 
 /**
