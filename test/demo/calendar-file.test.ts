@@ -11,6 +11,8 @@ import {mergeCalendar} from '../../src/metrics/calendar/merge';
 import {isSchoolDay} from '../../src/metrics/weekly';
 import {parseRunArgs} from '../../src/cli/run';
 
+type Entry = Record<string, unknown>;
+
 const FIXTURE = join(__dirname, '..', 'fixtures', 'calendar-mid-august.json');
 const fixtureText = readFileSync(FIXTURE, 'utf8');
 
@@ -55,35 +57,35 @@ describe('calendar file: parsing and validation', () => {
       ],
       [o => (o.years = []), /years: must list at least one school year/],
       [
-        o => ((o.years as any[])[1].firstDay = '2024-13-01'),
+        o => ((o.years as Entry[])[1].firstDay = '2024-13-01'),
         /years\[1\]\.firstDay: must be a YYYY-MM-DD date \(got "2024-13-01"\)/,
       ],
       [
-        o => ((o.years as any[])[0].lastDay = '2023-08-01'),
+        o => ((o.years as Entry[])[0].lastDay = '2023-08-01'),
         /years\[0\]\.lastDay: is before firstDay/,
       ],
       [
-        o => (o.years = [...(o.years as any[])].reverse()),
+        o => (o.years = [...(o.years as Entry[])].reverse()),
         /years\[1\]\.firstDay: must come after years\[0\]\.lastDay/,
       ],
       [
-        o => ((o.closures as any[])[2].end = '2023-11-01'),
+        o => ((o.closures as Entry[])[2].end = '2023-11-01'),
         /closures\[2\]\.end: is before start/,
       ],
       [
-        o => ((o.closures as any[])[3].kind = 'vacation'),
+        o => ((o.closures as Entry[])[3].kind = 'vacation'),
         /closures\[3\]\.kind: must be one of holiday, break, staff \(got "vacation"\)/,
       ],
       [
-        o => ((o.closures as any[])[4].name = ''),
+        o => ((o.closures as Entry[])[4].name = ''),
         /closures\[4\]\.name: must be a non-empty string/,
       ],
       [
-        o => ((o.closures as any[])[0].start = '2023-07-04'),
+        o => ((o.closures as Entry[])[0].start = '2023-07-04'),
         /closures\[0\]: must fall inside one school year/,
       ],
       [
-        o => ((o.testing as any[])[1].levels = ['college']),
+        o => ((o.testing as Entry[])[1].levels = ['college']),
         /testing\[1\]\.levels: must be a non-empty list/,
       ],
       [
@@ -95,7 +97,7 @@ describe('calendar file: parsing and validation', () => {
         /halfDays\[1\]: falls on a closure/,
       ],
       [
-        o => ((o.closures as any[])[5].date = '2024-01-08'),
+        o => ((o.closures as Entry[])[5].date = '2024-01-08'),
         /closures\[5\]\.date: unknown field/,
       ],
       [o => (o.holidays = []), /district\.json\.holidays: unknown field/],
