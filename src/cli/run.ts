@@ -156,7 +156,7 @@ export function installDay(d: DemoDistrict): number {
  * calendar, which the product learns from the activity (as on a real install).
  * `--calendar truth` hands it the generator's calendar, to evaluate against that.
  */
-function demoSettings(
+export function demoSettings(
   d: DemoDistrict,
   calendar: RunArgs['calendar'],
 ): Partial<Settings> {
