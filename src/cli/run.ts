@@ -6,12 +6,17 @@
  * time passes and the nightly, weekly and continuation triggers fire as they come due.
  * Writes DIR/workbook.xlsx, DIR/report.html and DIR/summary.json.
  */
-import {existsSync, mkdirSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {join, resolve} from 'node:path';
 import {daysBetween} from '../clean/dates';
 import {InputError} from '../core/errors';
 import type {Settings} from '../core/types';
-import {createDemoDistrict, type DemoDistrict} from '../demo';
+import {
+  createDemoDistrict,
+  parseCalendarFile,
+  type CalendarFile,
+  type DemoDistrict,
+} from '../demo';
 import {createOfflineRuntime, type OfflineRuntime} from '../offline/runtime';
 import type {Snapshot} from '../sheets/view-types';
 import {renderReportHtml} from '../ui/report';
@@ -35,6 +40,8 @@ export interface RunArgs {
    * the product gets none, as on a real install, and learns it from the activity.
    */
   calendar: 'learned' | 'truth';
+  /** Demo only: the district's own calendar file, followed by the generator. */
+  calendarFile?: string;
   /** Print the usage and stop. */
   help?: boolean;
 }
@@ -48,6 +55,9 @@ export const RUN_HELP = `usage: node dist/cli.cjs run --source demo|learnplatfor
   --schools N, --days N, --seed S   the demo district's size, length and seed
   --calendar truth         evaluation only: hands the product the generator's own calendar
                            (default: learned, the product infers it from the activity)
+  --calendar-file FILE     the demo district follows this JSON school calendar (format in
+                           src/demo/README.md) instead of the New York-like default; the
+                           product still gets no calendar, the scorer compares against it
   --fresh-contexts         every execution in a fresh context (slower)
   --quiet                  no progress lines
 `;
@@ -80,6 +90,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
     else if (a === '--days') out.days = int();
     else if (a === '--seed') out.seed = int();
     else if (a === '--out') out.out = next();
+    else if (a === '--calendar-file') out.calendarFile = next();
     else if (a === '--quiet') out.quiet = true;
     else if (a === '--fresh-contexts') out.freshContexts = true;
     else if (a === '--help' || a === '-h') out.help = true;
@@ -94,10 +105,26 @@ export function parseRunArgs(argv: string[]): RunArgs {
   if (!out.source)
     throw new InputError('--source', 'is required (demo or learnplatform:DIR)');
   if (!out.out) throw new InputError('--out', 'is required');
+  if (out.calendarFile && out.source !== 'demo') {
+    throw new InputError('--calendar-file', 'applies to --source demo only');
+  }
   return out as RunArgs;
 }
 
 const DAY_MS = 86_400_000;
+
+function readCalendarFile(path: string): CalendarFile {
+  let json: string;
+  try {
+    json = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new InputError(
+      '--calendar-file',
+      `cannot read ${path}: ${(e as Error).message}`,
+    );
+  }
+  return parseCalendarFile(json, path);
+}
 
 /** Epoch ms of `day` at `hour`:00 in UTC offset terms good enough to place a simulated start. */
 function dayOf(ms: number): string {
@@ -129,7 +156,7 @@ export function installDay(d: DemoDistrict): number {
  * calendar, which the product learns from the activity (as on a real install).
  * `--calendar truth` hands it the generator's calendar, to evaluate against that.
  */
-function demoSettings(
+export function demoSettings(
   d: DemoDistrict,
   calendar: RunArgs['calendar'],
 ): Partial<Settings> {
@@ -218,6 +245,9 @@ export async function runCommand(
     schools: args.schools,
     days: args.days,
     seed: args.seed,
+    calendar: args.calendarFile
+      ? readCalendarFile(args.calendarFile)
+      : undefined,
   });
   const end = utcMs(district.endDate, 12) + DAY_MS;
   const start = utcMs(district.startDate, 12) + installDay(district) * DAY_MS;

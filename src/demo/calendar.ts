@@ -72,9 +72,11 @@ export interface DayInfo {
   testing: Record<SchoolLevel, number>;
   /** True in the school days before a marking period closes, when teachers grade. */
   grading: boolean;
+  /** True on a half day (early dismissal): a school day with less activity. */
+  halfDay: boolean;
 }
 
-interface Period extends CalendarPeriod {
+export interface Period extends CalendarPeriod {
   startDay: number;
   endDay: number;
   staffOnly?: boolean;
@@ -88,7 +90,7 @@ function observed(dayNo: number): number {
   return dayNo;
 }
 
-function period(
+export function period(
   name: string,
   kind: CalendarPeriod['kind'],
   startDay: number,
@@ -118,7 +120,7 @@ export function lastDayOfSchool(springYear: number): number {
   return d;
 }
 
-interface SchoolYearPlan {
+export interface SchoolYearPlan {
   year: number;
   first: number;
   last: number;
@@ -324,15 +326,38 @@ export interface DemoCalendar {
 /** Student activity multiplier in a testing window for the levels it concerns. */
 export const TESTING_UPLIFT = 1.3;
 
-/** The calendar over [startDay, endDay], with one classified entry per day. */
+/** The New York-like calendar over [startDay, endDay], one classified entry per day. */
 export function buildCalendar(startDay: number, endDay: number): DemoCalendar {
   const firstYear = civil(startDay).year - 1;
   const lastYear = civil(endDay).year;
   const plans: SchoolYearPlan[] = [];
   for (let y = firstYear; y <= lastYear; y++) plans.push(planSchoolYear(y));
+  return assembleCalendar(plans, startDay, endDay);
+}
 
+/**
+ * Classifies every day of [startDay, endDay] from school-year plans (in order): summer
+ * between years and outside the first and last, closures, testing, grading, half days.
+ */
+export function assembleCalendar(
+  plans: SchoolYearPlan[],
+  startDay: number,
+  endDay: number,
+): DemoCalendar {
   const closures: Period[] = [];
   const events: Period[] = [];
+  const firstPlan = plans[0];
+  const lastPlan = plans[plans.length - 1];
+  if (startDay < firstPlan.first) {
+    closures.push(
+      period(
+        `Summer ${firstPlan.year}`,
+        'summer',
+        Math.min(startDay, firstPlan.first - 1),
+        firstPlan.first - 1,
+      ),
+    );
+  }
   for (let i = 0; i < plans.length; i++) {
     const p = plans[i];
     if (i > 0) {
@@ -343,6 +368,16 @@ export function buildCalendar(startDay: number, endDay: number): DemoCalendar {
     }
     closures.push(...p.closures);
     events.push(...p.events);
+  }
+  if (endDay > lastPlan.last) {
+    closures.push(
+      period(
+        `Summer ${lastPlan.year + 1}`,
+        'summer',
+        lastPlan.last + 1,
+        endDay,
+      ),
+    );
   }
   const overlaps = (p: Period) => p.endDay >= startDay && p.startDay <= endDay;
   const keptClosures = closures.filter(overlaps);
@@ -386,6 +421,7 @@ export function buildCalendar(startDay: number, endDay: number): DemoCalendar {
       high: 1,
     };
     let grading = false;
+    let halfDay = false;
     let schoolDayIndex = -1;
     if (kind === 'school') {
       const n = schoolDayCounter.get(schoolYear) ?? 0;
@@ -395,6 +431,8 @@ export function buildCalendar(startDay: number, endDay: number): DemoCalendar {
         if (d < e.startDay || d > e.endDay) continue;
         if (e.kind === 'testing') {
           for (const lvl of e.levels ?? []) testing[lvl] = TESTING_UPLIFT;
+        } else if (e.kind === 'half-day') {
+          halfDay = true;
         } else {
           grading = true;
         }
@@ -409,6 +447,7 @@ export function buildCalendar(startDay: number, endDay: number): DemoCalendar {
       schoolDayIndex,
       testing,
       grading,
+      halfDay,
     });
   }
   const strip = (p: Period): CalendarPeriod => ({

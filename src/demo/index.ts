@@ -9,8 +9,13 @@
  */
 import type {SchoolCalendar} from '../core/types';
 import {InputError} from '../core/errors';
-import {isoDate, parseIsoDate} from './dates';
+import {isoDate, mondayOf, parseIsoDate} from './dates';
 import {TESTING_UPLIFT} from './calendar';
+import {
+  buildCalendarFromFile,
+  CalendarFile,
+  calendarFileSpan,
+} from './calendar-file';
 import {LOGOUT_SHARE} from './events';
 import {
   DistrictModel,
@@ -37,6 +42,7 @@ export type {
 } from './truth';
 export type {InjectedAnomaly, DataIssue} from './model';
 export {DemoWorkspaceData} from './workspace';
+export {parseCalendarFile, type CalendarFile} from './calendar-file';
 
 export interface DemoOptions {
   /** Number of schools (default 40). */
@@ -48,7 +54,18 @@ export interface DemoOptions {
   start?: string;
   /** Multiplies school enrolment (default 1). */
   scale?: number;
+  /**
+   * The district's own calendar (see calendar-file.ts) instead of the New York-like
+   * default; the default start is then the Monday two weeks before its first school day.
+   */
+  calendar?: CalendarFile;
 }
+
+/**
+ * How far the period may run outside the file's school years: about a summer. Beyond
+ * it the file says nothing (school may reopen), so such a period is refused.
+ */
+const MAX_DAYS_OUTSIDE_FILE = 100;
 
 export interface DemoSchool extends SchoolTruth {
   enrolledUsers: number;
@@ -110,12 +127,37 @@ export function createDemoDistrict(opts: DemoOptions = {}): DemoDistrict {
       `must be a number above 0 and at most 20 (got ${scale})`,
     );
   }
-  const start = opts.start ?? DEFAULT_START;
+  const span = opts.calendar ? calendarFileSpan(opts.calendar) : null;
+  const start =
+    opts.start ?? (span ? isoDate(mondayOf(span[0] - 14)) : DEFAULT_START);
   const startDay = parseIsoDate(start);
   if (startDay === null)
     throw new InputError('start', `not a YYYY-MM-DD date: ${start}`);
   const endDay = startDay + days - 1;
-  const model = new DistrictModel({schools, seed, startDay, endDay, scale});
+  let calendar;
+  if (opts.calendar && span) {
+    if (startDay < span[0] - MAX_DAYS_OUTSIDE_FILE) {
+      throw new InputError(
+        'start',
+        `${start} is more than ${MAX_DAYS_OUTSIDE_FILE} days before the calendar file's first school day (${isoDate(span[0])})`,
+      );
+    }
+    if (endDay > span[1] + MAX_DAYS_OUTSIDE_FILE) {
+      throw new InputError(
+        'days',
+        `the period ends ${isoDate(endDay)}, more than ${MAX_DAYS_OUTSIDE_FILE} days after the calendar file's last school day (${isoDate(span[1])}): add the next school year to the file or ask for fewer days`,
+      );
+    }
+    calendar = buildCalendarFromFile(opts.calendar, startDay, endDay);
+  }
+  const model = new DistrictModel({
+    schools,
+    seed,
+    startDay,
+    endDay,
+    scale,
+    calendar,
+  });
   const data = new DemoWorkspaceData(model);
   const schoolTruth: SchoolTruth[] = model.schools.map(s => ({
     schoolId: s.orgUnitId,

@@ -127,6 +127,8 @@ export interface ModelOptions {
   startDay: number;
   endDay: number;
   scale: number;
+  /** The district's own calendar over [startDay, endDay] (default: New York-like). */
+  calendar?: DemoCalendar;
 }
 
 const TIME_ZONE_DOMAIN = 'nycdemo.k12.example.org';
@@ -140,6 +142,11 @@ export const KIND_FACTOR: Record<DayInfo['kind'], [number, number]> = {
   break: [0.045, 0.07],
   summer: [0.012, 0.025],
 };
+/**
+ * Half-day (early dismissal) factors on students and teachers: about half the students'
+ * school-day activity, teachers less reduced (they stay for the afternoon).
+ */
+export const HALF_DAY_FACTOR: [number, number] = [0.5, 0.75];
 /** Monday..Friday effect on school days. */
 const DOW_FACTOR = [0.12, 1.02, 1.04, 1.02, 0.99, 0.88, 0.07];
 
@@ -194,7 +201,7 @@ export class DistrictModel {
     this.endDay = opts.endDay;
     this.nDays = opts.endDay - opts.startDay + 1;
     this.scale = opts.scale;
-    this.cal = buildCalendar(opts.startDay, opts.endDay);
+    this.cal = opts.calendar ?? buildCalendar(opts.startDay, opts.endDay);
     this.dayStartUtc = new Float64Array(this.nDays + 2);
     this.dayOffset = new Float64Array(this.nDays + 2);
     for (let i = 0; i < this.nDays + 2; i++) {
@@ -477,7 +484,9 @@ export class DistrictModel {
     for (let i = 0; i < n; i++) {
       const day = this.cal.days[i];
       const wd = (((day.dayNo + 4) % 7) + 7) % 7;
-      const [kS, kT] = KIND_FACTOR[day.kind];
+      const [kS0, kT0] = KIND_FACTOR[day.kind];
+      const kS = day.halfDay ? kS0 * HALF_DAY_FACTOR[0] : kS0;
+      const kT = day.halfDay ? kT0 * HALF_DAY_FACTOR[1] : kT0;
       xT = 0.7 * xT + 0.13 * r.normal();
       xS = 0.5 * xS + 0.09 * r.normal();
       const teacherLog = xT + common[i];
@@ -802,7 +811,12 @@ export class DistrictModel {
         }
         if (taken.has(i + k)) ok = false;
         if (d.kind !== 'school' && d.kind !== 'weekend') ok = false;
-        if (d.grading || d.testing.elementary > 1 || d.testing.high > 1) {
+        if (
+          d.grading ||
+          d.halfDay ||
+          d.testing.elementary > 1 ||
+          d.testing.high > 1
+        ) {
           ok = false;
         }
       }

@@ -1,8 +1,11 @@
 import {InputError} from '../../src/core/errors';
-import {createDemoDistrict} from '../../src/demo';
+import {readFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {createDemoDistrict, parseCalendarFile} from '../../src/demo';
 import {
   INSTALL_AFTER_DAYS,
   RUN_HELP,
+  demoSettings,
   installDay,
   parseRunArgs,
 } from '../../src/cli/run';
@@ -39,5 +42,16 @@ describe('the demo runner', () => {
     );
     expect(parseRunArgs(['--help']).help).toBe(true);
     expect(RUN_HELP).toMatch(/--calendar truth\s+evaluation only/);
+  });
+
+  it('gives the product no calendar with a calendar file either', () => {
+    const file = join(__dirname, '..', 'fixtures', 'calendar-mid-august.json');
+    const calendar = parseCalendarFile(readFileSync(file, 'utf8'), file);
+    const d = createDemoDistrict({schools: 2, days: 60, calendar});
+    expect(demoSettings(d, 'learned')).not.toHaveProperty('calendar');
+    // Evaluation with the truth hands over the file's calendar, not the default one.
+    const truth = demoSettings(d, 'truth').calendar!;
+    expect(truth.closures.map(c => c.name)).toContain('Labor Day');
+    expect(RUN_HELP).toMatch(/--calendar-file FILE/);
   });
 });
