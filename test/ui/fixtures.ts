@@ -312,7 +312,8 @@ export function district(
       serviceCalls: 212,
       message: '',
       callsByService: 'Reports 180, Directory 12, Classroom 20',
-      lastExecution: 'Execution 1: Reports 180, Directory 12, Classroom 20; 5230 row(s) written.',
+      lastExecution:
+        'Execution 1: Reports 180, Directory 12, Classroom 20; 5230 row(s) written.',
     },
     {
       runId: 'r-002',
