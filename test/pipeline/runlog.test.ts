@@ -68,6 +68,27 @@ test("a nightly run's log row counts its service calls by service and the fact r
     budgetSeconds: 60,
   };
   expect(rt.execute(code, 'saveSettings', [settings]).ok).toBe(true);
+  // A Run log tab of the earlier version (no per-service columns) with one run in it.
+  const old = [
+    'Run',
+    'Trigger',
+    'Started',
+    'Finished',
+    'Status',
+    'Phase',
+    'Executions',
+    'Days',
+    'Rows written',
+    'Service calls',
+    'Message',
+  ];
+  const tab = rt.spreadsheet.insertSheet('Run log');
+  tab
+    .getRange(1, 1, 2, old.length)
+    .setValues([
+      old,
+      ['r-old', 'nightly', '', '', 'ok', 'done', 1, 1, 0, 0, 'earlier'],
+    ]);
 
   const runLog = () => {
     const v = rt.spreadsheet
@@ -102,7 +123,10 @@ test("a nightly run's log row counts its service calls by service and the fact r
       record(f.result.callsByName);
     }
   }
-  const rows = runLog();
+  const [earlier, ...rows] = runLog();
+  expect(earlier['Run']).toBe('r-old');
+  expect(earlier['Message']).toBe('earlier');
+  expect(earlier['Calls by service']).toBe('');
   expect(rows).toHaveLength(1);
   const run = rows[0];
   expect(run['Trigger']).toBe('nightly');
