@@ -238,9 +238,9 @@ d('sidebar in Chromium', () => {
     await page.locator('#incident-list li').first().waitFor();
     // Incidents come before the flags they group.
     const order = await page.evaluate(() =>
-      [...document.querySelectorAll('#incident-list, #anomaly-list')].map(
-        e => e.id,
-      ),
+      Array.from(
+        document.querySelectorAll('#incident-list, #anomaly-list'),
+      ).map(e => e.id),
     );
     expect(order).toEqual(['incident-list', 'anomaly-list']);
     const stored = h.call<
