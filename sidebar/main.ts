@@ -26,6 +26,7 @@ import type {
   TriggerState,
   UnderuseItem,
 } from '../src/sheets/view-types';
+import {accuracyLines} from '../src/sheets/accuracy';
 import {createCalendarView} from './calendar';
 import {createOrgSetup} from './orgsetup';
 import {buildWhatIf} from './whatif';
@@ -393,10 +394,15 @@ function renderForecast(d: ForecastChartData | null, selected: string): void {
   }
   const fig = h('figure', {class: 'chart'});
   fig.appendChild(svg(forecastSvg(d)));
+  // The shown series' own figure, named: a district total forecasts better than a school.
+  const series =
+    d.schoolId === 'district'
+      ? 'District series (all schools summed)'
+      : `${d.schoolName} alone`;
   const acc =
     d.accuracyPct === null
-      ? ''
-      : ` Backtest accuracy ${fmtPct(d.accuracyPct)}${d.mase === null ? '' : `, MASE ${d.mase.toFixed(2)}`}.`;
+      ? ` ${series}: no backtest accuracy yet.`
+      : ` ${series}: backtest accuracy ${fmtPct(d.accuracyPct)}${d.mase === null ? '' : `, MASE ${d.mase.toFixed(2)}`}.`;
   fig.appendChild(
     h(
       'figcaption',
@@ -405,6 +411,13 @@ function renderForecast(d: ForecastChartData | null, selected: string): void {
     ),
   );
   forecastBox.appendChild(fig);
+  if (d.accuracySummary) {
+    const note = h('ul', {class: 'muted', id: 'forecast-accuracy'});
+    note.setAttribute('aria-label', 'Forecast accuracy');
+    for (const line of accuracyLines(d.accuracySummary))
+      note.appendChild(h('li', {}, line));
+    forecastBox.appendChild(note);
+  }
   // A compact table of the next weeks for screen readers and exact values.
   const future = d.points
     .filter(p => p.actual === null && p.forecast !== null)

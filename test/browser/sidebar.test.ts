@@ -173,6 +173,14 @@ d('sidebar in Chromium', () => {
       SCHOOLS.length * 16,
     );
     expect(await page.locator('#timeline svg rect').count()).toBeGreaterThan(0);
+    // Forecast accuracy: the district series and the schools, each named.
+    const acc = await page.locator('#forecast-accuracy li').allTextContents();
+    expect(acc[0]).toMatch(
+      /^District series \(all schools summed\): backtest accuracy \d+%\.$/,
+    );
+    expect(acc[1]).toMatch(
+      /^Single schools: median \d+%, 10th to 90th percentile \d+% to \d+% over \d+ schools/,
+    );
     const names = (await calls()).map(c => c.name);
     for (const n of [
       'getSidebarState',
