@@ -270,7 +270,7 @@ export function district(
     schoolId: s.id,
     schoolName: s.name,
     product: '',
-    metric: 'pct_access',
+    metric: 'pctAccess',
     value: 40 + i * 5,
     benchmark: 60,
     benchmarkKind: 'district median',

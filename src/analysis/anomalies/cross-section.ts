@@ -1,0 +1,348 @@
+import type {Role} from '../../core/types';
+import {median, robustScale} from '../../stats/robust';
+import {groupBy} from './fact-rows';
+import {findLevelShifts, levelShift} from './level-shifts';
+import type {SeriesAnomaly} from './series-types';
+
+// ---------------------------------------------------------------------------------------
+// Point anomalies across schools. Each school's series is decomposed on its own (series.ts);
+// whether a day (or week) is an anomaly is then decided with a count-noise model and the
+// other schools in view:
+// - r = log((y + 1/2) / (expected + 1/2)) is the relative change. Its variance is the
+//   Poisson part 1 / (expected + 1/2) plus the series' extra variance (day-to-day noise
+//   beyond counting, estimated robustly): 10 -> 7 teachers is noise, 120 -> 45 students
+//   is not.
+// - The median r over the schools of a role is the district's change. A day on which it
+//   moves by at least minChangePct, far beyond its usual variation, is one district-wide
+//   event, and each school whose own change is nearer the district's than no change
+//   is flagged (an outage hits schools unevenly; most single-school changes that day are
+//   individually within noise).
+// - Otherwise a school's day is an anomaly only when its roles agree: their combined
+//   (Stouffer) score passes the threshold, their mean change is at least minChangePct
+//   and each moved the same way by at least half that. A school-wide outage moves
+//   students and teachers; one role's count swinging alone is usually day noise.
+// - Surges on expected peaks (testing windows) and first days after a break are
+//   calendar effects, not anomalies.
+
+export interface FittedSeries {
+  schoolId: string;
+  role: Role;
+  app: string;
+  product: string;
+  metric: string;
+  dates: ReadonlyArray<string>;
+  /** Values as fitted (weekly counts scaled to a full week); null where not open. */
+  y: ReadonlyArray<number | null>;
+  expected: ReadonlyArray<number | null>;
+  /** True where the calendar explains a surge. */
+  noSurge: ReadonlyArray<boolean>;
+  /** True where the calendar explains a drop (the last day of the school year). */
+  noDrop: ReadonlyArray<boolean>;
+  /** Counts get the Poisson part of the noise; rates and minutes do not. */
+  count: boolean;
+  /** Multiplier from fitted to reported values (weekly: partial weeks). Default 1. */
+  report?: ReadonlyArray<number>;
+  /** Open days that shape the fit (not testing windows, not first days back). */
+  fitted: ReadonlyArray<boolean>;
+  /** First open value after a break. */
+  breakBefore: ReadonlyArray<boolean>;
+  /** False for groups below minGroupSize: evidence for their school, never reported. */
+  reported: boolean;
+  /** The series' own level shifts (used where there are too few schools to compare). */
+  shifts: SeriesAnomaly[];
+}
+
+export const DEFAULT_MIN_CHANGE_PCT = 35;
+export const DEFAULT_MIN_SCHOOLS = 5;
+
+export interface PointFlag {
+  series: FittedSeries;
+  index: number;
+  direction: 'drop' | 'surge';
+  score: number;
+  district: boolean;
+}
+
+interface SeriesNoise {
+  r: Map<string, number>;
+  z: Map<string, number>;
+  index: Map<string, number>;
+}
+
+/** The offset of a series' log scale: half a count, or 5% of a rate's typical value. */
+function logOffset(s: FittedSeries): number {
+  if (s.count) return 0.5;
+  const positive: number[] = [];
+  s.y.forEach(v => v !== null && v > 0 && positive.push(v));
+  return Math.max(positive.length ? 0.05 * median(positive) : 0, 1e-9);
+}
+
+function seriesNoise(s: FittedSeries): SeriesNoise {
+  const offset = logOffset(s);
+  const r = new Map<string, number>();
+  const index = new Map<string, number>();
+  const pois = new Map<string, number>();
+  s.y.forEach((v, i) => {
+    const raw = s.expected[i];
+    if (v === null || raw === null || !Number.isFinite(raw)) return;
+    // An additive fit can expect a little below zero on a near-empty series; counts can't.
+    const e = Math.max(0, raw);
+    const ratio = (Math.max(0, v) + offset) / (e + offset);
+    if (!(ratio > 0) || !Number.isFinite(ratio)) return;
+    const d = s.dates[i];
+    r.set(d, Math.log(ratio));
+    pois.set(d, s.count ? 1 / (e + offset) : 0);
+    index.set(d, i);
+  });
+  const z = new Map<string, number>();
+  if (r.size < 8) return {r, z, index};
+  const rv = [...r.values()];
+  // Extra-Poisson variance: what the residuals' robust variance leaves beyond counting.
+  const extra = Math.max(
+    0,
+    robustScale(rv, median(rv)) ** 2 - median([...pois.values()]),
+  );
+  const sdFloor = 1e-3;
+  for (const [d, x] of r) {
+    z.set(d, x / Math.max(Math.sqrt(extra + (pois.get(d) as number)), sdFloor));
+  }
+  return {r, z, index};
+}
+
+export function crossSectionPoints(
+  series: ReadonlyArray<FittedSeries>,
+  threshold: number,
+  minChangePct: number,
+  minSchools: number,
+): PointFlag[] {
+  const noise = series.map(seriesNoise);
+  const minLog = Math.log(1 + minChangePct / 100);
+  const minLogDrop = -Math.log(1 - Math.min(minChangePct, 95) / 100);
+  const out: PointFlag[] = [];
+  // District-wide events per role (and app, product, metric).
+  const buckets = groupBy(
+    series.map((s, k) => k),
+    k =>
+      [series[k].role, series[k].app, series[k].product, series[k].metric].join(
+        '\t',
+      ),
+  );
+  const districtDays = new Map<string, 'drop' | 'surge'>();
+  for (const [, ks] of buckets) {
+    if (ks.length < minSchools) continue;
+    const byDate = new Map<string, number[]>();
+    for (const k of ks) {
+      for (const [d, x] of noise[k].r) {
+        const list = byDate.get(d);
+        if (list) list.push(x);
+        else byDate.set(d, [x]);
+      }
+    }
+    const level = new Map<string, number>();
+    for (const [d, xs] of byDate) {
+      if (xs.length >= minSchools) level.set(d, median(xs));
+    }
+    if (level.size < 8) continue;
+    const lv = [...level.values()];
+    const center = median(lv);
+    const scale = robustScale(lv, center, 1e-3);
+    for (const [d, c] of level) {
+      const xs = byDate.get(d) as number[];
+      const direction = c < 0 ? 'drop' : 'surge';
+      const size = direction === 'drop' ? -c : c;
+      if (size < (direction === 'drop' ? minLogDrop : minLog)) continue;
+      if (Math.abs(c - center) / scale < threshold) continue;
+      // Most schools must move the same way: a few extreme ones do not make the median.
+      const agree = xs.filter(x => Math.sign(x) === Math.sign(c)).length;
+      if (agree < (2 / 3) * xs.length) continue;
+      const flagged = ks.filter(k => {
+        const x = noise[k].r.get(d);
+        if (x === undefined) return false;
+        const i = noise[k].index.get(d) as number;
+        if (direction === 'surge' && series[k].noSurge[i]) return false;
+        if (direction === 'drop' && series[k].noDrop[i]) return false;
+        // Nearer the district's change than no change: more likely hit than not.
+        return direction === 'drop' ? x <= c / 2 : x >= c / 2;
+      });
+      for (const k of flagged) {
+        const i = noise[k].index.get(d) as number;
+        out.push({
+          series: series[k],
+          index: i,
+          direction,
+          score: Math.abs(noise[k].z.get(d) ?? (c - center) / scale),
+          district: true,
+        });
+      }
+      const s0 = series[ks[0]];
+      districtDays.set(
+        [s0.app, s0.product, s0.metric, d].join('\t'),
+        direction,
+      );
+    }
+  }
+  // School events: the school's roles together.
+  const schools = groupBy(
+    series.map((s, k) => k),
+    k =>
+      [
+        series[k].schoolId,
+        series[k].app,
+        series[k].product,
+        series[k].metric,
+      ].join('\t'),
+  );
+  for (const [, ks] of schools) {
+    const dates = new Set<string>();
+    for (const k of ks) for (const d of noise[k].z.keys()) dates.add(d);
+    for (const d of dates) {
+      const s0 = series[ks[0]];
+      if (districtDays.has([s0.app, s0.product, s0.metric, d].join('\t')))
+        continue;
+      const here = ks.filter(k => noise[k].z.has(d));
+      if (here.length === 0) continue;
+      const rs = here.map(k => noise[k].r.get(d) as number);
+      const zs = here.map(k => noise[k].z.get(d) as number);
+      const combined = zs.reduce((a, b) => a + b, 0) / Math.sqrt(zs.length);
+      if (Math.abs(combined) < threshold) continue;
+      const direction = combined < 0 ? 'drop' : 'surge';
+      const sign = direction === 'drop' ? -1 : 1;
+      const need = direction === 'drop' ? minLogDrop : minLog;
+      const mean = (sign * rs.reduce((a, b) => a + b, 0)) / rs.length;
+      if (mean < need) continue;
+      if (rs.some(x => sign * x < need / 2)) continue;
+      if (zs.some(x => sign * x < 1)) continue;
+      const explained = direction === 'surge' ? 'noSurge' : 'noDrop';
+      if (
+        here.some(k => series[k][explained][noise[k].index.get(d) as number])
+      ) {
+        continue;
+      }
+      for (const k of here) {
+        out.push({
+          series: series[k],
+          index: noise[k].index.get(d) as number,
+          direction,
+          score: Math.abs(combined),
+          district: false,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Sustained drops (disengagement) of a school against the district: each series'
+ * log values less the district's shared day effect (the median over schools of their
+ * log values less each school's own median), so the weekday pattern, the calendar's
+ * ramps and wind-downs and district-wide outages cancel and what is left is the
+ * school's own level. Abrupt steps in it are found as in a single series
+ * (findLevelShifts; noise from day-to-day differences, which a step barely moves).
+ * Testing windows are left out (their uplift depends on the school's level).
+ */
+export function crossSectionShifts(
+  series: ReadonlyArray<FittedSeries>,
+  threshold: number,
+  minChangePct: number,
+  minSchools: number,
+  window: number,
+): Array<{series: FittedSeries; found: SeriesAnomaly}> {
+  const out: Array<{series: FittedSeries; found: SeriesAnomaly}> = [];
+  const minShift = -Math.log(1 - Math.min(minChangePct, 95) / 100);
+  const buckets = groupBy([...series], s =>
+    [s.role, s.app, s.product, s.metric].join('\t'),
+  );
+  for (const [, group] of buckets) {
+    if (group.length < minSchools) continue;
+    const logs = group.map(s => {
+      const off = logOffset(s);
+      const m = new Map<string, number>();
+      s.y.forEach((v, i) => {
+        // Open, fitted days only (expected is null where closed), no testing days.
+        if (v === null || s.fitted[i] !== true) return;
+        m.set(s.dates[i], Math.log(v + off));
+      });
+      const own = m.size > 0 ? median([...m.values()]) : 0;
+      return {m, own, off};
+    });
+    const byDate = new Map<string, number[]>();
+    logs.forEach(({m, own}) => {
+      for (const [d, x] of m) {
+        const list = byDate.get(d);
+        if (list) list.push(x - own);
+        else byDate.set(d, [x - own]);
+      }
+    });
+    const shared = new Map<string, number>();
+    for (const [d, xs] of byDate)
+      if (xs.length >= minSchools) shared.set(d, median(xs));
+    group.forEach((s, g) => {
+      const idx: number[] = [];
+      const v: number[] = [];
+      s.dates.forEach((d, i) => {
+        const x = logs[g].m.get(d);
+        const c = shared.get(d);
+        if (x === undefined || c === undefined) return;
+        idx.push(i);
+        v.push(x - c);
+      });
+      if (v.length < 4 * window) return;
+      const diffs: number[] = [];
+      for (let k = 1; k < v.length; k++) diffs.push(v[k] - v[k - 1]);
+      const scale = robustScale(diffs, 0, 1e-3) / Math.SQRT2;
+      const changes = findLevelShifts(
+        v,
+        window,
+        scale,
+        threshold,
+        minShift,
+        k => s.breakBefore[idx[k]],
+        3,
+      );
+      changes.forEach((c, ci) => {
+        if (c.recovery || c.shift > 0) return;
+        const next = ci + 1 < changes.length ? changes[ci + 1] : null;
+        // A drop that never recovers is a new level (the trend's business), unless it
+        // is still young: then it is the ongoing disengagement an alert is for.
+        if (next ? !next.recovery : c.k < v.length - 2 * window) return;
+        const endK = next ? next.k - 1 : v.length - 1;
+        if (endK - c.k + 1 < Math.ceil(window / 2)) return;
+        // The period starts at its first value that is nearer the new level than the old.
+        let startK = c.k;
+        const before = median(v.slice(Math.max(0, c.k - window), c.k));
+        while (startK < endK && v[startK] > before + c.shift / 2) startK++;
+        c.k = startK;
+        const ys: number[] = [];
+        const es: number[] = [];
+        for (let k = c.k; k <= endK; k++) {
+          const y = s.y[idx[k]] as number;
+          ys.push(y);
+          es.push(
+            Math.max(0, (y + logs[g].off) * Math.exp(-c.shift) - logs[g].off),
+          );
+        }
+        const observed = median(ys);
+        const expected = median(es);
+        const changePct =
+          expected > 0 ? ((observed - expected) / expected) * 100 : null;
+        if (changePct === null || -changePct < minChangePct) return;
+        out.push({
+          series: s,
+          found: levelShift(
+            idx[c.k],
+            idx[endK],
+            endK - c.k + 1,
+            'drop',
+            observed,
+            expected,
+            changePct,
+            c.score,
+            threshold,
+          ),
+        });
+      });
+    });
+  }
+  return out;
+}
