@@ -430,6 +430,17 @@ export function buildInsights(input: InsightInput): Insight[] {
       },
       weight: Math.abs(d.pearsonR),
     });
+  } else if (d && d.note) {
+    // A blank relationship says why, rather than vanishing from the overview.
+    scored.push({
+      insight: {
+        kind: 'correlation',
+        severity: 'info',
+        schoolId: DISTRICT_ID,
+        text: `The district's teacher-student relationship is blank: ${d.note}.`,
+      },
+      weight: 0,
+    });
   }
 
   scored.sort(

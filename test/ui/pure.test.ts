@@ -11,6 +11,7 @@ import {estimateBackfillCost} from '../../src/ui/estimate';
 import {lookerLinks} from '../../src/ui/looker';
 import {lookerDialogHtml} from '../../src/ui/menu';
 import {
+  buildInsights,
   forecastChart,
   heatmap,
   naturalCompare,
@@ -230,6 +231,30 @@ describe('forecast accuracy, each figure named', () => {
     expect(accuracyLines(summariseAccuracy([]))).toEqual([
       'District series (all schools summed): no backtest accuracy yet.',
       'Single schools: no backtest accuracy yet.',
+    ]);
+  });
+});
+
+describe('a blank district correlation', () => {
+  it('says why in the overview instead of vanishing', () => {
+    const d = district();
+    const blank = d.correlations.map(c =>
+      c.schoolId === 'district'
+        ? {
+            ...c,
+            pearsonR: null,
+            spearmanRho: null,
+            pValue: null,
+            effectPer10Pct: null,
+            note: 'fewer than 8 school weeks (5)',
+          }
+        : c,
+    );
+    const said = buildInsights({...d, correlations: blank}).filter(
+      i => i.kind === 'correlation',
+    );
+    expect(said.map(i => i.text)).toEqual([
+      "The district's teacher-student relationship is blank: fewer than 8 school weeks (5).",
     ]);
   });
 });
