@@ -944,6 +944,13 @@ function renderRuns(runs: RunItem[]): void {
           {class: 'muted'},
           `${r.trigger} \u00b7 ${r.executions} execution${r.executions === 1 ? '' : 's'} \u00b7 ${r.daysProcessed} days \u00b7 ${fmtNum(r.rowsWritten)} rows`,
         ),
+        r.callsByService
+          ? h(
+              'div',
+              {class: 'muted run-calls'},
+              `${fmtNum(r.serviceCalls)} service calls: ${r.callsByService}`,
+            )
+          : null,
         r.message
           ? h(
               'div',

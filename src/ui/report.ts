@@ -332,6 +332,7 @@ export function renderReportHtml(
         'Days',
         'Rows written',
         'Service calls',
+        'Calls by service',
         'Message',
       ],
       s.runs.map(r => [
@@ -342,9 +343,10 @@ export function renderReportHtml(
         num(r.daysProcessed),
         num(r.rowsWritten),
         num(r.serviceCalls),
+        r.callsByService ?? '',
         r.message,
       ]),
-      [false, false, false, true, true, true, true, false],
+      [false, false, false, true, true, true, true, false, false],
     ),
   );
   parts.push('</section></main>');

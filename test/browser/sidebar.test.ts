@@ -316,6 +316,13 @@ d('sidebar in Chromium', () => {
     await expect(page.locator('#runs').textContent()).resolves.toContain(
       'AdminReports: 503 Service unavailable',
     );
+    await expect(
+      page.locator('#runs .run-calls').allTextContents(),
+    ).resolves.toEqual(
+      expect.arrayContaining([
+        '212 service calls: Reports 180, Directory 12, Classroom 20',
+      ]),
+    );
     await resetCalls();
     await page.getByRole('button', {name: 'Run now'}).click();
     await page.getByText('The run has started.').waitFor();
