@@ -1364,7 +1364,7 @@ export const RUN_LOG: TableSchema<RunLogRecord> = {
       'rows_written',
       'Rows written',
       'integer',
-      'Rows written to tabs.',
+      'Fact rows stored by the ingest, and rows written to tabs by the analysis.',
     ),
     col(
       'serviceCalls',
