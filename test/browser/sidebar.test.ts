@@ -281,6 +281,11 @@ d('sidebar in Chromium', () => {
     expect(
       await page.evaluate(() => document.documentElement.scrollWidth),
     ).toBeLessThanOrEqual(WIDTH);
+    // Names with markup show as text in the incident list.
+    expect(await page.locator('#incident-list b').count()).toBe(0);
+    await expect(
+      page.locator('#incident-list').textContent(),
+    ).resolves.toContain(SCHOOLS[1].name);
     await shot('incidents');
   });
 
