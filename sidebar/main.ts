@@ -17,6 +17,7 @@ import type {
   BackfillEstimate,
   ForecastChartData,
   HeatmapData,
+  IncidentItem,
   Insight,
   Progress,
   RunItem,
@@ -25,6 +26,7 @@ import type {
   TriggerState,
   UnderuseItem,
 } from '../src/sheets/view-types';
+import {accuracyLines} from '../src/sheets/accuracy';
 import {createCalendarView} from './calendar';
 import {createOrgSetup} from './orgsetup';
 import {buildWhatIf} from './whatif';
@@ -392,10 +394,15 @@ function renderForecast(d: ForecastChartData | null, selected: string): void {
   }
   const fig = h('figure', {class: 'chart'});
   fig.appendChild(svg(forecastSvg(d)));
+  // The shown series' own figure, named: a district total forecasts better than a school.
+  const series =
+    d.schoolId === 'district'
+      ? 'District series (all schools summed)'
+      : `${d.schoolName} alone`;
   const acc =
     d.accuracyPct === null
-      ? ''
-      : ` Backtest accuracy ${fmtPct(d.accuracyPct)}${d.mase === null ? '' : `, MASE ${d.mase.toFixed(2)}`}.`;
+      ? ` ${series}: no backtest accuracy yet.`
+      : ` ${series}: backtest accuracy ${fmtPct(d.accuracyPct)}${d.mase === null ? '' : `, MASE ${d.mase.toFixed(2)}`}.`;
   fig.appendChild(
     h(
       'figcaption',
@@ -404,6 +411,13 @@ function renderForecast(d: ForecastChartData | null, selected: string): void {
     ),
   );
   forecastBox.appendChild(fig);
+  if (d.accuracySummary) {
+    const note = h('ul', {class: 'muted', id: 'forecast-accuracy'});
+    note.setAttribute('aria-label', 'Forecast accuracy');
+    for (const line of accuracyLines(d.accuracySummary))
+      note.appendChild(h('li', {}, line));
+    forecastBox.appendChild(note);
+  }
   // A compact table of the next weeks for screen readers and exact values.
   const future = d.points
     .filter(p => p.actual === null && p.forecast !== null)
@@ -529,16 +543,20 @@ async function loadOverview(): Promise<void> {
 // ---------------------------------------------------------------------------------------
 // Anomalies and under-use.
 
+const incidentBox = h('div', {class: 'card', id: 'incident-list'});
 const anomalyBox = h('div', {class: 'card', id: 'anomaly-list'});
 const underuseBox = h('div', {class: 'card', id: 'underuse'});
 let anomalyFilter = 'new';
+let incidentFilter = 'new';
 
 async function loadAnomalies(): Promise<void> {
   try {
-    const [list, under] = await Promise.all([
+    const [incidents, list, under] = await Promise.all([
+      call<IncidentItem[]>('getIncidents', {status: incidentFilter}),
       call<AnomalyItem[]>('getAnomalies', {status: anomalyFilter}),
       call<UnderuseItem[]>('getUnderuse'),
     ]);
+    renderIncidents(incidents);
     renderAnomalies(list);
     renderUnderuse(under);
   } catch (e) {
@@ -546,16 +564,25 @@ async function loadAnomalies(): Promise<void> {
   }
 }
 
-function renderAnomalies(list: AnomalyItem[]): void {
-  clear(anomalyBox);
-  anomalyBox.appendChild(h('h2', {}, 'Anomalies'));
+const SEVERITY_RANK: Record<string, number> = {high: 0, medium: 1, low: 2};
+
+/** Most users affected first; then the more severe, then the more recent. */
+function byImpact(a: IncidentItem, b: IncidentItem): number {
+  return (
+    (b.users ?? -1) - (a.users ?? -1) ||
+    (SEVERITY_RANK[a.severity] ?? 3) - (SEVERITY_RANK[b.severity] ?? 3) ||
+    b.start.localeCompare(a.start)
+  );
+}
+
+function statusFilter(
+  value: string,
+  onChange: (v: string) => void,
+): HTMLElement {
   const fid = nextId('filter');
   const filter = h('select', {
     id: fid,
-    onchange: (e: Event) => {
-      anomalyFilter = (e.target as HTMLSelectElement).value;
-      void loadAnomalies();
-    },
+    onchange: (e: Event) => onChange((e.target as HTMLSelectElement).value),
   });
   for (const [v, l] of [
     ['new', 'New'],
@@ -564,18 +591,102 @@ function renderAnomalies(list: AnomalyItem[]): void {
     ['all', 'All'],
   ]) {
     const o = h('option', {value: v}, l);
-    if (v === anomalyFilter) o.selected = true;
+    if (v === value) o.selected = true;
     filter.appendChild(o);
   }
+  return h('div', {class: 'field'}, h('label', {for: fid}, 'Status'), filter);
+}
+
+function renderIncidents(list: IncidentItem[]): void {
+  clear(incidentBox);
+  incidentBox.appendChild(h('h2', {}, 'Incidents'));
+  incidentBox.appendChild(
+    h(
+      'p',
+      {class: 'muted'},
+      'Flags grouped into real-world events, most users affected first.',
+    ),
+  );
+  incidentBox.appendChild(
+    statusFilter(incidentFilter, v => {
+      incidentFilter = v;
+      void loadAnomalies();
+    }),
+  );
+  if (list.length === 0) {
+    incidentBox.appendChild(
+      h(
+        'p',
+        {class: 'muted'},
+        incidentFilter === 'new' ? 'No new incidents.' : 'None.',
+      ),
+    );
+    return;
+  }
+  const sorted = [...list].sort(byImpact);
+  const ul = h('ul', {class: 'items', 'aria-label': 'Incidents'});
+  for (const i of sorted.slice(0, 30)) ul.appendChild(incidentItem(i));
+  incidentBox.appendChild(ul);
+  if (sorted.length > 30)
+    incidentBox.appendChild(
+      h(
+        'p',
+        {class: 'muted'},
+        `${sorted.length - 30} more in the Incidents tab.`,
+      ),
+    );
+}
+
+function incidentItem(i: IncidentItem): HTMLElement {
+  const li = h('li', {class: `item sev-${i.severity}`});
+  const when = i.start === i.end ? i.start : `${i.start} to ${i.end}`;
+  li.appendChild(
+    h(
+      'div',
+      {class: 'item-head'},
+      h('strong', {}, i.summary),
+      h('span', {class: `pill pill-${i.severity}`}, i.severity),
+    ),
+  );
+  const where =
+    i.schools === 1
+      ? i.schoolNames[0] || i.schoolIds[0] || '1 school'
+      : `${i.schools} of ${i.schoolsInView} schools`;
+  const facts = [
+    when,
+    where,
+    i.users === null ? '' : `${fmtNum(i.users)} users affected`,
+    i.cause ? `likely ${i.cause}` : '',
+    i.ongoing ? 'ongoing' : '',
+    `${i.flags} flag${i.flags === 1 ? '' : 's'}`,
+  ].filter(Boolean);
+  li.appendChild(h('div', {}, facts.join(' \u00b7 ')));
+  appendStatusActions(li, i, `${i.summary}, ${when}`, 'acknowledgeIncident');
+  return li;
+}
+
+function renderAnomalies(list: AnomalyItem[]): void {
+  clear(anomalyBox);
+  anomalyBox.appendChild(h('h2', {}, 'Flags'));
   anomalyBox.appendChild(
-    h('div', {class: 'field'}, h('label', {for: fid}, 'Status'), filter),
+    h(
+      'p',
+      {class: 'muted'},
+      'Each school, role and measure flagged on its own.',
+    ),
+  );
+  anomalyBox.appendChild(
+    statusFilter(anomalyFilter, v => {
+      anomalyFilter = v;
+      void loadAnomalies();
+    }),
   );
   if (list.length === 0) {
     anomalyBox.appendChild(
       h(
         'p',
         {class: 'muted'},
-        anomalyFilter === 'new' ? 'No new anomalies.' : 'None.',
+        anomalyFilter === 'new' ? 'No new flags.' : 'None.',
       ),
     );
     return;
@@ -613,6 +724,17 @@ function anomalyItem(a: AnomalyItem): HTMLElement {
       `${when}: ${what} ${a.direction === 'drop' ? 'dropped' : 'surged'} ${fmtPct(a.changePct, true)} (expected ${fmtNum(a.expected)}, saw ${fmtNum(a.observed)})`,
     ),
   );
+  appendStatusActions(li, a, `${title}, ${when}`, 'acknowledgeAnomaly');
+  return li;
+}
+
+/** A flag's or an incident's status, note and status buttons. */
+function appendStatusActions(
+  li: HTMLElement,
+  a: {id: string; status: string; note: string},
+  name: string,
+  fn: 'acknowledgeAnomaly' | 'acknowledgeIncident',
+): void {
   const status = h(
     'div',
     {class: 'muted'},
@@ -634,17 +756,12 @@ function anomalyItem(a: AnomalyItem): HTMLElement {
       {type: 'button', class: s === 'new' ? 'secondary' : ''},
       label,
     );
-    b.setAttribute('aria-label', `${label}: ${title}, ${when}`);
+    b.setAttribute('aria-label', `${label}: ${name}`);
     b.addEventListener(
       'click',
       () =>
         void busy(b, 'Saving\u2026', async () => {
-          const r = await call<AnomalyUpdate>(
-            'acknowledgeAnomaly',
-            a.id,
-            s,
-            note.value,
-          );
+          const r = await call<AnomalyUpdate>(fn, a.id, s, note.value);
           a.status = r.status;
           a.note = r.note;
           status.textContent = `Status: ${r.status}${r.note ? ` \u2014 ${r.note}` : ''}`;
@@ -666,7 +783,6 @@ function anomalyItem(a: AnomalyItem): HTMLElement {
   if (a.status !== 'explained') row.appendChild(act('explained', 'Explained'));
   if (a.status !== 'new') row.appendChild(act('new', 'Reopen'));
   li.appendChild(row);
-  return li;
 }
 
 function renderUnderuse(list: UnderuseItem[]): void {
@@ -828,6 +944,13 @@ function renderRuns(runs: RunItem[]): void {
           {class: 'muted'},
           `${r.trigger} \u00b7 ${r.executions} execution${r.executions === 1 ? '' : 's'} \u00b7 ${r.daysProcessed} days \u00b7 ${fmtNum(r.rowsWritten)} rows`,
         ),
+        r.callsByService
+          ? h(
+              'div',
+              {class: 'muted run-calls'},
+              `${fmtNum(r.serviceCalls)} service calls: ${r.callsByService}`,
+            )
+          : null,
         r.message
           ? h(
               'div',
@@ -1313,7 +1436,7 @@ async function start(): Promise<void> {
   panels
     .get('overview')!
     .append(insightsBox, forecastBox, heatBox, timelineBox);
-  panels.get('anomalies')!.append(anomalyBox, underuseBox);
+  panels.get('anomalies')!.append(incidentBox, anomalyBox, underuseBox);
   panels.get('calendar')!.append(calendarView.box);
   panels
     .get('runs')!

@@ -93,6 +93,8 @@ export interface IngestPhaseResult {
   warnings: string[];
   /** Google API calls this execution made. */
   serviceCalls: number;
+  /** Fact rows this execution wrote to the fact store. */
+  rowsWritten: number;
   runId: string;
 }
 
@@ -340,6 +342,7 @@ export function runIngestPhase(input: IngestPhaseContext): IngestPhaseResult {
         phase: 'done',
         warnings: [],
         serviceCalls: 0,
+        rowsWritten: 0,
         runId: ctx.runId,
       };
     }
@@ -385,6 +388,7 @@ export function runIngestPhase(input: IngestPhaseContext): IngestPhaseResult {
     phase: done ? 'done' : run!.phase,
     warnings: env.warnings,
     serviceCalls: callsOf(),
+    rowsWritten: env.facts.rowsWritten,
     runId: run!.id,
   });
   const recordGlobal = () => {

@@ -21,6 +21,13 @@ import {HANDLERS, MAX_TRIGGERS} from '../platform/triggers';
 import {analyseAndWrite, estimateAnalysisMs} from './analyse';
 import '../sources';
 import {runIngestPhase} from './ingest';
+import {
+  addCalls,
+  executionCalls,
+  formatCalls,
+  resetExecutionCalls,
+  totalCalls,
+} from '../sources/tally';
 
 export type JobTrigger = 'manual' | 'nightly' | 'weekly';
 type Phase = 'ingest' | 'analyse' | 'alert' | 'done';
@@ -38,7 +45,10 @@ export interface JobState {
   started: string;
   executions: number;
   daysProcessed: number;
+  /** Rows written: fact rows by the ingest phase, tab rows by the analysis. */
   rowsWritten: number;
+  /** Google service calls of the run's executions so far, by service. */
+  calls?: Record<string, number>;
   message: string;
 }
 
@@ -77,6 +87,7 @@ export function readJobState(): JobState | null {
 }
 
 function saveJobState(s: JobState): void {
+  tally(s);
   props().setProperty(JOB_KEY, JSON.stringify(s));
 }
 
@@ -125,7 +136,26 @@ function removeFiredRunNow(): void {
   }
 }
 
+/** Where this execution started: the run's calls and rows before it. */
+interface ExecutionStart {
+  calls: Record<string, number>;
+  rows: number;
+}
+
+/** The running execution's start (one execution per script load). */
+let current: ExecutionStart | null = null;
+
+/** Folds this execution's calls into the run's (before every save and log). */
+function tally(s: JobState): void {
+  if (current) s.calls = addCalls(current.calls, executionCalls());
+}
+
 function logRun(s: JobState, status: string): void {
+  tally(s);
+  const ex = current ?? {calls: {}, rows: 0};
+  const calls = s.calls ?? {};
+  const mine = executionCalls();
+  const rows = s.rowsWritten - ex.rows;
   upsertRunLog({
     runId: s.runId,
     trigger: s.trigger,
@@ -136,7 +166,11 @@ function logRun(s: JobState, status: string): void {
     executions: s.executions,
     daysProcessed: s.daysProcessed,
     rowsWritten: s.rowsWritten,
-    serviceCalls: 0,
+    serviceCalls: totalCalls(calls),
+    callsByService: formatCalls(calls),
+    lastExecution:
+      `Execution ${s.executions}: ${formatCalls(mine) || 'no service calls'}; ` +
+      `${rows} row(s) written.`,
     message: s.message,
   });
 }
@@ -192,6 +226,8 @@ function execute(trigger: JobTrigger | null): ExecutionResult {
       // An analysis asked for while a nightly run is unfinished joins that run.
       state.analyse = true;
     }
+    resetExecutionCalls();
+    current = {calls: state.calls ?? {}, rows: state.rowsWritten};
     ensureContinuation();
     state.executions++;
     saveJobState(state);
@@ -246,6 +282,7 @@ function runPhases(
       reportProgress({phase: 'ingest', message: 'Fetching activity'});
       const r = runIngestPhase({settings, deadline});
       state.daysProcessed += r.daysWritten.length;
+      state.rowsWritten += r.rowsWritten;
       if (!r.done) return;
       state.phase = state.analyse ? 'analyse' : 'done';
       if (!state.analyse)

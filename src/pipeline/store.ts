@@ -279,6 +279,8 @@ export class DailyFactStore {
   private base = 2;
   /** setValues calls made (a cost measure). */
   writes = 0;
+  /** Fact rows written (day partitions replaced) by this instance. */
+  rowsWritten = 0;
 
   constructor(private readonly ss: Spreadsheet) {}
 
@@ -371,6 +373,7 @@ export class DailyFactStore {
     const dates = this.dates!;
     const base = this.base;
     const fresh = factRows(facts);
+    this.rowsWritten += fresh.length;
     if (hi - lo === fresh.length) {
       if (!fresh.length) return;
       sh.getRange(base + lo, 1, fresh.length, WIDTH).setValues(fresh);

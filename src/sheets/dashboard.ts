@@ -6,6 +6,7 @@
  * swapped in atomically like every other tab.
  */
 import {metricLabel} from '../core/labels';
+import {accuracyLines} from './accuracy';
 import type {
   AnomalyItem,
   ForecastChartData,
@@ -134,6 +135,11 @@ export function dashboardLayout(input: DashboardInput): DashboardLayout {
     }
     forecast = {row: start, col: 1, rows: f.points.length + 1, cols: 7};
     pad(start - 1 + CHART_ROWS);
+    // Below the chart: the district series' figure and the schools' median and spread,
+    // each named (a district total forecasts better than any one school).
+    if (f.accuracySummary) {
+      for (const line of accuracyLines(f.accuracySummary)) push([line]);
+    }
     push([]);
   }
 

@@ -268,6 +268,7 @@ export function upsertRunLog(
   const ss = spreadsheet ?? SpreadsheetApp.getActiveSpreadsheet();
   const sheet = ss.getSheetByName(RUN_LOG.name);
   const a = tabArgs(RUN_LOG, [run]);
+  if (sheet) extendHeader(sheet, a.headers);
   if (sheet && sheet.getLastRow() > 1) {
     const ids = sheet.getRange(2, 1, sheet.getLastRow() - 1, 1).getValues();
     for (let i = ids.length - 1; i >= 0; i--) {
@@ -280,6 +281,38 @@ export function upsertRunLog(
     }
   }
   appendRunLog(run, ss);
+}
+
+/**
+ * A Run log tab of an earlier version has the leading columns only: it gains the new
+ * headers (its rows keep their values, the new cells stay blank).
+ */
+function extendHeader(
+  sheet: GoogleAppsScript.Spreadsheet.Sheet,
+  headers: string[],
+): void {
+  const width = Math.max(sheet.getLastColumn(), 1);
+  const current = sheet
+    .getRange(1, 1, 1, width)
+    .getValues()[0]
+    .map(h => String(h));
+  while (current.length && current[current.length - 1] === '') current.pop();
+  if (
+    current.length >= headers.length ||
+    !current.length ||
+    !current.every((h, j) => h === headers[j])
+  ) {
+    return;
+  }
+  if (sheet.getMaxColumns() < headers.length) {
+    sheet.insertColumnsAfter(
+      sheet.getMaxColumns(),
+      headers.length - sheet.getMaxColumns(),
+    );
+  }
+  sheet
+    .getRange(1, current.length + 1, 1, headers.length - current.length)
+    .setValues([headers.slice(current.length)]);
 }
 
 /** Index (0-based) of a schema field's column in a header row, by label or key. */

@@ -413,6 +413,10 @@ export interface RunLogRecord {
   rowsWritten: number;
   serviceCalls: number;
   message: string;
+  /** The run's service calls by service: 'Reports 120, Directory 4'. */
+  callsByService: string;
+  /** Service calls and rows written by the run's latest execution. */
+  lastExecution: string;
 }
 
 export interface SettingRecord {
@@ -1360,7 +1364,7 @@ export const RUN_LOG: TableSchema<RunLogRecord> = {
       'rows_written',
       'Rows written',
       'integer',
-      'Rows written to tabs.',
+      'Fact rows stored by the ingest, and rows written to tabs by the analysis.',
     ),
     col(
       'serviceCalls',
@@ -1372,6 +1376,23 @@ export const RUN_LOG: TableSchema<RunLogRecord> = {
     col('message', 'message', 'Message', 'string', 'Summary or error.', {
       width: 320,
     }),
+    // After the message so a Run log tab of an earlier version only gains columns.
+    col(
+      'callsByService',
+      'calls_by_service',
+      'Calls by service',
+      'string',
+      'Google service calls of the run by service (Reports, Directory, Classroom, BigQuery, Calendar, UrlFetch).',
+      {width: 240},
+    ),
+    col(
+      'lastExecution',
+      'last_execution',
+      'Last execution',
+      'string',
+      "Service calls by service and rows written by the run's latest execution.",
+      {width: 280},
+    ),
   ],
 };
 

@@ -3,6 +3,7 @@
  * Plain data only: strings, numbers, booleans, null, arrays and objects; no Dates, since
  * google.script.run cannot pass them and a static page must not depend on time zones.
  */
+import type {AccuracySummary} from './accuracy';
 import type {Settings} from '../core/types';
 import type {
   AccuracyRecord,
@@ -44,6 +45,8 @@ export interface ForecastChartData {
   model: string;
   accuracyPct: number | null;
   mase: number | null;
+  /** The district series' accuracy and the schools' median and spread (for the metric). */
+  accuracySummary: AccuracySummary;
   points: ForecastPoint[];
   /** The district and every school with a forecast, for the picker. */
   options: SchoolOption[];

@@ -3,6 +3,7 @@
  * student-teacher heatmap and the plain-language insights, built from the records of the
  * output tabs.
  */
+import {summariseAccuracy} from './accuracy';
 import {metricLabel} from '../core/labels';
 import type {WeeklyFact} from '../core/types';
 import type {
@@ -122,6 +123,11 @@ export function forecastChart(
     model,
     accuracyPct: acc?.accuracyPct ?? null,
     mase: acc?.mase ?? null,
+    accuracySummary: summariseAccuracy(
+      accuracy.some(a => a.metric === metric)
+        ? accuracy.filter(a => a.metric === metric)
+        : accuracy,
+    ),
     points,
     options,
   };
@@ -423,6 +429,17 @@ export function buildInsights(input: InsightInput): Insight[] {
         text: text + '.',
       },
       weight: Math.abs(d.pearsonR),
+    });
+  } else if (d && d.note) {
+    // A blank relationship says why, rather than vanishing from the overview.
+    scored.push({
+      insight: {
+        kind: 'correlation',
+        severity: 'info',
+        schoolId: DISTRICT_ID,
+        text: `The district's teacher-student relationship is blank: ${d.note}.`,
+      },
+      weight: 0,
     });
   }
 

@@ -12,6 +12,7 @@ import {
   timelineSvg,
 } from './charts';
 import type {ForecastChartData, Snapshot} from '../sheets/view-types';
+import {accuracyLines, summariseAccuracy} from '../sheets/accuracy';
 import type {WhatIfView} from '../analysis/whatif';
 import {whatIfSection} from './report-whatif';
 
@@ -96,31 +97,10 @@ ul.insights li.warning{border-color:#e37400}
 @media print{header{background:none;color:#000}}
 `;
 
-/**
- * The district series' accuracy and the schools' median and spread, each named for what it
- * is: a district total is smoother than any one school, so its figure is higher.
- */
+/** The district series' accuracy and the schools' median and spread, each named. */
 function accuracyNote(s: Snapshot): string {
-  const d = s.accuracy.find(a => a.schoolId === 'district');
-  const schools = s.accuracy
-    .filter(a => a.schoolId !== 'district')
-    .map(a => a.accuracyPct)
-    .filter((v): v is number => v !== null && Number.isFinite(v))
-    .sort((a, b) => a - b);
-  const q = (p: number) => {
-    const h = (schools.length - 1) * p;
-    const lo = Math.floor(h);
-    return schools[lo] + (h - lo) * (schools[Math.ceil(h)] - schools[lo]);
-  };
-  const parts = [
-    `District series (all schools summed): backtest accuracy ${pct(d?.accuracyPct)}.`,
-  ];
-  if (schools.length) {
-    parts.push(
-      `Single schools: median ${pct(q(0.5))}, 10th to 90th percentile ${pct(q(0.1))} to ${pct(q(0.9))} over ${schools.length} schools (lowest ${pct(schools[0])}).`,
-    );
-  }
-  return `<p class="muted">${e(parts.join(' '))}</p>`;
+  const lines = accuracyLines(summariseAccuracy(s.accuracy));
+  return `<p class="muted">${e(lines.join(' '))}</p>`;
 }
 
 /** Incidents first: one line per real-world event, most users affected first. */
@@ -352,6 +332,7 @@ export function renderReportHtml(
         'Days',
         'Rows written',
         'Service calls',
+        'Calls by service',
         'Message',
       ],
       s.runs.map(r => [
@@ -362,9 +343,10 @@ export function renderReportHtml(
         num(r.daysProcessed),
         num(r.rowsWritten),
         num(r.serviceCalls),
+        r.callsByService ?? '',
         r.message,
       ]),
-      [false, false, false, true, true, true, true, false],
+      [false, false, false, true, true, true, true, false, false],
     ),
   );
   parts.push('</section></main>');

@@ -173,6 +173,14 @@ d('sidebar in Chromium', () => {
       SCHOOLS.length * 16,
     );
     expect(await page.locator('#timeline svg rect').count()).toBeGreaterThan(0);
+    // Forecast accuracy: the district series and the schools, each named.
+    const acc = await page.locator('#forecast-accuracy li').allTextContents();
+    expect(acc[0]).toMatch(
+      /^District series \(all schools summed\): backtest accuracy \d+%\.$/,
+    );
+    expect(acc[1]).toMatch(
+      /^Single schools: median \d+%, 10th to 90th percentile \d+% to \d+% over \d+ schools/,
+    );
     const names = (await calls()).map(c => c.name);
     for (const n of [
       'getSidebarState',
@@ -233,6 +241,54 @@ d('sidebar in Chromium', () => {
     await page.locator('#anomaly-list li').first().waitFor();
   });
 
+  it('leads the Anomalies view with incidents, most users first, and acknowledges one', async () => {
+    await openTab('Anomalies');
+    await page.locator('#incident-list li').first().waitFor();
+    // Incidents come before the flags they group.
+    const order = await page.evaluate(() =>
+      Array.from(
+        document.querySelectorAll('#incident-list, #anomaly-list'),
+      ).map(e => e.id),
+    );
+    expect(order).toEqual(['incident-list', 'anomaly-list']);
+    const stored = h.call<
+      {id: string; users: number | null; summary: string}[]
+    >('getIncidents', {status: 'new'});
+    expect(stored.length).toBeGreaterThan(0);
+    const items = page.locator('#incident-list li');
+    expect(await items.count()).toBe(Math.min(30, stored.length));
+    const most = [...stored].sort((a, b) => (b.users ?? -1) - (a.users ?? -1));
+    const first = items.first();
+    await expect(first.textContent()).resolves.toContain(most[0].summary);
+    await first.getByLabel('Note (optional)').fill('Network outage');
+    await resetCalls();
+    await first.getByRole('button', {name: /^Acknowledge/}).click();
+    await page.getByText('Marked as acknowledged.').waitFor();
+    const c = (await calls()).filter(x => x.name === 'acknowledgeIncident');
+    expect(c).toHaveLength(1);
+    const [id, status, note] = c[0].args as string[];
+    expect([status, note]).toEqual(['acknowledged', 'Network outage']);
+    const acknowledged = h.call<{id: string; note: string}[]>('getIncidents', {
+      status: 'acknowledged',
+    });
+    expect(acknowledged.map(x => [x.id, x.note])).toEqual([
+      [id, 'Network outage'],
+    ]);
+    expect(acknowledged[0].id).toBe(most[0].id);
+    await expect(first.textContent()).resolves.toContain(
+      'Status: acknowledged',
+    );
+    expect(
+      await page.evaluate(() => document.documentElement.scrollWidth),
+    ).toBeLessThanOrEqual(WIDTH);
+    // Names with markup show as text in the incident list.
+    expect(await page.locator('#incident-list b').count()).toBe(0);
+    await expect(
+      page.locator('#incident-list').textContent(),
+    ).resolves.toContain(SCHOOLS[1].name);
+    await shot('incidents');
+  });
+
   it('acknowledges an anomaly through the server', async () => {
     await openTab('Anomalies');
     await page.locator('#anomaly-list li').first().waitFor();
@@ -264,6 +320,13 @@ d('sidebar in Chromium', () => {
     await page.locator('#runs li').first().waitFor();
     await expect(page.locator('#runs').textContent()).resolves.toContain(
       'AdminReports: 503 Service unavailable',
+    );
+    await expect(
+      page.locator('#runs .run-calls').allTextContents(),
+    ).resolves.toEqual(
+      expect.arrayContaining([
+        '212 service calls: Reports 180, Directory 12, Classroom 20',
+      ]),
     );
     await resetCalls();
     await page.getByRole('button', {name: 'Run now'}).click();

@@ -311,6 +311,9 @@ export function district(
       rowsWritten: 5230,
       serviceCalls: 212,
       message: '',
+      callsByService: 'Reports 180, Directory 12, Classroom 20',
+      lastExecution:
+        'Execution 1: Reports 180, Directory 12, Classroom 20; 5230 row(s) written.',
     },
     {
       runId: 'r-002',
@@ -324,6 +327,8 @@ export function district(
       rowsWritten: 0,
       serviceCalls: 1430,
       message: 'AdminReports: 503 Service unavailable after 7 attempts',
+      callsByService: 'Reports 1400, Directory 30',
+      lastExecution: 'Execution 4: Reports 350; 0 row(s) written.',
     },
   ];
   const incidents = buildIncidentRecords(

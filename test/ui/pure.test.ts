@@ -1,4 +1,6 @@
 import {buildDigest} from '../../src/pipeline/alerts';
+import {accuracyLines, summariseAccuracy} from '../../src/sheets/accuracy';
+import {dashboardLayout} from '../../src/sheets/dashboard';
 import {
   forecastSvg,
   niceTicks,
@@ -9,6 +11,7 @@ import {estimateBackfillCost} from '../../src/ui/estimate';
 import {lookerLinks} from '../../src/ui/looker';
 import {lookerDialogHtml} from '../../src/ui/menu';
 import {
+  buildInsights,
   forecastChart,
   heatmap,
   naturalCompare,
@@ -184,6 +187,75 @@ describe('views and charts', () => {
       }),
     );
     expect(hm).toContain('students n/a, teachers 50%');
+  });
+});
+
+describe('forecast accuracy, each figure named', () => {
+  it('gives the district series and the schools median and spread in the chart data and on the Dashboard', () => {
+    const d = district();
+    const chart = forecastChart(d.forecasts, d.accuracy, 'ou02')!;
+    const schools = d.accuracy
+      .filter(a => a.schoolId !== 'district')
+      .map(a => a.accuracyPct!)
+      .sort((a, b) => a - b);
+    const s = chart.accuracySummary;
+    expect(s.district).toBe(95.9);
+    expect(s.schools).toBe(schools.length);
+    expect(s.lowest).toBe(schools[0]);
+    expect(s.median).toBeCloseTo(
+      schools.length % 2
+        ? schools[(schools.length - 1) / 2]
+        : (schools[schools.length / 2 - 1] + schools[schools.length / 2]) / 2,
+      9,
+    );
+    const lines = accuracyLines(s);
+    expect(lines[0]).toBe(
+      'District series (all schools summed): backtest accuracy 96%.',
+    );
+    expect(lines[1]).toMatch(
+      new RegExp(
+        `^Single schools: median ${Math.round(s.median!)}%, 10th to 90th percentile \\d+% to \\d+% over ${schools.length} schools \\(lowest ${Math.round(schools[0])}%\\)\\.$`,
+      ),
+    );
+    const layout = dashboardLayout({
+      title: 'Pulse',
+      updated: '2025-03-03T10:00:00Z',
+      forecast: chart,
+      heatmap: null,
+      anomalies: [],
+      insights: [],
+    });
+    const cells = layout.values.map(r => r[0]);
+    expect(cells).toContain(lines[0]);
+    expect(cells).toContain(lines[1]);
+    expect(accuracyLines(summariseAccuracy([]))).toEqual([
+      'District series (all schools summed): no backtest accuracy yet.',
+      'Single schools: no backtest accuracy yet.',
+    ]);
+  });
+});
+
+describe('a blank district correlation', () => {
+  it('says why in the overview instead of vanishing', () => {
+    const d = district();
+    const blank = d.correlations.map(c =>
+      c.schoolId === 'district'
+        ? {
+            ...c,
+            pearsonR: null,
+            spearmanRho: null,
+            pValue: null,
+            effectPer10Pct: null,
+            note: 'fewer than 8 school weeks (5)',
+          }
+        : c,
+    );
+    const said = buildInsights({...d, correlations: blank}).filter(
+      i => i.kind === 'correlation',
+    );
+    expect(said.map(i => i.text)).toEqual([
+      "The district's teacher-student relationship is blank: fewer than 8 school weeks (5).",
+    ]);
   });
 });
 

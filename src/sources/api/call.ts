@@ -6,6 +6,7 @@
  * message.
  */
 import {BudgetExhausted, RetryLater, type Budget} from '../source';
+import {countCall} from '../tally';
 
 export interface ApiErrorInfo {
   /** HTTP status from details.code (or a numeric `code` on the error). */
@@ -143,6 +144,7 @@ export class ServiceCaller {
       const t0 = this.clock();
       try {
         this.stats.calls++;
+        countCall(label);
         this.stats.byLabel[label] = (this.stats.byLabel[label] ?? 0) + 1;
         const out = fn();
         const dt = this.clock() - t0;

@@ -6,6 +6,7 @@ import {InputError} from '../../core/errors';
 import {feedLabel} from '../../core/settings';
 import {importedEvent, type ImportedEvent} from './classify';
 import {parseIcs} from './ics';
+import {countCall} from '../tally';
 
 export interface SourceWindow {
   /** First and last day wanted, YYYY-MM-DD (inclusive). */
@@ -41,6 +42,7 @@ function instants(w: SourceWindow): [Date, Date] {
  */
 export function readGoogleCalendar(id: string, w: SourceWindow): SourceRead {
   const label = `Google Calendar ${id}`;
+  countCall('CalendarApp.getCalendarById');
   const cal = CalendarApp.getCalendarById(id);
   if (!cal) {
     throw new InputError(
@@ -51,6 +53,7 @@ export function readGoogleCalendar(id: string, w: SourceWindow): SourceRead {
   const scriptTz = Session.getScriptTimeZone();
   const [start, end] = instants(w);
   const out: ImportedEvent[] = [];
+  countCall('CalendarApp.Calendar.getEvents');
   for (const ev of cal.getEvents(start, end)) {
     const title = ev.getTitle();
     let one: ImportedEvent | null;
@@ -74,6 +77,7 @@ export function readIcsFeed(url: string, w: SourceWindow): SourceRead {
   const label = `iCal feed ${feedLabel(url)}`;
   let res: GoogleAppsScript.URL_Fetch.HTTPResponse;
   try {
+    countCall('UrlFetchApp.fetch');
     res = UrlFetchApp.fetch(url, {
       muteHttpExceptions: true,
       followRedirects: true,
