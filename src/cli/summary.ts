@@ -352,7 +352,7 @@ export function evaluateDemo(i: {
       x => x.date && closedWeek(mondayOf(x.date)) === true,
     ).length,
   };
-  const alerts = mailedAlerts(i.rt, ss, onClosed);
+  const alerts = mailedAlerts(i.rt, onClosed);
   const calendar = calendarScore(
     ss,
     trueCal,
@@ -413,51 +413,65 @@ function mondayOf(day: string): string {
   return new Date(t - wd * 86_400_000).toISOString().slice(0, 10);
 }
 
+const MONTH = [
+  'Jan',
+  'Feb',
+  'Mar',
+  'Apr',
+  'May',
+  'Jun',
+  'Jul',
+  'Aug',
+  'Sep',
+  'Oct',
+  'Nov',
+  'Dec',
+];
+
 /**
- * Lines of the mailed digests, each about one incident (its summary, perhaps with what
- * changed after it in brackets): how many incidents were mailed, and how many of them
- * begin or end on a day the true calendar closes. A line is matched to its incident in the
- * Incidents tab by its summary; an unmatched line counts as mailed and as on a closed day,
- * so a digest the scorer cannot read never passes for a clean one.
+ * The first and last day of an incident's headline ('... on 11-12 Dec 2024: ...',
+ * '... since 6 Sep 2024: ...', '... on 30 Nov - 3 Dec 2024: ...'), as the product's
+ * spanText writes them; null when the line names no span.
+ */
+export function headlineSpan(
+  line: string,
+): {start: string; end: string} | null {
+  const m =
+    /\b(?:on|since) (\d{1,2})(?:-(\d{1,2}))? ([A-Z][a-z]{2})(?: (\d{4}))?(?: - (\d{1,2}) ([A-Z][a-z]{2}) (\d{4}))?:/.exec(
+      line,
+    );
+  if (!m) return null;
+  const iso = (d: string, mon: string, y: string) =>
+    `${y}-${String(MONTH.indexOf(mon) + 1).padStart(2, '0')}-${d.padStart(2, '0')}`;
+  const y0 = m[4] ?? m[7];
+  if (!y0 || !MONTH.includes(m[3])) return null;
+  const start = iso(m[1], m[3], y0);
+  const end = m[5] ? iso(m[5], m[6], m[7]) : m[2] ? iso(m[2], m[3], y0) : start;
+  return {start, end};
+}
+
+/**
+ * Lines of the mailed digests, each about one incident: how many incidents were mailed,
+ * and how many begin or end on a day the true calendar closes (read from the headline's
+ * span). A line whose span cannot be read counts as on a closed day, so a digest the
+ * scorer cannot read never passes for a clean one.
  */
 function mailedAlerts(
   rt: OfflineRuntime,
-  ss: Spreadsheet,
   onClosed: (grain: string, date: string) => boolean,
 ): {mailed: number; onClosedDays: number} {
-  const bySummary = new Map<string, {start: string; end: string}>();
-  for (const r of tabRecords(ss, 'Incidents')) {
-    bySummary.set(String(r.Summary), {
-      start: cellDate(r.From),
-      end: cellDate(r.Until),
-    });
-  }
   let mailed = 0;
   let closed = 0;
   for (const m of rt.mail) {
     for (const line of m.body.split('\n')) {
       if (!line.startsWith('- ')) continue;
-      const text = line.slice(2);
-      const inc =
-        bySummary.get(text) ??
-        bySummary.get(text.replace(/ \([^()]*\)$/, '')) ??
-        [...bySummary.entries()].find(([k]) => text.startsWith(k))?.[1];
+      const span = headlineSpan(line);
       mailed++;
-      if (!inc || onClosed('day', inc.start) || onClosed('day', inc.end))
+      if (!span || onClosed('day', span.start) || onClosed('day', span.end))
         closed++;
     }
   }
   return {mailed, onClosedDays: closed};
-}
-
-/** A date cell as YYYY-MM-DD (the offline sheet may hold a Date or a string). */
-function cellDate(v: unknown): string {
-  // A Date may come from the script's realm, where instanceof Date does not hold.
-  const d = v as {toISOString?: () => string} | null;
-  if (d && typeof d.toISOString === 'function') {
-    return d.toISOString().slice(0, 10);
-  }
-  return String(v ?? '').slice(0, 10);
 }
 
 /**
