@@ -33,7 +33,7 @@ export const COLORS = {
   text: '#202124',
 };
 
-function el(
+export function el(
   tag: string,
   attrs: Record<string, string | number>,
   children?: SvgNode[],
@@ -45,7 +45,7 @@ function el(
   return n;
 }
 
-function r1(x: number): number {
+export function r1(x: number): number {
   return Math.round(x * 10) / 10;
 }
 
@@ -73,6 +73,37 @@ export function shortNumber(v: number): string {
   if (a >= 1e4) return `${Math.round(v / 1e3)}k`;
   if (a >= 1e3) return `${r1(v / 1e3)}k`;
   return String(r1(v));
+}
+
+/** Horizontal grid lines at the y ticks, each labelled at the left of the plot. */
+export function yGrid(
+  ticks: ReadonlyArray<number>,
+  y: (v: number) => number,
+  left: number,
+  width: number,
+): SvgNode[] {
+  return ticks.flatMap(t => [
+    el('line', {
+      x1: left,
+      x2: left + width,
+      y1: r1(y(t)),
+      y2: r1(y(t)),
+      stroke: COLORS.grid,
+      'stroke-width': 1,
+    }),
+    el(
+      'text',
+      {
+        x: left - 4,
+        y: r1(y(t) + 3),
+        'text-anchor': 'end',
+        'font-size': 9,
+        fill: COLORS.axis,
+      },
+      undefined,
+      shortNumber(t),
+    ),
+  ]);
 }
 
 function polyline(pts: [number, number][]): string {
@@ -132,32 +163,7 @@ export function forecastSvg(
   const x = (i: number) =>
     m.l + (pts.length === 1 ? w / 2 : (i / (pts.length - 1)) * w);
   const y = (v: number) => m.t + h - ((v - y0) / (y1 - y0 || 1)) * h;
-  for (const t of ticks) {
-    kids.push(
-      el('line', {
-        x1: m.l,
-        x2: m.l + w,
-        y1: r1(y(t)),
-        y2: r1(y(t)),
-        stroke: COLORS.grid,
-        'stroke-width': 1,
-      }),
-    );
-    kids.push(
-      el(
-        'text',
-        {
-          x: m.l - 4,
-          y: r1(y(t) + 3),
-          'text-anchor': 'end',
-          'font-size': 9,
-          fill: COLORS.axis,
-        },
-        undefined,
-        shortNumber(t),
-      ),
-    );
-  }
+  kids.push(...yGrid(ticks, y, m.l, w));
   // Bands: contiguous runs of weeks with both bounds.
   const band = (lo: 'lo80' | 'lo95', hi: 'hi80' | 'hi95', fill: string) => {
     let run: number[] = [];

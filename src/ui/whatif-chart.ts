@@ -3,7 +3,14 @@
  * each with its 95% prediction interval, and the scenario weeks shaded. The sidebar and the
  * static report draw the same tree (see charts.ts).
  */
-import {COLORS, niceTicks, shortNumber, type SvgNode} from './charts';
+import {
+  COLORS,
+  el,
+  niceTicks,
+  r1,
+  yGrid,
+  type SvgNode,
+} from './charts';
 
 export interface WhatIfChartWeek {
   weekStart: string;
@@ -23,20 +30,6 @@ export const WHATIF_COLORS = {
   scenarioBand: '#fde293',
   shade: '#f1f3f4',
 };
-
-function el(
-  tag: string,
-  attrs: Record<string, string | number>,
-  children?: SvgNode[],
-  text?: string,
-): SvgNode {
-  const n: SvgNode = {tag, attrs};
-  if (children) n.children = children;
-  if (text !== undefined) n.text = text;
-  return n;
-}
-
-const r1 = (v: number) => Math.round(v * 10) / 10;
 
 export function whatIfSvg(
   title: string,
@@ -108,32 +101,7 @@ export function whatIfSvg(
       }),
     );
   });
-  for (const t of ticks) {
-    kids.push(
-      el('line', {
-        x1: m.l,
-        x2: m.l + w,
-        y1: r1(y(t)),
-        y2: r1(y(t)),
-        stroke: COLORS.grid,
-        'stroke-width': 1,
-      }),
-    );
-    kids.push(
-      el(
-        'text',
-        {
-          x: m.l - 4,
-          y: r1(y(t) + 3),
-          'text-anchor': 'end',
-          'font-size': 9,
-          fill: COLORS.axis,
-        },
-        undefined,
-        shortNumber(t),
-      ),
-    );
-  }
+  kids.push(...yGrid(ticks, y, m.l, w));
   const band = (
     lo: 'baselineLo95' | 'scenarioLo95',
     hi: 'baselineHi95' | 'scenarioHi95',
