@@ -16,55 +16,21 @@ import {chromium, type BrowserContext, type Page} from 'playwright-core';
 import {harness, inRuntime, type Harness} from '../ui/harness';
 import {writeCalendarTab} from '../../src/sheets/calendar-tab';
 import {SCHOOLS, SHORT_SCHOOL} from '../ui/fixtures';
-
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const SIDEBAR = join(__dirname, '../../dist/sidebar.html');
-const SHOTS = join(__dirname, '../../test-output/screenshots');
-const WIDTH = 300;
+import {
+  CHROMIUM,
+  RUN_STUB,
+  SHOTS,
+  SIDEBAR,
+  WIDTH,
+  describeInChromium,
+} from './chromium';
 
 interface Call {
   name: string;
   args: unknown[];
 }
 
-/** google.script.run as Apps Script provides it: async, chained handlers, Error on failure. */
-const RUN_STUB = `
-(() => {
-  window.__calls = [];
-  function runner(ok, fail) {
-    return new Proxy({}, {
-      get(_t, prop) {
-        if (prop === 'withSuccessHandler') return f => runner(f, fail);
-        if (prop === 'withFailureHandler') return f => runner(ok, f);
-        if (prop === 'withUserObject') return () => runner(ok, fail);
-        return (...args) => {
-          const plain = JSON.parse(JSON.stringify(args));
-          window.__calls.push({name: String(prop), args: plain});
-          window.__gasCall(String(prop), plain).then(r => {
-            if (r.ok) { if (ok) ok(r.result); }
-            else if (fail) { const e = new Error(r.message); e.name = r.name; fail(e); }
-          });
-        };
-      },
-    });
-  }
-  window.google = {script: {run: runner(null, null), host: {close() {}}}};
-})();
-`;
-
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium && process.env.CI === 'true') {
-  // CI must run the browser tests: a missing browser fails the run instead of skipping.
-  throw new Error(
-    `Chromium not found at ${CHROMIUM} (CI=true): apt-get install chromium`,
-  );
-}
-if (!hasChromium) {
-  console.warn(
-    `Browser tests skipped: no Chromium at ${CHROMIUM}. Install it with \`apt-get install chromium\` or set CHROMIUM_PATH.`,
-  );
-}
-const d = hasChromium ? describe : describe.skip;
+const d = describeInChromium;
 
 d('sidebar in Chromium', () => {
   let h: Harness;

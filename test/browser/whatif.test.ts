@@ -15,43 +15,16 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {chromium, type BrowserContext, type Page} from 'playwright-core';
 import {openHarness, type Harness} from '../pipeline/harness';
+import {
+  CHROMIUM,
+  RUN_STUB,
+  SHOTS,
+  SIDEBAR,
+  WIDTH,
+  describeInChromium,
+} from './chromium';
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const SIDEBAR = join(__dirname, '../../dist/sidebar.html');
-const SHOTS = join(__dirname, '../../test-output/screenshots');
-const WIDTH = 300;
-
-const RUN_STUB = `
-(() => {
-  window.__calls = [];
-  function runner(ok, fail) {
-    return new Proxy({}, {
-      get(_t, prop) {
-        if (prop === 'withSuccessHandler') return f => runner(f, fail);
-        if (prop === 'withFailureHandler') return f => runner(ok, f);
-        if (prop === 'withUserObject') return () => runner(ok, fail);
-        return (...args) => {
-          const plain = JSON.parse(JSON.stringify(args));
-          window.__calls.push({name: String(prop), args: plain});
-          window.__gasCall(String(prop), plain).then(r => {
-            if (r.ok) { if (ok) ok(r.result); }
-            else if (fail) { const e = new Error(r.message); e.name = r.name; fail(e); }
-          });
-        };
-      },
-    });
-  }
-  window.google = {script: {run: runner(null, null), host: {close() {}}}};
-})();
-`;
-
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium && process.env.CI === 'true') {
-  throw new Error(
-    `Chromium not found at ${CHROMIUM} (CI=true): apt-get install chromium`,
-  );
-}
-const d = hasChromium ? describe : describe.skip;
+const d = describeInChromium;
 
 d('What-if view in Chromium', () => {
   let h: Harness;
