@@ -2,6 +2,7 @@
  * The demo's scorecard: what the product found (read back from its own tabs) against the
  * demo district's ground truth.
  */
+import {isoWeek} from '../clean/dates';
 import type {SchoolCalendar} from '../core/types';
 import type {DemoDistrict} from '../demo';
 import type {OfflineRuntime} from '../offline/runtime';
@@ -349,7 +350,7 @@ export function evaluateDemo(i: {
   const insights = {
     count: insightList.length,
     onClosedWeeks: insightList.filter(
-      x => x.date && closedWeek(mondayOf(x.date)) === true,
+      x => x.date && closedWeek(isoWeek(x.date).weekStart) === true,
     ).length,
   };
   const alerts = mailedAlerts(i.rt, onClosed);
@@ -404,13 +405,6 @@ export function evaluateDemo(i: {
     },
     tabs: i.tabs,
   };
-}
-
-function mondayOf(day: string): string {
-  const [y, m, d] = day.split('-').map(Number);
-  const t = Date.UTC(y, m - 1, d);
-  const wd = (new Date(t).getUTCDay() + 6) % 7;
-  return new Date(t - wd * 86_400_000).toISOString().slice(0, 10);
 }
 
 const MONTH = [

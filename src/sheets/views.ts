@@ -4,7 +4,8 @@
  * output tabs.
  */
 import {summariseAccuracy} from './accuracy';
-import {metricLabel} from '../core/labels';
+import {isoWeek} from '../clean/dates';
+import {TINY_EXPECTED, metricLabel} from '../core/labels';
 import type {WeeklyFact} from '../core/types';
 import type {
   AccuracyRecord,
@@ -290,8 +291,7 @@ export interface InsightInput {
 
 const SEVERITY_RANK = {alert: 0, warning: 1, info: 2};
 
-export {TINY_EXPECTED} from '../core/labels';
-import {TINY_EXPECTED} from '../core/labels';
+export {TINY_EXPECTED};
 
 /** Weeks with no school day by the calendar the analysis used (as their facts carry it). */
 function closedWeeks(weekly: ReadonlyArray<WeeklyFact>): Set<string> {
@@ -303,14 +303,6 @@ function closedWeeks(weekly: ReadonlyArray<WeeklyFact>): Set<string> {
   }
   for (const w of open) closed.delete(w);
   return closed;
-}
-
-/** Monday of a day's ISO week (dates are YYYY-MM-DD). */
-function mondayOf(day: string): string {
-  const [y, m, d] = day.split('-').map(Number);
-  const t = Date.UTC(y, m - 1, d);
-  const wd = (new Date(t).getUTCDay() + 6) % 7;
-  return new Date(t - wd * 86_400_000).toISOString().slice(0, 10);
 }
 
 /**
@@ -371,7 +363,7 @@ export function buildInsights(input: InsightInput): Insight[] {
   // New incidents (anomaly flags grouped by event), most users affected first.
   const sevRank = {high: 0, medium: 1, low: 2};
   const fresh = (input.incidents ?? [])
-    .filter(i => i.status === 'new' && !closed.has(mondayOf(i.start)))
+    .filter(i => i.status === 'new' && !closed.has(isoWeek(i.start).weekStart))
     .sort(
       (a, b) =>
         (b.users ?? -1) - (a.users ?? -1) ||
