@@ -3,14 +3,7 @@
  * each with its 95% prediction interval, and the scenario weeks shaded. The sidebar and the
  * static report draw the same tree (see charts.ts).
  */
-import {
-  COLORS,
-  el,
-  niceTicks,
-  r1,
-  yGrid,
-  type SvgNode,
-} from './charts';
+import {COLORS, el, niceTicks, r1, yGrid, type SvgNode} from './charts';
 
 export interface WhatIfChartWeek {
   weekStart: string;
