@@ -151,6 +151,32 @@ export function robustScale(
   return s > 0 ? s : 1;
 }
 
+/**
+ * Robust correlation of paired values (Gnanadesikan and Kettenring): from the robust
+ * scales of the standardised sum and difference, (s(u)^2 - s(v)^2) / (s(u)^2 + s(v)^2),
+ * so a few outlying pairs (the very events a detector looks for) do not set it.
+ * 0 when there are fewer than 3 pairs or either side has no spread.
+ */
+export function robustCorrelation(
+  x: ReadonlyArray<number>,
+  y: ReadonlyArray<number>,
+): number {
+  if (x.length !== y.length) {
+    throw new InputError('y', `must have the ${x.length} values of x`);
+  }
+  if (x.length < 3) return 0;
+  const cx = median(x);
+  const cy = median(y);
+  const sx = robustScale(x, cx);
+  const sy = robustScale(y, cy);
+  if (!(sx > 0 && sy > 0)) return 0;
+  const u = x.map((v, i) => (v - cx) / sx + (y[i] - cy) / sy);
+  const w = x.map((v, i) => (v - cx) / sx - (y[i] - cy) / sy);
+  const su = robustScale(u, median(u)) ** 2;
+  const sw = robustScale(w, median(w)) ** 2;
+  return su + sw > 0 ? (su - sw) / (su + sw) : 0;
+}
+
 /** (x - median) / MAD scores. */
 export function robustZ(
   x: ReadonlyArray<number>,

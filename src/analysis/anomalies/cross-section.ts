@@ -1,5 +1,5 @@
 import type {Role} from '../../core/types';
-import {median, robustScale} from '../../stats/robust';
+import {median, robustCorrelation, robustScale} from '../../stats/robust';
 import {groupBy} from './fact-rows';
 import {findLevelShifts, levelShift} from './level-shifts';
 import type {SeriesAnomaly} from './series-types';
@@ -38,6 +38,11 @@ export interface FittedSeries {
   noSurge: ReadonlyArray<boolean>;
   /** True where the calendar explains a drop (the last day of the school year). */
   noDrop: ReadonlyArray<boolean>;
+  /**
+   * True where the calendar moves every school's level by an amount it does not say (the
+   * school year's first and last weeks, half days, the first day back after a break).
+   */
+  calendarMoved: ReadonlyArray<boolean>;
   /** Counts get the Poisson part of the noise; rates and minutes do not. */
   count: boolean;
   /** Multiplier from fitted to reported values (weekly: partial weeks). Default 1. */
@@ -61,11 +66,15 @@ export interface PointFlag {
   direction: 'drop' | 'surge';
   score: number;
   district: boolean;
+  /** The calendar's share of the change (district-wide) the expected value is moved by. */
+  expectedFactor?: number;
 }
 
 interface SeriesNoise {
   r: Map<string, number>;
   z: Map<string, number>;
+  /** The noise's standard deviation on each day (r / z). */
+  sd: Map<string, number>;
   index: Map<string, number>;
 }
 
@@ -77,7 +86,15 @@ function logOffset(s: FittedSeries): number {
   return Math.max(positive.length ? 0.05 * median(positive) : 0, 1e-9);
 }
 
-function seriesNoise(s: FittedSeries): SeriesNoise {
+/**
+ * Each open day's relative change against the series' expected value, less `shift` (the
+ * district's change that day, where given), with its noise: Poisson plus the series' extra
+ * variance, measured on ordinary days.
+ */
+function seriesNoise(
+  s: FittedSeries,
+  shift?: ReadonlyMap<string, number>,
+): SeriesNoise {
   const offset = logOffset(s);
   const r = new Map<string, number>();
   const index = new Map<string, number>();
@@ -90,13 +107,19 @@ function seriesNoise(s: FittedSeries): SeriesNoise {
     const ratio = (Math.max(0, v) + offset) / (e + offset);
     if (!(ratio > 0) || !Number.isFinite(ratio)) return;
     const d = s.dates[i];
-    r.set(d, Math.log(ratio));
+    r.set(d, Math.log(ratio) - (shift?.get(d) ?? 0));
     pois.set(d, s.count ? 1 / (e + offset) : 0);
     index.set(d, i);
   });
   const z = new Map<string, number>();
-  if (r.size < 8) return {r, z, index};
-  const rv = [...r.values()];
+  const sd = new Map<string, number>();
+  if (r.size < 8) return {r, z, sd, index};
+  // The noise is measured on ordinary days: the calendar's own moves are not noise.
+  const ordinary = [...r].filter(([d]) => {
+    const i = index.get(d) as number;
+    return !s.calendarMoved[i] && !s.noDrop[i];
+  });
+  const rv = (ordinary.length >= 8 ? ordinary : [...r]).map(([, x]) => x);
   // Extra-Poisson variance: what the residuals' robust variance leaves beyond counting.
   const extra = Math.max(
     0,
@@ -104,9 +127,39 @@ function seriesNoise(s: FittedSeries): SeriesNoise {
   );
   const sdFloor = 1e-3;
   for (const [d, x] of r) {
-    z.set(d, x / Math.max(Math.sqrt(extra + (pois.get(d) as number)), sdFloor));
+    const v = Math.max(Math.sqrt(extra + (pois.get(d) as number)), sdFloor);
+    z.set(d, x / v);
+    sd.set(d, v);
   }
-  return {r, z, index};
+  return {r, z, sd, index};
+}
+
+/**
+ * How much more than independent a school's roles move together: the sum over pairs of
+ * their robust correlation on days both are scored (0 for one role). Students follow their
+ * teachers, so a school's roles share part of their day-to-day noise; Stouffer's sum of
+ * scores is divided by sqrt(n + 2 * this), not sqrt(n), so shared noise is not read as
+ * agreeing evidence.
+ */
+function sharedNoise(noises: ReadonlyArray<SeriesNoise>): number {
+  let total = 0;
+  for (let a = 0; a < noises.length; a++) {
+    for (let b = a + 1; b < noises.length; b++) {
+      const xs: number[] = [];
+      const ys: number[] = [];
+      for (const [d, x] of noises[a].z) {
+        const y = noises[b].z.get(d);
+        if (y !== undefined) {
+          xs.push(x);
+          ys.push(y);
+        }
+      }
+      if (xs.length < 30) continue;
+      // Negative correlation is not credited (it would shrink the denominator).
+      total += Math.min(0.95, Math.max(0, robustCorrelation(xs, ys)));
+    }
+  }
+  return total;
 }
 
 export function crossSectionPoints(
@@ -115,20 +168,23 @@ export function crossSectionPoints(
   minChangePct: number,
   minSchools: number,
 ): PointFlag[] {
-  const noise = series.map(seriesNoise);
+  const noise = series.map(s => seriesNoise(s));
   const minLog = Math.log(1 + minChangePct / 100);
   const minLogDrop = -Math.log(1 - Math.min(minChangePct, 95) / 100);
   const out: PointFlag[] = [];
+  const keyOf = (s: FittedSeries) =>
+    [s.role, s.app, s.product, s.metric].join('\t');
+  const siblingsOf = (s: FittedSeries) =>
+    [s.app, s.product, s.metric].join('\t');
   // District-wide events per role (and app, product, metric).
   const buckets = groupBy(
     series.map((s, k) => k),
-    k =>
-      [series[k].role, series[k].app, series[k].product, series[k].metric].join(
-        '\t',
-      ),
+    k => keyOf(series[k]),
   );
-  const districtDays = new Map<string, 'drop' | 'surge'>();
-  for (const [, ks] of buckets) {
+  /** Per bucket and day: the district's change (median over its schools). */
+  const levels = new Map<string, Map<string, number>>();
+  const movedDays = new Set<string>();
+  for (const [key, ks] of buckets) {
     if (ks.length < minSchools) continue;
     const byDate = new Map<string, number[]>();
     for (const k of ks) {
@@ -136,22 +192,53 @@ export function crossSectionPoints(
         const list = byDate.get(d);
         if (list) list.push(x);
         else byDate.set(d, [x]);
+        if (series[k].calendarMoved[noise[k].index.get(d) as number])
+          movedDays.add(d);
       }
     }
     const level = new Map<string, number>();
     for (const [d, xs] of byDate) {
       if (xs.length >= minSchools) level.set(d, median(xs));
     }
-    if (level.size < 8) continue;
-    const lv = [...level.values()];
-    const center = median(lv);
-    const scale = robustScale(lv, center, 1e-3);
+    levels.set(key, level);
+  }
+  const districtDays = new Map<string, 'drop' | 'surge'>();
+  for (const [key, ks] of buckets) {
+    const level = levels.get(key);
+    if (!level || level.size < 8) continue;
+    // The district's usual day-to-day variation, on ordinary days.
+    const lv = [...level].filter(([d]) => !movedDays.has(d)).map(([, x]) => x);
+    const ref = lv.length >= 8 ? lv : [...level.values()];
+    const center = median(ref);
+    const scale = robustScale(ref, center, 1e-3);
+    const s0 = series[ks[0]];
+    const siblings = [...levels]
+      .filter(
+        ([k]) =>
+          k !== key &&
+          buckets.get(k)!.length > 0 &&
+          siblingsOf(series[buckets.get(k)![0]]) === siblingsOf(s0),
+      )
+      .map(([, l]) => l);
     for (const [d, c] of level) {
-      const xs = byDate.get(d) as number[];
       const direction = c < 0 ? 'drop' : 'surge';
       const size = direction === 'drop' ? -c : c;
       if (size < (direction === 'drop' ? minLogDrop : minLog)) continue;
       if (Math.abs(c - center) / scale < threshold) continue;
+      if (movedDays.has(d)) {
+        // The calendar moves every school this day (a year's first or last weeks, a half
+        // day, the first day back) by an amount it does not say: a shared change is the
+        // calendar's, unless every role fell as far (an outage stops teachers too).
+        if (direction === 'surge') continue;
+        const others = siblings.map(l => l.get(d));
+        if (others.length === 0) continue;
+        if (others.some(x => x === undefined || x > -minLogDrop)) continue;
+      }
+      const xs: number[] = [];
+      for (const k of ks) {
+        const x = noise[k].r.get(d);
+        if (x !== undefined) xs.push(x);
+      }
       // Most schools must move the same way: a few extreme ones do not make the median.
       const agree = xs.filter(x => Math.sign(x) === Math.sign(c)).length;
       if (agree < (2 / 3) * xs.length) continue;
@@ -174,7 +261,6 @@ export function crossSectionPoints(
           district: true,
         });
       }
-      const s0 = series[ks[0]];
       districtDays.set(
         [s0.app, s0.product, s0.metric, d].join('\t'),
         direction,
@@ -193,6 +279,7 @@ export function crossSectionPoints(
       ].join('\t'),
   );
   for (const [, ks] of schools) {
+    const shared = sharedNoise(ks.map(k => noise[k]));
     const dates = new Set<string>();
     for (const k of ks) for (const d of noise[k].z.keys()) dates.add(d);
     for (const d of dates) {
@@ -201,9 +288,19 @@ export function crossSectionPoints(
         continue;
       const here = ks.filter(k => noise[k].z.has(d));
       if (here.length === 0) continue;
-      const rs = here.map(k => noise[k].r.get(d) as number);
-      const zs = here.map(k => noise[k].z.get(d) as number);
-      const combined = zs.reduce((a, b) => a + b, 0) / Math.sqrt(zs.length);
+      // Where the calendar moves every school, a school is judged against the district's
+      // change that day (its share of the calendar's move), not against none.
+      const base = here.map(k => {
+        if (!series[k].calendarMoved[noise[k].index.get(d) as number]) return 0;
+        return levels.get(keyOf(series[k]))?.get(d) ?? 0;
+      });
+      const rs = here.map((k, j) => (noise[k].r.get(d) as number) - base[j]);
+      const zs = here.map((k, j) => rs[j] / (noise[k].sd.get(d) as number));
+      const sumZ = zs.reduce((a, b) => a + b, 0);
+      const combined =
+        here.length === ks.length
+          ? sumZ / Math.sqrt(here.length + 2 * shared)
+          : sumZ / Math.sqrt(here.length);
       if (Math.abs(combined) < threshold) continue;
       const direction = combined < 0 ? 'drop' : 'surge';
       const sign = direction === 'drop' ? -1 : 1;
@@ -218,15 +315,16 @@ export function crossSectionPoints(
       ) {
         continue;
       }
-      for (const k of here) {
+      here.forEach((k, j) => {
         out.push({
           series: series[k],
           index: noise[k].index.get(d) as number,
           direction,
           score: Math.abs(combined),
           district: false,
+          expectedFactor: Math.exp(base[j]),
         });
-      }
+      });
     }
   }
   return out;
@@ -259,8 +357,10 @@ export function crossSectionShifts(
       const off = logOffset(s);
       const m = new Map<string, number>();
       s.y.forEach((v, i) => {
-        // Open, fitted days only (expected is null where closed), no testing days.
-        if (v === null || s.fitted[i] !== true) return;
+        // Open, fitted days only (expected is null where closed), no testing days, and
+        // none the calendar moves: a school's own ramp into the year or wind-down out of
+        // it is not a change of its level.
+        if (v === null || s.fitted[i] !== true || s.calendarMoved[i]) return;
         m.set(s.dates[i], Math.log(v + off));
       });
       const own = m.size > 0 ? median([...m.values()]) : 0;

@@ -4,8 +4,10 @@ import {addDays, dayNumber} from '../../clean/dates';
 import {median} from '../../stats/robust';
 import {
   calendarMasks,
-  inPeriods,
+  halfDays,
   isSchoolDay,
+  testingDay,
+  yearEdgeDays,
   yearEndDays,
 } from './calendar-masks';
 import {
@@ -113,7 +115,9 @@ function pointRows(
     if (since && date < since) continue;
     const k = s.report ? s.report[f.index] : 1;
     const observed = (s.y[f.index] as number) * k;
-    const expected = (s.expected[f.index] as number) * k;
+    // On a day the calendar moves, what was expected includes the district's share of it.
+    const expected =
+      (s.expected[f.index] as number) * k * (f.expectedFactor ?? 1);
     const changePct =
       expected > 0 ? ((observed - expected) / expected) * 100 : null;
     rows.push({
@@ -177,6 +181,8 @@ export function detectDailyAnomalies(
   checkMetrics(metrics, DAILY_METRICS);
   const threshold = opts.series?.threshold ?? settings.anomalyThreshold;
   const yearEnd = yearEndDays(calendar);
+  const edges = yearEdgeDays(calendar);
+  const halves = halfDays(calendar);
   const fitted: FittedSeries[] = [];
   for (const [, group] of selectGroups(facts, opts)) {
     const enrolled = median(group.map(f => f.enrolledUsers));
@@ -198,8 +204,9 @@ export function detectDailyAnomalies(
           f.flags.includes('imputed'))
       );
     });
-    const peaks = dates.map(d => inPeriods(d, calendar.events));
+    const peaks = dates.map(d => testingDay(d, calendar));
     const lows = dates.map(d => yearEnd.has(d));
+    const moved = dates.map(d => edges.has(d) || halves.has(d));
     for (const metric of metrics) {
       const y = dates.map(d => {
         const f = byDate.get(d);
@@ -226,7 +233,7 @@ export function detectDailyAnomalies(
         y,
         expected: withoutFirst(found.expected),
         count: !NON_COUNT_METRICS.has(metric),
-        ...calendarMasks(y, closed, peaks, dates, 7, undefined, lows),
+        ...calendarMasks(y, closed, peaks, dates, 7, undefined, lows, moved),
         // Groups too small to report still tell whether their school as a whole moved.
         reported: enrolled >= settings.minGroupSize,
         shifts: found.anomalies.filter(a => a.kind === 'level_shift'),
@@ -263,6 +270,8 @@ export function detectWeeklyAnomalies(
   checkMetrics(metrics, WEEKLY_METRICS);
   const threshold = opts.series?.threshold ?? settings.anomalyThreshold;
   const normalDays = Math.max(1, calendar.schoolWeekdays.length);
+  const edges = yearEdgeDays(calendar);
+  const halves = halfDays(calendar);
   const fitted: FittedSeries[] = [];
   for (const [, group] of selectGroups(facts, opts)) {
     const enrolled = median(group.map(f => f.enrolledUsers));
@@ -280,7 +289,14 @@ export function detectWeeklyAnomalies(
     });
     const peaks = weeks.map(w => {
       for (let i = 0; i < 7; i++)
-        if (inPeriods(addDays(w, i), calendar.events)) return true;
+        if (testingDay(addDays(w, i), calendar)) return true;
+      return false;
+    });
+    const moved = weeks.map(w => {
+      for (let i = 0; i < 7; i++) {
+        const d = addDays(w, i);
+        if (edges.has(d) || halves.has(d)) return true;
+      }
       return false;
     });
     for (const metric of metrics) {
@@ -318,7 +334,7 @@ export function detectWeeklyAnomalies(
         expected: withoutFirst(found.expected),
         count: !NON_COUNT_METRICS.has(metric),
         report,
-        ...calendarMasks(y, closed, peaks, weeks, 1, 1),
+        ...calendarMasks(y, closed, peaks, weeks, 1, 1, undefined, moved),
         reported: enrolled >= settings.minGroupSize,
         shifts: found.anomalies.filter(a => a.kind === 'level_shift'),
       });
