@@ -9,8 +9,9 @@
  * 2. The other daily flags group per school: a sustained drop (a level shift) with every
  *    flag that overlaps it, and single days that follow each other (at most one unflagged
  *    school day between, as a drop flickers around the threshold).
- * 3. Sustained groups of different schools that start within a week of each other and
- *    overlap for most of their length are one event (a remote-learning period).
+ * 3. Sustained groups of different schools that start within a week of each other (or
+ *    within half the shorter one) and overlap for most of their length are one event (a
+ *    remote-learning period).
  * 4. A weekly flag joins the group of its school (or the shared event) whose days its week
  *    overlaps; weekly flags with no daily counterpart are grouped the same way by week.
  *
@@ -306,7 +307,7 @@ function spanDays(g: Group): number {
   return dayNumber(g.end) - dayNumber(g.start) + 1;
 }
 
-/** Groups of different schools that start within a week and overlap for most of their span. */
+/** Groups of different schools that start close together and overlap for most of their span. */
 function mergeSustained(groups: Group[]): Group[] {
   const sustained = (g: Group) => spanDays(g) >= 7;
   const parent = groups.map((_, i) => i);
@@ -318,8 +319,12 @@ function mergeSustained(groups: Group[]): Group[] {
       const b = groups[j];
       if (!sustained(a) || !sustained(b)) continue;
       if (a.flags[0].schoolId === b.flags[0].schoolId) continue;
-      if (Math.abs(dayNumber(a.start) - dayNumber(b.start)) > 7) continue;
       const shorter = Math.min(spanDays(a), spanDays(b));
+      // Schools slide into one remote-learning period a few days apart, and a sustained
+      // drop's first day is only known to within its window: starts within a week, or
+      // within half the shorter period, are the same event.
+      const lag = Math.abs(dayNumber(a.start) - dayNumber(b.start));
+      if (lag > Math.max(7, shorter / 2)) continue;
       if (overlapDays(a.start, a.end, b.start, b.end) < shorter / 2) continue;
       parent[find(j)] = find(i);
     }

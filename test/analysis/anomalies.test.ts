@@ -458,6 +458,51 @@ describe('detectDailyAnomalies across a district', () => {
       rows.filter(r => r.date === districtDay).length,
     ).toBeGreaterThanOrEqual(7);
   });
+  test('a new school year: a students-only ramp is the calendar, an outage is not', () => {
+    // A (short) summer closure, then a new school year whose first day students alone
+    // fall 45% at every school, and whose fourth day every role falls by half.
+    const summerStart = dates[open[115]];
+    const summerEnd = dates[open[125] - 1];
+    const first = dates[open[125]];
+    const fourth = dates[open[128]];
+    const newYear: typeof CALENDAR = {
+      ...CALENDAR,
+      closures: [
+        ...CALENDAR.closures,
+        {name: 'Summer', start: summerStart, end: summerEnd, kind: 'summer'},
+      ],
+    };
+    const moved = facts.map(f => {
+      if (f.date === first && f.role === 'student')
+        return {...f, activeUsers: Math.round(f.activeUsers * 0.55)};
+      if (f.date === fourth)
+        return {...f, activeUsers: Math.round(f.activeUsers * 0.5)};
+      return f;
+    });
+    const found = detectDailyAnomalies(
+      moved,
+      newYear,
+      {anomalyThreshold: 3.5, minGroupSize: 10},
+      {metrics: ['activeUsers']},
+    );
+    expect(found.filter(r => r.date === first)).toEqual([]);
+    const outage = new Set(
+      found
+        .filter(r => r.date === fourth && r.direction === 'drop')
+        .map(r => r.schoolId),
+    );
+    expect(outage.size).toBeGreaterThanOrEqual(7);
+    // On an ordinary day the same students-only fall is a district-wide drop.
+    const plain = detectDailyAnomalies(
+      moved,
+      CALENDAR,
+      {anomalyThreshold: 3.5, minGroupSize: 10},
+      {metrics: ['activeUsers']},
+    );
+    expect(
+      new Set(plain.filter(r => r.date === first).map(r => r.schoolId)).size,
+    ).toBeGreaterThanOrEqual(7);
+  });
   test('few false alarms on the other days', () => {
     const other = rows.filter(
       r => r.date !== districtDay && r.date !== schoolDay,

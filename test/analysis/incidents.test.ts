@@ -146,6 +146,26 @@ describe('groupIncidents', () => {
     expect(single.cause).toBe('');
   });
 
+  it('makes one incident of sustained drops whose first days are found a week or two apart', () => {
+    // One school's drop is found from 1 Mar, the others' from 11 Mar: the same weeks.
+    const flags = [
+      flag({schoolId: school(1), date: '2024-03-01', endDate: '2024-04-05'}),
+      flag({schoolId: school(2), date: '2024-03-11', endDate: '2024-04-05'}),
+      flag({schoolId: school(3), date: '2024-03-12', endDate: '2024-04-04'}),
+    ];
+    // A sustained drop over other weeks stays apart.
+    flags.push(
+      flag({schoolId: school(4), date: '2024-04-22', endDate: '2024-05-24'}),
+    );
+    const incidents = groupIncidents(flags, {schools: 40});
+    expect(incidents.map(i => i.schoolIds).sort()).toEqual([
+      [school(1), school(2), school(3)],
+      [school(4)],
+    ]);
+    const several = incidents.find(i => i.kind === 'several schools')!;
+    expect([several.start, several.end]).toEqual(['2024-03-01', '2024-04-05']);
+  });
+
   it('never mixes drops and surges, and keeps keys unique and stable', () => {
     const flags = [
       flag({date: '2024-05-01'}),

@@ -7,7 +7,11 @@ import {execFileSync} from 'node:child_process';
 import {existsSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import type * as vm from 'node:vm';
-import {createDemoDistrict, type DemoDistrict} from '../../src/demo';
+import {
+  createDemoDistrict,
+  parseCalendarFile,
+  type DemoDistrict,
+} from '../../src/demo';
 import {
   createOfflineRuntime,
   type FiredTrigger,
@@ -34,11 +38,19 @@ export function bundleSource(): string {
 
 const districts = new Map<string, DemoDistrict>();
 
-export function district(schools = 4, days = 120, seed = 11): DemoDistrict {
-  const key = `${schools}/${days}/${seed}`;
+export function district(
+  schools = 4,
+  days = 120,
+  seed = 11,
+  calendarFile?: string,
+): DemoDistrict {
+  const key = `${schools}/${days}/${seed}/${calendarFile ?? ''}`;
   let d = districts.get(key);
   if (!d) {
-    d = createDemoDistrict({schools, days, seed});
+    const calendar = calendarFile
+      ? parseCalendarFile(readFileSync(calendarFile, 'utf8'), calendarFile)
+      : undefined;
+    d = createDemoDistrict({schools, days, seed, calendar});
     districts.set(key, d);
   }
   return d;
@@ -71,10 +83,12 @@ export interface HarnessOptions {
   /** Start the clock this many days after the district's end date (noon UTC). */
   startOffsetDays?: number;
   install?: boolean;
+  /** A district calendar file (see src/demo/README.md) the demo district follows. */
+  calendarFile?: string;
 }
 
 export function openHarness(opts: HarnessOptions = {}): Harness {
-  const d = district(opts.schools, opts.days, opts.seed);
+  const d = district(opts.schools, opts.days, opts.seed, opts.calendarFile);
   const rt = createOfflineRuntime({
     data: d.data,
     timeZone: d.timeZone,
