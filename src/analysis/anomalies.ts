@@ -17,6 +17,13 @@
  *    short outages, and a shift must be abrupt (not a ramp) to count.
  * 6. The first school day after a break is never a surge, nor is a day in a testing window;
  *    the last day of the school year (a half day in many districts) is never a drop.
+ * 7. Days the calendar moves by an amount it does not say (the first and last ten school
+ *    days of each school year, known half days, the first day back after a break): a
+ *    change the whole district shares there is the calendar's, not an event, unless every
+ *    role falls by the minimum change (an outage stops teachers too); a school is judged
+ *    against the district's change that day; sustained drops leave these days out.
+ * 8. A school's roles are combined (Stouffer) allowing for how much their day-to-day
+ *    noise moves together (robust correlation), so shared noise is not double evidence.
  */
 export type {
   AnomalyKind,
