@@ -95,8 +95,9 @@ export function nextOccurrence(
           createdMs +
           ((s.nearMinute - p.minute) * MINUTE - p.second * 1000 - p.ms);
       }
-      let k = Math.max(1, Math.floor((from - base) / period) + 1);
-      while (base + k * period <= from) k++;
+      // nearMinute may put the first firing within the hour of creation (k = 0).
+      let k = Math.max(0, Math.floor((from - base) / period) + 1);
+      while (base + k * period <= Math.max(from, createdMs)) k++;
       return base + k * period;
     }
     case 'days':

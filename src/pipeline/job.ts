@@ -279,9 +279,6 @@ export function runScheduledTick(): ExecutionResult {
       weeklyHour: WEEKLY_HOUR,
       weeklyDay: WEEKLY_DAY,
     });
-    if (JSON.stringify(due.marks) !== JSON.stringify(marks)) {
-      props().setProperty(SCHEDULE_KEY, JSON.stringify(due.marks));
-    }
     if (due.job === null) {
       return {
         ran: null,
@@ -292,6 +289,7 @@ export function runScheduledTick(): ExecutionResult {
         message: 'Nothing due.',
       };
     }
+    props().setProperty(SCHEDULE_KEY, JSON.stringify(due.marks));
     const trigger = due.job === 'continuation' ? null : due.job;
     return {
       ...executeLocked(trigger, begun, {tick: due.job}),
@@ -313,6 +311,7 @@ export function startQueuedRun(): ExecutionResult {
   if (!lock.tryLock(10 * 1000)) return steppedAside();
   try {
     const marks = readMarks();
+    // A tick started it already (or it was never asked for).
     if (!marks.manualRequested) return steppedAside();
     delete marks.manualRequested;
     props().setProperty(SCHEDULE_KEY, JSON.stringify(marks));
