@@ -312,7 +312,9 @@ export function startQueuedRun(): ExecutionResult {
   try {
     const marks = readMarks();
     // A tick started it already (or it was never asked for).
-    if (!marks.manualRequested) return steppedAside();
+    if (!marks.manualRequested) {
+      return {...steppedAside(), message: 'The run has already started.'};
+    }
     delete marks.manualRequested;
     props().setProperty(SCHEDULE_KEY, JSON.stringify(marks));
     return executeLocked('manual', begun, {sidebar: true});

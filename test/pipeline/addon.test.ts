@@ -192,9 +192,14 @@ describe('as an Editor add-on: locks, run now and the limits', () => {
     expect(q).toMatchObject({startHere: true, running: true});
     expect(h.rt.triggers).toHaveLength(1);
     const first = h.call('startQueuedRun') as {finished: boolean};
+    expect(first.finished).toBe(false);
+    // Paused until the next hourly tick: still reported as running, not as stalled, after
+    // longer than a bound run's continuation would take.
+    h.rt.clock.advance(40 * 60 * 1000);
+    expect(h.call('getProgress')).toMatchObject({running: true, error: ''});
     // Asked twice (a second click, or the tick): the run is not started again.
     expect(h.call('startQueuedRun')).toMatchObject({
-      message: expect.stringMatching(/stepped aside/),
+      message: 'The run has already started.',
     });
     let done = first.finished;
     for (let i = 0; i < 24 && !done; i++) {
@@ -231,6 +236,22 @@ describe('as an Editor add-on: locks, run now and the limits', () => {
     expect(h.rt.triggers).toHaveLength(1);
     // Detected as an add-on again, install replaces it with the hourly trigger.
     h.rt.properties.script.deleteProperty('classroomPulse.deployment');
+    h.call('installTriggers');
+    expect(h.rt.triggers.map(t => t.handler)).toEqual(['runScheduled']);
+  });
+
+  test('the Marketplace install builds the menu and schedules nothing until the admin asks', () => {
+    const h = openHarness({
+      schools: 3,
+      days: 60,
+      installationSource: SOURCE,
+      install: false,
+    });
+    expect(h.rt.installAddOn(h.script).ok).toBe(true);
+    expect(h.rt.triggers).toHaveLength(0);
+    expect(h.call('getSidebarState')).toMatchObject({
+      triggers: {mode: 'addon', hourly: false},
+    });
     h.call('installTriggers');
     expect(h.rt.triggers.map(t => t.handler)).toEqual(['runScheduled']);
   });
