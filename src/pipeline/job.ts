@@ -26,6 +26,7 @@ import {loadSettings} from '../platform/settings';
 import {
   HANDLERS,
   MAX_TRIGGERS,
+  hasHourlyTrigger,
   NIGHTLY_HOUR,
   SCHEDULE_KEY,
   WEEKLY_DAY,
@@ -392,12 +393,17 @@ function executeLocked(
     saveJobState(state);
     logRun(state, 'running', via);
     reportProgress(
-      state.addOn
-        ? {
-            message: `Paused in ${state.phase}; resumes at the next hourly run.`,
-            resumesBy: new Date(Date.now() + NEXT_TICK_MS).toISOString(),
-          }
-        : {message: `Paused in ${state.phase}; resumes shortly.`},
+      !state.addOn
+        ? {message: `Paused in ${state.phase}; resumes shortly.`}
+        : hasHourlyTrigger()
+          ? {
+              message: `Paused in ${state.phase}; resumes at the next hourly run.`,
+              resumesBy: new Date(Date.now() + NEXT_TICK_MS).toISOString(),
+            }
+          : {
+              // Without the schedule nothing would resume it: say how to.
+              message: `Paused in ${state.phase}; it resumes once runs are scheduled (Runs, Schedule nightly runs).`,
+            },
     );
     return result(state, false);
   } catch (e) {

@@ -73,6 +73,11 @@ function docProps(): GoogleAppsScript.Properties.Properties {
   return PropertiesService.getDocumentProperties();
 }
 
+/** The add-on's hourly trigger is installed for this document by this user. */
+export function hasHourlyTrigger(): boolean {
+  return hourlyTrigger() !== undefined;
+}
+
 /** This document's hourly trigger among this user's (add-on), if it exists. */
 function hourlyTrigger(): Trigger | undefined {
   const uid = docProps().getProperty(HOURLY_KEY);

@@ -256,6 +256,27 @@ describe('as an Editor add-on: locks, run now and the limits', () => {
     expect(h.rt.triggers.map(t => t.handler)).toEqual(['runScheduled']);
   });
 
+  test('a run now that pauses with no schedule says how it will resume', () => {
+    const h = openHarness({
+      schools: 3,
+      days: 60,
+      installationSource: SOURCE,
+      install: false,
+      settings: {budgetSeconds: 60},
+    });
+    h.call('runNow');
+    expect(h.call('startQueuedRun')).toMatchObject({finished: false});
+    expect(h.call('getProgress')).toMatchObject({
+      running: true,
+      message: expect.stringMatching(/resumes once runs are scheduled/),
+    });
+    expect(h.rt.triggers).toHaveLength(0);
+    // Scheduling it lets the next tick carry on.
+    h.call('installTriggers');
+    const [t] = h.advance(HOUR);
+    expect(t.result.result).toMatchObject({ran: 'continuation'});
+  });
+
   test('removing the schedule deletes the hourly trigger', () => {
     const h = openHarness({schools: 3, days: 60, installationSource: SOURCE});
     expect(h.call('removeTriggers')).toMatchObject({hourly: false});
