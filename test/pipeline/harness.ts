@@ -15,6 +15,7 @@ import {
 import {
   createOfflineRuntime,
   type FiredTrigger,
+  type InstallationSource,
   type OfflineRuntime,
 } from '../../src/offline/runtime';
 
@@ -85,6 +86,10 @@ export interface HarnessOptions {
   install?: boolean;
   /** A district calendar file (see src/demo/README.md) the demo district follows. */
   calendarFile?: string;
+  /** Run as an Editor add-on installed this way (default: a bound script). */
+  installationSource?: InstallationSource;
+  /** Settings over the district's hints. */
+  settings?: Record<string, unknown>;
 }
 
 export function openHarness(opts: HarnessOptions = {}): Harness {
@@ -95,6 +100,7 @@ export function openHarness(opts: HarnessOptions = {}): Harness {
     startTime: utcMs(d.endDate, 12) + (opts.startOffsetDays ?? 1) * DAY_MS,
     htmlDir: DIST,
     costs: {cpuFactor: 0},
+    installationSource: opts.installationSource,
   });
   const script = rt.compile(bundleSource(), 'Code.js');
   const fired: FiredTrigger[] = [];
@@ -132,6 +138,7 @@ export function openHarness(opts: HarnessOptions = {}): Harness {
     startDate: d.startDate,
     calendar: d.calendar,
     alertRecipients: ['data-team@district.example.org'],
+    ...opts.settings,
   });
   if (opts.install !== false) h.call('installTriggers');
   return h;
