@@ -503,6 +503,33 @@ describe('detectDailyAnomalies across a district', () => {
       new Set(plain.filter(r => r.date === first).map(r => r.schoolId)).size,
     ).toBeGreaterThanOrEqual(7);
   });
+  test("a school's drop into the summer that is back in the new year is not disengagement", () => {
+    const summerStart = dates[open[125]];
+    const summerEnd = dates[open[135] - 1];
+    const newYear: typeof CALENDAR = {
+      ...CALENDAR,
+      closures: [
+        ...CALENDAR.closures,
+        {name: 'Summer', start: summerStart, end: summerEnd, kind: 'summer'},
+      ],
+    };
+    const from = dates[open[95]];
+    const low = facts.map(f =>
+      f.schoolId === 'S6' &&
+      f.role === 'student' &&
+      f.date >= from &&
+      f.date < summerStart
+        ? {...f, activeUsers: Math.round(f.activeUsers * 0.5)}
+        : f,
+    );
+    const found = detectDailyAnomalies(
+      low,
+      newYear,
+      {anomalyThreshold: 3.5, minGroupSize: 10},
+      {metrics: ['activeUsers']},
+    );
+    expect(found.filter(r => r.kind === 'level_shift')).toEqual([]);
+  });
   test('few false alarms on the other days', () => {
     const other = rows.filter(
       r => r.date !== districtDay && r.date !== schoolDay,

@@ -1,4 +1,5 @@
 import type {Role} from '../../core/types';
+import {dayNumber} from '../../clean/dates';
 import {median, robustCorrelation, robustScale} from '../../stats/robust';
 import {groupBy} from './fact-rows';
 import {findLevelShifts, levelShift} from './level-shifts';
@@ -330,6 +331,20 @@ export function crossSectionPoints(
   return out;
 }
 
+/** A summer-long gap (30 days or more) between the values at positions from and to. */
+function summerBetween(
+  dates: ReadonlyArray<string>,
+  idx: ReadonlyArray<number>,
+  from: number,
+  to: number,
+): boolean {
+  for (let k = from + 1; k <= to && k < idx.length; k++) {
+    if (dayNumber(dates[idx[k]]) - dayNumber(dates[idx[k - 1]]) >= 30)
+      return true;
+  }
+  return false;
+}
+
 /**
  * Sustained drops (disengagement) of a school against the district: each series'
  * log values less the district's shared day effect (the median over schools of their
@@ -406,6 +421,14 @@ export function crossSectionShifts(
         // A drop that never recovers is a new level (the trend's business), unless it
         // is still young: then it is the ongoing disengagement an alert is for.
         if (next ? !next.recovery : c.k < v.length - 2 * window) return;
+        // Nor is a drop that only "recovers" after a summer: the new school year resets
+        // every level, so it never recovered within its own year.
+        if (next && summerBetween(s.dates, idx, c.k, next.k)) return;
+        // Likewise a drop that ran into a summer still under way: school is out, so it is
+        // not going on, and it never recovered within its year.
+        const lastDay = s.dates[s.dates.length - 1];
+        const lastValue = s.dates[idx[idx.length - 1]];
+        if (!next && dayNumber(lastDay) - dayNumber(lastValue) >= 30) return;
         const endK = next ? next.k - 1 : v.length - 1;
         if (endK - c.k + 1 < Math.ceil(window / 2)) return;
         // The period starts at its first value that is nearer the new level than the old.
