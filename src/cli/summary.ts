@@ -59,6 +59,11 @@ export interface DemoSummary {
     precision: number | null;
     recall: number | null;
     possibleOutages: number;
+    /** Half days (early dismissal) of the calendar used against the true ones. */
+    halfDaysInferred: number;
+    halfDaysTrue: number;
+    halfDayPrecision: number | null;
+    halfDayRecall: number | null;
   };
   /**
    * Incidents against the generator's events: one injected event hitting many schools is
@@ -487,6 +492,10 @@ function calendarScore(
     precision: null,
     recall: null,
     possibleOutages: 0,
+    halfDaysInferred: 0,
+    halfDaysTrue: 0,
+    halfDayPrecision: null,
+    halfDayRecall: null,
   };
   if (!text) return none;
   const stored = JSON.parse(text) as {
@@ -501,6 +510,9 @@ function calendarScore(
   let inferred = 0;
   let real = 0;
   let both = 0;
+  const usedHalf = halfDays(used, from, last);
+  const trueHalf = halfDays(truth, from, last);
+  const halfBoth = [...usedHalf].filter(d => trueHalf.has(d)).length;
   for (let d = from; d <= last; d = addDays(d, 1)) {
     const a = !isSchoolDay(d, used);
     const b = !isSchoolDay(d, truth);
@@ -521,5 +533,21 @@ function calendarScore(
     possibleOutages: stored.inferred.entries.filter(
       e => e.kind === 'possible-outage',
     ).length,
+    halfDaysInferred: usedHalf.size,
+    halfDaysTrue: trueHalf.size,
+    halfDayPrecision: ratio(halfBoth, usedHalf.size),
+    halfDayRecall: ratio(halfBoth, trueHalf.size),
   };
+}
+
+/** Days in [from, to] that a calendar's half-day events cover and it keeps open. */
+function halfDays(cal: SchoolCalendar, from: string, to: string): Set<string> {
+  const out = new Set<string>();
+  for (const e of cal.events) {
+    if (e.kind !== 'half-day') continue;
+    for (let d = e.start; d <= e.end; d = addDays(d, 1)) {
+      if (d >= from && d <= to && isSchoolDay(d, cal)) out.add(d);
+    }
+  }
+  return out;
 }

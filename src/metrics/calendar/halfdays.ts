@@ -1,0 +1,150 @@
+/**
+ * Half days (early dismissal) learned from district-wide daily activity by role. On an
+ * early-dismissal day students are in school for part of the day, so their activity falls
+ * well below a normal day, while teachers work the whole day and fall much less. An outage
+ * hits every role alike, and the first days of a year or the last weeks before summer are
+ * quiet for several days running; a half day is one day, clearly below the school days on
+ * either side of it. Pure: reads the compact series, never a service.
+ *
+ * The rule, for an open school day d (a school weekday no closure covers):
+ * - depth: students and teachers of d against the median of the nearest open school days
+ *   of the same weekday (up to three before and three after, within eight weeks), so the
+ *   weekday pattern and the season's level cancel out;
+ * - students noticeably down: depth at most HALF_DAY_DEPTH, and beyond the noise of normal
+ *   days (NOISE_SIGMAS robust standard deviations of the log depth), yet above the
+ *   closure line (CLOSED_RATIO);
+ * - both roles present: teachers at least TEACHERS_PRESENT of normal, and their log drop
+ *   at most TEACHER_SHARE of the students' (an outage takes teachers down as far);
+ * - one day, not a quiet stretch: students' depth at most ISOLATION times that of each
+ *   neighbouring open school day (the next day after a break counts; across summer, only
+ *   the side still in the school year);
+ * - not in the first RAMP_DAYS school days after summer, when the year is still ramping up
+ *   and every day reads low against the weeks that follow.
+ * The noise is the robust standard deviation (1.4826 MAD) of the students' log depth over
+ * the settled open days, so a small, noisy district needs a deeper drop.
+ * The district series holds totals only, so breadth across schools is not tested here.
+ */
+
+/** District active users by role, one entry per calendar day (no gaps). */
+export interface RoleSeries {
+  students: Float64Array;
+  teachers: Float64Array;
+}
+
+/** Students at most this share of neighbouring same-weekday school days. */
+export const HALF_DAY_DEPTH = 0.75;
+/** Teachers at least this share of neighbouring same-weekday school days. */
+export const TEACHERS_PRESENT = 0.65;
+/** Teachers' log drop at most this share of the students' (they stay the whole day). */
+export const TEACHER_SHARE = 0.65;
+/** Students at most this share of each neighbouring open school day. */
+export const ISOLATION = 0.7;
+/** The student drop must exceed this many robust standard deviations of normal days. */
+export const NOISE_SIGMAS = 3;
+/** Same-weekday references on each side, and how far away they may be (days). */
+const REF_EACH_SIDE = 3;
+const REF_REACH = 56;
+/** A neighbouring open day further than this is across summer, not a break. */
+const NEIGHBOUR_REACH = 27; // a summer is at least 20 school weekdays: four weeks
+/** The first school days of a year, still ramping up, are not read for half days. */
+const RAMP_DAYS = 10;
+
+function median(v: number[]): number {
+  if (!v.length) return NaN;
+  const s = [...v].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Depth of x on each open day against its nearest open same-weekday days (NaN if unknown). */
+function sameWeekdayDepth(
+  x: Float64Array,
+  open: ReadonlyArray<boolean>,
+): Float64Array {
+  const n = x.length;
+  const out = new Float64Array(n).fill(NaN);
+  for (let i = 0; i < n; i++) {
+    if (!open[i]) continue;
+    const ref: number[] = [];
+    for (const step of [-7, 7]) {
+      let k = 0;
+      for (
+        let j = i + step;
+        j >= 0 && j < n && Math.abs(j - i) <= REF_REACH && k < REF_EACH_SIDE;
+        j += step
+      ) {
+        if (open[j]) {
+          ref.push(x[j]);
+          k++;
+        }
+      }
+    }
+    const level = ref.length >= 3 ? median(ref) : NaN;
+    if (level > 0) out[i] = x[i] / level;
+  }
+  return out;
+}
+
+/** Nearest open day before (dir -1) or after (dir 1) i within NEIGHBOUR_REACH, or -1. */
+function neighbour(open: ReadonlyArray<boolean>, i: number, dir: -1 | 1) {
+  for (let j = i + dir; Math.abs(j - i) <= NEIGHBOUR_REACH; j += dir) {
+    if (j < 0 || j >= open.length) return -1;
+    if (open[j]) return j;
+  }
+  return -1;
+}
+
+/**
+ * Indices of the days the rule above reads as half days. `open[i]`: day i is a school
+ * weekday that no learned closure covers; `closedRatio`: the depth below which students
+ * mean the district closed.
+ */
+export function findHalfDays(
+  s: RoleSeries,
+  open: ReadonlyArray<boolean>,
+  closedRatio: number,
+): number[] {
+  // Settled: past the first RAMP_DAYS open days after a summer (or the history's start).
+  const settled: boolean[] = [];
+  let count = 0;
+  let gap = NEIGHBOUR_REACH + 1;
+  for (let i = 0; i < open.length; i++) {
+    if (!open[i]) {
+      gap++;
+      settled.push(false);
+      continue;
+    }
+    if (gap > NEIGHBOUR_REACH) count = 0;
+    gap = 0;
+    count++;
+    settled.push(count > RAMP_DAYS);
+  }
+  const dS = sameWeekdayDepth(s.students, open);
+  const dT = sameWeekdayDepth(s.teachers, open);
+  // Noise of normal days: robust spread of the students' log depth over open days.
+  const logs: number[] = [];
+  dS.forEach((v, i) => {
+    if (v > 0 && settled[i]) logs.push(Math.log(v));
+  });
+  const mid = median(logs);
+  const sigma = 1.4826 * median(logs.map(v => Math.abs(v - mid)));
+  const depthLimit = Math.min(
+    HALF_DAY_DEPTH,
+    Math.exp(-NOISE_SIGMAS * (Number.isFinite(sigma) ? sigma : 0)),
+  );
+  const out: number[] = [];
+  for (let i = 0; i < dS.length; i++) {
+    const ds = dS[i];
+    const dt = dT[i];
+    if (!settled[i]) continue;
+    if (!(ds >= closedRatio && ds <= depthLimit)) continue;
+    if (!(dt >= TEACHERS_PRESENT)) continue;
+    if (Math.log(dt) < TEACHER_SHARE * Math.log(ds)) continue;
+    const sides = [neighbour(open, i, -1), neighbour(open, i, 1)].filter(
+      j => j >= 0,
+    );
+    if (!sides.length) continue;
+    if (sides.every(j => dS[j] > 0 && ds <= ISOLATION * dS[j])) out.push(i);
+  }
+  return out;
+}
