@@ -8,7 +8,8 @@
  *
  * The rule, for an open school day d (a school weekday no closure covers):
  * - depth: students and teachers of d against the median of the nearest open school days
- *   of the same weekday (up to three before and three after, within eight weeks), so the
+ *   of the same weekday (three before and three after, within eight weeks; a side short
+ *   of them is made up from the other), so the
  *   weekday pattern and the season's level cancel out;
  * - students noticeably down: depth at most HALF_DAY_DEPTH, and beyond the noise of normal
  *   days (NOISE_SIGMAS robust standard deviations of the log depth), yet above the
@@ -41,8 +42,8 @@ export const TEACHER_SHARE = 0.65;
 export const ISOLATION = 0.7;
 /** The student drop must exceed this many robust standard deviations of normal days. */
 export const NOISE_SIGMAS = 3;
-/** Same-weekday references on each side, and how far away they may be (days). */
-const REF_EACH_SIDE = 3;
+/** Same-weekday reference days, and how far away they may be (days). */
+const REF_DAYS = 6;
 const REF_REACH = 56;
 /** A neighbouring open day further than this is across summer, not a break. */
 const NEIGHBOUR_REACH = 27; // a summer is at least 20 school weekdays: four weeks
@@ -65,20 +66,26 @@ function sameWeekdayDepth(
   const out = new Float64Array(n).fill(NaN);
   for (let i = 0; i < n; i++) {
     if (!open[i]) continue;
-    const ref: number[] = [];
-    for (const step of [-7, 7]) {
-      let k = 0;
+    // The nearest open same-weekday days, half on each side; a side short of them (at a
+    // year's ends) is made up from the other.
+    const side = (step: number) => {
+      const v: number[] = [];
       for (
-        let j = i + step;
-        j >= 0 && j < n && Math.abs(j - i) <= REF_REACH && k < REF_EACH_SIDE;
-        j += step
+        let k = step;
+        Math.abs(k) <= REF_REACH && v.length < REF_DAYS;
+        k += step
       ) {
-        if (open[j]) {
-          ref.push(x[j]);
-          k++;
-        }
+        const j = i + k;
+        if (j >= 0 && j < n && open[j]) v.push(x[j]);
       }
-    }
+      return v;
+    };
+    const before = side(-7);
+    const after = side(7);
+    const half = REF_DAYS / 2;
+    const fromBefore = Math.max(half, REF_DAYS - after.length);
+    const fromAfter = Math.max(half, REF_DAYS - before.length);
+    const ref = [...before.slice(0, fromBefore), ...after.slice(0, fromAfter)];
     const level = ref.length >= 3 ? median(ref) : NaN;
     if (level > 0) out[i] = x[i] / level;
   }
