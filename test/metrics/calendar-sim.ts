@@ -30,7 +30,7 @@ export interface Plan {
   halfDays?: string[];
   /** Other drops: [first, last, students' share, teachers' share]. */
   drops?: Array<[string, string, number, number]>;
-  /** Amplitude of the day-to-day noise (default 0.12: about 3.5% standard deviation). */
+  /** Amplitude of the day-to-day noise (default 0.12: a 6% standard deviation). */
   noise?: number;
 }
 

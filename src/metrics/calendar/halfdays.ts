@@ -14,14 +14,15 @@
  * - students noticeably down: depth at most HALF_DAY_DEPTH, and beyond the noise of normal
  *   days (NOISE_SIGMAS robust standard deviations of the log depth), yet above the
  *   closure line (CLOSED_RATIO);
- * - both roles present: teachers at least TEACHERS_PRESENT of normal, and their log drop
- *   at most TEACHER_SHARE of the students' (an outage takes teachers down as far);
+ * - both roles present and both down: teachers at least TEACHERS_PRESENT of normal yet
+ *   below it by TEACHER_SIGMAS of their own noise, and their log drop at most
+ *   TEACHER_SHARE of the students' (an outage takes teachers down as far);
  * - one day, not a quiet stretch: students' depth at most ISOLATION times that of each
  *   neighbouring open school day (the next day after a break counts; across summer, only
  *   the side still in the school year);
  * - not in the first RAMP_DAYS school days after summer, when the year is still ramping up
  *   and every day reads low against the weeks that follow.
- * The noise is the robust standard deviation (1.4826 MAD) of the students' log depth over
+ * The noise of a role is the robust standard deviation (1.4826 MAD) of its log depth over
  * the settled open days, so a small, noisy district needs a deeper drop.
  * The district series holds totals only, so breadth across schools is not tested here.
  */
@@ -42,6 +43,8 @@ export const TEACHER_SHARE = 0.65;
 export const ISOLATION = 0.7;
 /** The student drop must exceed this many robust standard deviations of normal days. */
 export const NOISE_SIGMAS = 3;
+/** Teachers too must be below normal, by at least this many of their own. */
+export const TEACHER_SIGMAS = 1;
 /** Same-weekday reference days, and how far away they may be (days). */
 const REF_DAYS = 6;
 const REF_REACH = 56;
@@ -92,6 +95,17 @@ function sameWeekdayDepth(
   return out;
 }
 
+/** Robust standard deviation (1.4826 MAD) of the log of the settled finite depths. */
+function logSpread(d: Float64Array, settled: ReadonlyArray<boolean>): number {
+  const logs: number[] = [];
+  d.forEach((v, i) => {
+    if (v > 0 && settled[i]) logs.push(Math.log(v));
+  });
+  const mid = median(logs);
+  const sigma = 1.4826 * median(logs.map(v => Math.abs(v - mid)));
+  return Number.isFinite(sigma) ? sigma : 0;
+}
+
 /** Nearest open day before (dir -1) or after (dir 1) i within NEIGHBOUR_REACH, or -1. */
 function neighbour(open: ReadonlyArray<boolean>, i: number, dir: -1 | 1) {
   for (let j = i + dir; Math.abs(j - i) <= NEIGHBOUR_REACH; j += dir) {
@@ -128,24 +142,17 @@ export function findHalfDays(
   }
   const dS = sameWeekdayDepth(s.students, open);
   const dT = sameWeekdayDepth(s.teachers, open);
-  // Noise of normal days: robust spread of the students' log depth over open days.
-  const logs: number[] = [];
-  dS.forEach((v, i) => {
-    if (v > 0 && settled[i]) logs.push(Math.log(v));
-  });
-  const mid = median(logs);
-  const sigma = 1.4826 * median(logs.map(v => Math.abs(v - mid)));
-  const depthLimit = Math.min(
-    HALF_DAY_DEPTH,
-    Math.exp(-NOISE_SIGMAS * (Number.isFinite(sigma) ? sigma : 0)),
-  );
+  const sigmaS = logSpread(dS, settled);
+  const sigmaT = logSpread(dT, settled);
+  const depthLimit = Math.min(HALF_DAY_DEPTH, Math.exp(-NOISE_SIGMAS * sigmaS));
+  const teacherLimit = Math.exp(-TEACHER_SIGMAS * sigmaT);
   const out: number[] = [];
   for (let i = 0; i < dS.length; i++) {
     const ds = dS[i];
     const dt = dT[i];
     if (!settled[i]) continue;
     if (!(ds >= closedRatio && ds <= depthLimit)) continue;
-    if (!(dt >= TEACHERS_PRESENT)) continue;
+    if (!(dt >= TEACHERS_PRESENT && dt <= teacherLimit)) continue;
     if (Math.log(dt) < TEACHER_SHARE * Math.log(ds)) continue;
     const sides = [neighbour(open, i, -1), neighbour(open, i, 1)].filter(
       j => j >= 0,
