@@ -27,6 +27,8 @@
  * The district series holds totals only, so breadth across schools is not tested here.
  */
 
+import {mad, median} from '../../stats/robust';
+
 /** District active users by role, one entry per calendar day (no gaps). */
 export interface RoleSeries {
   students: Float64Array;
@@ -52,13 +54,6 @@ const REF_REACH = 56;
 const NEIGHBOUR_REACH = 27; // a summer is at least 20 school weekdays: four weeks
 /** The first school days of a year, still ramping up, are not read for half days. */
 const RAMP_DAYS = 10;
-
-function median(v: number[]): number {
-  if (!v.length) return NaN;
-  const s = [...v].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 /** Depth of x on each open day against its nearest open same-weekday days (NaN if unknown). */
 function sameWeekdayDepth(
@@ -101,9 +96,7 @@ function logSpread(d: Float64Array, settled: ReadonlyArray<boolean>): number {
   d.forEach((v, i) => {
     if (v > 0 && settled[i]) logs.push(Math.log(v));
   });
-  const mid = median(logs);
-  const sigma = 1.4826 * median(logs.map(v => Math.abs(v - mid)));
-  return Number.isFinite(sigma) ? sigma : 0;
+  return logs.length ? mad(logs) : 0;
 }
 
 /** Nearest open day before (dir -1) or after (dir 1) i within NEIGHBOUR_REACH, or -1. */
