@@ -510,9 +510,6 @@ function calendarScore(
   let inferred = 0;
   let real = 0;
   let both = 0;
-  const usedHalf = halfDays(used, from, last);
-  const trueHalf = halfDays(truth, from, last);
-  const halfBoth = [...usedHalf].filter(d => trueHalf.has(d)).length;
   for (let d = from; d <= last; d = addDays(d, 1)) {
     const a = !isSchoolDay(d, used);
     const b = !isSchoolDay(d, truth);
@@ -533,10 +530,28 @@ function calendarScore(
     possibleOutages: stored.inferred.entries.filter(
       e => e.kind === 'possible-outage',
     ).length,
-    halfDaysInferred: usedHalf.size,
-    halfDaysTrue: trueHalf.size,
-    halfDayPrecision: ratio(halfBoth, usedHalf.size),
-    halfDayRecall: ratio(halfBoth, trueHalf.size),
+    ...halfDayScore(used, truth, from, last),
+  };
+}
+
+/** Half days of the calendar used against the true ones, over [from, to]. */
+export function halfDayScore(
+  used: SchoolCalendar,
+  truth: SchoolCalendar,
+  from: string,
+  to: string,
+): Pick<
+  DemoSummary['calendar'],
+  'halfDaysInferred' | 'halfDaysTrue' | 'halfDayPrecision' | 'halfDayRecall'
+> {
+  const a = halfDays(used, from, to);
+  const b = halfDays(truth, from, to);
+  const both = [...a].filter(d => b.has(d)).length;
+  return {
+    halfDaysInferred: a.size,
+    halfDaysTrue: b.size,
+    halfDayPrecision: ratio(both, a.size),
+    halfDayRecall: ratio(both, b.size),
   };
 }
 
