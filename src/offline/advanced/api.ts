@@ -180,6 +180,16 @@ export class Api {
       {api},
     );
   }
+  /** A gate per method: past `limit` calls in a minute, the call fails with `refuse(name)`. */
+  perMinute(
+    limit: number,
+    refuse: (name: string) => Error,
+  ): (name: string) => () => void {
+    const window = new RateWindow(limit, MINUTE);
+    return name => () => {
+      if (!window.take(this.engine.now())) throw refuse(name);
+    };
+  }
   bad(api: string, message: string, code = 400, reason?: string): Error {
     return this.engine.apiError(api, code, message, reason);
   }

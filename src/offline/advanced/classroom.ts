@@ -9,8 +9,6 @@ import {
   Api,
   DEFAULT_API_LIMITS,
   fingerprint,
-  MINUTE,
-  RateWindow,
   type ApiLimits,
   type Args,
 } from './api';
@@ -86,19 +84,15 @@ export function makeClassroom(
   data: WorkspaceData,
   limits?: Partial<ApiLimits>,
 ) {
-  const L = {...DEFAULT_API_LIMITS, ...limits};
-  const api = new Api(engine, L);
-  const perMinute = new RateWindow(L.classroomPerMinute, MINUTE);
-  const rate = (name: string) => () => {
-    if (!perMinute.take(engine.now())) {
-      throw api.bad(
-        name,
-        "Quota exceeded for quota metric 'Queries' and limit 'Queries per minute per user'.",
-        429,
-        'rateLimitExceeded',
-      );
-    }
-  };
+  const api = new Api(engine, {...DEFAULT_API_LIMITS, ...limits});
+  const rate = api.perMinute(api.limits.classroomPerMinute, name =>
+    api.bad(
+      name,
+      "Quota exceeded for quota metric 'Queries' and limit 'Queries per minute per user'.",
+      429,
+      'rateLimitExceeded',
+    ),
+  );
   const states = (v: unknown): string[] | null =>
     v === undefined || v === null
       ? null

@@ -8,8 +8,6 @@ import {
   Api,
   DEFAULT_API_LIMITS,
   fingerprint,
-  MINUTE,
-  RateWindow,
   type ApiLimits,
   type Args,
 } from './api';
@@ -39,14 +37,10 @@ export function makeAdminDirectory(
   data: WorkspaceData,
   limits?: Partial<ApiLimits>,
 ) {
-  const L = {...DEFAULT_API_LIMITS, ...limits};
-  const api = new Api(engine, L);
-  const perMinute = new RateWindow(L.directoryPerMinute, MINUTE);
-  const rate = (name: string) => () => {
-    if (!perMinute.take(engine.now())) {
-      throw api.bad(name, 'Rate limit exceeded', 403, 'userRateLimitExceeded');
-    }
-  };
+  const api = new Api(engine, {...DEFAULT_API_LIMITS, ...limits});
+  const rate = api.perMinute(api.limits.directoryPerMinute, name =>
+    api.bad(name, 'Rate limit exceeded', 403, 'userRateLimitExceeded'),
+  );
   const checkCustomer = (name: string, customer: unknown) => {
     if (customer !== 'my_customer' && customer !== data.customerId) {
       throw api.bad(name, 'Bad Request', 400, 'badRequest');

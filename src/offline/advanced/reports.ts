@@ -132,19 +132,16 @@ export function makeAdminReports(
     },
   };
   const api = new Api(engine, L);
-  const perMinute = new RateWindow(L.reportsPerMinute, MINUTE);
   const filterMinute = new RateWindow(L.reportsFilterPerMinute, MINUTE);
   const filterHour = new RateWindow(L.reportsFilterPerHour, HOUR);
-  const limitGeneral = (name: string) => () => {
-    if (!perMinute.take(engine.now())) {
-      throw api.bad(
-        name,
-        "Quota exceeded for quota metric 'Queries' and limit 'Queries per minute per user'.",
-        503,
-        'rateLimitExceeded',
-      );
-    }
-  };
+  const limitGeneral = api.perMinute(L.reportsPerMinute, name =>
+    api.bad(
+      name,
+      "Quota exceeded for quota metric 'Queries' and limit 'Queries per minute per user'.",
+      503,
+      'rateLimitExceeded',
+    ),
+  );
   // Result lists of recent activity queries, so paging does not re-scan the data.
   const cache = new Map<string, Activity[]>();
   const remember = (k: string, v: Activity[]) => {
