@@ -145,14 +145,17 @@ export function hash64(s: string): string {
   return a.toString(16).padStart(8, '0') + b.toString(16).padStart(8, '0');
 }
 
-/** The stable id of an anomaly: the same school, role, metric, grain and date give the same id. */
-export function anomalyId(a: {
+/** What names an anomaly: the same school, role, metric, grain and date are one anomaly. */
+export interface AnomalyKey {
   schoolId: string;
   role: string;
   metric: string;
   grain: string;
   date: string;
-}): string {
+}
+
+/** The stable id of an anomaly: the same key gives the same id. */
+export function anomalyId(a: AnomalyKey): string {
   return (
     'A' + hash64([a.schoolId, a.role, a.metric, a.grain, a.date].join('\u0001'))
   );

@@ -2,47 +2,26 @@
  * The usage tabs: teacher-student correlation per school, and schools (and products)
  * ranked by their gap to the peer benchmark; with their Looker Studio twins.
  */
+import type {CorrelationRow} from '../../analysis/correlation';
+import type {UnderuseRow} from '../../analysis/underuse';
 import {METRIC_NAMES} from '../../core/labels';
 import {adminTable, lookerOf, SCHOOL_NAME_COLUMN} from '../schema';
 
-export interface CorrelationRecord {
-  schoolId: string;
+/**
+ * A row of the Correlations tab: the analysis' row (src/analysis/correlation.ts) with the
+ * school's name, 'district' for the district total, and no Spearman p-value.
+ */
+export interface CorrelationRecord extends Omit<CorrelationRow, 'spearmanP'> {
   schoolName: string;
-  teacherMetric: string;
-  studentMetric: string;
-  /** Weeks (or days) in the series. */
-  n: number;
-  pearsonR: number | null;
-  pValue: number | null;
-  ci95Low: number | null;
-  ci95High: number | null;
-  spearmanRho: number | null;
-  /** Lag (in series steps) at which teacher activity best leads student activity. */
-  bestLag: number | null;
-  bestLagR: number | null;
-  /** Percent change in student activity that goes with 10% more teacher activity. */
-  effectPer10Pct: number | null;
-  effectLow: number | null;
-  effectHigh: number | null;
-  /** Why the values are blank (suppressed for a small group, too few weeks); else ''. */
-  note: string;
 }
 
-export interface UnderuseRecord {
+/** A row of the Under-utilisation tab: a ranked analysis row with the school's name. */
+export interface UnderuseRecord extends Omit<
+  UnderuseRow,
+  'rank' | 'weeks' | 'suppressed'
+> {
   rank: number;
-  schoolId: string;
   schoolName: string;
-  /** '' for the school as a whole. */
-  product: string;
-  metric: string;
-  value: number | null;
-  benchmark: number | null;
-  /** `district median` or `peer median (size, locale)`. */
-  benchmarkKind: string;
-  peers: number;
-  /** (value - benchmark) / benchmark x 100: negative below the benchmark. */
-  gapPct: number | null;
-  flagged: boolean;
 }
 
 // prettier-ignore
