@@ -1,9 +1,8 @@
 // What the benchmarks share: the repository root, command-line numbers, bundling the src
 // modules a benchmark measures into one loadable module, CPU and wall timing, and tables.
 import * as esbuild from 'esbuild';
-import {mkdtempSync, writeFileSync} from 'node:fs';
+import {mkdirSync} from 'node:fs';
 import {createRequire} from 'node:module';
-import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 
@@ -16,31 +15,33 @@ export function argValue(name, dflt, argv = process.argv.slice(2)) {
   return i >= 0 ? Number(argv[i + 1]) : dflt;
 }
 
+// Packages loaded from node_modules rather than bundled (native parts, or large).
+const EXTERNAL = ['@duckdb/node-api', 'exceljs', 'playwright-core'];
+
 /**
  * Bundles the named exports of repository modules (`[['src/demo', 'createDemoDistrict'],
- * ...]`) into one CommonJS module in a temporary folder and loads it: the benchmark runs
- * the TypeScript sources as they are, without a separate build.
+ * ...]`) into out/bench/<label>.cjs and loads it: the benchmark runs the TypeScript sources
+ * as they are, without a separate build. The bundle stays inside the repository so the
+ * packages left external resolve from its node_modules.
  */
 export async function loadModules(label, modules) {
-  const tmp = mkdtempSync(join(tmpdir(), `${label}-`));
-  const entry = join(tmp, 'entry.ts');
-  writeFileSync(
-    entry,
-    modules
-      .map(
-        ([path, names]) =>
-          `export {${names}} from ${JSON.stringify(join(root, path))};`,
-      )
-      .join('\n'),
-  );
-  const outfile = join(tmp, 'engine.cjs');
+  const outDir = join(root, 'out', 'bench');
+  mkdirSync(outDir, {recursive: true});
+  const outfile = join(outDir, `${label}.cjs`);
   await esbuild.build({
-    entryPoints: [entry],
+    stdin: {
+      contents: modules
+        .map(([path, names]) => `export {${names}} from './${path}';`)
+        .join('\n'),
+      resolveDir: root,
+      loader: 'ts',
+    },
     bundle: true,
     format: 'cjs',
     platform: 'node',
     target: 'node20',
     outfile,
+    external: EXTERNAL,
     logLevel: 'warning',
   });
   return require(outfile);
