@@ -50,6 +50,7 @@ import {
   installTriggers as install,
   removeTriggers as remove,
   runNow as queueRun,
+  type QueuedRun,
 } from '../platform/triggers';
 import type {
   AnomalyItem,
@@ -83,7 +84,7 @@ export function getProgress(): Progress {
   return plain(readProgress());
 }
 
-export function runNow(): Progress {
+export function runNow(): QueuedRun {
   return plain(queueRun());
 }
 
