@@ -57,11 +57,13 @@ describe('tab declarations', () => {
   });
 
   it.each([...ADMIN_TABLES, ...LOOKER_TABLES].map(t => [t.name, t]))(
-    '%s names each field and each key once',
+    '%s names each field, key and header once',
     (_name, t) => {
       const once = (xs: string[]) => expect(new Set(xs).size).toBe(xs.length);
       once(t.columns.map(c => c.field));
       once(t.columns.map(c => c.key));
+      // Tabs are read back by header, so two columns under one label would be ambiguous.
+      once(t.columns.map(c => c.label));
     },
   );
 });

@@ -58,7 +58,7 @@ export const WHATIF = adminTable<WhatIfRecord>({
     ['baselineHi80', 'baseline_hi80', 'Baseline hi 80', 'number', 'Upper bound of the baseline 80% prediction interval.' + blankForDistrict],
     ['baselineLo95', 'baseline_lo95', 'Baseline lo 95', 'number', 'Lower bound of the baseline 95% prediction interval.' + blankForDistrict],
     ['baselineHi95', 'baseline_hi95', 'Baseline hi 95', 'number', 'Upper bound of the baseline 95% prediction interval.' + blankForDistrict],
-    ['scenarioValue', 'scenario_forecast', 'Scenario', 'number', 'Forecast weekly active students under the scenario.'],
+    ['scenarioValue', 'scenario_forecast', 'Scenario forecast', 'number', 'Forecast weekly active students under the scenario.'],
     ['scenarioLo80', 'scenario_lo80', 'Scenario lo 80', 'number', 'Lower bound of the scenario 80% interval (forecast noise and the coefficient’s uncertainty).' + blankForDistrict],
     ['scenarioHi80', 'scenario_hi80', 'Scenario hi 80', 'number', 'Upper bound of the scenario 80% interval.' + blankForDistrict],
     ['scenarioLo95', 'scenario_lo95', 'Scenario lo 95', 'number', 'Lower bound of the scenario 95% interval.' + blankForDistrict],
