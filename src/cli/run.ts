@@ -343,6 +343,7 @@ export function printSummary(s: DemoSummary, outDir: string): void {
     `  anomalies               ${s.anomalies.flagged} flagged, ${s.anomalies.injected} injected: precision ${num(s.anomalies.precision)}, recall ${num(s.anomalies.recall)}; ${s.anomalies.onClosedDays} on closed days`,
     `  calendar (${s.calendar.mode})`.padEnd(26) +
       `${s.calendar.closedInferred} closed days used, ${s.calendar.closedTrue} true: precision ${num(s.calendar.precision)}, recall ${num(s.calendar.recall)}; ${s.calendar.possibleOutages} possible outages to confirm`,
+    `  half days               ${s.calendar.halfDaysInferred} used, ${s.calendar.halfDaysTrue} true: precision ${num(s.calendar.halfDayPrecision)}, recall ${num(s.calendar.halfDayRecall)}`,
     `  insights, alerts        ${s.insights.onClosedWeeks} of ${s.insights.count} insights and ${s.alerts.onClosedDays} of ${s.alerts.mailed} alerts on closed days or weeks`,
     `  forecast accuracy       district series ${pct(s.forecast.district.accuracyPct)}; median school ${pct(s.forecast.medianSchool.accuracyPct)} (10th-90th percentile over ${s.forecast.schoolsSpread.schools} schools ${pct(s.forecast.schoolsSpread.accuracyPct.p10)} to ${pct(s.forecast.schoolsSpread.accuracyPct.p90)})`,
     `  incidents               ${s.incidents.count} found, ${s.incidents.injectedEvents} injected events (${s.incidents.eventsAsOne} found as one incident): precision ${num(s.incidents.precision)}, recall ${num(s.incidents.recall)}`,

@@ -2,7 +2,7 @@
  * The demo's scorecard: what the product found (read back from its own tabs) against the
  * demo district's ground truth.
  */
-import {isoWeek} from '../clean/dates';
+import {addDays, isoWeek} from '../clean/dates';
 import type {SchoolCalendar} from '../core/types';
 import type {DemoDistrict} from '../demo';
 import type {OfflineRuntime} from '../offline/runtime';
@@ -10,6 +10,7 @@ import type {Snapshot} from '../sheets/view-types';
 import {isSchoolDay} from '../metrics/weekly';
 import {LEARNED_BLOB} from '../pipeline/calendar';
 import {SheetBlobStore} from '../pipeline/store';
+import {median as medianOf} from '../stats/robust';
 
 type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 
@@ -59,6 +60,11 @@ export interface DemoSummary {
     precision: number | null;
     recall: number | null;
     possibleOutages: number;
+    /** Half days (early dismissal) of the calendar used against the true ones. */
+    halfDaysInferred: number;
+    halfDaysTrue: number;
+    halfDayPrecision: number | null;
+    halfDayRecall: number | null;
   };
   /**
    * Incidents against the generator's events: one injected event hitting many schools is
@@ -141,22 +147,13 @@ function numOrNull(v: unknown): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 
+/** The median, or null for no values. */
 function median(xs: number[]): number | null {
-  if (xs.length === 0) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+  return xs.length ? medianOf(xs) : null;
 }
 
 function ratio(a: number, b: number): number | null {
   return b > 0 ? a / b : null;
-}
-
-function addDays(day: string, n: number): string {
-  const [y, m, d] = day.split('-').map(Number);
-  return new Date(Date.UTC(y, m - 1, d) + n * 86_400_000)
-    .toISOString()
-    .slice(0, 10);
 }
 
 /**
@@ -487,6 +484,10 @@ function calendarScore(
     precision: null,
     recall: null,
     possibleOutages: 0,
+    halfDaysInferred: 0,
+    halfDaysTrue: 0,
+    halfDayPrecision: null,
+    halfDayRecall: null,
   };
   if (!text) return none;
   const stored = JSON.parse(text) as {
@@ -521,5 +522,39 @@ function calendarScore(
     possibleOutages: stored.inferred.entries.filter(
       e => e.kind === 'possible-outage',
     ).length,
+    ...halfDayScore(used, truth, from, last),
   };
+}
+
+/** Half days of the calendar used against the true ones, over [from, to]. */
+export function halfDayScore(
+  used: SchoolCalendar,
+  truth: SchoolCalendar,
+  from: string,
+  to: string,
+): Pick<
+  DemoSummary['calendar'],
+  'halfDaysInferred' | 'halfDaysTrue' | 'halfDayPrecision' | 'halfDayRecall'
+> {
+  const a = halfDays(used, from, to);
+  const b = halfDays(truth, from, to);
+  const both = [...a].filter(d => b.has(d)).length;
+  return {
+    halfDaysInferred: a.size,
+    halfDaysTrue: b.size,
+    halfDayPrecision: ratio(both, a.size),
+    halfDayRecall: ratio(both, b.size),
+  };
+}
+
+/** Days in [from, to] that a calendar's half-day events cover and it keeps open. */
+function halfDays(cal: SchoolCalendar, from: string, to: string): Set<string> {
+  const out = new Set<string>();
+  for (const e of cal.events) {
+    if (e.kind !== 'half-day') continue;
+    for (let d = e.start; d <= e.end; d = addDays(d, 1)) {
+      if (d >= from && d <= to && isSchoolDay(d, cal)) out.add(d);
+    }
+  }
+  return out;
 }

@@ -21,6 +21,7 @@ import {
   WEEKLY_FACTS,
   anomalyId,
   isStatus,
+  type AnomalyKey,
   type TableSchema,
 } from '../sheets/tables';
 import {readTable, sanitizeCell} from '../sheets/writer';
@@ -359,13 +360,7 @@ function setStatus<
 }
 
 /** The id an anomaly of these coordinates has (for links from other views). */
-export function anomalyIdOf(a: {
-  schoolId: string;
-  role: string;
-  metric: string;
-  grain: string;
-  date: string;
-}): string {
+export function anomalyIdOf(a: AnomalyKey): string {
   return anomalyId(a);
 }
 

@@ -2,13 +2,15 @@
  * The school calendar learned from the district's own activity: which weekdays are school
  * days, which days the district closed (holidays, recesses, summer: days when student
  * activity collapses across the district), the first and last school days of each year,
- * and district-wide drops that may be outages rather than closures (kept as school days,
- * marked for the admin to confirm). Closures are projected forward from the last observed
+ * district-wide drops that may be outages rather than closures (kept as school days,
+ * marked for the admin to confirm), and half days (see halfdays.ts). Closures are projected forward from the last observed
  * year so forecasts know the coming school weeks. Pure: reads a compact series of
  * district-wide daily active users by role, never a service.
  */
 import {addDays, daysBetween, weekday} from '../../clean/dates';
 import type {CalendarEntry} from '../../core/types';
+import {median, quantile} from '../../stats/robust';
+import {findHalfDays} from './halfdays';
 import {holidaysBetween, sameWeekdayNextYear} from './holidays';
 
 /** District-wide distinct active users of one day, by role. */
@@ -51,17 +53,14 @@ const TEACHERS_ACTIVE = 0.45;
 /** Closed runs of at least this many school weekdays are summer. */
 const SUMMER_SCHOOL_DAYS = 20;
 const PROJECTED = ' (projected)';
+/** Name of an inferred half day in the Calendar tab. */
+export const HALF_DAY_NAME = 'Half day (early dismissal)';
 
 /** The p-quantile of the finite values in x[a..b). */
 function rangeQuantile(x: Float64Array, a: number, b: number, p: number) {
   const v: number[] = [];
   for (let i = a; i < b; i++) if (Number.isFinite(x[i])) v.push(x[i]);
-  if (!v.length) return NaN;
-  v.sort((u, w) => u - w);
-  const h = (v.length - 1) * p;
-  const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, v.length - 1);
-  return v[lo] + (h - lo) * (v[hi] - v[lo]);
+  return v.length ? quantile(v, p) : NaN;
 }
 
 /** A window of `2 * half + 1` days around i, shifted inside [0, n) at the edges. */
@@ -71,11 +70,9 @@ function windowAt(i: number, half: number, n: number): [number, number] {
   return [a, a + len];
 }
 
+/** The median, NaN for no values. */
 function medianOf(v: number[]): number {
-  if (!v.length) return NaN;
-  const s = [...v].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+  return v.length ? median(v) : NaN;
 }
 
 interface Series {
@@ -299,7 +296,21 @@ export function inferCalendar(
     });
   }
   const years = schoolYears(closedRuns, s, isSchoolWd);
-  entries.push(...possibleOutages(s, q, qT, closedIdx, isSchoolWd, holidays));
+  const open = s.dates.map((_, i) => isSchoolWd(i) && !closedIdx.has(i));
+  const half = new Set(findHalfDays(s, open, CLOSED_RATIO));
+  for (const i of half) {
+    entries.push({
+      name: HALF_DAY_NAME,
+      start: s.dates[i],
+      end: s.dates[i],
+      kind: 'half-day',
+      source: 'inferred',
+      confirmed: null,
+    });
+  }
+  entries.push(
+    ...possibleOutages(s, q, qT, closedIdx, half, isSchoolWd, holidays),
+  );
   entries.push(
     ...projected(entries, last, opts.projectDays ?? 180, holidays, s, years),
   );
@@ -310,19 +321,21 @@ export function inferCalendar(
 /**
  * District-wide drops that are not closures: students and teachers both well down, not
  * on a public holiday, not beside a closure (the first or last days around a break are
- * often quieter). They stay school days, so the anomaly detector still reports them.
+ * often quieter), not a half day (teachers held up: see halfdays.ts). They stay school days, so the anomaly detector still reports them.
  */
 function possibleOutages(
   s: Series,
   q: Float64Array,
   qT: Float64Array,
   closed: Set<number>,
+  halfDays: Set<number>,
   isSchoolWd: (i: number) => boolean,
   holidays: Map<string, string>,
 ): CalendarEntry[] {
   const dip = Array.from(
     q,
-    (v, i) => v >= CLOSED_RATIO && v < DIP_RATIO && qT[i] < 0.75,
+    (v, i) =>
+      v >= CLOSED_RATIO && v < DIP_RATIO && qT[i] < 0.75 && !halfDays.has(i),
   );
   const out: CalendarEntry[] = [];
   for (const r of runs(dip, isSchoolWd)) {
@@ -402,10 +415,15 @@ function projected(
   const covered = (d: string) =>
     out.some(e => d >= e.start && d <= e.end) ||
     learned.some(
-      e => e.kind !== 'possible-outage' && d >= e.start && d <= e.end,
+      e =>
+        e.kind !== 'possible-outage' &&
+        e.kind !== 'half-day' &&
+        d >= e.start &&
+        d <= e.end,
     );
   for (const e of learned) {
-    if (e.kind === 'possible-outage') continue;
+    // Outages and half days fall on different dates each year: only closures repeat.
+    if (e.kind === 'possible-outage' || e.kind === 'half-day') continue;
     let start = sameWeekdayNextYear(e.start);
     const end = sameWeekdayNextYear(e.end);
     if (end <= last || start > until) continue;
