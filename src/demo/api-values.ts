@@ -97,3 +97,10 @@ export function firstIndexBelow(desc: Float64Array, x: number): number {
   }
   return lo;
 }
+
+/** rfc3339 (Date.toISOString) through the fast path where it applies: whole ms from 1970. */
+export function isoTime(ms: number): string {
+  return Number.isInteger(ms) && ms >= 0
+    ? fastRfc3339(ms)
+    : new Date(ms).toISOString();
+}
