@@ -12,43 +12,25 @@
 //
 // Environment: BENCH_BQ_SCHOOLS (1800), BENCH_BQ_SCALE (0.05), BENCH_BQ_DAYS (14),
 // BENCH_API_SCHOOLS (12).
-import * as esbuild from 'esbuild';
 import {mkdirSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
-import {createRequire} from 'node:module';
-import {dirname, join} from 'node:path';
-import {fileURLToPath} from 'node:url';
+import {join} from 'node:path';
+import {loadModules, root} from './bench-kit.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'out', 'bench');
 mkdirSync(outDir, {recursive: true});
-const bundle = join(outDir, 'bigquery-bench.cjs');
-await esbuild.build({
-  stdin: {
-    contents: `
-      export {createOfflineRuntime} from './src/offline/runtime';
-      export {DuckDbBigQuery, exportRowsFromWorkspace} from './src/offline/bigquery-duckdb';
-      export {createDemoDistrict} from './src/demo';
-      export {runIngestPhase} from './src/pipeline/ingest';
-      export {ApiSource} from './src/sources/api/source';
-      export {appsScriptServices} from './src/sources/api/services';
-      export {BigQuerySource} from './src/sources/bigquery/source';
-      export {registerSource} from './src/sources/source';
-      export {estimateIngest} from './src/sources/estimate';
-      export {defaultSettings} from './src/core/settings';
-    `,
-    resolveDir: root,
-    loader: 'ts',
-  },
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  outfile: bundle,
-  external: ['@duckdb/node-api', 'exceljs', 'playwright-core'],
-  logLevel: 'warning',
-});
-const m = createRequire(import.meta.url)(bundle);
+const m = await loadModules('bench-bigquery', [
+  ['src/offline/runtime', 'createOfflineRuntime'],
+  ['src/offline/bigquery-duckdb', 'DuckDbBigQuery, exportRowsFromWorkspace'],
+  ['src/demo', 'createDemoDistrict'],
+  ['src/pipeline/ingest', 'runIngestPhase'],
+  ['src/sources/api/source', 'ApiSource'],
+  ['src/sources/api/services', 'appsScriptServices'],
+  ['src/sources/bigquery/source', 'BigQuerySource'],
+  ['src/sources/source', 'registerSource'],
+  ['src/sources/estimate', 'estimateIngest'],
+  ['src/core/settings', 'defaultSettings'],
+]);
 const log = (...a) => console.log(...a);
 
 const SCHOOLS = Number(process.env.BENCH_BQ_SCHOOLS ?? 1800);

@@ -6,26 +6,22 @@
 // Prints tables and writes out/bench/forecast.json. Times are medians of wall-clock
 // milliseconds on one core (CPU milliseconds alongside, since other work on the machine
 // inflates wall time). Accuracy is on a holdout the models never saw.
-import * as esbuild from 'esbuild';
+import {mkdirSync, readFileSync, readdirSync, writeFileSync} from 'node:fs';
 import {createRequire} from 'node:module';
+import {join} from 'node:path';
 import {
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  writeFileSync,
-} from 'node:fs';
-import {tmpdir} from 'node:os';
-import {dirname, join} from 'node:path';
-import {fileURLToPath} from 'node:url';
+  argValue,
+  cpuNow,
+  fmt,
+  loadModules,
+  root,
+  table,
+  timed,
+} from './bench-kit.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
+
 const args = process.argv.slice(2);
-const argValue = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? Number(args[i + 1]) : dflt;
-};
 const N_SCHOOLS = argValue('--schools', 1800);
 const SKIP_PKG = args.includes('--skip-arima-pkg');
 const SCHOOLS_ONLY = args.includes('--schools-only');
@@ -38,44 +34,21 @@ const HOLDOUT = 8;
 const REF = join(root, 'test', 'fixtures', 'reference');
 
 // --- Build the engine entry from src ---------------------------------------------------
-const tmp = mkdtempSync(join(tmpdir(), 'bench-forecast-'));
-const entry = join(tmp, 'entry.ts');
-writeFileSync(
-  entry,
+const E = await loadModules('bench-forecast', [
+  ['src/stats/auto', 'autoArima, autoForecast, fitLongPeriod'],
+  ['src/stats/arima', 'fitArima, forecastArima'],
+  ['src/stats/ets', 'ets, forecastEts'],
+  ['src/stats/accuracy', 'accuracy, maseScale'],
+  ['src/stats/fourier', 'fourier, fourierFuture'],
   [
-    `export {autoArima, autoForecast, fitLongPeriod} from ${JSON.stringify(join(root, 'src/stats/auto'))};`,
-    `export {fitArima, forecastArima} from ${JSON.stringify(join(root, 'src/stats/arima'))};`,
-    `export {ets, forecastEts} from ${JSON.stringify(join(root, 'src/stats/ets'))};`,
-    `export {accuracy, maseScale} from ${JSON.stringify(join(root, 'src/stats/accuracy'))};`,
-    `export {fourier, fourierFuture} from ${JSON.stringify(join(root, 'src/stats/fourier'))};`,
-    `export {forecastSchool, calendarRegressors, WEEKS_PER_YEAR} from ${JSON.stringify(join(root, 'src/analysis/forecasting'))};`,
-    `export {buildCalendar} from ${JSON.stringify(join(root, 'src/demo/calendar'))};`,
-    `export {dayNumber, isoDate, mondayOf} from ${JSON.stringify(join(root, 'src/demo/dates'))};`,
-  ].join('\n'),
-);
-const outfile = join(tmp, 'engine.cjs');
-await esbuild.build({
-  entryPoints: [entry],
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  outfile,
-  logLevel: 'warning',
-});
-const E = require(outfile);
+    'src/analysis/forecasting',
+    'forecastSchool, calendarRegressors, WEEKS_PER_YEAR',
+  ],
+  ['src/demo/calendar', 'buildCalendar'],
+  ['src/demo/dates', 'dayNumber, isoDate, mondayOf'],
+]);
 
 // --- Helpers -----------------------------------------------------------------------------
-const cpuNow = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
-function timed(fn) {
-  const c = cpuNow();
-  const w = performance.now();
-  const value = fn();
-  return {value, ms: performance.now() - w, cpu: cpuNow() - c};
-}
 const median = a => {
   const s = [...a].sort((x, y) => x - y);
   const k = s.length;
@@ -86,19 +59,6 @@ const median = a => {
       : (s[k / 2 - 1] + s[k / 2]) / 2;
 };
 const mean = a => (a.length ? a.reduce((x, y) => x + y, 0) / a.length : null);
-const fmt = (v, d = 2) =>
-  v === null || v === undefined || !Number.isFinite(v) ? '-' : v.toFixed(d);
-function table(title, header, rows) {
-  const all = [header, ...rows].map(r => r.map(String));
-  const w = header.map((_, j) => Math.max(...all.map(r => r[j].length)));
-  console.log(`\n${title}`);
-  all.forEach((r, i) => {
-    console.log(
-      r.map((c, j) => (j === 0 ? c.padEnd(w[j]) : c.padStart(w[j]))).join('  '),
-    );
-    if (i === 0) console.log(w.map(x => '-'.repeat(x)).join('  '));
-  });
-}
 /** Holdout MASE/MAPE with the in-sample seasonal-naive scale (lag 1 when non-seasonal). */
 function holdoutScore(train, test, fc, period) {
   const a = E.accuracy(fc, test, {

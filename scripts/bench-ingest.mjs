@@ -3,47 +3,29 @@
 // Writes out/bench/ingest.json. Figures for districts larger than the one measured are
 // extrapolations through src/sources/estimate.ts, calibrated by the measurements, and
 // are labelled as such.
-import * as esbuild from 'esbuild';
 import {createHmac} from 'node:crypto';
 import {mkdirSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
-import {createRequire} from 'node:module';
-import {dirname, join} from 'node:path';
-import {fileURLToPath} from 'node:url';
+import {join} from 'node:path';
+import {loadModules, root} from './bench-kit.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'out', 'bench');
 mkdirSync(outDir, {recursive: true});
-const bundle = join(outDir, 'ingest-bench.cjs');
-await esbuild.build({
-  stdin: {
-    contents: `
-      export {createOfflineRuntime} from './src/offline/runtime';
-      export {createDemoDistrict} from './src/demo';
-      export {runIngestPhase} from './src/pipeline/ingest';
-      export {ApiSource} from './src/sources/api/source';
-      export {appsScriptServices} from './src/sources/api/services';
-      export {registerSource} from './src/sources/source';
-      export {estimateIngest} from './src/sources/estimate';
-      export {defaultSettings} from './src/core/settings';
-      export {cleanActivity} from './src/clean/activities';
-      export {Deduper} from './src/clean/dedupe';
-      export {QualityLog} from './src/clean/quality';
-      export {DayAccumulator} from './src/metrics/facts';
-      export {Pseudonymizer} from './src/core/privacy';
-    `,
-    resolveDir: root,
-    loader: 'ts',
-  },
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  outfile: bundle,
-  external: ['@duckdb/node-api', 'exceljs', 'playwright-core'],
-  logLevel: 'warning',
-});
-const m = createRequire(import.meta.url)(bundle);
+const m = await loadModules('bench-ingest', [
+  ['src/offline/runtime', 'createOfflineRuntime'],
+  ['src/demo', 'createDemoDistrict'],
+  ['src/pipeline/ingest', 'runIngestPhase'],
+  ['src/sources/api/source', 'ApiSource'],
+  ['src/sources/api/services', 'appsScriptServices'],
+  ['src/sources/source', 'registerSource'],
+  ['src/sources/estimate', 'estimateIngest'],
+  ['src/core/settings', 'defaultSettings'],
+  ['src/clean/activities', 'cleanActivity'],
+  ['src/clean/dedupe', 'Deduper'],
+  ['src/clean/quality', 'QualityLog'],
+  ['src/metrics/facts', 'DayAccumulator'],
+  ['src/core/privacy', 'Pseudonymizer'],
+]);
 
 const START = Date.UTC(2025, 2, 3, 14, 0, 0); // Monday 2025-03-03, 09:00 in New York
 const DAYS = 14;

@@ -10,38 +10,26 @@
 //    (labelled).
 //
 // Environment: BENCH_LP_DISTRICTS (233), BENCH_LP_PRODUCTS (260), BENCH_LP_SAMPLE (12).
-import * as esbuild from 'esbuild';
 import {mkdirSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
-import {createRequire} from 'node:module';
-import {dirname, join} from 'node:path';
-import {fileURLToPath} from 'node:url';
+import {join} from 'node:path';
+import {loadModules, root} from './bench-kit.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'out', 'bench');
 mkdirSync(outDir, {recursive: true});
-const bundle = join(outDir, 'learnplatform-bench.cjs');
-await esbuild.build({
-  stdin: {
-    contents: `
-      export {startImport, continueImport, runImportStep} from './src/sources/learnplatform/importer';
-      export {DriveLearnPlatformFolder, SheetCheckpointStore} from './src/sources/learnplatform/drive';
-      export {analyseEquity} from './src/analysis/equity';
-      export {districtDailyFacts} from './src/sources/learnplatform/facts';
-      export {createOfflineRuntime} from './src/offline/runtime';
-    `,
-    resolveDir: root,
-    loader: 'ts',
-  },
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  outfile: bundle,
-  external: ['@duckdb/node-api', 'exceljs', 'playwright-core'],
-  logLevel: 'warning',
-});
-const m = createRequire(import.meta.url)(bundle);
+const m = await loadModules('bench-learnplatform', [
+  [
+    'src/sources/learnplatform/importer',
+    'startImport, continueImport, runImportStep',
+  ],
+  [
+    'src/sources/learnplatform/drive',
+    'DriveLearnPlatformFolder, SheetCheckpointStore',
+  ],
+  ['src/analysis/equity', 'analyseEquity'],
+  ['src/sources/learnplatform/facts', 'districtDailyFacts'],
+  ['src/offline/runtime', 'createOfflineRuntime'],
+]);
 const log = (...a) => console.log(...a);
 
 const DISTRICTS = Number(process.env.BENCH_LP_DISTRICTS ?? 233);

@@ -7,72 +7,24 @@
 //
 // Prints tables and writes out/bench/whatif.json. Times are wall-clock milliseconds (CPU
 // alongside), medians of repeated runs; this machine is shared, so read them as such.
-import * as esbuild from 'esbuild';
-import {createRequire} from 'node:module';
-import {mkdirSync, mkdtempSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
-import {dirname, join} from 'node:path';
-import {fileURLToPath} from 'node:url';
+import {mkdirSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {argValue, fmt, loadModules, root, table, timed} from './bench-kit.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const require = createRequire(import.meta.url);
-const args = process.argv.slice(2);
-const argValue = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? Number(args[i + 1]) : dflt;
-};
 const N_SCHOOLS = argValue('--schools', 40);
 const SEEDS = argValue('--seeds', 5);
 
-const tmp = mkdtempSync(join(tmpdir(), 'bench-whatif-'));
-const entry = join(tmp, 'entry.ts');
-writeFileSync(
-  entry,
-  [
-    `export {whatIf} from ${JSON.stringify(join(root, 'src/analysis/whatif'))};`,
-    `export {createDemoDistrict} from ${JSON.stringify(join(root, 'src/demo'))};`,
-    `export {leverDistrict, LEVER_CALENDAR} from ${JSON.stringify(join(root, 'test/analysis/lever-district'))};`,
-  ].join('\n'),
-);
-const outfile = join(tmp, 'engine.cjs');
-await esbuild.build({
-  entryPoints: [entry],
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  outfile,
-  logLevel: 'warning',
-});
-const E = require(outfile);
+const E = await loadModules('bench-whatif', [
+  ['src/analysis/whatif', 'whatIf'],
+  ['src/demo', 'createDemoDistrict'],
+  ['test/analysis/lever-district', 'leverDistrict, LEVER_CALENDAR'],
+]);
 
-const cpuNow = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
-function timed(fn) {
-  const c = cpuNow();
-  const w = performance.now();
-  const value = fn();
-  return {value, ms: performance.now() - w, cpu: cpuNow() - c};
-}
+// The lower middle value (no averaging), as the whatif figures have always been reported.
 const median = a => {
   const s = [...a].sort((x, y) => x - y);
   return s.length ? s[Math.floor((s.length - 1) / 2)] : null;
 };
-const fmt = (v, d = 2) =>
-  v === null || v === undefined || !Number.isFinite(v) ? '-' : v.toFixed(d);
-function table(title, header, rows) {
-  const all = [header, ...rows].map(r => r.map(String));
-  const w = header.map((_, j) => Math.max(...all.map(r => r[j].length)));
-  console.log(`\n${title}`);
-  all.forEach((r, i) => {
-    console.log(
-      r.map((c, j) => (j === 0 ? c.padEnd(w[j]) : c.padStart(w[j]))).join('  '),
-    );
-    if (i === 0) console.log(w.map(x => '-'.repeat(x)).join('  '));
-  });
-}
 const settings = {underuseGapPct: 20, minGroupSize: 10};
 const out = {recovery: [], demo: null};
 

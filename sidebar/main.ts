@@ -847,8 +847,11 @@ function renderProgress(p: Progress): void {
     'click',
     () =>
       void busy(runBtn, 'Starting\u2026', async () => {
-        const q = await call<Progress>('runNow');
+        const q = await call<Progress & {startHere?: boolean}>('runNow');
         renderProgress(q);
+        // As an add-on the run starts in its own server call (no one-off trigger): not
+        // awaited, so progress polls while it works.
+        if (q.startHere) call('startQueuedRun').catch(fail);
         showMessage('The run has started. Progress updates below.', 'ok');
         startPolling();
       }),
@@ -968,12 +971,15 @@ function renderTriggers(t: TriggerState): void {
   clear(triggerBox);
   triggerBox.appendChild(h('h2', {}, 'Schedule'));
   const on = t.nightly && t.weekly;
+  const at = `${String(t.hour).padStart(2, '0')}:00`;
   triggerBox.appendChild(
     h(
       'p',
       {},
       on
-        ? `Nightly run at ${String(t.hour).padStart(2, '0')}:00 and weekly forecast on Tuesdays (${t.timeZone}).`
+        ? t.mode === 'addon'
+          ? `One hourly check runs the nightly run after ${at} and the weekly forecast on Tuesdays (${t.timeZone}).`
+          : `Nightly run at ${at} and weekly forecast on Tuesdays (${t.timeZone}).`
         : t.nightly || t.weekly
           ? 'Partly scheduled: reinstall to fix.'
           : 'Not scheduled.',
@@ -982,6 +988,14 @@ function renderTriggers(t: TriggerState): void {
   if (t.continuations)
     triggerBox.appendChild(
       h('p', {class: 'muted'}, `${t.continuations} continuation pending.`),
+    );
+  if (t.pausedRun)
+    triggerBox.appendChild(
+      h(
+        'p',
+        {class: 'muted'},
+        'A long run is paused; it resumes at the next hourly check.',
+      ),
     );
   const install = h(
     'button',

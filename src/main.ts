@@ -53,6 +53,10 @@ export function previewSetup(input: unknown): unknown {
 export function runNow(): unknown {
   return ui.runNow();
 }
+/** The add-on's "run now": the sidebar starts the run runNow queued (no one-off trigger). */
+export function startQueuedRun(): unknown {
+  return job.startQueuedRun();
+}
 export function getProgress(): unknown {
   return ui.getProgress();
 }
@@ -119,7 +123,7 @@ export function removeTriggers(): unknown {
   return ui.removeTriggers();
 }
 
-// The main job: trigger handlers (names fixed in src/ui/triggers.ts).
+// The main job: trigger handlers (names fixed in src/platform/triggers.ts).
 export function runNightly(): unknown {
   return job.startRun('nightly');
 }
@@ -131,4 +135,8 @@ export function runJob(): unknown {
 }
 export function continueRun(): unknown {
   return job.continueRun();
+}
+/** The add-on's one hourly trigger: runs whatever is due (src/pipeline/schedule.ts). */
+export function runScheduled(): unknown {
+  return job.runScheduledTick();
 }

@@ -2,7 +2,7 @@
  * The demo's scorecard: what the product found (read back from its own tabs) against the
  * demo district's ground truth.
  */
-import {isoWeek} from '../clean/dates';
+import {addDays, isoWeek} from '../clean/dates';
 import type {SchoolCalendar} from '../core/types';
 import type {DemoDistrict} from '../demo';
 import type {OfflineRuntime} from '../offline/runtime';
@@ -10,6 +10,7 @@ import type {Snapshot} from '../sheets/view-types';
 import {isSchoolDay} from '../metrics/weekly';
 import {LEARNED_BLOB} from '../pipeline/calendar';
 import {SheetBlobStore} from '../pipeline/store';
+import {median as medianOf} from '../stats/robust';
 
 type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 
@@ -141,22 +142,13 @@ function numOrNull(v: unknown): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 
+/** The median, or null for no values. */
 function median(xs: number[]): number | null {
-  if (xs.length === 0) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+  return xs.length ? medianOf(xs) : null;
 }
 
 function ratio(a: number, b: number): number | null {
   return b > 0 ? a / b : null;
-}
-
-function addDays(day: string, n: number): string {
-  const [y, m, d] = day.split('-').map(Number);
-  return new Date(Date.UTC(y, m - 1, d) + n * 86_400_000)
-    .toISOString()
-    .slice(0, 10);
 }
 
 /**

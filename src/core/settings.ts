@@ -246,40 +246,33 @@ function unitList(
   return out;
 }
 
-function intIn(
+type NumberArgs = [
   o: Obj,
   field: string,
   min: number,
   max: number,
   issues: SettingsIssue[],
   fallback: number,
-): number {
-  const raw = o[field];
-  if (raw === undefined) return fallback;
-  const v = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    issues.push({
-      field,
-      message: `must be a whole number from ${min} to ${max}`,
-    });
-    return fallback;
-  }
-  return v;
-}
+];
+const intIn = (...a: NumberArgs) => numberIn(true, ...a);
+const numIn = (...a: NumberArgs) => numberIn(false, ...a);
 
-function numIn(
-  o: Obj,
-  field: string,
-  min: number,
-  max: number,
-  issues: SettingsIssue[],
-  fallback: number,
+/** A number (or numeric text) in [min, max], whole when `whole`; else an issue and the fallback. */
+function numberIn(
+  whole: boolean,
+  ...[o, field, min, max, issues, fallback]: NumberArgs
 ): number {
   const raw = o[field];
   if (raw === undefined) return fallback;
   const v = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) {
-    issues.push({field, message: `must be a number from ${min} to ${max}`});
+  const ok =
+    typeof v === 'number' &&
+    (whole ? Number.isInteger(v) : Number.isFinite(v)) &&
+    v >= min &&
+    v <= max;
+  if (!ok) {
+    const what = whole ? 'a whole number' : 'a number';
+    issues.push({field, message: `must be ${what} from ${min} to ${max}`});
     return fallback;
   }
   return v;

@@ -52,6 +52,7 @@ import {
 import {
   TriggerRecord,
   TriggerRegistry,
+  type InstallationSource,
   clockEvent,
   makeScriptApp,
 } from './triggers';
@@ -81,7 +82,7 @@ export type {
   WebData,
 } from './calendar';
 export type {UiRecord} from './sheets/model';
-export type {TriggerRecord} from './triggers';
+export type {InstallationSource, TriggerRecord} from './triggers';
 
 export interface OfflineRuntimeOptions {
   /** Backs AdminReports, AdminDirectory and Classroom (absent: those services are undefined). */
@@ -111,6 +112,13 @@ export interface OfflineRuntimeOptions {
   /** Retention, latency, page sizes and rate limits of the Google APIs. */
   apiLimits?: Partial<ApiLimits>;
   scriptId?: string;
+  /**
+   * Run as an Editor add-on installed this way (default NONE: a container-bound script).
+   * ScriptApp.getInstallationSource() answers it, and ScriptApp enforces the add-on
+   * trigger limits: one time-driven trigger per user per document, none recurring more
+   * often than hourly.
+   */
+  installationSource?: InstallationSource;
   spreadsheetId?: string;
   spreadsheetName?: string;
   /**
@@ -339,7 +347,12 @@ export function createOfflineRuntime(
     faults: opts.faults ?? {},
     userEmail: opts.userEmail ?? 'admin@district.example.org',
   });
-  const triggers = new TriggerRegistry(engine, () => timeZone);
+  // The add-on's document is the bound spreadsheet (created below).
+  let documentId = '';
+  const triggers = new TriggerRegistry(engine, () => timeZone, {
+    installationSource: opts.installationSource ?? 'NONE',
+    documentId: () => documentId,
+  });
   const ui: UiRecord = {
     menus: [],
     sidebars: [],
@@ -365,6 +378,7 @@ export function createOfflineRuntime(
   );
   const SpreadsheetApp = makeSpreadsheetApp(book);
   const spreadsheet = SpreadsheetApp.getActiveSpreadsheet();
+  documentId = spreadsheet.getId();
   const properties = new PropertyStores(engine);
   const cache = makeCacheService(engine);
   const locks = new LockRegistry(engine);

@@ -1,11 +1,34 @@
 /**
  * ScriptApp: installable triggers (time-driven and spreadsheet), their
- * schedules on the simulated clock, and the per-user trigger limit.
+ * schedules on the simulated clock, the per-user trigger limit, and the
+ * tighter limits of a project running as an Editor add-on.
  */
 import type {Engine} from './engine';
 import {isValidTimeZone, zonedParts, zonedToEpoch} from './tz';
 
 export const MAX_TRIGGERS_PER_USER = 20;
+
+/**
+ * How the project is installed, as ScriptApp.getInstallationSource() reports it: NONE for
+ * a container-bound (or standalone) script, otherwise an Editor add-on.
+ */
+export type InstallationSource =
+  'NONE' | 'APPS_MARKETPLACE_DOMAIN_ADD_ON' | 'WEB_STORE_ADD_ON';
+
+/*
+ * Editor add-on limits. "Each add-on can only have one trigger of each type, per user, per
+ * document" (developers.google.com/workspace/add-ons/concepts/editor-triggers, Restrictions)
+ * and "An add-on can use a time-driven trigger once per hour at most."
+ * (developers.google.com/apps-script/guides/triggers/installable, Time-driven triggers).
+ * The messages are what Apps Script throws (reported in add-on issue trackers, e.g.
+ * ljay79/jira-tools#53 and ttsukagoshi/mail-merge-for-gmail#165). A one-off trigger
+ * (after/at) is not a recurrence: add-ons use after() for a first follow-up run
+ * (mail-merge-for-gmail#165), but it is the document's one time-driven trigger.
+ */
+export const ADDON_TOO_MANY_CLOCK_TRIGGERS =
+  'This add-on has created too many time-based triggers in this document for this Google user account.';
+export const ADDON_RECURRENCE_TOO_SHORT =
+  'The recurrence interval for an Add-on trigger must be at least one hour.';
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
@@ -44,6 +67,8 @@ export interface TriggerRecord {
   nextRun: number | null;
   /** Times fired. */
   fired: number;
+  /** For an add-on's trigger: the document it was created in. */
+  document?: string;
 }
 
 /** The first occurrence of a schedule strictly after `from`. */
@@ -70,8 +95,9 @@ export function nextOccurrence(
           createdMs +
           ((s.nearMinute - p.minute) * MINUTE - p.second * 1000 - p.ms);
       }
-      let k = Math.max(1, Math.floor((from - base) / period) + 1);
-      while (base + k * period <= from) k++;
+      // nearMinute may put the first firing within the hour of creation (k = 0).
+      let k = Math.max(0, Math.floor((from - base) / period) + 1);
+      while (base + k * period <= Math.max(from, createdMs)) k++;
       return base + k * period;
     }
     case 'days':
@@ -131,13 +157,26 @@ export function nextOccurrence(
   }
 }
 
+export interface AddOnContext {
+  installationSource: InstallationSource;
+  /** The document the add-on runs in (its triggers are per document). */
+  documentId: () => string;
+}
+
 export class TriggerRegistry {
   readonly list: TriggerRecord[] = [];
   private seq = 0;
   constructor(
     private readonly engine: Engine,
     readonly scriptTimeZone: () => string,
+    readonly addOn: AddOnContext = {
+      installationSource: 'NONE',
+      documentId: () => '',
+    },
   ) {}
+  isAddOn(): boolean {
+    return this.addOn.installationSource !== 'NONE';
+  }
   owner(): string {
     return this.engine.current()?.userEmail ?? this.engine.userEmail;
   }
@@ -155,9 +194,27 @@ export class TriggerRegistry {
         'This script has too many triggers. Triggers must be deleted from the script before more can be added.',
       );
     }
+    const document = this.isAddOn() ? this.addOn.documentId() : undefined;
+    if (this.isAddOn() && rec.source === 'CLOCK') {
+      if (rec.schedule?.kind === 'minutes') {
+        throw this.engine.error(ADDON_RECURRENCE_TOO_SHORT);
+      }
+      // A fired one-off trigger stays listed until deleted, so it still counts.
+      if (
+        this.list.some(
+          t =>
+            t.owner === owner &&
+            t.document === document &&
+            t.source === 'CLOCK',
+        )
+      ) {
+        throw this.engine.error(ADDON_TOO_MANY_CLOCK_TRIGGERS);
+      }
+    }
     const now = this.engine.now();
     const t: TriggerRecord = {
       ...rec,
+      ...(document === undefined ? {} : {document}),
       owner,
       uid: String(1_000_000_000 + ++this.seq * 7919),
       createdMs: now,
@@ -464,6 +521,16 @@ export function makeScriptApp(
       ON_EVENT_UPDATED: 'ON_EVENT_UPDATED',
     },
     WeekDay: Object.fromEntries(WEEKDAYS.map(d => [d, d])),
+    InstallationSource: {
+      APPS_MARKETPLACE_DOMAIN_ADD_ON: 'APPS_MARKETPLACE_DOMAIN_ADD_ON',
+      NONE: 'NONE',
+      WEB_STORE_ADD_ON: 'WEB_STORE_ADD_ON',
+    },
+    getInstallationSource: () =>
+      engine.call(
+        'ScriptApp.getInstallationSource',
+        () => registry.addOn.installationSource,
+      ),
     newTrigger: (functionName: string) =>
       engine.call('ScriptApp.newTrigger', () => {
         const handler = String(functionName);

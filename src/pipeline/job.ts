@@ -6,6 +6,12 @@
  * sure a continuation trigger exists (so a run killed at the 6-minute limit still
  * resumes), works until its budget is spent, and removes the continuation trigger once
  * the run is finished.
+ *
+ * As an Editor add-on there are no continuation triggers (an add-on has one time-driven
+ * trigger per document): the stored state is the continuation, and the next hourly tick
+ * (runScheduledTick) resumes it. The entry point tells the mode: only the add-on's hourly
+ * handler and its sidebar start call run with `via`, so a bound script's executions make no
+ * extra service call to find out.
  */
 import type {Settings} from '../core/types';
 import {upsertRunLog} from '../sheets/outputs';
@@ -17,7 +23,21 @@ import {
   startProgress,
 } from '../platform/progress';
 import {loadSettings} from '../platform/settings';
-import {HANDLERS, MAX_TRIGGERS} from '../platform/triggers';
+import {
+  HANDLERS,
+  MAX_TRIGGERS,
+  hasHourlyTrigger,
+  NIGHTLY_HOUR,
+  SCHEDULE_KEY,
+  WEEKLY_DAY,
+  WEEKLY_HOUR,
+} from '../platform/triggers';
+import {
+  dueJob,
+  type LocalTime,
+  type ScheduleMarks,
+  type TickJob,
+} from './schedule';
 import {analyseAndWrite, estimateAnalysisMs} from './analyse';
 import '../sources';
 import {runIngestPhase} from './ingest';
@@ -50,9 +70,16 @@ export interface JobState {
   /** Google service calls of the run's executions so far, by service. */
   calls?: Record<string, number>;
   message: string;
+  /** Run by the add-on's hourly schedule: no continuation triggers. */
+  addOn?: boolean;
 }
 
+/** How an add-on execution began: an hourly tick (and what it ran) or the sidebar. */
+type Via = {tick: TickJob} | {sidebar: true};
+
 export interface ExecutionResult {
+  /** For an hourly tick: what it ran (null: nothing was due). */
+  ran?: TickJob | null;
   runId: string;
   phase: Phase;
   finished: boolean;
@@ -63,6 +90,8 @@ export interface ExecutionResult {
 const JOB_KEY = 'classroomPulse.job';
 /** Minutes after which a continuation trigger resumes a run that stopped early or was killed. */
 const CONTINUE_AFTER_MS = 2 * 60 * 1000;
+/** An add-on's paused run resumes by the next hourly tick (Apps Script's jitter included). */
+const NEXT_TICK_MS = 75 * 60 * 1000;
 /** Time kept back at the end of an execution for saving state and the run log. */
 const SAFETY_MS = 15 * 1000;
 
@@ -150,7 +179,7 @@ function tally(s: JobState): void {
   if (current) s.calls = addCalls(current.calls, executionCalls());
 }
 
-function logRun(s: JobState, status: string): void {
+function logRun(s: JobState, status: string, via?: Via): void {
   tally(s);
   const ex = current ?? {calls: {}, rows: 0};
   const calls = s.calls ?? {};
@@ -169,10 +198,25 @@ function logRun(s: JobState, status: string): void {
     serviceCalls: totalCalls(calls),
     callsByService: formatCalls(calls),
     lastExecution:
+      viaLabel(via) +
       `Execution ${s.executions}: ${formatCalls(mine) || 'no service calls'}; ` +
       `${rows} row(s) written.`,
     message: s.message,
   });
+}
+
+const TICK_LABELS: Record<TickJob, string> = {
+  nightly: 'nightly ingest',
+  weekly: 'weekly analysis',
+  manual: 'run asked for from the sidebar',
+  continuation: 'continuation of the paused run',
+};
+
+/** Names the add-on execution's origin in the Run log: which job an hourly tick ran. */
+function viaLabel(via?: Via): string {
+  if (!via) return '';
+  if ('tick' in via) return `Hourly tick ran the ${TICK_LABELS[via.tick]}. `;
+  return 'Started from the sidebar. ';
 }
 
 /**
@@ -189,20 +233,120 @@ export function continueRun(): ExecutionResult {
   return execute(null);
 }
 
+/** What an execution that found the job's lock taken returns. */
+function steppedAside(): ExecutionResult {
+  // Another execution of the job holds the lock; it will carry on the work.
+  const p = readProgress();
+  return {
+    runId: p.runId,
+    phase: (p.phase as Phase) || 'ingest',
+    finished: false,
+    executions: p.executions,
+    message: 'Another execution is running; this one stepped aside.',
+  };
+}
+
 function execute(trigger: JobTrigger | null): ExecutionResult {
   const begun = Date.now();
   const lock = LockService.getScriptLock();
-  if (!lock.tryLock(10 * 1000)) {
-    // Another execution of the job holds the lock; it will carry on the work.
-    const p = readProgress();
-    return {
-      runId: p.runId,
-      phase: (p.phase as Phase) || 'ingest',
-      finished: false,
-      executions: p.executions,
-      message: 'Another execution is running; this one stepped aside.',
-    };
+  if (!lock.tryLock(10 * 1000)) return steppedAside();
+  try {
+    return executeLocked(trigger, begun);
+  } finally {
+    lock.releaseLock();
   }
+}
+
+/**
+ * The add-on's hourly handler: under the job's lock (so ticks never overlap each other or a
+ * run), decides what is due (src/pipeline/schedule.ts), records the slot as dispatched and
+ * runs it. A tick that finds nothing due returns without writing anything.
+ */
+export function runScheduledTick(): ExecutionResult {
+  const begun = Date.now();
+  const lock = LockService.getScriptLock();
+  // Not marked: the next tick tries again.
+  if (!lock.tryLock(10 * 1000)) return {...steppedAside(), ran: null};
+  try {
+    const settings = loadSettings();
+    const marks = readMarks();
+    const now = localTime(new Date(), settings.timeZone);
+    const installed = marks.installed ? Date.parse(marks.installed) : NaN;
+    const since = Number.isNaN(installed)
+      ? now
+      : localTime(new Date(installed), settings.timeZone);
+    const due = dueJob(now, since, marks, readJobState() !== null, {
+      nightlyHour: NIGHTLY_HOUR,
+      weeklyHour: WEEKLY_HOUR,
+      weeklyDay: WEEKLY_DAY,
+    });
+    if (due.job === null) {
+      return {
+        ran: null,
+        runId: '',
+        phase: 'done',
+        finished: true,
+        executions: 0,
+        message: 'Nothing due.',
+      };
+    }
+    props().setProperty(SCHEDULE_KEY, JSON.stringify(due.marks));
+    const trigger = due.job === 'continuation' ? null : due.job;
+    return {
+      ...executeLocked(trigger, begun, {tick: due.job}),
+      ran: due.job,
+    };
+  } finally {
+    lock.releaseLock();
+  }
+}
+
+/**
+ * The add-on's "run now": the sidebar calls this right after runNow queued the run (an
+ * add-on cannot add a one-off trigger). If an hourly tick already started it, this only
+ * reports on it.
+ */
+export function startQueuedRun(): ExecutionResult {
+  const begun = Date.now();
+  const lock = LockService.getScriptLock();
+  if (!lock.tryLock(10 * 1000)) return steppedAside();
+  try {
+    const marks = readMarks();
+    // A tick started it already (or it was never asked for).
+    if (!marks.manualRequested) {
+      return {...steppedAside(), message: 'The run has already started.'};
+    }
+    delete marks.manualRequested;
+    props().setProperty(SCHEDULE_KEY, JSON.stringify(marks));
+    return executeLocked('manual', begun, {sidebar: true});
+  } finally {
+    lock.releaseLock();
+  }
+}
+
+function readMarks(): ScheduleMarks {
+  const raw = props().getProperty(SCHEDULE_KEY);
+  if (!raw) return {};
+  try {
+    return JSON.parse(raw) as ScheduleMarks;
+  } catch {
+    // A hand-edited value: slots count from this tick.
+    return {};
+  }
+}
+
+function localTime(d: Date, tz: string): LocalTime {
+  return {
+    day: Utilities.formatDate(d, tz, 'yyyy-MM-dd'),
+    hour: Number(Utilities.formatDate(d, tz, 'H')),
+  };
+}
+
+function executeLocked(
+  trigger: JobTrigger | null,
+  begun: number,
+  via?: Via,
+): ExecutionResult {
   let state: JobState | null = null;
   try {
     const settings = loadSettings();
@@ -211,7 +355,7 @@ function execute(trigger: JobTrigger | null): ExecutionResult {
     if (!state) {
       if (trigger === null) {
         // A stray continuation with nothing to continue.
-        removeContinuations();
+        if (!via) removeContinuations();
         return {
           runId: '',
           phase: 'done',
@@ -226,37 +370,52 @@ function execute(trigger: JobTrigger | null): ExecutionResult {
       // An analysis asked for while a nightly run is unfinished joins that run.
       state.analyse = true;
     }
+    if (via) state.addOn = true;
     resetExecutionCalls();
     current = {calls: state.calls ?? {}, rows: state.rowsWritten};
-    ensureContinuation();
+    if (!state.addOn) ensureContinuation();
     state.executions++;
     saveJobState(state);
-    reportProgress({executions: state.executions, phase: state.phase});
-    logRun(state, 'running');
+    reportProgress({
+      executions: state.executions,
+      phase: state.phase,
+      ...(state.addOn ? {resumesBy: undefined} : {}),
+    });
+    logRun(state, 'running', via);
     runPhases(state, settings, begun, deadline);
     if (state.phase === 'done') {
-      removeContinuations();
+      if (!state.addOn) removeContinuations();
       props().deleteProperty(JOB_KEY);
-      logRun(state, 'ok');
+      logRun(state, 'ok', via);
       finishProgress(true, state.message || 'Run finished.');
       return result(state, true);
     }
     saveJobState(state);
-    logRun(state, 'running');
-    reportProgress({message: `Paused in ${state.phase}; resumes shortly.`});
+    logRun(state, 'running', via);
+    reportProgress(
+      !state.addOn
+        ? {message: `Paused in ${state.phase}; resumes shortly.`}
+        : hasHourlyTrigger()
+          ? {
+              message: `Paused in ${state.phase}; resumes at the next hourly run.`,
+              resumesBy: new Date(Date.now() + NEXT_TICK_MS).toISOString(),
+            }
+          : {
+              // Without the schedule nothing would resume it: say how to.
+              message: `Paused in ${state.phase}; it resumes once runs are scheduled (Runs, Schedule nightly runs).`,
+            },
+    );
     return result(state, false);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     if (state) {
       state.message = message;
       props().deleteProperty(JOB_KEY);
-      logRun(state, 'failed');
+      logRun(state, 'failed', via);
     }
-    removeContinuations();
+    if (!via) removeContinuations();
     finishProgress(false, message);
     throw e;
-  } finally {
-    lock.releaseLock();
   }
 }
 

@@ -45,7 +45,12 @@ export function readProgress(): Progress {
     return idleProgress();
   }
   if (p.running && p.updated) {
-    const age = Date.now() - Date.parse(p.updated);
+    // A run paused until the add-on's next hourly tick is quiet until then.
+    const since = Math.max(
+      Date.parse(p.updated),
+      p.resumesBy ? Date.parse(p.resumesBy) : 0,
+    );
+    const age = Date.now() - since;
     if (age > STALE_AFTER_MS) {
       p.running = false;
       p.error =

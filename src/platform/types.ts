@@ -18,6 +18,8 @@ export interface Progress {
   updated: string;
   /** The last run's error, readable. */
   error: string;
+  /** A paused run resumes by then (ISO; the add-on's next hourly tick), if set. */
+  resumesBy?: string;
 }
 
 export interface TriggerState {
@@ -26,6 +28,15 @@ export interface TriggerState {
   /** Hour (0-23, district time) of the nightly run. */
   hour: number;
   timeZone: string;
-  /** Continuation triggers waiting to resume a long run. */
+  /** Continuation triggers waiting to resume a long run (bound script). */
   continuations: number;
+  /**
+   * How the schedule runs: 'bound' (nightly, weekly and continuation triggers) or 'addon'
+   * (one hourly trigger per document that dispatches what is due).
+   */
+  mode: 'bound' | 'addon';
+  /** The add-on's hourly trigger is installed for this document. */
+  hourly: boolean;
+  /** A run is paused and resumes at the next hourly tick (add-on). */
+  pausedRun: boolean;
 }

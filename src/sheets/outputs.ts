@@ -327,6 +327,28 @@ function columnOf<R>(
   return i >= 0 ? i : headers.indexOf(c.key);
 }
 
+/** A tab with rows below its header: the sheet, its extent and its header row. */
+function openTab(
+  ss: Spreadsheet,
+  name: string,
+): {
+  sheet: GoogleAppsScript.Spreadsheet.Sheet;
+  lastRow: number;
+  lastCol: number;
+  headers: string[];
+} | null {
+  const sheet = ss.getSheetByName(name);
+  if (!sheet) return null;
+  const lastRow = sheet.getLastRow();
+  const lastCol = sheet.getLastColumn();
+  if (lastRow < 2 || lastCol < 1) return null;
+  const headers = sheet
+    .getRange(1, 1, 1, lastCol)
+    .getValues()[0]
+    .map(h => String(h));
+  return {sheet, lastRow, lastCol, headers};
+}
+
 /**
  * Reads only the rows whose `field` passes `keep`: one read of that column, then one read of
  * the block of rows from the first match to the last. Rows of a tab are grouped (by week,
@@ -339,15 +361,9 @@ export function readRecordsWhere<R>(
   spreadsheet?: Spreadsheet,
 ): R[] {
   const ss = spreadsheet ?? SpreadsheetApp.getActiveSpreadsheet();
-  const sheet = ss.getSheetByName(schema.name);
-  if (!sheet) return [];
-  const lastRow = sheet.getLastRow();
-  const lastCol = sheet.getLastColumn();
-  if (lastRow < 2 || lastCol < 1) return [];
-  const headers = sheet
-    .getRange(1, 1, 1, lastCol)
-    .getValues()[0]
-    .map(h => String(h));
+  const tab = openTab(ss, schema.name);
+  if (!tab) return [];
+  const {sheet, lastRow, lastCol, headers} = tab;
   const col = columnOf(schema, headers, field);
   if (col < 0) return readRecords(schema, ss);
   const values = sheet.getRange(2, col + 1, lastRow - 1, 1).getValues();
@@ -385,15 +401,9 @@ export function readFields<R, K extends keyof R>(
   spreadsheet?: Spreadsheet,
 ): Pick<R, K>[] {
   const ss = spreadsheet ?? SpreadsheetApp.getActiveSpreadsheet();
-  const sheet = ss.getSheetByName(schema.name);
-  if (!sheet) return [];
-  const lastRow = sheet.getLastRow();
-  const lastCol = sheet.getLastColumn();
-  if (lastRow < 2 || lastCol < 1) return [];
-  const headers = sheet
-    .getRange(1, 1, 1, lastCol)
-    .getValues()[0]
-    .map(h => String(h));
+  const tab = openTab(ss, schema.name);
+  if (!tab) return [];
+  const {sheet, lastRow, headers} = tab;
   const cols = fields.map(f => columnOf(schema, headers, f));
   if (cols.some(c => c < 0)) return readRecords(schema, ss);
   const lo = Math.min(...cols);

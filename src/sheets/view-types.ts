@@ -10,6 +10,7 @@ import type {
   AnomalyRecord,
   AnomalyStatus,
   CorrelationRecord,
+  ForecastRecord,
   IncidentRecord,
   RunLogRecord,
   UnderuseRecord,
@@ -26,17 +27,19 @@ export interface SchoolOption {
   name: string;
 }
 
-export interface ForecastPoint {
-  week: string;
-  weekStart: string;
-  actual: number | null;
-  forecast: number | null;
-  lo80: number | null;
-  hi80: number | null;
-  lo95: number | null;
-  hi95: number | null;
-  backtest: boolean;
-}
+/** One week of a forecast chart: the Forecasts tab's row without its school and model. */
+export type ForecastPoint = Pick<
+  ForecastRecord,
+  | 'week'
+  | 'weekStart'
+  | 'actual'
+  | 'forecast'
+  | 'lo80'
+  | 'hi80'
+  | 'lo95'
+  | 'hi95'
+  | 'backtest'
+>;
 
 export interface ForecastChartData {
   schoolId: string;

@@ -1,5 +1,5 @@
 /**
- * The rows of the What-if tab and its Looker twin (pure; schemas in tables.ts): one row per
+ * The rows of the What-if tab and its Looker twin (pure; schemas in tables/whatif.ts): one row per
  * school and forecast week, and the district's sums, and the scenario's settings that the
  * admin tab shows above the table.
  */

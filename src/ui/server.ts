@@ -21,6 +21,7 @@ import {
   WEEKLY_FACTS,
   anomalyId,
   isStatus,
+  type AnomalyKey,
   type TableSchema,
 } from '../sheets/tables';
 import {readTable, sanitizeCell} from '../sheets/writer';
@@ -49,6 +50,7 @@ import {
   installTriggers as install,
   removeTriggers as remove,
   runNow as queueRun,
+  type QueuedRun,
 } from '../platform/triggers';
 import type {
   AnomalyItem,
@@ -82,7 +84,7 @@ export function getProgress(): Progress {
   return plain(readProgress());
 }
 
-export function runNow(): Progress {
+export function runNow(): QueuedRun {
   return plain(queueRun());
 }
 
@@ -358,13 +360,7 @@ function setStatus<
 }
 
 /** The id an anomaly of these coordinates has (for links from other views). */
-export function anomalyIdOf(a: {
-  schoolId: string;
-  role: string;
-  metric: string;
-  grain: string;
-  date: string;
-}): string {
+export function anomalyIdOf(a: AnomalyKey): string {
   return anomalyId(a);
 }
 

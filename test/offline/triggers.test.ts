@@ -183,3 +183,77 @@ describe('ScriptApp triggers', () => {
     expect(new Date(second).toISOString()).toBe('2025-03-17T11:00:00.000Z');
   });
 });
+
+describe('ScriptApp as an Editor add-on', () => {
+  const TOO_MANY =
+    'This add-on has created too many time-based triggers in this document for this Google user account.';
+  const TOO_OFTEN =
+    'The recurrence interval for an Add-on trigger must be at least one hour.';
+  const create = (rt: ReturnType<typeof runtime>, builder: string) =>
+    run(rt, `ScriptApp.newTrigger('tick').timeBased().${builder}.create();`)
+      .error?.message;
+
+  test('getInstallationSource says how the project runs', () => {
+    const source = (rt: ReturnType<typeof runtime>) =>
+      ok(
+        run(
+          rt,
+          'return [String(ScriptApp.getInstallationSource()), ScriptApp.getInstallationSource() === ScriptApp.InstallationSource.NONE];',
+        ),
+      );
+    expect(source(runtime())).toEqual(['NONE', true]);
+    expect(
+      source(runtime({installationSource: 'APPS_MARKETPLACE_DOMAIN_ADD_ON'})),
+    ).toEqual(['APPS_MARKETPLACE_DOMAIN_ADD_ON', false]);
+  });
+
+  test('one time-driven trigger per user per document; a second fails with Apps Script’s message', () => {
+    const rt = runtime({installationSource: 'APPS_MARKETPLACE_DOMAIN_ADD_ON'});
+    expect(create(rt, 'everyHours(1)')).toBeUndefined();
+    expect(create(rt, 'everyDays(1).atHour(5)')).toBe(TOO_MANY);
+    expect(create(rt, 'after(60 * 60 * 1000)')).toBe(TOO_MANY);
+    expect(rt.triggers).toHaveLength(1);
+    expect(rt.triggers[0].document).toBe(rt.spreadsheet.getId());
+    // Another user of the same document has their own allowance.
+    const other = rt.execute(
+      "function f() { ScriptApp.newTrigger('tick').timeBased().everyHours(1).create(); }",
+      'f',
+      [],
+      {userEmail: 'other@district.example.org'},
+    );
+    expect(other.ok).toBe(true);
+    // Once deleted, the document's trigger can be created again.
+    ok(
+      run(
+        rt,
+        'ScriptApp.getProjectTriggers().forEach(function (t) { ScriptApp.deleteTrigger(t); });',
+      ),
+    );
+    expect(create(rt, 'everyDays(1).atHour(5)')).toBeUndefined();
+  });
+
+  test('a fired one-off trigger stays listed and still takes the document’s place', () => {
+    const rt = runtime({installationSource: 'WEB_STORE_ADD_ON'});
+    expect(create(rt, 'after(2 * 60 * 1000)')).toBeUndefined();
+    rt.advanceTo(rt.clock.now() + 10 * 60 * 1000, 'function tick() {}');
+    expect(rt.triggers[0].fired).toBe(1);
+    expect(create(rt, 'everyHours(1)')).toBe(TOO_MANY);
+  });
+
+  test('no recurrence under an hour: every everyMinutes interval is refused', () => {
+    const rt = runtime({installationSource: 'APPS_MARKETPLACE_DOMAIN_ADD_ON'});
+    for (const n of [1, 5, 10, 15, 30]) {
+      expect(create(rt, `everyMinutes(${n})`)).toBe(TOO_OFTEN);
+    }
+    expect(rt.triggers).toHaveLength(0);
+  });
+
+  test('a bound script keeps the 20-per-user limit and short intervals', () => {
+    const rt = runtime();
+    expect(create(rt, 'everyMinutes(5)')).toBeUndefined();
+    expect(create(rt, 'everyHours(1)')).toBeUndefined();
+    expect(create(rt, 'after(120000)')).toBeUndefined();
+    expect(rt.triggers).toHaveLength(3);
+    expect(rt.triggers.every(t => t.document === undefined)).toBe(true);
+  });
+});

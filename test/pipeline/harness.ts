@@ -11,6 +11,7 @@ import {createDemoDistrict, type DemoDistrict} from '../../src/demo';
 import {
   createOfflineRuntime,
   type FiredTrigger,
+  type InstallationSource,
   type OfflineRuntime,
 } from '../../src/offline/runtime';
 
@@ -71,6 +72,10 @@ export interface HarnessOptions {
   /** Start the clock this many days after the district's end date (noon UTC). */
   startOffsetDays?: number;
   install?: boolean;
+  /** Run as an Editor add-on installed this way (default: a bound script). */
+  installationSource?: InstallationSource;
+  /** Settings over the district's hints. */
+  settings?: Record<string, unknown>;
 }
 
 export function openHarness(opts: HarnessOptions = {}): Harness {
@@ -81,6 +86,7 @@ export function openHarness(opts: HarnessOptions = {}): Harness {
     startTime: utcMs(d.endDate, 12) + (opts.startOffsetDays ?? 1) * DAY_MS,
     htmlDir: DIST,
     costs: {cpuFactor: 0},
+    installationSource: opts.installationSource,
   });
   const script = rt.compile(bundleSource(), 'Code.js');
   const fired: FiredTrigger[] = [];
@@ -118,6 +124,7 @@ export function openHarness(opts: HarnessOptions = {}): Harness {
     startDate: d.startDate,
     calendar: d.calendar,
     alertRecipients: ['data-team@district.example.org'],
+    ...opts.settings,
   });
   if (opts.install !== false) h.call('installTriggers');
   return h;

@@ -9,6 +9,7 @@
  */
 import {addDays, daysBetween, weekday} from '../../clean/dates';
 import type {CalendarEntry} from '../../core/types';
+import {median, quantile} from '../../stats/robust';
 import {holidaysBetween, sameWeekdayNextYear} from './holidays';
 
 /** District-wide distinct active users of one day, by role. */
@@ -56,12 +57,7 @@ const PROJECTED = ' (projected)';
 function rangeQuantile(x: Float64Array, a: number, b: number, p: number) {
   const v: number[] = [];
   for (let i = a; i < b; i++) if (Number.isFinite(x[i])) v.push(x[i]);
-  if (!v.length) return NaN;
-  v.sort((u, w) => u - w);
-  const h = (v.length - 1) * p;
-  const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, v.length - 1);
-  return v[lo] + (h - lo) * (v[hi] - v[lo]);
+  return v.length ? quantile(v, p) : NaN;
 }
 
 /** A window of `2 * half + 1` days around i, shifted inside [0, n) at the edges. */
@@ -71,11 +67,9 @@ function windowAt(i: number, half: number, n: number): [number, number] {
   return [a, a + len];
 }
 
+/** The median, NaN for no values. */
 function medianOf(v: number[]): number {
-  if (!v.length) return NaN;
-  const s = [...v].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+  return v.length ? median(v) : NaN;
 }
 
 interface Series {

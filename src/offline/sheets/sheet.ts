@@ -332,15 +332,7 @@ export class Sheet implements RangeSheet {
     });
   }
   setFrozenRows(rows: number): void {
-    this.engine.call('Sheet.setFrozenRows', () => {
-      const m = this.live();
-      if (rows < 0 || rows >= m.maxRows) {
-        throw this.engine.error(
-          "You can't freeze all visible rows on the sheet.",
-        );
-      }
-      m.frozenRows = rows;
-    });
+    this.setFrozen('Rows', rows);
   }
   getFrozenRows(): number {
     return this.engine.call(
@@ -349,21 +341,27 @@ export class Sheet implements RangeSheet {
     );
   }
   setFrozenColumns(cols: number): void {
-    this.engine.call('Sheet.setFrozenColumns', () => {
-      const m = this.live();
-      if (cols < 0 || cols >= m.maxCols) {
-        throw this.engine.error(
-          "You can't freeze all visible columns on the sheet.",
-        );
-      }
-      m.frozenCols = cols;
-    });
+    this.setFrozen('Columns', cols);
   }
   getFrozenColumns(): number {
     return this.engine.call(
       'Sheet.getFrozenColumns',
       () => this.live().frozenCols,
     );
+  }
+  /** Freezing every row (or column) there is fails, as in Sheets. */
+  private setFrozen(what: 'Rows' | 'Columns', n: number): void {
+    this.engine.call(`Sheet.setFrozen${what}`, () => {
+      const m = this.live();
+      const rows = what === 'Rows';
+      if (n < 0 || n >= (rows ? m.maxRows : m.maxCols)) {
+        throw this.engine.error(
+          `You can't freeze all visible ${what.toLowerCase()} on the sheet.`,
+        );
+      }
+      if (rows) m.frozenRows = n;
+      else m.frozenCols = n;
+    });
   }
   hideSheet(): Sheet {
     return this.engine.call('Sheet.hideSheet', () => {
