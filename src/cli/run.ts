@@ -285,6 +285,16 @@ export async function runCommand(
         );
       }
     }
+    if (process.env.PULSE_MEM) {
+      // Memory per simulated week; with node --expose-gc, the live heap after a collection.
+      const g = (globalThis as {gc?: () => void}).gc;
+      if (g) g();
+      const mu = process.memoryUsage();
+      progress.line(
+        `  mem ${dayOf(until)} fired=${fired} heap=${Math.round(mu.heapUsed / 1e6)}MB ext=${Math.round(mu.external / 1e6)}MB rss=${Math.round(mu.rss / 1e6)}MB`,
+        true,
+      );
+    }
     const failed = batch.filter(b => !b.result.ok && !b.result.timedOut);
     for (const f of failed) {
       progress.line(`  ${f.handler} failed: ${f.result.error?.message}`, true);

@@ -112,6 +112,43 @@ describe('SpreadsheetApp: values as Sheets stores them', () => {
       ['#,##0.00', '0.0%', '0', 'yyyy-mm-dd hh:mm', 'General'],
     ]);
   });
+
+  test('rows with the same formats stay independent when one of them changes', () => {
+    const rt = runtime();
+    const res = ok(
+      run(
+        rt,
+        `${SHEET}
+        sh.getRange(1, 1, 4, 3).setNumberFormat('0.0%');
+        sh.getRange(2, 2).setNumberFormat('0');
+        sh.getRange(3, 1, 1, 3).setBackground('#ff0000');
+        sh.getRange(4, 1, 1, 3).clearFormat();
+        sh.insertColumnsBefore(1, 1);
+        sh.getRange(1, 1, 4, 4).setValues([[1, 0.5, 0.5, 0.5], [2, 0.5, 0.5, 0.5], [3, 0.5, 0.5, 0.5], [4, 0.5, 0.5, 0.5]]);
+        return [sh.getRange(1, 1, 4, 4).getNumberFormats(), sh.getRange(1, 1, 4, 4).getBackgrounds(), sh.getRange(1, 2, 4, 3).getDisplayValues()];`,
+      ),
+    );
+    expect(res).toEqual([
+      [
+        ['General', '0.0%', '0.0%', '0.0%'],
+        ['General', '0.0%', '0', '0.0%'],
+        ['General', '0.0%', '0.0%', '0.0%'],
+        ['General', 'General', 'General', 'General'],
+      ],
+      [
+        ['#ffffff', '#ffffff', '#ffffff', '#ffffff'],
+        ['#ffffff', '#ffffff', '#ffffff', '#ffffff'],
+        ['#ffffff', '#ff0000', '#ff0000', '#ff0000'],
+        ['#ffffff', '#ffffff', '#ffffff', '#ffffff'],
+      ],
+      [
+        ['50.0%', '50.0%', '50.0%'],
+        ['50.0%', '1', '50.0%'],
+        ['50.0%', '50.0%', '50.0%'],
+        ['0.5', '0.5', '0.5'],
+      ],
+    ]);
+  });
 });
 
 describe('SpreadsheetApp: sheets, ranges and limits', () => {

@@ -44,6 +44,12 @@ export interface CellStyle {
 }
 
 const NO_STYLE: CellStyle = Object.freeze({});
+const MAX_SHARED_STYLE_ROWS = 10_000;
+/**
+ * A new row's value list is allocated at the sheet's width (up to this many columns):
+ * filled cell by cell, a list grown from empty keeps about twice the slots it uses.
+ */
+const ROW_PREALLOC_MAX = 64;
 
 const STYLE_KEYS: ReadonlyArray<keyof CellStyle> = [
   'numberFormat',
@@ -122,6 +128,10 @@ export class SpreadsheetStore {
     CellStyle,
     WeakMap<CellStyle, CellStyle>
   >();
+  /** A number per interned style, to key row style lists by content. */
+  private readonly styleIds = new Map<CellStyle, number>();
+  /** Frozen row style lists by content, shared by every row that has those styles. */
+  private readonly styleRows = new Map<string, (CellStyle | undefined)[]>();
   constructor(
     readonly host: SpreadsheetHost,
     opts: {id?: string; name?: string; timeZone: string},
@@ -178,8 +188,29 @@ export class SpreadsheetStore {
       }
       s = Object.freeze(copy);
       this.styleTable.set(key, s);
+      this.styleIds.set(s, this.styleIds.size + 1);
     }
     return s;
+  }
+  /**
+   * The shared frozen list with the same styles as `row`. Most rows of a tab carry the
+   * same column formats: one list per distinct content instead of one per row halves a
+   * long tab's memory. Rows are copied before they change (SheetModel.writableStyles).
+   */
+  shareStyleRow(row: (CellStyle | undefined)[]): (CellStyle | undefined)[] {
+    let key = '';
+    for (let c = 0; c < row.length; c++) {
+      const s = row[c];
+      key += s === undefined ? ',' : this.styleIds.get(s) + ',';
+    }
+    let shared = this.styleRows.get(key);
+    if (shared === undefined) {
+      // Distinct row styles are few; a book with very many keeps the rest unshared.
+      if (this.styleRows.size >= MAX_SHARED_STYLE_ROWS) return row;
+      shared = Object.freeze(row.slice()) as (CellStyle | undefined)[];
+      this.styleRows.set(key, shared);
+    }
+    return shared;
   }
   /** `base` with `patch` applied, interned; memoised by the two objects' identity. */
   mergeStyle(base: CellStyle | undefined, patch: CellStyle): CellStyle {
@@ -233,7 +264,9 @@ export class SheetModel {
     let row = this.rows[r - 1];
     if (!row) {
       if (v === '') return;
-      row = this.rows[r - 1] = [];
+      row = this.rows[r - 1] = new Array<Stored>(
+        this.maxCols <= ROW_PREALLOC_MAX ? Math.max(c, this.maxCols) : c,
+      );
     }
     row[c - 1] = v;
   }
@@ -243,9 +276,24 @@ export class SheetModel {
   }
   /** Merges `patch` into the cell's style (styles are shared and never mutated). */
   setStyle(r: number, c: number, patch: CellStyle): void {
+    const row = this.writableStyles(r);
+    row[c - 1] = this.book.mergeStyle(row[c - 1], patch);
+  }
+  /** Row r's own style list, copied first when it is a shared one. */
+  private writableStyles(r: number): (CellStyle | undefined)[] {
     let row = this.styles[r - 1];
     if (row === undefined) row = this.styles[r - 1] = [];
-    row[c - 1] = this.book.mergeStyle(row[c - 1], patch);
+    else if (Object.isFrozen(row)) row = this.styles[r - 1] = row.slice();
+    return row;
+  }
+  /** Shares the style lists of rows r1..r1+n-1 with rows of the same styles. */
+  shareStyles(r1: number, n: number): void {
+    const end = Math.min(r1 - 1 + n, this.styles.length);
+    for (let i = r1 - 1; i < end; i++) {
+      const row = this.styles[i];
+      if (row !== undefined && !Object.isFrozen(row))
+        this.styles[i] = this.book.shareStyleRow(row);
+    }
   }
   lastRow(): number {
     for (let r = this.rows.length; r >= 1; r--) {
@@ -282,7 +330,8 @@ export class SheetModel {
         if (row)
           for (let c = c1; c < c1 + nc && c <= row.length; c++) row[c - 1] = '';
       }
-      const styles = formats ? this.styles[r - 1] : undefined;
+      const styles =
+        formats && this.styles[r - 1] ? this.writableStyles(r) : undefined;
       if (styles) {
         for (let c = c1; c < c1 + nc && c <= styles.length; c++) {
           const s = styles[c - 1];
@@ -294,6 +343,7 @@ export class SheetModel {
         }
       }
     }
+    if (formats) this.shareStyles(r1, nr);
   }
   /** Moves rows and styles at index >= `at` down by `n` (n < 0 deletes). */
   shiftRows(at: number, n: number): void {
@@ -314,10 +364,13 @@ export class SheetModel {
         row.fill('', at - 1, at - 1 + n);
       } else row.splice(at - 1, -n);
     }
-    for (const row of this.styles) {
+    for (let i = 0; i < this.styles.length; i++) {
+      const row = this.styles[i];
       if (!row || row.length < at) continue;
-      if (n > 0) insertSlots(row, at - 1, n);
-      else row.splice(at - 1, -n);
+      const own = this.writableStyles(i + 1);
+      if (n > 0) insertSlots(own, at - 1, n);
+      else own.splice(at - 1, -n);
     }
+    this.shareStyles(1, this.styles.length);
   }
 }

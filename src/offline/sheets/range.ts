@@ -199,6 +199,8 @@ export class Range {
             if (s !== undefined) storeCell(m, r0 + i, c0 + j, s);
           }
         }
+        // Typed text (a date, a percentage) may have given cells a number format.
+        m.shareStyles(r0, numRows);
         return this;
       },
       this.writeCost(),
@@ -209,6 +211,7 @@ export class Range {
       'Range.setValue',
       () => {
         this.eachCell((r, c) => this.writeValue(r, c, value));
+        this.m.shareStyles(this.row, this.numRows);
         return this;
       },
       this.writeCost(),
@@ -252,6 +255,7 @@ export class Range {
       `Range.${method}`,
       () => {
         this.eachCell((r, c) => this.m.setStyle(r, c, patch));
+        this.m.shareStyles(this.row, this.numRows);
         return this;
       },
       this.writeCost(),
@@ -283,6 +287,7 @@ export class Range {
             m.setStyle(this.row + i, this.col + j, p);
           }
         }
+        m.shareStyles(this.row, this.numRows);
         return this;
       },
       this.writeCost(),

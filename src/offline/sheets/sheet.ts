@@ -300,6 +300,7 @@ export class Sheet implements RangeSheet {
         const plain = m.style(r, i + 1)?.numberFormat === '@';
         storeCell(m, r, i + 1, toStored(v, this.book, plain));
       });
+      m.shareStyles(r, 1);
       return this;
     });
   }

@@ -1,0 +1,106 @@
+/**
+ * Small helpers shared by the demo's Google API objects: deep freezing of shared
+ * sub-objects, opaque tags (etags, ids), RFC 3339 times without a Date per call, and a
+ * binary search over descending times.
+ */
+import {DAY_MS} from './dates';
+
+export const HOUR = 3600000;
+
+/**
+ * Users and courses are served frozen: the offline runtime copies a frozen host value
+ * into an execution's realm once and hands out that copy again (read-only, as an API
+ * response is to the bundle), so a record listed again is not copied again. Activities,
+ * Classroom work and submissions stay unfrozen: an activity is served about twice, and a
+ * copy kept per record would cost more in lookups and memory than it saves. An already
+ * frozen part is taken as frozen throughout (only this function freezes).
+ */
+export function freezeDeep<T>(o: T): T {
+  if (o && typeof o === 'object' && !Object.isFrozen(o)) {
+    for (const v of Object.values(o as object)) freezeDeep(v);
+    Object.freeze(o);
+  }
+  return o;
+}
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+export function PAD10(h: number): string {
+  const s = String(h);
+  return s.length >= 10 ? s : '0000000000'.slice(s.length) + s;
+}
+
+export function tag(h: number, n: number): string {
+  let s = '';
+  let x = h >>> 0;
+  for (let i = 0; i < n; i++) {
+    s += B64[x & 63];
+    x = (x >>> 6) | ((Math.imul(x, 2654435761) & 63) << 26);
+  }
+  return s;
+}
+
+const PAD3: string[] = [];
+for (let i = 0; i < 1000; i++) {
+  PAD3.push(i < 10 ? '00' + i : i < 100 ? '0' + i : String(i));
+}
+const MILLIS = PAD3.map(x => '.' + x + 'Z');
+let clock: string[] | null = null;
+const datePrefix = new Map<number, string>();
+
+/** `HH:MM:SS` for every second of a day, built once. */
+function clockStrings(): string[] {
+  if (clock) return clock;
+  const two = (n: number) => (n < 10 ? '0' + n : String(n));
+  clock = new Array<string>(86400);
+  for (let k = 0; k < 86400; k++) {
+    clock[k] =
+      two(Math.floor(k / 3600)) +
+      ':' +
+      two(Math.floor(k / 60) % 60) +
+      ':' +
+      two(k % 60);
+  }
+  return clock;
+}
+
+/** RFC 3339 in UTC with milliseconds (as Date.toISOString), without a Date per call. */
+export function fastRfc3339(ms: number): string {
+  const d = Math.floor(ms / DAY_MS);
+  let prefix = datePrefix.get(d);
+  if (prefix === undefined) {
+    prefix = new Date(d * DAY_MS).toISOString().slice(0, 11);
+    datePrefix.set(d, prefix);
+  }
+  const r = ms - d * DAY_MS;
+  const sec = Math.floor(r / 1000);
+  return prefix + clockStrings()[sec] + MILLIS[r - sec * 1000];
+}
+
+export function hashPath(path: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < path.length; i++) {
+    h ^= path.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** In a descending array, the first index whose value is below `x`. */
+export function firstIndexBelow(desc: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = desc.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (desc[mid] >= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** rfc3339 (Date.toISOString) through the fast path where it applies: whole ms from 1970. */
+export function isoTime(ms: number): string {
+  return Number.isInteger(ms) && ms >= 0
+    ? fastRfc3339(ms)
+    : new Date(ms).toISOString();
+}
