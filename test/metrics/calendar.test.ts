@@ -87,6 +87,19 @@ describe('inferCalendar', () => {
     expect(future.some(e => e.start === '2025-12-23')).toBe(true);
   });
 
+  test('a public holiday is projected on its own date, once', () => {
+    // Juneteenth fell on Thursday in 2025 and falls on Friday in 2026: moving the 2025
+    // closure to the same weekday would close Thursday 18 June as well.
+    const plan = {...NEW_YORK, to: '2025-12-05'};
+    const cal = inferCalendar(simulate(plan, 7), {projectDays: 220});
+    const juneteenth = cal.entries.filter(
+      e => e.start > cal.through && e.name.startsWith('Juneteenth'),
+    );
+    expect(juneteenth.map(e => [e.start, e.end])).toEqual([
+      ['2026-06-19', '2026-06-19'],
+    ]);
+  });
+
   test('a weekend school day pattern is learned from the data', () => {
     const days = simulate(NEW_YORK, 8).map(d =>
       weekday(d.date) === 6 ? {...d, students: d.students * 12} : d,

@@ -398,6 +398,13 @@ function schoolYears(
   return years;
 }
 
+function allHolidays(e: CalendarEntry, holidays: Map<string, string>): boolean {
+  for (let d = e.start; d <= e.end; d = addDays(d, 1)) {
+    if (!holidays.has(d)) return false;
+  }
+  return true;
+}
+
 /**
  * Closures after the last observed day: last year's closures moved to the same weekday a
  * year on, and the public holidays the district was seen to close for.
@@ -424,6 +431,9 @@ function projected(
   for (const e of learned) {
     // Outages and half days fall on different dates each year: only closures repeat.
     if (e.kind === 'possible-outage' || e.kind === 'half-day') continue;
+    // A closure made only of public holidays moves with their dates (the loop below), not
+    // to the same weekday: Veterans Day on Monday 11 Nov 2024 is not Monday 10 Nov 2025.
+    if (allHolidays(e, holidays)) continue;
     let start = sameWeekdayNextYear(e.start);
     const end = sameWeekdayNextYear(e.end);
     if (end <= last || start > until) continue;
