@@ -4,6 +4,7 @@
  * periods waiting for the admin's confirmation, and the imported sources. Built with DOM
  * calls and textContent only, like the rest of the sidebar.
  */
+import {MONTH_ABBR} from '../src/clean/dates';
 import type {
   CalendarDayItem,
   CalendarReviewItem,
@@ -33,24 +34,9 @@ export interface CalendarDeps {
 }
 
 const WEEKDAY = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-const MONTH = [
-  'Jan',
-  'Feb',
-  'Mar',
-  'Apr',
-  'May',
-  'Jun',
-  'Jul',
-  'Aug',
-  'Sep',
-  'Oct',
-  'Nov',
-  'Dec',
-];
-
 function dayName(iso: string): string {
   const d = new Date(`${iso}T12:00:00Z`);
-  return `${WEEKDAY[d.getUTCDay()]} ${MONTH[d.getUTCMonth()]} ${d.getUTCDate()}`;
+  return `${WEEKDAY[d.getUTCDay()]} ${MONTH_ABBR[d.getUTCMonth()]} ${d.getUTCDate()}`;
 }
 
 function span(start: string, end: string): string {

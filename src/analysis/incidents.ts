@@ -21,7 +21,7 @@
  * whole school, abrupt (a fall of 30% or more) and over within three school days; a
  * disengagement is a sustained drop of one school or a group of schools.
  */
-import {addDays, dayNumber, weekday} from '../clean/dates';
+import {addDays, dayNumber, MONTH_ABBR, weekday} from '../clean/dates';
 import {TINY_EXPECTED} from '../core/labels';
 
 export type IncidentKind =
@@ -468,30 +468,15 @@ function describeGroup(
 // ---------------------------------------------------------------------------------------
 // Words.
 
-const MONTHS = [
-  'Jan',
-  'Feb',
-  'Mar',
-  'Apr',
-  'May',
-  'Jun',
-  'Jul',
-  'Aug',
-  'Sep',
-  'Oct',
-  'Nov',
-  'Dec',
-];
-
 /** `11 Dec 2024`, `11-12 Dec 2024`, `28 Oct - 6 Dec 2024`, `30 Dec 2024 - 3 Jan 2025`. */
 export function spanText(start: string, end: string): string {
   const [y0, m0, d0] = start.split('-').map(Number);
   const [y1, m1, d1] = end.split('-').map(Number);
-  if (start === end) return `${d0} ${MONTHS[m0 - 1]} ${y0}`;
-  if (y0 === y1 && m0 === m1) return `${d0}-${d1} ${MONTHS[m0 - 1]} ${y0}`;
+  if (start === end) return `${d0} ${MONTH_ABBR[m0 - 1]} ${y0}`;
+  if (y0 === y1 && m0 === m1) return `${d0}-${d1} ${MONTH_ABBR[m0 - 1]} ${y0}`;
   if (y0 === y1)
-    return `${d0} ${MONTHS[m0 - 1]} - ${d1} ${MONTHS[m1 - 1]} ${y0}`;
-  return `${d0} ${MONTHS[m0 - 1]} ${y0} - ${d1} ${MONTHS[m1 - 1]} ${y1}`;
+    return `${d0} ${MONTH_ABBR[m0 - 1]} - ${d1} ${MONTH_ABBR[m1 - 1]} ${y0}`;
+  return `${d0} ${MONTH_ABBR[m0 - 1]} ${y0} - ${d1} ${MONTH_ABBR[m1 - 1]} ${y1}`;
 }
 
 function plural(role: string): string {

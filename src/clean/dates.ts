@@ -7,6 +7,22 @@ import {InputError} from '../core/errors';
 const DAY_MS = 86_400_000;
 const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
+/** English month abbreviations, as headlines and the calendar view write dates. */
+export const MONTH_ABBR: readonly string[] = [
+  'Jan',
+  'Feb',
+  'Mar',
+  'Apr',
+  'May',
+  'Jun',
+  'Jul',
+  'Aug',
+  'Sep',
+  'Oct',
+  'Nov',
+  'Dec',
+];
+
 /** The number the ASCII digits of `s` from `from` to `to` (exclusive) spell, or -1. */
 function digitsAt(s: string, from: number, to: number): number {
   let n = 0;

@@ -2,7 +2,7 @@
  * The demo's scorecard: what the product found (read back from its own tabs) against the
  * demo district's ground truth.
  */
-import {addDays, isoWeek} from '../clean/dates';
+import {addDays, isoWeek, MONTH_ABBR} from '../clean/dates';
 import type {SchoolCalendar} from '../core/types';
 import type {DemoDistrict} from '../demo';
 import type {OfflineRuntime} from '../offline/runtime';
@@ -404,21 +404,6 @@ export function evaluateDemo(i: {
   };
 }
 
-const MONTH = [
-  'Jan',
-  'Feb',
-  'Mar',
-  'Apr',
-  'May',
-  'Jun',
-  'Jul',
-  'Aug',
-  'Sep',
-  'Oct',
-  'Nov',
-  'Dec',
-];
-
 /**
  * The first and last day of an incident's headline ('... on 11-12 Dec 2024: ...',
  * '... since 6 Sep 2024: ...', '... on 30 Nov - 3 Dec 2024: ...'), as the product's
@@ -433,9 +418,9 @@ export function headlineSpan(
     );
   if (!m) return null;
   const iso = (d: string, mon: string, y: string) =>
-    `${y}-${String(MONTH.indexOf(mon) + 1).padStart(2, '0')}-${d.padStart(2, '0')}`;
+    `${y}-${String(MONTH_ABBR.indexOf(mon) + 1).padStart(2, '0')}-${d.padStart(2, '0')}`;
   const y0 = m[4] ?? m[7];
-  if (!y0 || !MONTH.includes(m[3])) return null;
+  if (!y0 || !MONTH_ABBR.includes(m[3])) return null;
   const start = iso(m[1], m[3], y0);
   const end = m[5] ? iso(m[5], m[6], m[7]) : m[2] ? iso(m[2], m[3], y0) : start;
   return {start, end};
