@@ -10,48 +10,20 @@
 // daily history before the settled day (default 308, as src/pipeline/analyse.ts).
 // The demo facts are cached under out/bench/cache (generating 700 days takes ~25 s).
 // Writes out/bench/anomaly-demo.json; BENCH_VERBOSE=1 lists every unmatched flag.
-import * as esbuild from 'esbuild';
-import {createRequire} from 'node:module';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  writeFileSync,
-} from 'node:fs';
-import {tmpdir} from 'node:os';
-import {dirname, join} from 'node:path';
-import {fileURLToPath} from 'node:url';
+import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {loadModules, root} from './bench-kit.mjs';
 
-const require = createRequire(import.meta.url);
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '..');
 const outDir = join(root, 'out', 'bench');
 const cacheDir = join(outDir, 'cache');
 mkdirSync(cacheDir, {recursive: true});
 
-const tmp = mkdtempSync(join(tmpdir(), 'bench-anomaly-demo-'));
-const entry = join(tmp, 'entry.ts');
-writeFileSync(
-  entry,
-  [
-    `export {createDemoDistrict} from ${JSON.stringify(join(root, 'src/demo'))};`,
-    `export {detectDailyAnomalies, detectWeeklyAnomalies} from ${JSON.stringify(join(root, 'src/analysis/anomalies'))};`,
-    `export {flagHits} from ${JSON.stringify(join(root, 'src/cli/summary'))};`,
-    `export {addDays} from ${JSON.stringify(join(root, 'src/clean/dates'))};`,
-  ].join('\n'),
-);
-const outfile = join(tmp, 'engine.cjs');
-await esbuild.build({
-  entryPoints: [entry],
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  outfile,
-  logLevel: 'warning',
-});
-const E = require(outfile);
+const E = await loadModules('bench-anomaly-demo', [
+  ['src/demo', 'createDemoDistrict'],
+  ['src/analysis/anomalies', 'detectDailyAnomalies, detectWeeklyAnomalies'],
+  ['src/cli/summary', 'flagHits'],
+  ['src/clean/dates', 'addDays'],
+]);
 
 const SEED = 20240905;
 const SCHOOLS = 40;
@@ -222,7 +194,10 @@ function liveFlags(demo) {
     const from = settled ? addDays(settled, -CONTEXT_DAYS) : '';
     const daily = demo.daily.filter(f => f.date >= from && f.date <= lastDay);
     const weeks = demo.weekly.filter(f => f.weekStart <= lastDay);
-    const open = weeks.reduce((m, f) => (f.weekStart > m ? f.weekStart : m), '');
+    const open = weeks.reduce(
+      (m, f) => (f.weekStart > m ? f.weekStart : m),
+      '',
+    );
     const run = [
       ...E.detectDailyAnomalies(daily, demo.calendar, settings, {
         metrics: ['activeUsers'],

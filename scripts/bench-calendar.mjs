@@ -14,23 +14,11 @@
 // --quick scores calendar inference alone on the demo's delivered daily facts (seconds
 // a run instead of minutes), with the same seeds, sizes and calendars.
 // Writes out/bench/calendar.json (and out/bench/calendar/<size>-<seed>/ for each run).
-import * as esbuild from 'esbuild';
 import {spawn} from 'node:child_process';
-import {createRequire} from 'node:module';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  writeFileSync,
-} from 'node:fs';
-import {tmpdir} from 'node:os';
-import {dirname, join} from 'node:path';
-import {fileURLToPath} from 'node:url';
+import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {loadModules, root} from './bench-kit.mjs';
 
-const require = createRequire(import.meta.url);
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '..');
 const outDir = join(root, 'out', 'bench');
 mkdirSync(outDir, {recursive: true});
 
@@ -77,29 +65,13 @@ function runDays(c, days) {
 }
 
 async function quickScores() {
-  const tmp = mkdtempSync(join(tmpdir(), 'bench-calendar-'));
-  const entry = join(tmp, 'entry.ts');
-  writeFileSync(
-    entry,
-    [
-      `export {createDemoDistrict} from ${JSON.stringify(join(root, 'src/demo'))};`,
-      `export {inferCalendar} from ${JSON.stringify(join(root, 'src/metrics/calendar/infer'))};`,
-      `export {mergeCalendar} from ${JSON.stringify(join(root, 'src/metrics/calendar/merge'))};`,
-      `export {parseCalendarFile} from ${JSON.stringify(join(root, 'src/demo/calendar-file'))};`,
-      `export {isSchoolDay} from ${JSON.stringify(join(root, 'src/metrics/weekly'))};`,
-    ].join('\n'),
-  );
-  const outfile = join(tmp, 'engine.cjs');
-  await esbuild.build({
-    entryPoints: [entry],
-    bundle: true,
-    format: 'cjs',
-    platform: 'node',
-    target: 'node20',
-    outfile,
-    logLevel: 'warning',
-  });
-  const E = require(outfile);
+  const E = await loadModules('bench-calendar', [
+    ['src/demo', 'createDemoDistrict'],
+    ['src/metrics/calendar/infer', 'inferCalendar'],
+    ['src/metrics/calendar/merge', 'mergeCalendar'],
+    ['src/demo/calendar-file', 'parseCalendarFile'],
+    ['src/metrics/weekly', 'isSchoolDay'],
+  ]);
   const rows = [];
   for (const c of calendars)
     for (const [schools, size] of sizes) {
