@@ -3,8 +3,9 @@
  *
  * Model: a regression of the weekly student metric on
  *   - teacher activity in the same week (the engagement that drives student use),
- *   - the school calendar: school days in the week, a break dummy (no school day) and a
- *     testing-window dummy,
+ *   - the school calendar: a break dummy (no school day), a summer dummy (a week of a run
+ *     of 3+ closed weeks), the log of the school days in a week with school, and a
+ *     testing-window dummy (see calendarRegressors),
  *   - Fourier terms of period 52.18 weeks for the rest of the annual cycle,
  * with short ARMA errors (chosen stepwise by AICc; a first difference with drift when the
  * KPSS test asks for it). The annual cycle is never a 52-lag seasonal state.
@@ -21,7 +22,7 @@
  * backtest is available (select = 'backtest') but forecasts worse on school series.
  */
 import type {SchoolCalendar, WeeklyFact} from '../core/types';
-import {addDays, daysBetween, weekDays} from '../clean/dates';
+import {addDays, daysBetween, weekDays, weekday} from '../clean/dates';
 import {isSchoolDay} from '../metrics/weekly';
 import {
   autoForecast,
@@ -32,6 +33,8 @@ import {
 } from '../stats/auto';
 import type {LongPeriodModel} from '../stats/auto';
 import {scoreWindows} from '../stats/backtest';
+import {fourier} from '../stats/fourier';
+import {leastSquares} from '../stats/linalg';
 import {qnorm} from '../stats/distributions';
 import type {Forecast} from '../stats/types';
 import {interpolateMissing, isConstant} from '../stats/unitroot';
@@ -114,6 +117,11 @@ export interface SchoolForecastOptions {
    * instead of searched again (see SchoolModel). The caller decides when to re-select.
    */
   reuse?: ReadonlyMap<string, SchoolModel>;
+  /**
+   * The last day the facts cover. A trailing week whose school weekdays run past it is
+   * still under way: it is forecast, not fitted (its count so far reads as a collapse).
+   */
+  through?: string;
 }
 
 /** What a school's forecast chose: the student model's form and the teacher model's K. */
@@ -212,6 +220,33 @@ export function schoolSeries(
   return out;
 }
 
+/**
+ * The series without its trailing weeks that are still under way on `through`: a week
+ * counts once its last school weekday (by the calendar's weekdays, closures or not) is in.
+ */
+export function completeWeeksOf(
+  series: SchoolSeries,
+  through: string | undefined,
+  calendar: SchoolCalendar | null,
+): SchoolSeries {
+  if (!through) return series;
+  const weekdays = (calendar ?? DEFAULT_CALENDAR).schoolWeekdays;
+  const lastSchoolWeekday = (weekStart: string) => {
+    const days = weekDays(weekStart).filter(d => weekdays.includes(weekday(d)));
+    return days.length ? days[days.length - 1] : addDays(weekStart, 6);
+  };
+  let n = series.weekStarts.length;
+  while (n > 0 && lastSchoolWeekday(series.weekStarts[n - 1]) > through) n--;
+  if (n === series.weekStarts.length) return series;
+  return {
+    schoolId: series.schoolId,
+    weekStarts: series.weekStarts.slice(0, n),
+    students: series.students.slice(0, n),
+    teachers: series.teachers ? series.teachers.slice(0, n) : null,
+    schoolDays: series.schoolDays.slice(0, n),
+  };
+}
+
 /** School days in the week starting `weekStart` by the calendar (Monday to Friday when none). */
 export function calendarSchoolDays(
   weekStart: string,
@@ -242,30 +277,111 @@ export function inTestingWindow(
   );
 }
 
+/** Consecutive closed weeks from which a closure is a summer rather than a break. */
+export const SUMMER_WEEKS = 3;
+
 /**
- * Calendar regressors for weeks: school days, break (no school day), short week (the
- * curvature of fewer school days) and testing window.
+ * How a week's reach grows with its school days, on the log scale: log(r(d) / r(5)) with
+ * r(d) = 1 - (1 - q)^d, the share of users active at least once in d days when each is
+ * active on a given day with probability q. q = 0 is the limit log(d / 5) (a count that
+ * grows in proportion, such as events); q near 1 is flat (nearly everyone on any day).
+ */
+export function schoolDayReach(days: number, q: number): number {
+  if (days <= 0) return 0;
+  if (q <= 0) return Math.log(days / 5);
+  return Math.log((1 - Math.pow(1 - q, days)) / (1 - Math.pow(1 - q, 5)));
+}
+
+/** The daily activity rates schoolDayReach is profiled over (0 = the log(d / 5) limit). */
+export const REACH_RATES = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
+
+/**
+ * Calendar regressors for weeks (on the log scale the model works on):
+ *  - break: no school day in the week;
+ *  - summer: a week of a run of at least SUMMER_WEEKS closed weeks. Students keep using
+ *    the tools through a one-week break far more than through the summer (a few percent
+ *    of a school week), so one break dummy for both fits neither, and the annual Fourier
+ *    terms that then chase the summer cliff ring into the weeks around it;
+ *  - schoolDayReach: the reach of a week with school as a function of its school days at
+ *    the daily rate `reach` (see schoolDayReach). One coefficient on a monotone curve: a
+ *    week shorter than any in the history (a 1-day week before a break) follows the same
+ *    curve instead of a polynomial extrapolated past the weeks it was fitted on;
+ *  - testing: a day of the week in a testing window.
+ * `weekStarts` should run on into the forecast weeks, so a closed run that continues past
+ * the history is measured whole; `knownDays` are school days from the facts (the rest by
+ * the calendar).
  */
 export function calendarRegressors(
   weekStarts: ReadonlyArray<string>,
   calendar: SchoolCalendar | null,
   knownDays?: ReadonlyArray<number | null>,
-): {columns: number[][]; names: string[]} {
+  reach = 0,
+): {columns: number[][]; names: string[]; days: number[]} {
   const days = weekStarts.map((w, i) => {
     const k = knownDays?.[i];
     return typeof k === 'number' ? k : calendarSchoolDays(w, calendar);
   });
+  const closedRun = days.map(() => 0);
+  for (let i = 0; i < days.length;) {
+    let j = i;
+    while (j < days.length && days[j] === 0) j++;
+    for (let k = i; k < j; k++) closedRun[k] = j - i;
+    i = Math.max(j, i + 1);
+  }
   return {
     columns: [
-      days,
       days.map(d => (d === 0 ? 1 : 0)),
-      // Weekly distinct users saturate with school days (a 3-day week reaches most
-      // students, a 1-day week far fewer): 1/days - 1/5 carries that curvature.
-      days.map(d => (d > 0 ? 1 / d - 1 / 5 : 0)),
+      closedRun.map(r => (r >= SUMMER_WEEKS ? 1 : 0)),
+      days.map(d => schoolDayReach(d, reach)),
       weekStarts.map(w => (inTestingWindow(w, calendar) ? 1 : 0)),
     ],
-    names: ['schoolDays', 'break', 'shortWeek', 'testing'],
+    names: ['break', 'summer', 'schoolDayReach', 'testing'],
+    days,
   };
+}
+
+/** Index of the schoolDayReach column among calendarRegressors' columns. */
+const REACH_COLUMN = 2;
+
+/**
+ * The daily rate of schoolDayReach that fits `y` best (least squares, over REACH_RATES)
+ * beside the other calendar columns, `extra` regressors and, past a year of history,
+ * three pairs of annual Fourier terms. 0 when no rate can be told apart (no short weeks).
+ */
+export function fitReachRate(
+  y: ReadonlyArray<number | null>,
+  columns: ReadonlyArray<ReadonlyArray<number>>,
+  days: ReadonlyArray<number>,
+  extra: ReadonlyArray<ReadonlyArray<number>> = [],
+): number {
+  const n = y.length;
+  const rows = y.flatMap((v, i) => (v === null ? [] : [i]));
+  const pick = (c: ReadonlyArray<number>) => rows.map(i => c[i]);
+  const candidates = [
+    ...columns.filter((_, j) => j !== REACH_COLUMN).map(pick),
+    ...extra.map(pick),
+    ...(n > WEEKS_PER_YEAR
+      ? fourier(n, WEEKS_PER_YEAR, 3).columns.map(pick)
+      : []),
+  ];
+  const base = [
+    rows.map(() => 1),
+    ...independentColumns(candidates).map(j => candidates[j]),
+  ];
+  const yy = rows.map(i => y[i] as number);
+  let best = 0;
+  let bestRss = Infinity;
+  for (const q of REACH_RATES) {
+    const fit = leastSquares(
+      [...base, pick(days.map(d => schoolDayReach(d, q)))],
+      yy,
+    );
+    if (fit.rank === base.length + 1 && fit.rss < bestRss) {
+      bestRss = fit.rss;
+      best = q;
+    }
+  }
+  return best;
 }
 
 /**
@@ -348,17 +464,6 @@ export function schoolModelInputs(
       `${id}: no school calendar: future weeks treated as full school weeks`,
     );
   }
-  const calIn = calendarRegressors(
-    series.weekStarts,
-    opts.calendar,
-    series.schoolDays,
-  );
-  const calOut = calendarRegressors(futureWeeks, opts.calendar);
-  const cal = varyingColumns(calIn.columns, calIn.names);
-  const calFuture = cal.keep.map(j => calOut.columns[j]);
-  const calAt = (origin: number, hh: number) =>
-    cal.cols.map(c => c.slice(origin, origin + hh));
-
   const useLog =
     (opts.transform ?? 'log') === 'log' &&
     series.students.every(v => v === null || v >= 0);
@@ -366,9 +471,36 @@ export function schoolModelInputs(
   const back = (v: number) => (useLog ? Math.expm1(v) : v);
   const y = series.students.map(v => (v === null ? null : fwd(v)));
 
+  // Calendar columns over the history and the future together: whether a closed week is
+  // part of a summer depends on the weeks after it. The school-day response is fitted to
+  // each series (students and teachers reach their weekly level at different rates).
+  const weeksAll = [...series.weekStarts, ...futureWeeks];
+  const calendarFor = (reach: number) => {
+    const all = calendarRegressors(
+      weeksAll,
+      opts.calendar,
+      series.schoolDays,
+      reach,
+    );
+    const c = varyingColumns(
+      all.columns.map(col => col.slice(0, n)),
+      all.names,
+    );
+    return {
+      ...c,
+      future: c.keep.map(j => all.columns[j].slice(n)),
+      at: (origin: number, hh: number) =>
+        c.cols.map(col => col.slice(origin, origin + hh)),
+      days: all.days.slice(0, n),
+      columns: all.columns.map(col => col.slice(0, n)),
+    };
+  };
+  const cal0 = calendarFor(0);
+
   // Teacher activity and its own forecast.
   let teacherModel: LongPeriodModel | null = null;
   let teacher: number[] | null = null;
+  let calT = cal0;
   if (
     series.teachers &&
     series.teachers.filter(v => v !== null).length >= observed / 2
@@ -379,13 +511,14 @@ export function schoolModelInputs(
     if (isConstant(teacher)) {
       teacher = null;
     } else {
+      calT = calendarFor(fitReachRate(teacher, cal0.columns, cal0.days));
       // Regression with AR(1) errors: the teacher forecast only has to carry the calendar
       // and the school's level, so the stepwise search is not worth its time here.
       teacherModel = fitLongPeriod(
         teacher,
         WEEKS_PER_YEAR,
-        cal.cols,
-        cal.names,
+        calT.cols,
+        calT.names,
         previous?.teacherK ?? 'auto',
         false,
       );
@@ -401,6 +534,9 @@ export function schoolModelInputs(
       `${id}: too little teacher activity data: forecast without it`,
     );
   }
+  const cal = calendarFor(
+    fitReachRate(y, cal0.columns, cal0.days, teacher ? [teacher] : []),
+  );
   if (
     teacher &&
     independentColumns([...cal.cols, teacher]).length <= cal.cols.length
@@ -419,18 +555,20 @@ export function schoolModelInputs(
         ? tm.forecast(
             hh,
             [80],
-            calFuture.map(c => c.slice(0, hh)),
+            calT.future.map(c => c.slice(0, hh)),
           )
-        : tm.refit(origin, hh, [80], calAt(origin, hh));
+        : tm.refit(origin, hh, [80], calT.at(origin, hh));
     return f.mean;
   };
-  const xregFuture = teacher ? [teacherFuture(n, h), ...calFuture] : calFuture;
+  const xregFuture = teacher
+    ? [teacherFuture(n, h), ...cal.future]
+    : cal.future;
   let teacherFutureSd: number[] | null = null;
   if (teacher && teacherModel) {
     const f = teacherModel.forecast(
       h,
       [80],
-      calFuture.map(c => c.slice(0, h)),
+      calT.future.map(c => c.slice(0, h)),
     );
     const z80 = qnorm(0.9);
     teacherFutureSd = f.mean.map((m, i) => (f.upper['80'][i] - m) / z80);
@@ -460,8 +598,8 @@ export function schoolModelInputs(
       candidates: ['arima', 'snaive', 'combination'],
       backtestXreg: (origin, hh) =>
         teacher
-          ? [teacherFuture(origin, hh), ...calAt(origin, hh)]
-          : calAt(origin, hh),
+          ? [teacherFuture(origin, hh), ...cal.at(origin, hh)]
+          : cal.at(origin, hh),
       reuse: previous?.student ?? null,
     },
   };
@@ -469,9 +607,10 @@ export function schoolModelInputs(
 
 /** Forecasts one school; see the module comment for the model. */
 export function forecastSchool(
-  series: SchoolSeries,
+  allWeeks: SchoolSeries,
   opts: SchoolForecastOptions,
 ): SchoolForecast {
+  const series = completeWeeksOf(allWeeks, opts.through, opts.calendar);
   const warnings: string[] = [];
   const id = series.schoolId;
   const inputs = schoolModelInputs(series, opts, warnings);

@@ -182,7 +182,7 @@ export function analyseAndWrite(given: Settings): AnalysisResult {
     .map(a => anomalyRecord(a, names));
 
   const chosen = modelsToReuse(blobs, weekly, settled);
-  const fc = forecastRecords(weekly, settings, names, chosen?.models);
+  const fc = forecastRecords(weekly, settings, names, chosen?.models, lastDay);
   if (!chosen) saveModels(blobs, weekly, fc.models);
   const correlations = correlationRecords(weekly, settings, names);
   const underuse = underuseRecords(schoolWeekly, settings, names, schools);
@@ -279,6 +279,8 @@ export const RESELECT_WEEKS = 4;
 interface StoredModels {
   /** Last week of the facts the models were selected on. */
   week: string;
+  /** School days of each week up to `week` by the calendar of the selection. */
+  schoolDays?: string;
   models: Record<string, SchoolModel>;
 }
 
@@ -287,8 +289,28 @@ function lastWeekOf(weekly: WeeklyFact[]): string {
 }
 
 /**
+ * The weeks' school days up to `week`, one digit a week: the calendar regressors a
+ * selection was made on. A calendar that learns a closure later changes them.
+ */
+function schoolDaysKey(weekly: WeeklyFact[], week: string): string {
+  const byWeek = new Map<string, number>();
+  for (const f of weekly) {
+    if (f.weekStart > week) continue;
+    byWeek.set(
+      f.weekStart,
+      Math.max(byWeek.get(f.weekStart) ?? 0, f.schoolDays),
+    );
+  }
+  return [...byWeek.keys()]
+    .sort()
+    .map(w => String(byWeek.get(w)))
+    .join('');
+}
+
+/**
  * The stored selection, while it is younger than RESELECT_WEEKS. Settings saved since
- * (they clear the settled day) or a history edited before the selection's week re-select.
+ * (they clear the settled day), a history edited before the selection's week, or a
+ * calendar that now counts the school days of those weeks differently re-select.
  */
 function modelsToReuse(
   blobs: SheetBlobStore,
@@ -307,6 +329,7 @@ function modelsToReuse(
   const last = lastWeekOf(weekly);
   if (!stored.week || stored.week > last) return null;
   if (last >= addDays(stored.week, 7 * RESELECT_WEEKS)) return null;
+  if (stored.schoolDays !== schoolDaysKey(weekly, stored.week)) return null;
   return {models: new Map(Object.entries(stored.models ?? {}))};
 }
 
@@ -315,8 +338,10 @@ function saveModels(
   weekly: WeeklyFact[],
   models: Map<string, SchoolModel>,
 ): void {
+  const week = lastWeekOf(weekly);
   const stored: StoredModels = {
-    week: lastWeekOf(weekly),
+    week,
+    schoolDays: schoolDaysKey(weekly, week),
     models: Object.fromEntries(models),
   };
   blobs.put(MODELS_BLOB, JSON.stringify(stored));

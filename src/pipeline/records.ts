@@ -147,12 +147,16 @@ export interface ForecastOutput {
   models: Map<string, SchoolModel>;
 }
 
-/** Weekly forecasts of active students per school and for the district, with backtests. */
+/**
+ * Weekly forecasts of active students per school and for the district, with backtests.
+ * `through` is the last day the facts cover: a week still under way is forecast, not fitted.
+ */
 export function forecastRecords(
   weekly: ReadonlyArray<WeeklyFact>,
   settings: Settings,
   names: SchoolNames,
   reuse?: ReadonlyMap<string, SchoolModel>,
+  through?: string,
 ): ForecastOutput {
   const app = mainApp(weekly);
   const opts = {
@@ -162,6 +166,7 @@ export function forecastRecords(
     teacherMetric: FORECAST_TEACHER_METRIC,
     app,
     reuse,
+    through,
   } as const;
   // Accounts under no school count in the district's total, never as a school of their own.
   const schools = forecastSchools(

@@ -151,11 +151,13 @@ describe('calendar regressors', () => {
       ['2021-07-12', '2025-11-24', '2021-05-10'],
       calendar,
     );
-    expect(r.names).toEqual(['schoolDays', 'break', 'shortWeek', 'testing']);
-    expect(r.columns[0]).toEqual([0, 3, 5]);
-    expect(r.columns[1]).toEqual([1, 0, 0]);
+    expect(r.names).toEqual(['break', 'summer', 'schoolDayReach', 'testing']);
+    expect(r.days).toEqual([0, 3, 5]);
+    expect(r.columns[0]).toEqual([1, 0, 0]);
+    // A lone closed week is a break; it takes a run of closed weeks to be a summer.
+    expect(r.columns[1]).toEqual([0, 0, 0]);
     expect(r.columns[2][0]).toBe(0);
-    expect(r.columns[2][1]).toBeCloseTo(1 / 3 - 1 / 5, 12);
+    expect(r.columns[2][1]).toBeCloseTo(Math.log(3 / 5), 12);
     expect(r.columns[2][2]).toBe(0);
     expect(r.columns[3]).toEqual([0, 0, 1]);
   });
