@@ -298,7 +298,8 @@ export const REACH_RATES = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
 /**
  * Calendar regressors for weeks (on the log scale the model works on):
  *  - break: no school day in the week;
- *  - summer: a week of a run of at least SUMMER_WEEKS closed weeks. Students keep using
+ *  - summer: a closed week of a run of at least SUMMER_WEEKS closed weeks, or of a closure
+ *    the calendar calls a summer (the history may start inside one). Students keep using
  *    the tools through a one-week break far more than through the summer (a few percent
  *    of a school week), so one break dummy for both fits neither, and the annual Fourier
  *    terms that then chase the summer cliff ring into the weeks around it;
@@ -331,13 +332,29 @@ export function calendarRegressors(
   return {
     columns: [
       days.map(d => (d === 0 ? 1 : 0)),
-      closedRun.map(r => (r >= SUMMER_WEEKS ? 1 : 0)),
+      closedRun.map((r, i) =>
+        r >= SUMMER_WEEKS || (r > 0 && inSummerClosure(weekStarts[i], calendar))
+          ? 1
+          : 0,
+      ),
       days.map(d => schoolDayReach(d, reach)),
       weekStarts.map(w => (inTestingWindow(w, calendar) ? 1 : 0)),
     ],
     names: ['break', 'summer', 'schoolDayReach', 'testing'],
     days,
   };
+}
+
+/** Whether a day of the week falls in a closure the calendar calls a summer. */
+function inSummerClosure(
+  weekStart: string,
+  calendar: SchoolCalendar | null,
+): boolean {
+  if (!calendar) return false;
+  const end = addDays(weekStart, 6);
+  return calendar.closures.some(
+    c => c.kind === 'summer' && c.start <= end && c.end >= weekStart,
+  );
 }
 
 /** Index of the schoolDayReach column among calendarRegressors' columns. */
