@@ -95,3 +95,44 @@ test('the run needed its triggers and left no continuation behind', () => {
   const p = h.call('getProgress') as {running: boolean};
   expect(p.running).toBe(false);
 });
+
+test('a week still under way is forecast, not fitted as a collapse', () => {
+  const day = (v: unknown) =>
+    v instanceof Date ? v.toISOString().slice(0, 10) : String(v);
+  const records = (tab: string) => {
+    const [header, ...rows] = tabValues(h.rt, tab);
+    const at = (name: string) => header.map(String).indexOf(name);
+    return {rows: rows.filter(r => r[0] !== ''), at};
+  };
+  const daily = records('lk_daily');
+  const lastDay = daily.rows
+    .map(r => day(r[daily.at('date')]))
+    .reduce((m, d) => (d > m ? d : m), '');
+  const weekly = records('lk_weekly');
+  const lastWeek = weekly.rows
+    .map(r => day(r[weekly.at('week_start')]))
+    .reduce((m, d) => (d > m ? d : m), '');
+  // The district's facts end before the Friday of their last week.
+  const friday = new Date(Date.parse(`${lastWeek}T00:00:00Z`) + 4 * 86_400_000)
+    .toISOString()
+    .slice(0, 10);
+  expect(lastDay < friday).toBe(true);
+  const fc = records('lk_forecast');
+  const ofWeek = fc.rows.filter(r => day(r[fc.at('week_start')]) === lastWeek);
+  expect(ofWeek.length).toBeGreaterThan(0);
+  for (const r of ofWeek) {
+    expect(r[fc.at('backtest')]).toBe(false);
+    expect(r[fc.at('actual')] === '' || r[fc.at('actual')] === null).toBe(true);
+  }
+  // It is the first week forecast for each series.
+  const firstFuture = new Map<string, string>();
+  for (const r of fc.rows) {
+    if (r[fc.at('backtest')] !== false) continue;
+    const id = String(r[fc.at('school_id')]);
+    const w = day(r[fc.at('week_start')]);
+    if (!firstFuture.has(id) || w < firstFuture.get(id)!)
+      firstFuture.set(id, w);
+  }
+  expect(firstFuture.size).toBeGreaterThan(0);
+  for (const w of firstFuture.values()) expect(w).toBe(lastWeek);
+});
