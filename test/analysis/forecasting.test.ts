@@ -154,8 +154,8 @@ describe('calendar regressors', () => {
     expect(r.names).toEqual(['break', 'summer', 'schoolDayReach', 'testing']);
     expect(r.days).toEqual([0, 3, 5]);
     expect(r.columns[0]).toEqual([1, 0, 0]);
-    // A lone closed week is a break; it takes a run of closed weeks to be a summer.
-    expect(r.columns[1]).toEqual([0, 0, 0]);
+    // A closed week of the calendar's summer is a summer week, whatever weeks are given.
+    expect(r.columns[1]).toEqual([1, 0, 0]);
     expect(r.columns[2][0]).toBe(0);
     expect(r.columns[2][1]).toBeCloseTo(Math.log(3 / 5), 12);
     expect(r.columns[2][2]).toBe(0);
