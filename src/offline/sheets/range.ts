@@ -250,12 +250,52 @@ export class Range {
       this.writeCost(),
     );
   }
+  /**
+   * Patches the styles of each row of the range (`patchRow(r)`), then shares the row's
+   * style list. A row that starts from the same shared list as the row before, with the
+   * same patch (`samePatch(i)`), ends the same: it takes that row's shared list without
+   * patching cell by cell (a tab's format block is one row repeated).
+   */
+  private patchStyleRows(
+    samePatch: (i: number) => boolean,
+    patchRow: (r: number) => void,
+  ): void {
+    const m = this.m;
+    const styles = m.styles;
+    let prevOld: (CellStyle | undefined)[] | undefined;
+    let prevNew: (CellStyle | undefined)[] | undefined;
+    for (let i = 0; i < this.numRows; i++) {
+      const r = this.row + i;
+      const old = styles[r - 1];
+      if (prevNew !== undefined && old === prevOld && samePatch(i)) {
+        styles[r - 1] = prevNew;
+        continue;
+      }
+      patchRow(r);
+      m.shareStyles(r, 1);
+      const now = styles[r - 1];
+      // Only shared (frozen) lists stand for another row: a row's own list changes in place.
+      prevNew =
+        now !== undefined &&
+        Object.isFrozen(now) &&
+        (old === undefined || Object.isFrozen(old))
+          ? now
+          : undefined;
+      prevOld = old;
+    }
+  }
   private setStyleAll(method: string, patch: CellStyle): Range {
     return this.engine.call(
       `Range.${method}`,
       () => {
-        this.eachCell((r, c) => this.m.setStyle(r, c, patch));
-        this.m.shareStyles(this.row, this.numRows);
+        const m = this.m;
+        const c1 = this.col + this.numCols;
+        this.patchStyleRows(
+          () => true,
+          r => {
+            for (let c = this.col; c < c1; c++) m.setStyle(r, c, patch);
+          },
+        );
         return this;
       },
       this.writeCost(),
@@ -273,21 +313,23 @@ export class Range {
         const m = this.m;
         // One patch per distinct value, so merges are memoised across cells.
         const patches = new Map<T, CellStyle>();
-        for (let i = 0; i < g.length; i++) {
-          const row = g[i];
-          for (let j = 0; j < row.length; j++) {
-            const v = row[j];
-            // Holes of a sparse row leave their cells as they were.
-            if (v === undefined && !(j in row)) continue;
-            let p = patches.get(v);
-            if (p === undefined) {
-              p = patch(v);
-              patches.set(v, p);
+        this.patchStyleRows(
+          i => g[i] === g[i - 1],
+          r => {
+            const row = g[r - this.row];
+            for (let j = 0; j < row.length; j++) {
+              const v = row[j];
+              // Holes of a sparse row leave their cells as they were.
+              if (v === undefined && !(j in row)) continue;
+              let p = patches.get(v);
+              if (p === undefined) {
+                p = patch(v);
+                patches.set(v, p);
+              }
+              m.setStyle(r, this.col + j, p);
             }
-            m.setStyle(this.row + i, this.col + j, p);
-          }
-        }
-        m.shareStyles(this.row, this.numRows);
+          },
+        );
         return this;
       },
       this.writeCost(),
