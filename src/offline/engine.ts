@@ -16,6 +16,34 @@ export interface Realm {
   /** `{}` and `[]` evaluated in the realm: its own literals, for jsonCopy. */
   newObject(): Record<string, unknown>;
   newArray(): unknown[];
+  /**
+   * A function that copies `width` slots of a list from index `at` into one array
+   * literal of the realm: an exact-size packed array, where filling `[]` by push
+   * reallocates it on the way (one cell read as a row held 17 slots).
+   */
+  rowCopier(width: number): (src: ArrayLike<unknown>, at: number) => unknown[];
+}
+
+/** The source of a rowCopier: `return [s[c+0], s[c+1], ...]` over (s, c). */
+export function rowCopierBody(width: number): string {
+  const parts = new Array<string>(width);
+  for (let i = 0; i < width; i++) parts[i] = `s[c+${i}]`;
+  return `return [${parts.join(',')}];`;
+}
+
+/** Row copiers by width, compiled once per realm (see Realm.rowCopier). */
+export function rowCopiers(
+  compile: (body: string) => (s: ArrayLike<unknown>, c: number) => unknown[],
+): Realm['rowCopier'] {
+  const byWidth = new Map<number, ReturnType<Realm['rowCopier']>>();
+  return width => {
+    let f = byWidth.get(width);
+    if (f === undefined) {
+      f = compile(rowCopierBody(width));
+      byWidth.set(width, f);
+    }
+    return f;
+  };
 }
 
 export const hostRealm: Realm = {
@@ -26,6 +54,13 @@ export const hostRealm: Realm = {
   JSON,
   newObject: () => ({}),
   newArray: () => [],
+  rowCopier: rowCopiers(
+    body =>
+      new Function('s', 'c', body) as (
+        s: ArrayLike<unknown>,
+        c: number,
+      ) => unknown[],
+  ),
 };
 
 interface CopyState {

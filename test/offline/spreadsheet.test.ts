@@ -530,6 +530,39 @@ describe('SpreadsheetApp: inserting and deleting rows and columns', () => {
     expect(res).toEqual([[10, 2, 0.3], '0%', ['0.0', '#,##0', '@']]);
   });
 
+  test('getValues rows are exact-width arrays of the script: blanks, dates and rows past the data', () => {
+    const rt = runtime();
+    const res = ok(
+      run(
+        rt,
+        `${SHEET}
+        sh.getRange(1, 1, 1, 3).setValues([[1, 'a', new Date(Date.UTC(2024, 0, 2))]]);
+        sh.getRange(2, 2).setValue('b');
+        var v = sh.getRange(1, 1, 4, 4).getValues();
+        var one = sh.getRange(1, 2, 3, 1).getValues();
+        return [v.map(function (r) { return [r instanceof Array, r.length]; }),
+                v[0][2] instanceof Date, v[0][2].getTime(), v[0][0], v[0][1], v[0][3],
+                v[1], v[3], one];`,
+      ),
+    );
+    expect(res).toEqual([
+      [
+        [true, 4],
+        [true, 4],
+        [true, 4],
+        [true, 4],
+      ],
+      true,
+      Date.UTC(2024, 0, 2),
+      1,
+      'a',
+      '',
+      ['', 'b', '', ''],
+      ['', '', '', ''],
+      [['a'], ['b'], ['']],
+    ]);
+  });
+
   test('one format row repeated over rows of different earlier styles gives each row its own result', () => {
     const rt = runtime();
     const res = ok(

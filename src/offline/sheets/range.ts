@@ -14,6 +14,10 @@ import {storeCell, toStored, toValue, typeName} from './values';
 
 type Grid<T> = T[][];
 
+/** Widest range whose rows getValues copies with a realm row literal (wider ones push). */
+const COPIED_ROW_MAX = 64;
+const NO_CELLS: readonly Stored[] = [];
+
 /** The sheet a range lies on, as ranges and charts see it (implemented by Sheet). */
 export interface RangeSheet {
   readonly deleted: boolean;
@@ -66,22 +70,31 @@ export class Range {
     const rows = this.m.rows;
     const c0 = this.col - 1;
     const nc = this.numCols;
+    // Each row copied whole into an exact-size literal, then blanks and dates put right.
+    const copy = nc <= COPIED_ROW_MAX ? realm.rowCopier(nc) : null;
     for (let i = 0; i < this.numRows; i++) {
-      const row = realm.newArray();
       const src = rows[this.row - 1 + i];
-      if (src === undefined) {
-        for (let j = 0; j < nc; j++) row.push('');
-      } else {
+      if (copy !== null) {
+        const row = copy(src ?? NO_CELLS, c0);
         for (let j = 0; j < nc; j++) {
-          const v = src[c0 + j];
-          row.push(
-            v === undefined
-              ? ''
-              : typeof v === 'object'
-                ? toValue(v, DateCtor)
-                : v,
-          );
+          const v = row[j];
+          if (v === undefined) row[j] = '';
+          else if (typeof v === 'object')
+            row[j] = toValue(v as Stored, DateCtor);
         }
+        out.push(row);
+        continue;
+      }
+      const row = realm.newArray();
+      for (let j = 0; j < nc; j++) {
+        const v = src === undefined ? undefined : src[c0 + j];
+        row.push(
+          v === undefined
+            ? ''
+            : typeof v === 'object'
+              ? toValue(v, DateCtor)
+              : v,
+        );
       }
       out.push(row);
     }
