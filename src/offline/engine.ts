@@ -164,6 +164,9 @@ function copyObject(v: object, st: CopyState): unknown {
   return out;
 }
 
+/** Longest list jsonCopy copies with a realm literal (longer ones are filled by push). */
+const COPIED_ARRAY_MAX = 64;
+
 function copyFresh(v: object, st: CopyState): unknown {
   const stack = st.stack;
   for (let i = 0; i < stack.length; i++) {
@@ -172,16 +175,33 @@ function copyFresh(v: object, st: CopyState): unknown {
   }
   if (isArray(v)) {
     stack.push(v);
-    const out = st.realm.newArray();
     const n = v.length;
-    for (let i = 0; i < n; i++) {
-      let x: unknown = v[i];
-      // Strings (most leaves) skip the general path.
-      if (typeof x !== 'string') {
-        x = member(withToJSONAt(x, i), st);
-        if (x === undefined) x = null;
+    let out: unknown[];
+    if (n <= COPIED_ARRAY_MAX) {
+      // A short list: copied whole into an exact-size literal, then its members put right.
+      // Each member is read again in order, as JSON.stringify reads it (a toJSON may
+      // change a later one).
+      out = st.realm.rowCopier(n)(v, 0);
+      for (let i = 0; i < n; i++) {
+        const x: unknown = v[i];
+        if (typeof x === 'string') {
+          if (out[i] !== x) out[i] = x;
+        } else {
+          const y = member(withToJSONAt(x, i), st);
+          out[i] = y === undefined ? null : y;
+        }
       }
-      out.push(x);
+    } else {
+      out = st.realm.newArray();
+      for (let i = 0; i < n; i++) {
+        let x: unknown = v[i];
+        // Strings (most leaves) skip the general path.
+        if (typeof x !== 'string') {
+          x = member(withToJSONAt(x, i), st);
+          if (x === undefined) x = null;
+        }
+        out.push(x);
+      }
     }
     stack.pop();
     return out;
