@@ -69,6 +69,8 @@ interface CopyState {
   realmProto: object;
   /** Objects being copied, outermost first (JSON's cycle check). */
   stack: object[];
+  /** The realm's frozen copies (frozenCopies), looked up once per copy. */
+  memo: WeakMap<object, unknown> | null;
 }
 
 const isArray = Array.isArray;
@@ -94,6 +96,7 @@ export function jsonCopy(value: unknown, realm: Realm): unknown {
     realm,
     realmProto: realm.Object.prototype,
     stack: [],
+    memo: null,
   };
   const out = member(withToJSON(value, ''), st);
   // JSON.parse(JSON.stringify(fn)) is JSON.parse(undefined).
@@ -150,10 +153,14 @@ const frozenCopies = new WeakMap<Realm, WeakMap<object, unknown>>();
 
 function copyObject(v: object, st: CopyState): unknown {
   if (!Object.isFrozen(v)) return copyFresh(v, st);
-  let memo = frozenCopies.get(st.realm);
-  if (memo === undefined) {
-    memo = new WeakMap();
-    frozenCopies.set(st.realm, memo);
+  let memo = st.memo;
+  if (memo === null) {
+    memo = frozenCopies.get(st.realm) ?? null;
+    if (memo === null) {
+      memo = new WeakMap();
+      frozenCopies.set(st.realm, memo);
+    }
+    st.memo = memo;
   }
   let out = memo.get(v);
   if (out === undefined) {
