@@ -2,7 +2,7 @@
  * The demo's scorecard: what the product found (read back from its own tabs) against the
  * demo district's ground truth.
  */
-import {addDays, isoWeek, MONTH_ABBR} from '../clean/dates';
+import {addDays, dayNumber, isoWeek, MONTH_ABBR} from '../clean/dates';
 import type {SchoolCalendar} from '../core/types';
 import type {DemoDistrict} from '../demo';
 import type {OfflineRuntime} from '../offline/runtime';
@@ -50,7 +50,8 @@ export interface DemoSummary {
     onClosedDays: number;
   };
   insights: {count: number; onClosedWeeks: number};
-  alerts: {mailed: number; onClosedDays: number};
+  /** Mailed incident lines; `closedLines`: those about a day the true calendar closes. */
+  alerts: {mailed: number; onClosedDays: number; closedLines: string[]};
   /** The calendar the product used against the true one, over the demo's days. */
   calendar: {
     /** 'learned' (the real-install path) or 'truth' (handed in, for evaluation). */
@@ -159,15 +160,25 @@ function ratio(a: number, b: number): number | null {
 /**
  * The scorecard's matching rule: a flag hits an event (or a data fault) of its school when
  * its date lies within the event's dates, one day either side (a weekly flag when its week
- * overlaps them).
+ * overlaps them). A sustained drop (a flag with an end date) hits it when at least half of
+ * its own span lies within those dates: its first day is only known to within its window,
+ * and a long drop that merely touches an event is not credited.
  */
 export function flagHits(
-  f: {schoolId: string; grain: string; date: string},
+  f: {schoolId: string; grain: string; date: string; endDate?: string},
   e: {school: string; start: string; end: string},
 ): boolean {
   if (f.schoolId !== e.school) return false;
-  const from = f.grain === 'week' ? addDays(e.start, -6) : addDays(e.start, -1);
-  return f.date >= from && f.date <= addDays(e.end, 1);
+  const week = f.grain === 'week';
+  const from = week ? addDays(e.start, -6) : addDays(e.start, -1);
+  const to = addDays(e.end, 1);
+  if (!f.endDate || f.endDate <= f.date) return f.date >= from && f.date <= to;
+  const last = week ? addDays(f.endDate, 6) : f.endDate;
+  const lo = f.date > addDays(e.start, -1) ? f.date : addDays(e.start, -1);
+  const hi = last < to ? last : to;
+  if (hi < lo) return false;
+  const overlap = dayNumber(hi) - dayNumber(lo) + 1;
+  return 2 * overlap >= dayNumber(last) - dayNumber(f.date) + 1;
 }
 
 /**
@@ -313,6 +324,7 @@ export function evaluateDemo(i: {
         schoolId: String(f.school_id),
         grain: String(f.grain),
         date: String(f.date),
+        endDate: f.end_date ? String(f.end_date) : undefined,
       },
       e,
     );
@@ -435,19 +447,22 @@ export function headlineSpan(
 function mailedAlerts(
   rt: OfflineRuntime,
   onClosed: (grain: string, date: string) => boolean,
-): {mailed: number; onClosedDays: number} {
+): DemoSummary['alerts'] {
   let mailed = 0;
   let closed = 0;
+  const closedLines: string[] = [];
   for (const m of rt.mail) {
     for (const line of m.body.split('\n')) {
       if (!line.startsWith('- ')) continue;
       const span = headlineSpan(line);
       mailed++;
-      if (!span || onClosed('day', span.start) || onClosed('day', span.end))
+      if (!span || onClosed('day', span.start) || onClosed('day', span.end)) {
         closed++;
+        closedLines.push(line.slice(2));
+      }
     }
   }
-  return {mailed, onClosedDays: closed};
+  return {mailed, onClosedDays: closed, closedLines};
 }
 
 /**

@@ -208,6 +208,8 @@ export function analyseAndWrite(given: Settings): AnalysisResult {
           schools: schoolsInView,
           lastDay,
           schoolWeekdays: settings.calendar.schoolWeekdays,
+          closures: settings.calendar.closures,
+          minUsers: settings.minGroupSize,
           names,
         },
         correlations,

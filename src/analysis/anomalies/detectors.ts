@@ -233,6 +233,7 @@ export function detectDailyAnomalies(
         y,
         expected: withoutFirst(found.expected),
         count: !NON_COUNT_METRICS.has(metric),
+        enrolled: USER_METRICS.has(metric) ? enrolled : undefined,
         ...calendarMasks(y, closed, peaks, dates, 7, undefined, lows, moved),
         // Groups too small to report still tell whether their school as a whole moved.
         reported: enrolled >= settings.minGroupSize,
@@ -333,6 +334,7 @@ export function detectWeeklyAnomalies(
         y,
         expected: withoutFirst(found.expected),
         count: !NON_COUNT_METRICS.has(metric),
+        enrolled: USER_METRICS.has(metric) ? enrolled : undefined,
         report,
         ...calendarMasks(y, closed, peaks, weeks, 1, 1, undefined, moved),
         reported: enrolled >= settings.minGroupSize,
