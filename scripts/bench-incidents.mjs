@@ -24,7 +24,7 @@ mkdirSync(cacheDir, {recursive: true});
 const E = await loadModules('bench-incidents', [
   ['src/demo', 'createDemoDistrict'],
   ['src/analysis/anomalies', 'detectDailyAnomalies, detectWeeklyAnomalies'],
-  ['src/cli/summary', 'flagHits, scoreIncidents, headlineSpan'],
+  ['src/cli/summary', 'flagHits, scoreIncidents, headlineSpan, upliftWithin'],
   ['src/clean/dates', 'addDays'],
   ['src/metrics/calendar/infer', 'inferCalendar'],
   ['src/metrics/calendar/merge', 'mergeCalendar'],
@@ -147,7 +147,7 @@ function analysis(demo, state, lastDay, now) {
     ),
   ];
   const fresh = rows
-    .filter(a => a.date >= state.settled)
+    .filter(a => (a.endDate || a.date) >= state.settled)
     .map(a => ({
       id: E.anomalyId(a),
       date: a.date,
@@ -256,8 +256,35 @@ function score(demo, state) {
   }));
   const flags = state.flags;
   const hits = (f, e) => E.flagHits(f, e);
+  // Testing windows' days per school (the scorecard credits surges there).
+  const d = E.createDemoDistrict({
+    schools: demo.schools,
+    days: demo.days,
+    seed: demo.seed,
+  });
+  const testing = new Map(
+    d.truth.schools.map(s => [
+      s.schoolId,
+      new Set(
+        d.data.m.cal.days.filter(x => x.testing[s.level] > 1).map(x => x.date),
+      ),
+    ]),
+  );
+  const surge = f =>
+    f.direction === 'surge' &&
+    E.upliftWithin(
+      testing,
+      f.schoolId,
+      f.date,
+      f.grain === 'week'
+        ? addDays(f.endDate || f.date, 6)
+        : f.endDate || f.date,
+    );
   const matched = flags.filter(
-    f => events.some(e => hits(f, e)) || delivered.some(e => hits(f, e)),
+    f =>
+      events.some(e => hits(f, e)) ||
+      delivered.some(e => hits(f, e)) ||
+      surge(f),
   );
   const drops = flags.filter(f => f.direction === 'drop');
   const found = events.filter(e => drops.some(f => hits(f, e)));
@@ -265,14 +292,19 @@ function score(demo, state) {
     school_ids: i.schoolIds.join('; '),
     start_date: i.start,
     end_date: i.end,
+    direction: i.direction,
   }));
-  const inc = E.scoreIncidents(rows, demo.anomalies, demo.dataIssues);
+  const inc = E.scoreIncidents(rows, demo.anomalies, demo.dataIssues, testing);
   const closedMail = state.mailed.filter(m => {
     const span = E.headlineSpan(m.line);
     return !span || onClosed('day', span.start) || onClosed('day', span.end);
   });
   const strays = state.incidents.filter(
     i =>
+      !(
+        i.direction === 'surge' &&
+        i.schoolIds.some(x => E.upliftWithin(testing, x, i.start, i.end))
+      ) &&
       !demo.anomalies.some(e => incHits(i, e.schoolIds, e.start, e.end)) &&
       !demo.dataIssues.some(d => incHits(i, [d.schoolId], d.date, d.date)),
   );
@@ -330,6 +362,13 @@ for (const n of sizes) {
         console.log(
           `  event ${e.kind}/${e.scope} ${e.start}..${e.end} ${e.schools} schools: ${e.incidents} incidents`,
         );
+      for (const e of demo.anomalies) {
+        const its = state.incidents.filter(i =>
+          incHits(i, e.schoolIds, e.start, e.end),
+        );
+        if (its.length > 1)
+          for (const i of its) console.log(`  split ${e.start}: ${i.summary}`);
+      }
       for (const i of s.strays)
         console.log(`  stray: ${i.summary} [${i.schoolIds.join(',')}]`);
       for (const e of s.anomalies.missed)

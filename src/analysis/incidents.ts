@@ -17,7 +17,7 @@
  *
  * Size is counted in users: on each day, expected minus observed summed over the flagged
  * schools and roles (distinct-user metrics only), and the incident's size is its worst day.
- * An incident at one school smaller than `minUsers` is left out (its flags stay).
+ * A short incident at one school smaller than `minUsers` is left out (its flags stay).
  * An incident starts and ends on school days of the calendar.
  * A likely cause is named only where the evidence says one: an outage is broad or hits a
  * whole school, abrupt (a fall of 30% or more) and over within three school days; a
@@ -87,9 +87,10 @@ export interface IncidentOptions {
    */
   closures?: ReadonlyArray<{start: string; end: string}>;
   /**
-   * Smallest change, in users on the worst day, of an incident at one school (default 10,
-   * the smallest group the product reports): a few users at one school are a flag to
-   * read in the Anomalies tab, not an event to review.
+   * Smallest change, in users on the worst day, of a short incident at one school
+   * (default 10, the smallest group the product reports): a few users at one school for
+   * a day or two are a flag to read in the Anomalies tab, not an event to review. A
+   * sustained drop's weight is its length: it stays whatever its size.
    */
   minUsers?: number;
 }
@@ -156,7 +157,11 @@ export function groupIncidents(
   const out = groups
     .map(g => describeGroup(g, opts, multi, countSchoolDays, isSchoolDay))
     .filter(
-      i => i.schoolIds.length > 1 || i.users === null || i.users >= minUsers,
+      i =>
+        i.schoolIds.length > 1 ||
+        i.schoolDays >= SUSTAINED_DAYS ||
+        i.users === null ||
+        i.users >= minUsers,
     );
   // Keys are unique: a second event of the same scope and first day gets a suffix.
   const seen = new Map<string, number>();

@@ -48,6 +48,11 @@ export interface DemoSummary {
     recall: number | null;
     /** Flags on days (weeks) the true calendar closes. */
     onClosedDays: number;
+    /**
+     * Of `matched`: surges on a testing window's days at the schools it concerns, a real
+     * effect of the generator (not an injected event: no part of the recall).
+     */
+    testingSurges: number;
   };
   insights: {count: number; onClosedWeeks: number};
   /** Mailed incident lines; `closedLines`: those about a day the true calendar closes. */
@@ -119,6 +124,8 @@ export interface IncidentScore {
   precision: number | null;
   recall: number | null;
   eventsAsOne: number;
+  /** Of `matched`: surge incidents on testing-window days of their schools. */
+  testingSurges: number;
   /** Per injected event: its kind, scope, days and the incidents that match it. */
   events: {
     kind: string;
@@ -194,6 +201,34 @@ export function incidentHits(
   return inc.schoolIds.some(s => e.schoolIds.includes(s));
 }
 
+/** Per school: the days a testing window lifts its students (the generator's truth). */
+export type TestingDays = ReadonlyMap<string, ReadonlySet<string>>;
+
+/** Whether a testing window lifts the school on a day of [from, to]. */
+export function upliftWithin(
+  testing: TestingDays,
+  schoolId: string,
+  from: string,
+  to: string,
+): boolean {
+  const days = testing.get(schoolId);
+  if (!days) return false;
+  for (let d = from; d <= to; d = addDays(d, 1)) if (days.has(d)) return true;
+  return false;
+}
+
+/** The testing days of each school: days whose uplift for the school's level is above 1. */
+function testingDaysOf(district: DemoDistrict): TestingDays {
+  const out = new Map<string, Set<string>>();
+  const days = district.data.m.cal.days;
+  for (const s of district.truth.schools) {
+    const set = new Set<string>();
+    for (const d of days) if (d.testing[s.level] > 1) set.add(d.date);
+    out.set(s.schoolId, set);
+  }
+  return out;
+}
+
 /** Scores the lk_incidents tab against the injected events and delivered data faults. */
 export function scoreIncidents(
   rows: ReadonlyArray<Record<string, unknown>>,
@@ -205,6 +240,7 @@ export function scoreIncidents(
     end: string;
   }>,
   faults: ReadonlyArray<{schoolId: string; date: string}>,
+  testing: TestingDays = new Map(),
 ): IncidentScore {
   const incidents = rows.map(r => ({
     schoolIds: String(r.school_ids ?? '')
@@ -213,18 +249,22 @@ export function scoreIncidents(
       .filter(x => x),
     start: String(r.start_date),
     end: String(r.end_date),
+    direction: String(r.direction ?? 'drop'),
   }));
-  const matched = incidents.filter(
-    inc =>
-      events.some(e => incidentHits(inc, e)) ||
-      faults.some(f =>
-        incidentHits(inc, {
-          schoolIds: [f.schoolId],
-          start: f.date,
-          end: f.date,
-        }),
-      ),
-  ).length;
+  const hitsEvent = (inc: (typeof incidents)[number]) =>
+    events.some(e => incidentHits(inc, e)) ||
+    faults.some(f =>
+      incidentHits(inc, {
+        schoolIds: [f.schoolId],
+        start: f.date,
+        end: f.date,
+      }),
+    );
+  const testingSurge = (inc: (typeof incidents)[number]) =>
+    inc.direction === 'surge' &&
+    inc.schoolIds.some(s => upliftWithin(testing, s, inc.start, inc.end));
+  const surges = incidents.filter(i => !hitsEvent(i) && testingSurge(i));
+  const matched = incidents.filter(hitsEvent).length + surges.length;
   const perEvent = events.map(e => ({
     kind: e.kind,
     scope: e.scope,
@@ -240,6 +280,7 @@ export function scoreIncidents(
     precision: ratio(matched, incidents.length),
     recall: ratio(perEvent.filter(e => e.incidents > 0).length, events.length),
     eventsAsOne: perEvent.filter(e => e.incidents === 1).length,
+    testingSurges: surges.length,
     events: perEvent,
   };
 }
@@ -335,9 +376,20 @@ export function evaluateDemo(i: {
     start: d.date,
     end: d.date,
   }));
-  const matchedFlags = allFlags.filter(
-    f => events.some(e => hits(f, e)) || delivered.some(e => hits(f, e)),
-  );
+  const testing = testingDaysOf(district);
+  // A surge on a testing window's days (at a school of a level it concerns) is a real
+  // effect the generator made, though no injected event.
+  const testingSurge = (f: Record<string, unknown>) => {
+    if (f.direction !== 'surge') return false;
+    const from = String(f.date);
+    const last = f.end_date ? String(f.end_date) : from;
+    const to = f.grain === 'week' ? addDays(last, 6) : last;
+    return upliftWithin(testing, String(f.school_id), from, to);
+  };
+  const eventFlag = (f: Record<string, unknown>) =>
+    events.some(e => hits(f, e)) || delivered.some(e => hits(f, e));
+  const surgeFlags = allFlags.filter(f => !eventFlag(f) && testingSurge(f));
+  const matchedFlags = allFlags.filter(f => eventFlag(f) || testingSurge(f));
   const found = events.filter(e => flagged.some(f => hits(f, e)));
   const trueCal = district.calendar;
   const closedDay = (d: string) => !isSchoolDay(d, trueCal);
@@ -354,6 +406,7 @@ export function evaluateDemo(i: {
     onClosedDays: allFlags.filter(f =>
       onClosed(String(f.grain), String(f.date)),
     ).length,
+    testingSurges: surgeFlags.length,
   };
   const insightList = i.snapshot.insights ?? [];
   const insights = {
@@ -374,6 +427,7 @@ export function evaluateDemo(i: {
     tabRecords(ss, 'lk_incidents'),
     truth.anomalies,
     truth.dataIssues,
+    testing,
   );
 
   const corr = tabRecords(ss, 'lk_correlation');

@@ -231,6 +231,15 @@ describe('groupIncidents', () => {
       flag({schoolId: school(i), observed: 2, expected: 4}),
     );
     expect(groupIncidents(shared, {schools: 8})).toHaveLength(1);
+    // A sustained drop stays whatever its size: its weight is its length.
+    const sustained = flag({
+      schoolId: school(1),
+      date: '2024-01-08',
+      endDate: '2024-02-09',
+      observed: 12,
+      expected: 20,
+    });
+    expect(groupIncidents([sustained], {schools: 8})).toHaveLength(1);
   });
 });
 

@@ -18,7 +18,8 @@ function noisy(n: number, seed: number, phi = 0.5, sd = 0.2): number[] {
   return out;
 }
 
-const opts = (yearStarts: number[] = []) => ({
+const opts = (yearStarts: number[] = [], openEnded = true) => ({
+  openEnded,
   window: 10,
   maxDays: 60,
   threshold: 3.5,
@@ -63,5 +64,7 @@ describe('findSustainedDrops', () => {
     const found = findSustainedDrops(v, opts());
     expect(found.length).toBe(1);
     expect(found[0].to).toBe(159);
+    // Not when the summer has begun since the last value: the year wound down.
+    expect(findSustainedDrops(v, opts([], false))).toEqual([]);
   });
 });

@@ -415,6 +415,11 @@ export function crossSectionShifts(
         yearStart: k =>
           k > 0 &&
           dayNumber(s.dates[idx[k]]) - dayNumber(s.dates[idx[k - 1]]) >= 30,
+        // A drop that ran into a summer still under way is not going on.
+        openEnded:
+          dayNumber(s.dates[s.dates.length - 1]) -
+            dayNumber(s.dates[idx[idx.length - 1]]) <
+          30,
       });
       for (const c of drops) {
         const ys: number[] = [];

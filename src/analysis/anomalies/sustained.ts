@@ -38,6 +38,11 @@ export interface SustainedOptions {
   minShift: number;
   /** True where a long gap (a summer) lies before the position: a new school year. */
   yearStart: (k: number) => boolean;
+  /**
+   * Whether the last value is recent enough for a stretch reaching it to be going on
+   * (false when a summer-long gap follows it: the year ended).
+   */
+  openEnded: boolean;
 }
 
 /**
@@ -124,7 +129,7 @@ export function findSustainedDrops(
         const za = sa / Math.hypot(sdS, sdOf(after1 - b));
         // Lower than both sides: the weaker side decides.
         if (za > score) [shift, score] = [sa, za];
-      } else if (b < end || end < n) {
+      } else if (b < end || end < n || !opts.openEnded) {
         // Too soon to tell a recovery, or into the summer (the year's wind-down). A
         // stretch reaching the last day is going on (up to maxDays: then a new level).
         continue;
