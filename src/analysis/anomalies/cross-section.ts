@@ -363,6 +363,8 @@ export function crossSectionShifts(
   minChangePct: number,
   minSchools: number,
   window: number,
+  /** Days of district-wide events, left out (they move schools unevenly). */
+  skip: ReadonlySet<string> = new Set(),
 ): Array<{series: FittedSeries; found: SeriesAnomaly}> {
   const out: Array<{series: FittedSeries; found: SeriesAnomaly}> = [];
   const minShift = -Math.log(1 - Math.min(minChangePct, 95) / 100);
@@ -379,6 +381,7 @@ export function crossSectionShifts(
         // none the calendar moves: a school's own ramp into the year or wind-down out of
         // it is not a change of its level.
         if (v === null || s.fitted[i] !== true || s.calendarMoved[i]) return;
+        if (skip.has(s.dates[i])) return;
         m.set(s.dates[i], Math.log(v + off));
       });
       const own = m.size > 0 ? median([...m.values()]) : 0;

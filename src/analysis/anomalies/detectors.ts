@@ -43,12 +43,17 @@ function judgeSeries(
 ): AnomalyRow[] {
   const minChangePct = opts.minChangePct ?? DEFAULT_MIN_CHANGE_PCT;
   const minSchools = opts.minSchools ?? DEFAULT_MIN_SCHOOLS;
-  const flags = crossSectionPoints(
+  const points = crossSectionPoints(
     fitted,
     threshold,
     minChangePct,
     minSchools,
-  ).filter(f => f.series.reported);
+  );
+  const flags = points.filter(f => f.series.reported);
+  // A district-wide event's day says nothing of one school's own level.
+  const districtDays = new Set(
+    points.filter(f => f.district).map(f => f.series.dates[f.index]),
+  );
   const rows = pointRows(
     flags,
     grain,
@@ -69,6 +74,7 @@ function judgeSeries(
     minChangePct,
     minSchools,
     opts.series?.levelShiftWindow ?? 10,
+    districtDays,
   );
   for (const s of fitted) {
     if (compared(s)) continue;
