@@ -21,6 +21,7 @@ export type {Progress, TriggerState} from '../platform/types';
 export type {BackfillEstimate} from '../sources/estimate';
 import type {Progress, TriggerState} from '../platform/types';
 import type {BackfillEstimate} from '../sources/estimate';
+import type {SetupPreviewCore} from '../clean/orgunits';
 
 export interface SchoolOption {
   id: string;
@@ -184,7 +185,7 @@ export interface SetupDirectoryPage {
 }
 
 /** What saving a choice of org units would select (previewSetup). */
-export interface SetupPreview {
+export interface SetupPreview extends SetupPreviewCore {
   /** The org unit settings that saving would store. */
   settings: Pick<
     Settings,
@@ -198,23 +199,6 @@ export interface SetupPreview {
     | 'teacherOuPattern'
   >;
   settingsBytes: number;
-  schools: {
-    path: string;
-    name: string;
-    students: number;
-    teachers: number;
-    other: number;
-  }[];
-  totals: {
-    users: number;
-    inactive: number;
-    students: number;
-    teachers: number;
-    other: number;
-    inSchools: number;
-  };
-  noSchool: {users: number; units: {path: string; users: number}[]};
-  warnings: string[];
   estimate: BackfillEstimate | null;
   estimateError: string | null;
   /** Google API calls the preview made (none: it works on the scan). */

@@ -75,6 +75,60 @@ export function shortNumber(v: number): string {
   return String(r1(v));
 }
 
+/** An accessible chart root: role img, labelled, with the label as its title. */
+export function svgRoot(
+  width: number,
+  height: number,
+  label: string,
+  kids: SvgNode[] = [],
+): SvgNode {
+  kids.unshift(el('title', {}, undefined, label));
+  return el(
+    'svg',
+    {
+      xmlns: 'http://www.w3.org/2000/svg',
+      viewBox: `0 0 ${width} ${height}`,
+      width,
+      height,
+      role: 'img',
+      'aria-label': label,
+    },
+    kids,
+  );
+}
+
+/** The centred line a chart shows in place of a plot when it has nothing to draw. */
+export function emptyNote(
+  width: number,
+  height: number,
+  text: string,
+): SvgNode {
+  return el(
+    'text',
+    {
+      x: width / 2,
+      y: height / 2,
+      'text-anchor': 'middle',
+      'font-size': 12,
+      fill: COLORS.axis,
+    },
+    undefined,
+    text,
+  );
+}
+
+/** Ticks from zero (or the lowest value) to the highest, and the value-to-pixel map. */
+export function yScale(
+  vals: ReadonlyArray<number>,
+  top: number,
+  height: number,
+): {ticks: number[]; y: (v: number) => number} {
+  const ticks = niceTicks(Math.min(0, ...vals), Math.max(...vals));
+  const y0 = ticks[0];
+  const y1 = ticks[ticks.length - 1];
+  return {ticks, y: v => top + height - ((v - y0) / (y1 - y0 || 1)) * height};
+}
+
 /** Horizontal grid lines at the y ticks, each labelled at the left of the plot. */
 export function yGrid(
   ticks: ReadonlyArray<number>,
@@ -130,39 +184,15 @@ export function forecastSvg(
     }
   }
   const label = `${d.schoolName}: ${metricLabel(d.metric)}, actual and forecast by week`;
-  const root = el('svg', {
-    xmlns: 'http://www.w3.org/2000/svg',
-    viewBox: `0 0 ${width} ${height}`,
-    width,
-    height,
-    role: 'img',
-    'aria-label': label,
-  });
-  const kids: SvgNode[] = [el('title', {}, undefined, label)];
-  root.children = kids;
+  const kids: SvgNode[] = [];
+  const root = svgRoot(width, height, label, kids);
   if (pts.length === 0 || vals.length === 0) {
-    kids.push(
-      el(
-        'text',
-        {
-          x: width / 2,
-          y: height / 2,
-          'text-anchor': 'middle',
-          'font-size': 12,
-          fill: COLORS.axis,
-        },
-        undefined,
-        'No forecast yet',
-      ),
-    );
+    kids.push(emptyNote(width, height, 'No forecast yet'));
     return root;
   }
-  const ticks = niceTicks(Math.min(0, ...vals), Math.max(...vals));
-  const y0 = ticks[0];
-  const y1 = ticks[ticks.length - 1];
+  const {ticks, y} = yScale(vals, m.t, h);
   const x = (i: number) =>
     m.l + (pts.length === 1 ? w / 2 : (i / (pts.length - 1)) * w);
-  const y = (v: number) => m.t + h - ((v - y0) / (y1 - y0 || 1)) * h;
   kids.push(...yGrid(ticks, y, m.l, w));
   // Bands: contiguous runs of weeks with both bounds.
   const band = (lo: 'lo80' | 'lo95', hi: 'hi80' | 'hi95', fill: string) => {
@@ -371,7 +401,7 @@ export function heatmapSvg(
         ? 'Teacher'
         : 'Student minus teacher';
   const label = `${what} % access by school and week, ${schools.length} schools, ${cols} weeks`;
-  const kids: SvgNode[] = [el('title', {}, undefined, label)];
+  const kids: SvgNode[] = [];
   let max = 0;
   let span = 0;
   for (let s = 0; s < schools.length; s++) {
@@ -455,18 +485,7 @@ export function heatmapSvg(
       ),
     );
   });
-  return el(
-    'svg',
-    {
-      xmlns: 'http://www.w3.org/2000/svg',
-      viewBox: `0 0 ${width} ${height}`,
-      width,
-      height,
-      role: 'img',
-      'aria-label': label,
-    },
-    kids,
-  );
+  return svgRoot(width, height, label, kids);
 }
 
 /** Anomalies per week: drops below the axis, surges above. */
@@ -492,34 +511,10 @@ export function timelineSvg(
   }
   const keys = [...counts.keys()].sort();
   const label = `Anomalies per week: ${anomalies.length} in total`;
-  const kids: SvgNode[] = [el('title', {}, undefined, label)];
-  const root = el(
-    'svg',
-    {
-      xmlns: 'http://www.w3.org/2000/svg',
-      viewBox: `0 0 ${width} ${height}`,
-      width,
-      height,
-      role: 'img',
-      'aria-label': label,
-    },
-    kids,
-  );
+  const kids: SvgNode[] = [];
+  const root = svgRoot(width, height, label, kids);
   if (keys.length === 0) {
-    kids.push(
-      el(
-        'text',
-        {
-          x: width / 2,
-          y: height / 2,
-          'text-anchor': 'middle',
-          'font-size': 12,
-          fill: COLORS.axis,
-        },
-        undefined,
-        'No anomalies flagged',
-      ),
-    );
+    kids.push(emptyNote(width, height, 'No anomalies flagged'));
     return root;
   }
   // Every week from the first to the last, so gaps show as quiet weeks.

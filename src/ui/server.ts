@@ -5,6 +5,7 @@
 import {attributionRules, schoolPathOf} from '../clean/attribution';
 import {InputError} from '../core/errors';
 import {effectiveStartDate} from '../core/settings';
+import {estimateIngest} from '../sources/estimate';
 import {productTitle} from '../core/labels';
 import type {Settings} from '../core/types';
 import {writeDashboard} from '../sheets/dashboard';
@@ -38,7 +39,6 @@ import {
   ss,
   forecastOptions,
 } from '../sheets/snapshot';
-import {estimateBackfillCost} from './estimate';
 import {lookerLinksForActive, type LookerLinks} from './looker';
 import {readProgress} from '../platform/progress';
 import {bumpDataVersion, cachedView} from '../platform/viewcache';
@@ -135,7 +135,7 @@ export function backfillEstimateFor(
       `${start} is after yesterday (${yesterday})`,
     );
   }
-  return estimateBackfillCost({
+  return estimateIngest({
     startDate: start,
     endDate: yesterday,
     schools: size.schools,

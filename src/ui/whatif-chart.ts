@@ -3,7 +3,16 @@
  * each with its 95% prediction interval, and the scenario weeks shaded. The sidebar and the
  * static report draw the same tree (see charts.ts).
  */
-import {COLORS, el, niceTicks, r1, yGrid, type SvgNode} from './charts';
+import {
+  COLORS,
+  el,
+  emptyNote,
+  r1,
+  svgRoot,
+  yGrid,
+  yScale,
+  type SvgNode,
+} from './charts';
 
 export interface WhatIfChartWeek {
   weekStart: string;
@@ -34,19 +43,8 @@ export function whatIfSvg(
   const w = width - m.l - m.r;
   const h = height - m.t - m.b;
   const label = `${title}: weekly active students, baseline and scenario forecasts with 95% intervals`;
-  const kids: SvgNode[] = [el('title', {}, undefined, label)];
-  const root = el(
-    'svg',
-    {
-      xmlns: 'http://www.w3.org/2000/svg',
-      viewBox: `0 0 ${width} ${height}`,
-      width,
-      height,
-      role: 'img',
-      'aria-label': label,
-    },
-    kids,
-  );
+  const kids: SvgNode[] = [];
+  const root = svgRoot(width, height, label, kids);
   const vals = weeks.flatMap(p =>
     [
       p.baseline,
@@ -58,28 +56,12 @@ export function whatIfSvg(
     ].filter((v): v is number => v !== null && Number.isFinite(v)),
   );
   if (weeks.length === 0 || vals.length === 0) {
-    kids.push(
-      el(
-        'text',
-        {
-          x: width / 2,
-          y: height / 2,
-          'text-anchor': 'middle',
-          'font-size': 12,
-          fill: COLORS.axis,
-        },
-        undefined,
-        'No what-if forecast',
-      ),
-    );
+    kids.push(emptyNote(width, height, 'No what-if forecast'));
     return root;
   }
-  const ticks = niceTicks(Math.min(0, ...vals), Math.max(...vals));
-  const y0 = ticks[0];
-  const y1 = ticks[ticks.length - 1];
+  const {ticks, y} = yScale(vals, m.t, h);
   const step = weeks.length > 1 ? w / (weeks.length - 1) : 0;
   const x = (i: number) => m.l + (weeks.length === 1 ? w / 2 : i * step);
-  const y = (v: number) => m.t + h - ((v - y0) / (y1 - y0 || 1)) * h;
   // Scenario weeks shaded behind everything.
   weeks.forEach((p, i) => {
     if (!p.inScenario) return;

@@ -5,7 +5,7 @@
 import {addDays} from '../../src/clean/dates';
 import type {DailyFact} from '../../src/core/types';
 import {readFacts, readQuality} from '../../src/pipeline/ingest';
-import {pstDay} from '../../src/sources/api/source';
+import {pstDay} from '../../src/sources/api/usage';
 import {makeFixture} from './fixture';
 import {
   START,

@@ -1,5 +1,6 @@
 import {defaultSettings} from '../../src/core/settings';
-import {ApiSource, pstDay} from '../../src/sources/api/source';
+import {ApiSource} from '../../src/sources/api/source';
+import {pstDay} from '../../src/sources/api/usage';
 import type {ApiServices} from '../../src/sources/api/services';
 import {
   isFinalPartition,

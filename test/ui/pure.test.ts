@@ -7,7 +7,6 @@ import {
   svgToString,
   heatmapSvg,
 } from '../../src/ui/charts';
-import {estimateBackfillCost} from '../../src/ui/estimate';
 import {lookerLinks} from '../../src/ui/looker';
 import {lookerDialogHtml} from '../../src/ui/menu';
 import {
@@ -105,32 +104,6 @@ describe('incident digest', () => {
     expect(again.body).toContain('(1 to 3 schools; lasted until 2025-02-27)');
     expect(again.body).toContain(
       '2 incidents mailed before still await review.',
-    );
-  });
-});
-
-describe('backfill estimate', () => {
-  it('grows with the district and recommends BigQuery past two days of trigger time', () => {
-    const small = estimateBackfillCost({
-      startDate: '2024-09-01',
-      endDate: '2025-02-28',
-      schools: 40,
-      users: 30000,
-    });
-    expect(small.days).toBe(181);
-    expect(small.notes.join(' ')).toMatch(/keeps activity events for 180 days/);
-    const big = estimateBackfillCost({
-      startDate: '2024-09-01',
-      endDate: '2025-02-28',
-      schools: 1800,
-      users: 1_100_000,
-    });
-    expect(big.totalCalls).toBeGreaterThan(small.totalCalls * 20);
-    expect(big.executions).toBeGreaterThan(small.executions);
-    expect(small.recommendBigQuery).toBe(false);
-    expect(big.recommendBigQuery).toBe(true);
-    expect(big.totalCalls).toBe(
-      Object.values(big.calls).reduce((a, b) => a + b, 0),
     );
   });
 });

@@ -5,7 +5,12 @@
  * GoogleJsonResponseException.details (the message text is localized), never by the
  * message.
  */
-import {BudgetExhausted, RetryLater, type Budget} from '../source';
+import {
+  BudgetExhausted,
+  RetryLater,
+  type Budget,
+  type SourceContext,
+} from '../source';
 import {countCall} from '../tally';
 
 export interface ApiErrorInfo {
@@ -168,4 +173,17 @@ export class ServiceCaller {
       }
     }
   }
+}
+
+/** One caller per execution context, so a source's call statistics are per execution. */
+export function callerFor(
+  callers: WeakMap<SourceContext, ServiceCaller>,
+  ctx: SourceContext,
+): ServiceCaller {
+  let c = callers.get(ctx);
+  if (!c) {
+    c = new ServiceCaller(ctx.budget, ctx.clock, ctx.sleep, ctx.random);
+    callers.set(ctx, c);
+  }
+  return c;
 }

@@ -16,7 +16,7 @@ import {effectiveStartDate} from '../../core/settings';
 import type {School, Settings} from '../../core/types';
 import {cleanActivity} from '../../clean/activities';
 import {attributionRules} from '../../clean/attribution';
-import {addDays, dayRange, toRfc3339, utcDay} from '../../clean/dates';
+import {addDays, dayRange, toRfc3339} from '../../clean/dates';
 import {Deduper} from '../../clean/dedupe';
 import {QualityLog} from '../../clean/quality';
 import {DayAccumulator, type Metric} from '../../metrics/facts';
@@ -33,7 +33,7 @@ import {
   needsFetch,
   registerSource,
 } from '../source';
-import {ServiceCaller, ServiceError} from './call';
+import {ServiceCaller, ServiceError, callerFor} from './call';
 import {ClassroomHistory, HISTORY_METRICS, addCourseHistory} from './classroom';
 import {appsScriptServices, type ApiServices, type Page} from './services';
 import {
@@ -47,10 +47,9 @@ import {
   schoolsFromOrgUnits,
   type SnapshotDraft,
 } from './snapshot';
-import {USAGE_PARAMETERS, parseUsageRow} from './usage';
+import {USAGE_PARAMETERS, parseUsageRow, pstDay} from './usage';
 
 const DAY_MS = 86_400_000;
-const PST_OFFSET_MS = 8 * 3_600_000;
 
 export interface ApiSourceOptions {
   /** Reports applications read per day (`assignments` for the Assignments LMS add-on). */
@@ -177,11 +176,6 @@ interface DayCursor {
   partial: boolean;
 }
 
-/** The UTC-8 calendar date the usage reports are dated in. */
-export function pstDay(ms: number): string {
-  return utcDay(ms - PST_OFFSET_MS);
-}
-
 export class ApiSource implements Source {
   readonly name = 'api';
   readonly opt: ApiSourceOptions;
@@ -197,12 +191,7 @@ export class ApiSource implements Source {
   }
 
   caller(ctx: SourceContext): ServiceCaller {
-    let c = this.callers.get(ctx);
-    if (!c) {
-      c = new ServiceCaller(ctx.budget, ctx.clock, ctx.sleep, ctx.random);
-      this.callers.set(ctx, c);
-    }
-    return c;
+    return callerFor(this.callers, ctx);
   }
 
   /** The oldest day the usage reports still cover, as of `now`. */

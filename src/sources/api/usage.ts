@@ -5,9 +5,16 @@
  * district-local day is counted active on it. Logins per user are not in the report, so
  * a user who logged in counts one login. Such days are flagged `imputed`.
  */
-import {parseRfc3339} from '../../clean/dates';
+import {parseRfc3339, utcDay} from '../../clean/dates';
 import {parseInt64} from '../../clean/activities';
 import type {QualityLog} from '../../clean/quality';
+
+const PST_OFFSET_MS = 8 * 3_600_000;
+
+/** The UTC-8 calendar date the usage reports are dated in. */
+export function pstDay(ms: number): string {
+  return utcDay(ms - PST_OFFSET_MS);
+}
 
 /** Both spellings found in Google's material are requested; whichever is present is used. */
 export const USAGE_PARAMETERS = [

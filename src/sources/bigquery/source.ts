@@ -21,11 +21,12 @@ import {
   resolveRole,
   schoolPathOf,
 } from '../../clean/attribution';
-import {addDays, dayRange, utcDay, weekDays} from '../../clean/dates';
+import {addDays, dayRange, weekDays} from '../../clean/dates';
 import {QualityLog} from '../../clean/quality';
 import {NO_SCHOOL, type EnrolledGroup} from '../../metrics/facts';
 import type {DailyFact, Role} from '../../core/types';
-import {ServiceCaller} from '../api/call';
+import {ServiceCaller, callerFor} from '../api/call';
+import {pstDay} from '../api/usage';
 import {appsScriptServices, type ApiServices} from '../api/services';
 import {schoolsFromOrgUnits} from '../api/snapshot';
 import {
@@ -61,8 +62,6 @@ import {
   type DailyQueryInput,
   type SqlQuery,
 } from './sql';
-
-const PST_OFFSET_MS = 8 * 3_600_000;
 
 export interface BigQuerySourceOptions {
   /** Reports applications (record_type) counted. */
@@ -128,10 +127,6 @@ interface PrepStage {
   query?: {at: string; cursor: QueryCursor; partial: QueryResult} | null;
 }
 
-function pstDay(ms: number): string {
-  return utcDay(ms - PST_OFFSET_MS);
-}
-
 export class BigQuerySource implements Source {
   readonly name = 'bigquery';
   readonly opt: BigQuerySourceOptions;
@@ -148,12 +143,7 @@ export class BigQuerySource implements Source {
   }
 
   caller(ctx: SourceContext): ServiceCaller {
-    let c = this.callers.get(ctx);
-    if (!c) {
-      c = new ServiceCaller(ctx.budget, ctx.clock, ctx.sleep, ctx.random);
-      this.callers.set(ctx, c);
-    }
-    return c;
+    return callerFor(this.callers, ctx);
   }
 
   planDays(settings: Settings, state: SourceState, opt: PlanOptions): string[] {
