@@ -1,6 +1,7 @@
 // The default demo as `npm run demo` runs it (dist/cli.cjs, same node flags): wall time,
 // user and system CPU, peak resident memory, with the machine's load average beside them
-// (on a shared machine wall time follows the load; user CPU much less so).
+// (on a shared machine wall time follows the load; user CPU less so, but it grows too: the
+// default demo took 397 s of user CPU at a load of 2.3 and 544 s at 10-13).
 // BENCH_DEMO_ARGS adds run options, e.g. "--schools 10 --days 420" for a quicker run.
 // Writes out/bench/demo.json; the run's outputs go to out/bench/demo/.
 import {spawn} from 'node:child_process';
@@ -43,6 +44,10 @@ const args = [
   ...extra,
 ];
 const loadBefore = loadavg();
+// The 1-minute load average every 5 s while the run lasts: its mean says what the run
+// shared the machine with (user CPU also grows with the load: cores share caches).
+const loadSamples = [loadBefore[0]];
+const sampler = setInterval(() => loadSamples.push(loadavg()[0]), 5000);
 const t0 = performance.now();
 const code = await new Promise(resolve => {
   const child = spawn(process.execPath, args, {
@@ -51,7 +56,9 @@ const code = await new Promise(resolve => {
   child.on('exit', c => resolve(c));
 });
 const wallS = (performance.now() - t0) / 1000;
+clearInterval(sampler);
 const loadAfter = loadavg();
+loadSamples.push(loadAfter[0]);
 if (code !== 0) {
   console.error(`demo run failed (exit ${code})`);
   process.exit(1);
@@ -69,6 +76,10 @@ const result = {
   peakRssMB: Math.round(u.maxRSS / 1024),
   load1Before: +loadBefore[0].toFixed(2),
   load1After: +loadAfter[0].toFixed(2),
+  load1Mean: +(
+    loadSamples.reduce((a, b) => a + b, 0) / loadSamples.length
+  ).toFixed(2),
+  load1Max: +Math.max(...loadSamples).toFixed(2),
 };
 writeFileSync(
   join(outDir, 'demo.json'),
@@ -88,7 +99,7 @@ console.log(
 );
 console.log(`  peak RSS      ${result.peakRssMB} MB`);
 console.log(
-  `  load average  ${result.load1Before} before, ${result.load1After} after (1 min, ${
+  `  load average  ${result.load1Mean} mean, ${result.load1Max} max while it ran; ${result.load1Before} before, ${result.load1After} after (1 min, ${
     process.env.CI ? 'CI' : 'shared machine'
   })`,
 );

@@ -16,6 +16,34 @@ export interface Realm {
   /** `{}` and `[]` evaluated in the realm: its own literals, for jsonCopy. */
   newObject(): Record<string, unknown>;
   newArray(): unknown[];
+  /**
+   * A function that copies `width` slots of a list from index `at` into one array
+   * literal of the realm: an exact-size packed array, where filling `[]` by push
+   * reallocates it on the way (one cell read as a row held 17 slots).
+   */
+  rowCopier(width: number): (src: ArrayLike<unknown>, at: number) => unknown[];
+}
+
+/** The source of a rowCopier: `return [s[c+0], s[c+1], ...]` over (s, c). */
+export function rowCopierBody(width: number): string {
+  const parts = new Array<string>(width);
+  for (let i = 0; i < width; i++) parts[i] = `s[c+${i}]`;
+  return `return [${parts.join(',')}];`;
+}
+
+/** Row copiers by width, compiled once per realm (see Realm.rowCopier). */
+export function rowCopiers(
+  compile: (body: string) => (s: ArrayLike<unknown>, c: number) => unknown[],
+): Realm['rowCopier'] {
+  const byWidth = new Map<number, ReturnType<Realm['rowCopier']>>();
+  return width => {
+    let f = byWidth.get(width);
+    if (f === undefined) {
+      f = compile(rowCopierBody(width));
+      byWidth.set(width, f);
+    }
+    return f;
+  };
 }
 
 export const hostRealm: Realm = {
@@ -26,6 +54,13 @@ export const hostRealm: Realm = {
   JSON,
   newObject: () => ({}),
   newArray: () => [],
+  rowCopier: rowCopiers(
+    body =>
+      new Function('s', 'c', body) as (
+        s: ArrayLike<unknown>,
+        c: number,
+      ) => unknown[],
+  ),
 };
 
 interface CopyState {
@@ -34,6 +69,8 @@ interface CopyState {
   realmProto: object;
   /** Objects being copied, outermost first (JSON's cycle check). */
   stack: object[];
+  /** The realm's frozen copies (frozenCopies), looked up once per copy. */
+  memo: WeakMap<object, unknown> | null;
 }
 
 const isArray = Array.isArray;
@@ -59,6 +96,7 @@ export function jsonCopy(value: unknown, realm: Realm): unknown {
     realm,
     realmProto: realm.Object.prototype,
     stack: [],
+    memo: null,
   };
   const out = member(withToJSON(value, ''), st);
   // JSON.parse(JSON.stringify(fn)) is JSON.parse(undefined).
@@ -115,10 +153,14 @@ const frozenCopies = new WeakMap<Realm, WeakMap<object, unknown>>();
 
 function copyObject(v: object, st: CopyState): unknown {
   if (!Object.isFrozen(v)) return copyFresh(v, st);
-  let memo = frozenCopies.get(st.realm);
-  if (memo === undefined) {
-    memo = new WeakMap();
-    frozenCopies.set(st.realm, memo);
+  let memo = st.memo;
+  if (memo === null) {
+    memo = frozenCopies.get(st.realm) ?? null;
+    if (memo === null) {
+      memo = new WeakMap();
+      frozenCopies.set(st.realm, memo);
+    }
+    st.memo = memo;
   }
   let out = memo.get(v);
   if (out === undefined) {
@@ -129,6 +171,9 @@ function copyObject(v: object, st: CopyState): unknown {
   return out;
 }
 
+/** Longest list jsonCopy copies with a realm literal (longer ones are filled by push). */
+const COPIED_ARRAY_MAX = 64;
+
 function copyFresh(v: object, st: CopyState): unknown {
   const stack = st.stack;
   for (let i = 0; i < stack.length; i++) {
@@ -137,16 +182,33 @@ function copyFresh(v: object, st: CopyState): unknown {
   }
   if (isArray(v)) {
     stack.push(v);
-    const out = st.realm.newArray();
     const n = v.length;
-    for (let i = 0; i < n; i++) {
-      let x: unknown = v[i];
-      // Strings (most leaves) skip the general path.
-      if (typeof x !== 'string') {
-        x = member(withToJSONAt(x, i), st);
-        if (x === undefined) x = null;
+    let out: unknown[];
+    if (n <= COPIED_ARRAY_MAX) {
+      // A short list: copied whole into an exact-size literal, then its members put right.
+      // Each member is read again in order, as JSON.stringify reads it (a toJSON may
+      // change a later one).
+      out = st.realm.rowCopier(n)(v, 0);
+      for (let i = 0; i < n; i++) {
+        const x: unknown = v[i];
+        if (typeof x === 'string') {
+          if (out[i] !== x) out[i] = x;
+        } else {
+          const y = member(withToJSONAt(x, i), st);
+          out[i] = y === undefined ? null : y;
+        }
       }
-      out.push(x);
+    } else {
+      out = st.realm.newArray();
+      for (let i = 0; i < n; i++) {
+        let x: unknown = v[i];
+        // Strings (most leaves) skip the general path.
+        if (typeof x !== 'string') {
+          x = member(withToJSONAt(x, i), st);
+          if (x === undefined) x = null;
+        }
+        out.push(x);
+      }
     }
     stack.pop();
     return out;

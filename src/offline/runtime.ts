@@ -24,6 +24,7 @@ import {
   SimulatedCosts,
   TIMEOUT_MESSAGE,
   hostRealm,
+  rowCopiers,
   mergeCosts,
 } from './engine';
 import {observeService, type ApiObserver} from './observe';
@@ -291,7 +292,8 @@ const DATE_PATCH = `(function (now) {
   return {
     Array: Array, Date: SimDate, Error: Error, Object: Object, JSON: JSON,
     newObject: function () { return {}; },
-    newArray: function () { return []; }
+    newArray: function () { return []; },
+    compileRow: function (body) { return new Function('s', 'c', body); }
   };
 })`;
 
@@ -502,8 +504,12 @@ export function createOfflineRuntime(
     });
     const install = patchScript.runInContext(context) as (
       now: () => number,
-    ) => Realm;
-    return {sandbox, context, realm: install(() => engine.now())};
+    ) => Omit<Realm, 'rowCopier'> & {
+      compileRow: Parameters<typeof rowCopiers>[0];
+    };
+    const {compileRow, ...intrinsics} = install(() => engine.now());
+    const realm: Realm = {...intrinsics, rowCopier: rowCopiers(compileRow)};
+    return {sandbox, context, realm};
   };
   /** With reuseContexts: per bundle, its loaded context and the globals it had after loading. */
   const warm = new Map<vm.Script, WarmContext>();

@@ -3,6 +3,7 @@ import {
   Engine,
   hostRealm,
   jsonCopy,
+  rowCopiers,
   type Realm,
 } from '../../src/offline/engine';
 import {NOW, makeDistrict} from './fixtures';
@@ -10,11 +11,15 @@ import {ok, run, runtime} from './helpers';
 
 /** A realm as the runtime builds one: a fresh context's intrinsics and literals. */
 function makeRealm(): Realm {
-  return vm.runInContext(
+  const {compileRow, ...intrinsics} = vm.runInContext(
     `({Array: Array, Date: Date, Error: Error, Object: Object, JSON: JSON,
-       newObject: function () { return {}; }, newArray: function () { return []; }})`,
+       newObject: function () { return {}; }, newArray: function () { return []; },
+       compileRow: function (body) { return new Function('s', 'c', body); }})`,
     vm.createContext({}),
-  ) as Realm;
+  ) as Omit<Realm, 'rowCopier'> & {
+    compileRow: Parameters<typeof rowCopiers>[0];
+  };
+  return {...intrinsics, rowCopier: rowCopiers(compileRow)};
 }
 
 /** What the copy must equal: the JSON round trip into the realm. */
@@ -106,6 +111,16 @@ describe('jsonCopy: JSON.parse(JSON.stringify(v)) into a realm', () => {
       expect(Object.getPrototypeOf(n)).toBe(proto);
       if (Array.isArray(n)) expect(n instanceof realm.Array).toBe(true);
     }
+  });
+
+  test('a toJSON that changes a later member of its list: the later member is read after it', () => {
+    const make = () => {
+      const list: unknown[] = [];
+      list.push({toJSON: () => ((list[1] = 'changed'), 1)}, 'first', 'x');
+      return list;
+    };
+    expect(jsonCopy(make(), realm)).toStrictEqual(roundTrip(make(), realm));
+    expect(jsonCopy(make(), realm)).toStrictEqual([1, 'changed', 'x']);
   });
 
   test('-0 becomes 0, as through the text', () => {

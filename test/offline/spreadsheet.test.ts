@@ -530,6 +530,84 @@ describe('SpreadsheetApp: inserting and deleting rows and columns', () => {
     expect(res).toEqual([[10, 2, 0.3], '0%', ['0.0', '#,##0', '@']]);
   });
 
+  test('getValues rows are exact-width arrays of the script: blanks, dates and rows past the data', () => {
+    const rt = runtime();
+    const res = ok(
+      run(
+        rt,
+        `${SHEET}
+        sh.getRange(1, 1, 1, 3).setValues([[1, 'a', new Date(Date.UTC(2024, 0, 2))]]);
+        sh.getRange(2, 2).setValue('b');
+        var v = sh.getRange(1, 1, 4, 4).getValues();
+        var one = sh.getRange(1, 2, 3, 1).getValues();
+        return [v.map(function (r) { return [r instanceof Array, r.length]; }),
+                v[0][2] instanceof Date, v[0][2].getTime(), v[0][0], v[0][1], v[0][3],
+                v[1], v[3], one];`,
+      ),
+    );
+    expect(res).toEqual([
+      [
+        [true, 4],
+        [true, 4],
+        [true, 4],
+        [true, 4],
+      ],
+      true,
+      Date.UTC(2024, 0, 2),
+      1,
+      'a',
+      '',
+      ['', 'b', '', ''],
+      ['', '', '', ''],
+      [['a'], ['b'], ['']],
+    ]);
+  });
+
+  test('one format row repeated over rows of different earlier styles gives each row its own result', () => {
+    const rt = runtime();
+    const res = ok(
+      run(
+        rt,
+        `${SHEET}
+        sh.getRange(2, 2).setBackground('#00ff00');
+        sh.getRange(4, 1, 2, 3).setFontWeight('bold');
+        var fmt = ['0.0', '@', '0%'];
+        sh.getRange(1, 1, 6, 3).setNumberFormats([fmt, fmt, fmt, fmt, fmt, fmt]);
+        sh.getRange(1, 2, 6, 1).setHorizontalAlignment('center');
+        sh.getRange(5, 3).setNumberFormat('#,##0');
+        var each = function (get) {
+          return [1, 2, 3, 4, 5, 6].map(function (r) {
+            return [1, 2, 3].map(function (c) { return get(sh.getRange(r, c)); });
+          });
+        };
+        return [
+          sh.getRange(1, 1, 6, 3).getNumberFormats(),
+          sh.getRange(1, 1, 6, 3).getBackgrounds(),
+          each(function (g) { return g.getFontWeight(); }),
+          each(function (g) { return g.getHorizontalAlignment(); }),
+        ];`,
+      ),
+    );
+    const fmt = ['0.0', '@', '0%'];
+    const w = '#ffffff';
+    const n = ['normal', 'normal', 'normal'];
+    const b = ['bold', 'bold', 'bold'];
+    const a = ['general', 'center', 'general'];
+    expect(res).toEqual([
+      [fmt, fmt, fmt, fmt, ['0.0', '@', '#,##0'], fmt],
+      [
+        [w, w, w],
+        [w, '#00ff00', w],
+        [w, w, w],
+        [w, w, w],
+        [w, w, w],
+        [w, w, w],
+      ],
+      [n, n, n, b, b, n],
+      [a, a, a, a, a, a],
+    ]);
+  });
+
   test('rows formatted alike stay independent: changing one cell, column or row leaves the others', () => {
     const rt = runtime();
     const res = ok(

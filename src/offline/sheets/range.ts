@@ -14,6 +14,10 @@ import {storeCell, toStored, toValue, typeName} from './values';
 
 type Grid<T> = T[][];
 
+/** Widest range whose rows getValues copies with a realm row literal (wider ones push). */
+const COPIED_ROW_MAX = 64;
+const NO_CELLS: readonly Stored[] = [];
+
 /** The sheet a range lies on, as ranges and charts see it (implemented by Sheet). */
 export interface RangeSheet {
   readonly deleted: boolean;
@@ -66,22 +70,31 @@ export class Range {
     const rows = this.m.rows;
     const c0 = this.col - 1;
     const nc = this.numCols;
+    // Each row copied whole into an exact-size literal, then blanks and dates put right.
+    const copy = nc <= COPIED_ROW_MAX ? realm.rowCopier(nc) : null;
     for (let i = 0; i < this.numRows; i++) {
-      const row = realm.newArray();
       const src = rows[this.row - 1 + i];
-      if (src === undefined) {
-        for (let j = 0; j < nc; j++) row.push('');
-      } else {
+      if (copy !== null) {
+        const row = copy(src ?? NO_CELLS, c0);
         for (let j = 0; j < nc; j++) {
-          const v = src[c0 + j];
-          row.push(
-            v === undefined
-              ? ''
-              : typeof v === 'object'
-                ? toValue(v, DateCtor)
-                : v,
-          );
+          const v = row[j];
+          if (v === undefined) row[j] = '';
+          else if (typeof v === 'object')
+            row[j] = toValue(v as Stored, DateCtor);
         }
+        out.push(row);
+        continue;
+      }
+      const row = realm.newArray();
+      for (let j = 0; j < nc; j++) {
+        const v = src === undefined ? undefined : src[c0 + j];
+        row.push(
+          v === undefined
+            ? ''
+            : typeof v === 'object'
+              ? toValue(v, DateCtor)
+              : v,
+        );
       }
       out.push(row);
     }
@@ -250,12 +263,52 @@ export class Range {
       this.writeCost(),
     );
   }
+  /**
+   * Patches the styles of each row of the range (`patchRow(r)`), then shares the row's
+   * style list. A row that starts from the same shared list as the row before, with the
+   * same patch (`samePatch(i)`), ends the same: it takes that row's shared list without
+   * patching cell by cell (a tab's format block is one row repeated).
+   */
+  private patchStyleRows(
+    samePatch: (i: number) => boolean,
+    patchRow: (r: number) => void,
+  ): void {
+    const m = this.m;
+    const styles = m.styles;
+    let prevOld: (CellStyle | undefined)[] | undefined;
+    let prevNew: (CellStyle | undefined)[] | undefined;
+    for (let i = 0; i < this.numRows; i++) {
+      const r = this.row + i;
+      const old = styles[r - 1];
+      if (prevNew !== undefined && old === prevOld && samePatch(i)) {
+        styles[r - 1] = prevNew;
+        continue;
+      }
+      patchRow(r);
+      m.shareStyles(r, 1);
+      const now = styles[r - 1];
+      // Only shared (frozen) lists stand for another row: a row's own list changes in place.
+      prevNew =
+        now !== undefined &&
+        Object.isFrozen(now) &&
+        (old === undefined || Object.isFrozen(old))
+          ? now
+          : undefined;
+      prevOld = old;
+    }
+  }
   private setStyleAll(method: string, patch: CellStyle): Range {
     return this.engine.call(
       `Range.${method}`,
       () => {
-        this.eachCell((r, c) => this.m.setStyle(r, c, patch));
-        this.m.shareStyles(this.row, this.numRows);
+        const m = this.m;
+        const c1 = this.col + this.numCols;
+        this.patchStyleRows(
+          () => true,
+          r => {
+            for (let c = this.col; c < c1; c++) m.setStyle(r, c, patch);
+          },
+        );
         return this;
       },
       this.writeCost(),
@@ -273,21 +326,23 @@ export class Range {
         const m = this.m;
         // One patch per distinct value, so merges are memoised across cells.
         const patches = new Map<T, CellStyle>();
-        for (let i = 0; i < g.length; i++) {
-          const row = g[i];
-          for (let j = 0; j < row.length; j++) {
-            const v = row[j];
-            // Holes of a sparse row leave their cells as they were.
-            if (v === undefined && !(j in row)) continue;
-            let p = patches.get(v);
-            if (p === undefined) {
-              p = patch(v);
-              patches.set(v, p);
+        this.patchStyleRows(
+          i => g[i] === g[i - 1],
+          r => {
+            const row = g[r - this.row];
+            for (let j = 0; j < row.length; j++) {
+              const v = row[j];
+              // Holes of a sparse row leave their cells as they were.
+              if (v === undefined && !(j in row)) continue;
+              let p = patches.get(v);
+              if (p === undefined) {
+                p = patch(v);
+                patches.set(v, p);
+              }
+              m.setStyle(r, this.col + j, p);
             }
-            m.setStyle(this.row + i, this.col + j, p);
-          }
-        }
-        m.shareStyles(this.row, this.numRows);
+          },
+        );
         return this;
       },
       this.writeCost(),
