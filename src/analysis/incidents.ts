@@ -17,6 +17,8 @@
  *
  * Size is counted in users: on each day, expected minus observed summed over the flagged
  * schools and roles (distinct-user metrics only), and the incident's size is its worst day.
+ * A short incident at one school smaller than `minUsers` is left out (its flags stay).
+ * An incident starts and ends on school days of the calendar.
  * A likely cause is named only where the evidence says one: an outage is broad or hits a
  * whole school, abrupt (a fall of 30% or more) and over within three school days; a
  * disengagement is a sustained drop of one school or a group of schools.
@@ -79,6 +81,18 @@ export interface IncidentOptions {
   lastDay?: string;
   /** 0 = Sunday .. 6 = Saturday. Default Monday to Friday. */
   schoolWeekdays?: ReadonlyArray<number>;
+  /**
+   * The calendar's closed periods: an incident starts and ends on school days (a weekly
+   * flag's Monday may be a holiday, its Sunday never a school day).
+   */
+  closures?: ReadonlyArray<{start: string; end: string}>;
+  /**
+   * Smallest change, in users on the worst day, of a short incident at one school
+   * (default 10, the smallest group the product reports): a few users at one school for
+   * a day or two are a flag to read in the Anomalies tab, not an event to review. A
+   * sustained drop's weight is its length: it stays whatever its size.
+   */
+  minUsers?: number;
 }
 
 /** Metrics counted in users (the size of an incident is read from these). */
@@ -89,6 +103,8 @@ const DISTRICT_SHARE = 0.5;
 const OUTAGE_MAX_DAYS = 3;
 /** ... and falls at least this much (percent) on its worst day. */
 const OUTAGE_FALL_PCT = 30;
+/** Default smallest incident at one school, in users (see IncidentOptions.minUsers). */
+const MIN_INCIDENT_USERS = 10;
 /** A drop lasting this many school days or more is sustained. */
 const SUSTAINED_DAYS = 5;
 
@@ -119,7 +135,9 @@ export function groupIncidents(
   opts: IncidentOptions,
 ): Incident[] {
   const weekdays = new Set(opts.schoolWeekdays ?? [1, 2, 3, 4, 5]);
-  const isSchoolDay = (d: string) => weekdays.has(weekday(d));
+  const closures = opts.closures ?? [];
+  const isSchoolDay = (d: string) =>
+    weekdays.has(weekday(d)) && !closures.some(c => d >= c.start && d <= c.end);
   /** School days strictly between a and b (a < b). */
   const schoolDaysBetween = (a: string, b: string): number => {
     let n = 0;
@@ -135,9 +153,16 @@ export function groupIncidents(
     const mine = flags.filter(f => f.direction === direction);
     groups.push(...groupDirection(mine, direction, multi, schoolDaysBetween));
   }
-  const out = groups.map(g =>
-    describeGroup(g, opts, multi, countSchoolDays, isSchoolDay),
-  );
+  const minUsers = opts.minUsers ?? MIN_INCIDENT_USERS;
+  const out = groups
+    .map(g => describeGroup(g, opts, multi, countSchoolDays, isSchoolDay))
+    .filter(
+      i =>
+        i.schoolIds.length > 1 ||
+        i.schoolDays >= SUSTAINED_DAYS ||
+        i.users === null ||
+        i.users >= minUsers,
+    );
   // Keys are unique: a second event of the same scope and first day gets a suffix.
   const seen = new Map<string, number>();
   out.sort(byStartThenKey);
@@ -393,6 +418,11 @@ function describeGroup(
   countSchoolDays: (a: string, b: string) => number,
   isSchoolDay: (d: string) => boolean,
 ): Incident {
+  // The incident's span runs from its first to its last school day.
+  let start = g.start;
+  let end = g.end;
+  while (start < end && !isSchoolDay(start)) start = addDays(start, 1);
+  while (end > start && !isSchoolDay(end)) end = addDays(end, -1);
   const schoolIds = sorted(g.flags.map(f => f.schoolId));
   const roles = sorted(g.flags.map(f => f.role));
   const metrics = sorted(g.flags.map(f => f.metric));
@@ -416,12 +446,12 @@ function describeGroup(
       .sort((a, b) => a - b);
     if (changes.length) changePct = changes[changes.length >> 1];
   }
-  const schoolDays = Math.max(1, countSchoolDays(g.start, g.end));
+  const schoolDays = Math.max(1, countSchoolDays(start, end));
   const sustainedFlag = g.flags.some(f => f.endDate && f.endDate !== f.date);
   const ongoing =
     !!opts.lastDay &&
-    (g.end >= opts.lastDay ||
-      countSchoolDays(addDays(g.end, 1), opts.lastDay) === 0);
+    (end >= opts.lastDay ||
+      countSchoolDays(addDays(end, 1), opts.lastDay) === 0);
   let cause: IncidentCause = '';
   if (g.direction === 'drop') {
     const abrupt = changePct !== null && -changePct >= OUTAGE_FALL_PCT;
@@ -448,8 +478,8 @@ function describeGroup(
     key: `${g.direction}:${g.multi ? 'multi' : schoolIds[0]}:${g.start}`,
     kind,
     direction: g.direction,
-    start: g.start,
-    end: g.end,
+    start,
+    end,
     schoolDays,
     schoolIds,
     roles,

@@ -350,7 +350,7 @@ export function printSummary(s: DemoSummary, outDir: string): void {
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}`,
     `  weekly forecast         district accuracy ${pct(s.forecast.district.accuracyPct)} (MAPE ${pct(s.forecast.district.mape)}, MASE ${num(s.forecast.district.mase)}, ${s.forecast.horizonWeeks}-week horizon); median school ${pct(s.forecast.medianSchool.accuracyPct)} (MASE ${num(s.forecast.medianSchool.mase)})`,
-    `  anomalies               ${s.anomalies.flagged} flagged, ${s.anomalies.injected} injected: precision ${num(s.anomalies.precision)}, recall ${num(s.anomalies.recall)}; ${s.anomalies.onClosedDays} on closed days`,
+    `  anomalies               ${s.anomalies.flagged} flagged, ${s.anomalies.injected} injected: precision ${num(s.anomalies.precision)}, recall ${num(s.anomalies.recall)}; ${s.anomalies.onClosedDays} on closed days; ${s.anomalies.testingSurges} matched as surges on testing days`,
     `  calendar (${s.calendar.mode})`.padEnd(26) +
       `${s.calendar.closedInferred} closed days used, ${s.calendar.closedTrue} true: precision ${num(s.calendar.precision)}, recall ${num(s.calendar.recall)}; ${s.calendar.possibleOutages} possible outages to confirm`,
     `  half days               ${s.calendar.halfDaysInferred} used, ${s.calendar.halfDaysTrue} true: precision ${num(s.calendar.halfDayPrecision)}, recall ${num(s.calendar.halfDayRecall)}`,

@@ -2,7 +2,7 @@
  * The demo's scorecard: what the product found (read back from its own tabs) against the
  * demo district's ground truth.
  */
-import {addDays, isoWeek, MONTH_ABBR} from '../clean/dates';
+import {addDays, dayNumber, isoWeek, MONTH_ABBR} from '../clean/dates';
 import type {SchoolCalendar} from '../core/types';
 import type {DemoDistrict} from '../demo';
 import type {OfflineRuntime} from '../offline/runtime';
@@ -48,9 +48,15 @@ export interface DemoSummary {
     recall: number | null;
     /** Flags on days (weeks) the true calendar closes. */
     onClosedDays: number;
+    /**
+     * Of `matched`: surges on a testing window's days at the schools it concerns, a real
+     * effect of the generator (not an injected event: no part of the recall).
+     */
+    testingSurges: number;
   };
   insights: {count: number; onClosedWeeks: number};
-  alerts: {mailed: number; onClosedDays: number};
+  /** Mailed incident lines; `closedLines`: those about a day the true calendar closes. */
+  alerts: {mailed: number; onClosedDays: number; closedLines: string[]};
   /** The calendar the product used against the true one, over the demo's days. */
   calendar: {
     /** 'learned' (the real-install path) or 'truth' (handed in, for evaluation). */
@@ -118,6 +124,8 @@ export interface IncidentScore {
   precision: number | null;
   recall: number | null;
   eventsAsOne: number;
+  /** Of `matched`: surge incidents on testing-window days of their schools. */
+  testingSurges: number;
   /** Per injected event: its kind, scope, days and the incidents that match it. */
   events: {
     kind: string;
@@ -159,15 +167,25 @@ function ratio(a: number, b: number): number | null {
 /**
  * The scorecard's matching rule: a flag hits an event (or a data fault) of its school when
  * its date lies within the event's dates, one day either side (a weekly flag when its week
- * overlaps them).
+ * overlaps them). A sustained drop (a flag with an end date) hits it when at least half of
+ * its own span lies within those dates: its first day is only known to within its window,
+ * and a long drop that merely touches an event is not credited.
  */
 export function flagHits(
-  f: {schoolId: string; grain: string; date: string},
+  f: {schoolId: string; grain: string; date: string; endDate?: string},
   e: {school: string; start: string; end: string},
 ): boolean {
   if (f.schoolId !== e.school) return false;
-  const from = f.grain === 'week' ? addDays(e.start, -6) : addDays(e.start, -1);
-  return f.date >= from && f.date <= addDays(e.end, 1);
+  const week = f.grain === 'week';
+  const from = week ? addDays(e.start, -6) : addDays(e.start, -1);
+  const to = addDays(e.end, 1);
+  if (!f.endDate || f.endDate <= f.date) return f.date >= from && f.date <= to;
+  const last = week ? addDays(f.endDate, 6) : f.endDate;
+  const lo = f.date > addDays(e.start, -1) ? f.date : addDays(e.start, -1);
+  const hi = last < to ? last : to;
+  if (hi < lo) return false;
+  const overlap = dayNumber(hi) - dayNumber(lo) + 1;
+  return 2 * overlap >= dayNumber(last) - dayNumber(f.date) + 1;
 }
 
 /**
@@ -183,6 +201,34 @@ export function incidentHits(
   return inc.schoolIds.some(s => e.schoolIds.includes(s));
 }
 
+/** Per school: the days a testing window lifts its students (the generator's truth). */
+export type TestingDays = ReadonlyMap<string, ReadonlySet<string>>;
+
+/** Whether a testing window lifts the school on a day of [from, to]. */
+export function upliftWithin(
+  testing: TestingDays,
+  schoolId: string,
+  from: string,
+  to: string,
+): boolean {
+  const days = testing.get(schoolId);
+  if (!days) return false;
+  for (let d = from; d <= to; d = addDays(d, 1)) if (days.has(d)) return true;
+  return false;
+}
+
+/** The testing days of each school: days whose uplift for the school's level is above 1. */
+function testingDaysOf(district: DemoDistrict): TestingDays {
+  const out = new Map<string, Set<string>>();
+  const days = district.data.m.cal.days;
+  for (const s of district.truth.schools) {
+    const set = new Set<string>();
+    for (const d of days) if (d.testing[s.level] > 1) set.add(d.date);
+    out.set(s.schoolId, set);
+  }
+  return out;
+}
+
 /** Scores the lk_incidents tab against the injected events and delivered data faults. */
 export function scoreIncidents(
   rows: ReadonlyArray<Record<string, unknown>>,
@@ -194,6 +240,7 @@ export function scoreIncidents(
     end: string;
   }>,
   faults: ReadonlyArray<{schoolId: string; date: string}>,
+  testing: TestingDays = new Map(),
 ): IncidentScore {
   const incidents = rows.map(r => ({
     schoolIds: String(r.school_ids ?? '')
@@ -202,18 +249,22 @@ export function scoreIncidents(
       .filter(x => x),
     start: String(r.start_date),
     end: String(r.end_date),
+    direction: String(r.direction ?? 'drop'),
   }));
-  const matched = incidents.filter(
-    inc =>
-      events.some(e => incidentHits(inc, e)) ||
-      faults.some(f =>
-        incidentHits(inc, {
-          schoolIds: [f.schoolId],
-          start: f.date,
-          end: f.date,
-        }),
-      ),
-  ).length;
+  const hitsEvent = (inc: (typeof incidents)[number]) =>
+    events.some(e => incidentHits(inc, e)) ||
+    faults.some(f =>
+      incidentHits(inc, {
+        schoolIds: [f.schoolId],
+        start: f.date,
+        end: f.date,
+      }),
+    );
+  const testingSurge = (inc: (typeof incidents)[number]) =>
+    inc.direction === 'surge' &&
+    inc.schoolIds.some(s => upliftWithin(testing, s, inc.start, inc.end));
+  const surges = incidents.filter(i => !hitsEvent(i) && testingSurge(i));
+  const matched = incidents.filter(hitsEvent).length + surges.length;
   const perEvent = events.map(e => ({
     kind: e.kind,
     scope: e.scope,
@@ -229,6 +280,7 @@ export function scoreIncidents(
     precision: ratio(matched, incidents.length),
     recall: ratio(perEvent.filter(e => e.incidents > 0).length, events.length),
     eventsAsOne: perEvent.filter(e => e.incidents === 1).length,
+    testingSurges: surges.length,
     events: perEvent,
   };
 }
@@ -313,6 +365,7 @@ export function evaluateDemo(i: {
         schoolId: String(f.school_id),
         grain: String(f.grain),
         date: String(f.date),
+        endDate: f.end_date ? String(f.end_date) : undefined,
       },
       e,
     );
@@ -323,9 +376,20 @@ export function evaluateDemo(i: {
     start: d.date,
     end: d.date,
   }));
-  const matchedFlags = allFlags.filter(
-    f => events.some(e => hits(f, e)) || delivered.some(e => hits(f, e)),
-  );
+  const testing = testingDaysOf(district);
+  // A surge on a testing window's days (at a school of a level it concerns) is a real
+  // effect the generator made, though no injected event.
+  const testingSurge = (f: Record<string, unknown>) => {
+    if (f.direction !== 'surge') return false;
+    const from = String(f.date);
+    const last = f.end_date ? String(f.end_date) : from;
+    const to = f.grain === 'week' ? addDays(last, 6) : last;
+    return upliftWithin(testing, String(f.school_id), from, to);
+  };
+  const eventFlag = (f: Record<string, unknown>) =>
+    events.some(e => hits(f, e)) || delivered.some(e => hits(f, e));
+  const surgeFlags = allFlags.filter(f => !eventFlag(f) && testingSurge(f));
+  const matchedFlags = allFlags.filter(f => eventFlag(f) || testingSurge(f));
   const found = events.filter(e => flagged.some(f => hits(f, e)));
   const trueCal = district.calendar;
   const closedDay = (d: string) => !isSchoolDay(d, trueCal);
@@ -342,6 +406,7 @@ export function evaluateDemo(i: {
     onClosedDays: allFlags.filter(f =>
       onClosed(String(f.grain), String(f.date)),
     ).length,
+    testingSurges: surgeFlags.length,
   };
   const insightList = i.snapshot.insights ?? [];
   const insights = {
@@ -362,6 +427,7 @@ export function evaluateDemo(i: {
     tabRecords(ss, 'lk_incidents'),
     truth.anomalies,
     truth.dataIssues,
+    testing,
   );
 
   const corr = tabRecords(ss, 'lk_correlation');
@@ -435,19 +501,22 @@ export function headlineSpan(
 function mailedAlerts(
   rt: OfflineRuntime,
   onClosed: (grain: string, date: string) => boolean,
-): {mailed: number; onClosedDays: number} {
+): DemoSummary['alerts'] {
   let mailed = 0;
   let closed = 0;
+  const closedLines: string[] = [];
   for (const m of rt.mail) {
     for (const line of m.body.split('\n')) {
       if (!line.startsWith('- ')) continue;
       const span = headlineSpan(line);
       mailed++;
-      if (!span || onClosed('day', span.start) || onClosed('day', span.end))
+      if (!span || onClosed('day', span.start) || onClosed('day', span.end)) {
         closed++;
+        closedLines.push(line.slice(2));
+      }
     }
   }
-  return {mailed, onClosedDays: closed};
+  return {mailed, onClosedDays: closed, closedLines};
 }
 
 /**

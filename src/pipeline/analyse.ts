@@ -178,7 +178,8 @@ export function analyseAndWrite(given: Settings): AnalysisResult {
     ),
   ];
   const anomalies = anomalyRows
-    .filter(a => a.date >= settled)
+    // A flag is re-decided while its last day is unsettled (an ongoing sustained drop).
+    .filter(a => (a.endDate || a.date) >= settled)
     .map(a => anomalyRecord(a, names));
 
   const chosen = modelsToReuse(blobs, weekly, settled);
@@ -208,6 +209,8 @@ export function analyseAndWrite(given: Settings): AnalysisResult {
           schools: schoolsInView,
           lastDay,
           schoolWeekdays: settings.calendar.schoolWeekdays,
+          closures: settings.calendar.closures,
+          minUsers: settings.minGroupSize,
           names,
         },
         correlations,

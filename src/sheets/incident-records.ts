@@ -21,6 +21,10 @@ export interface IncidentContext {
   /** The last analysed day. */
   lastDay?: string;
   schoolWeekdays?: ReadonlyArray<number>;
+  /** The calendar's closed periods (incidents start and end on school days). */
+  closures?: ReadonlyArray<{start: string; end: string}>;
+  /** Smallest incident at one school, in users (the settings' minimum group size). */
+  minUsers?: number;
   /** School id -> name. */
   names: ReadonlyMap<string, string>;
 }

@@ -195,6 +195,52 @@ describe('groupIncidents', () => {
     expect(groupIncidents(flags, {schools: 40})).toHaveLength(1);
     expect(groupIncidents(flags, {schools: 1800})).toHaveLength(4);
   });
+  it('starts and ends an incident on school days of the calendar', () => {
+    // A weekly flag's Monday is Martin Luther King Jr. Day; its Sunday is no school day.
+    const flags = [
+      flag({
+        grain: 'week',
+        date: '2024-01-15',
+        endDate: '2024-02-05',
+        observed: 30,
+        expected: 60,
+      }),
+    ];
+    const closures = [{start: '2024-01-15', end: '2024-01-15'}];
+    const [inc] = groupIncidents(flags, {schools: 8, closures});
+    expect(inc.start).toBe('2024-01-16');
+    expect(inc.end).toBe('2024-02-09');
+    expect(inc.schoolDays).toBe(19);
+    const [plain] = groupIncidents(flags, {schools: 8});
+    expect(plain.start).toBe('2024-01-15');
+    expect(plain.end).toBe('2024-02-09');
+  });
+
+  it('leaves out an incident at one school smaller than the minimum group size', () => {
+    const small = [
+      flag({schoolId: school(1), observed: 4, expected: 12}),
+      flag({schoolId: school(1), role: 'teacher', observed: 1, expected: 3}),
+    ];
+    // 8 + 2 users below expected: under 12, not an incident; at 10, one.
+    expect(groupIncidents(small, {schools: 8, minUsers: 12})).toEqual([]);
+    expect(groupIncidents(small, {schools: 8, minUsers: 10})).toHaveLength(1);
+    // Default: the product's minimum group size, 10.
+    expect(groupIncidents(small.slice(0, 1), {schools: 8})).toEqual([]);
+    // An event across schools is one whatever its size.
+    const shared = [1, 2, 3].map(i =>
+      flag({schoolId: school(i), observed: 2, expected: 4}),
+    );
+    expect(groupIncidents(shared, {schools: 8})).toHaveLength(1);
+    // A sustained drop stays whatever its size: its weight is its length.
+    const sustained = flag({
+      schoolId: school(1),
+      date: '2024-01-08',
+      endDate: '2024-02-09',
+      observed: 12,
+      expected: 20,
+    });
+    expect(groupIncidents([sustained], {schools: 8})).toHaveLength(1);
+  });
 });
 
 describe('spanText', () => {

@@ -245,4 +245,27 @@ describe('anomaly merge', () => {
       mergeAnomalies([fresh], [old], '2025-03-08T06:00:00Z').map(x => x.id),
     ).toEqual(['Afresh']);
   });
+
+  it('re-decides a sustained drop still going on after the settled day', () => {
+    // Begun before the settled day, its last day after it: not settled yet.
+    const ongoing = anomaly({
+      date: '2025-01-20',
+      endDate: '2025-03-03',
+      id: 'Aongoing',
+      status: 'new',
+    });
+    const ended = anomaly({
+      date: '2025-01-06',
+      endDate: '2025-02-14',
+      id: 'Aended',
+      status: 'new',
+    });
+    const merged = mergeAnomalies(
+      [],
+      [ongoing, ended],
+      '2025-03-08T06:00:00Z',
+      '2025-03-01',
+    );
+    expect(merged.map(x => x.id)).toEqual(['Aended']);
+  });
 });

@@ -1,8 +1,10 @@
 import type {Role} from '../../core/types';
 import {dayNumber} from '../../clean/dates';
+import {countTailZ} from '../../stats/count-tail';
 import {median, robustCorrelation, robustScale} from '../../stats/robust';
 import {groupBy} from './fact-rows';
-import {findLevelShifts, levelShift} from './level-shifts';
+import {levelShift} from './level-shifts';
+import {findSustainedDrops} from './sustained';
 import type {SeriesAnomaly} from './series-types';
 
 // ---------------------------------------------------------------------------------------
@@ -46,6 +48,8 @@ export interface FittedSeries {
   calendarMoved: ReadonlyArray<boolean>;
   /** Counts get the Poisson part of the noise; rates and minutes do not. */
   count: boolean;
+  /** Users in the group (the most a distinct-user count can reach), when known. */
+  enrolled?: number;
   /** Multiplier from fitted to reported values (weekly: partial weeks). Default 1. */
   report?: ReadonlyArray<number>;
   /** Open days that shape the fit (not testing windows, not first days back). */
@@ -59,6 +63,8 @@ export interface FittedSeries {
 }
 
 export const DEFAULT_MIN_CHANGE_PCT = 35;
+/** Days whose approximate score is at least this far out get the count's exact tail. */
+const TAIL_CHECK = 1.5;
 export const DEFAULT_MIN_SCHOOLS = 5;
 
 export interface PointFlag {
@@ -128,7 +134,18 @@ function seriesNoise(
   );
   const sdFloor = 1e-3;
   for (const [d, x] of r) {
-    const v = Math.max(Math.sqrt(extra + (pois.get(d) as number)), sdFloor);
+    let v = Math.max(Math.sqrt(extra + (pois.get(d) as number)), sdFloor);
+    const i = index.get(d) as number;
+    const e = Math.max(0, s.expected[i] as number);
+    // The log ratio's normal tail overstates small counts: use the count's exact tail
+    // (Poisson, where most of the group is expected to stay away, so it is no closer to
+    // its ceiling than a Poisson count would be: a nearly full group varies less).
+    const far = s.enrolled === undefined || e <= s.enrolled / 2;
+    if (s.count && far && Math.abs(x / v) >= TAIL_CHECK) {
+      const exact = countTailZ(Math.max(0, s.y[i] as number), e, extra);
+      const same = Math.sign(exact) === Math.sign(x) ? Math.abs(exact) : 0;
+      if (same < Math.abs(x / v)) v = Math.abs(x) / Math.max(same, 0.05);
+    }
     z.set(d, x / v);
     sd.set(d, v);
   }
@@ -331,27 +348,13 @@ export function crossSectionPoints(
   return out;
 }
 
-/** A summer-long gap (30 days or more) between the values at positions from and to. */
-function summerBetween(
-  dates: ReadonlyArray<string>,
-  idx: ReadonlyArray<number>,
-  from: number,
-  to: number,
-): boolean {
-  for (let k = from + 1; k <= to && k < idx.length; k++) {
-    if (dayNumber(dates[idx[k]]) - dayNumber(dates[idx[k - 1]]) >= 30)
-      return true;
-  }
-  return false;
-}
-
 /**
  * Sustained drops (disengagement) of a school against the district: each series'
  * log values less the district's shared day effect (the median over schools of their
  * log values less each school's own median), so the weekday pattern, the calendar's
  * ramps and wind-downs and district-wide outages cancel and what is left is the
- * school's own level. Abrupt steps in it are found as in a single series
- * (findLevelShifts; noise from day-to-day differences, which a step barely moves).
+ * school's own level. Drops in it are stretches lower than the days on both sides
+ * (findSustainedDrops, judged against the school's own noise over as many days).
  * Testing windows are left out (their uplift depends on the school's level).
  */
 export function crossSectionShifts(
@@ -360,6 +363,8 @@ export function crossSectionShifts(
   minChangePct: number,
   minSchools: number,
   window: number,
+  /** Days of district-wide events, left out (they move schools unevenly). */
+  skip: ReadonlySet<string> = new Set(),
 ): Array<{series: FittedSeries; found: SeriesAnomaly}> {
   const out: Array<{series: FittedSeries; found: SeriesAnomaly}> = [];
   const minShift = -Math.log(1 - Math.min(minChangePct, 95) / 100);
@@ -376,6 +381,7 @@ export function crossSectionShifts(
         // none the calendar moves: a school's own ramp into the year or wind-down out of
         // it is not a change of its level.
         if (v === null || s.fitted[i] !== true || s.calendarMoved[i]) return;
+        if (skip.has(s.dates[i])) return;
         m.set(s.dates[i], Math.log(v + off));
       });
       const own = m.size > 0 ? median([...m.values()]) : 0;
@@ -403,42 +409,25 @@ export function crossSectionShifts(
         v.push(x - c);
       });
       if (v.length < 4 * window) return;
-      const diffs: number[] = [];
-      for (let k = 1; k < v.length; k++) diffs.push(v[k] - v[k - 1]);
-      const scale = robustScale(diffs, 0, 1e-3) / Math.SQRT2;
-      const changes = findLevelShifts(
-        v,
+      const drops = findSustainedDrops(v, {
         window,
-        scale,
+        maxDays: 6 * window,
         threshold,
         minShift,
-        k => s.breakBefore[idx[k]],
-        3,
-      );
-      changes.forEach((c, ci) => {
-        if (c.recovery || c.shift > 0) return;
-        const next = ci + 1 < changes.length ? changes[ci + 1] : null;
-        // A drop that never recovers is a new level (the trend's business), unless it
-        // is still young: then it is the ongoing disengagement an alert is for.
-        if (next ? !next.recovery : c.k < v.length - 2 * window) return;
-        // Nor is a drop that only "recovers" after a summer: the new school year resets
-        // every level, so it never recovered within its own year.
-        if (next && summerBetween(s.dates, idx, c.k, next.k)) return;
-        // Likewise a drop that ran into a summer still under way: school is out, so it is
-        // not going on, and it never recovered within its year.
-        const lastDay = s.dates[s.dates.length - 1];
-        const lastValue = s.dates[idx[idx.length - 1]];
-        if (!next && dayNumber(lastDay) - dayNumber(lastValue) >= 30) return;
-        const endK = next ? next.k - 1 : v.length - 1;
-        if (endK - c.k + 1 < Math.ceil(window / 2)) return;
-        // The period starts at its first value that is nearer the new level than the old.
-        let startK = c.k;
-        const before = median(v.slice(Math.max(0, c.k - window), c.k));
-        while (startK < endK && v[startK] > before + c.shift / 2) startK++;
-        c.k = startK;
+        // A summer-long gap starts a new school year, which resets every level.
+        yearStart: k =>
+          k > 0 &&
+          dayNumber(s.dates[idx[k]]) - dayNumber(s.dates[idx[k - 1]]) >= 30,
+        // A drop that ran into a summer still under way is not going on.
+        openEnded:
+          dayNumber(s.dates[s.dates.length - 1]) -
+            dayNumber(s.dates[idx[idx.length - 1]]) <
+          30,
+      });
+      for (const c of drops) {
         const ys: number[] = [];
         const es: number[] = [];
-        for (let k = c.k; k <= endK; k++) {
+        for (let k = c.from; k <= c.to; k++) {
           const y = s.y[idx[k]] as number;
           ys.push(y);
           es.push(
@@ -449,13 +438,13 @@ export function crossSectionShifts(
         const expected = median(es);
         const changePct =
           expected > 0 ? ((observed - expected) / expected) * 100 : null;
-        if (changePct === null || -changePct < minChangePct) return;
+        if (changePct === null || -changePct < minChangePct) continue;
         out.push({
           series: s,
           found: levelShift(
-            idx[c.k],
-            idx[endK],
-            endK - c.k + 1,
+            idx[c.from],
+            idx[c.to],
+            c.to - c.from + 1,
             'drop',
             observed,
             expected,
@@ -464,7 +453,7 @@ export function crossSectionShifts(
             threshold,
           ),
         });
-      });
+      }
     });
   }
   return out;

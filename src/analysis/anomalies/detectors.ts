@@ -43,12 +43,17 @@ function judgeSeries(
 ): AnomalyRow[] {
   const minChangePct = opts.minChangePct ?? DEFAULT_MIN_CHANGE_PCT;
   const minSchools = opts.minSchools ?? DEFAULT_MIN_SCHOOLS;
-  const flags = crossSectionPoints(
+  const points = crossSectionPoints(
     fitted,
     threshold,
     minChangePct,
     minSchools,
-  ).filter(f => f.series.reported);
+  );
+  const flags = points.filter(f => f.series.reported);
+  // A district-wide event's day says nothing of one school's own level.
+  const districtDays = new Set(
+    points.filter(f => f.district).map(f => f.series.dates[f.index]),
+  );
   const rows = pointRows(
     flags,
     grain,
@@ -69,6 +74,7 @@ function judgeSeries(
     minChangePct,
     minSchools,
     opts.series?.levelShiftWindow ?? 10,
+    districtDays,
   );
   for (const s of fitted) {
     if (compared(s)) continue;
@@ -233,6 +239,7 @@ export function detectDailyAnomalies(
         y,
         expected: withoutFirst(found.expected),
         count: !NON_COUNT_METRICS.has(metric),
+        enrolled: USER_METRICS.has(metric) ? enrolled : undefined,
         ...calendarMasks(y, closed, peaks, dates, 7, undefined, lows, moved),
         // Groups too small to report still tell whether their school as a whole moved.
         reported: enrolled >= settings.minGroupSize,
@@ -333,6 +340,7 @@ export function detectWeeklyAnomalies(
         y,
         expected: withoutFirst(found.expected),
         count: !NON_COUNT_METRICS.has(metric),
+        enrolled: USER_METRICS.has(metric) ? enrolled : undefined,
         report,
         ...calendarMasks(y, closed, peaks, weeks, 1, 1, undefined, moved),
         reported: enrolled >= settings.minGroupSize,

@@ -171,7 +171,10 @@ export function mergeAnomalies(
   fresh: ReadonlyArray<AnomalyRecord>,
   previous: ReadonlyArray<AnomalyRecord>,
   now: string,
-  /** Previous flags dated before this day are settled: kept as they are. */
+  /**
+   * Previous flags whose last day is before this day are settled: kept as they are (a
+   * sustained drop still going on then is re-decided until it ends).
+   */
   keepBefore = '',
 ): AnomalyRecord[] {
   const prev = new Map(previous.map(p => [p.id, p]));
@@ -194,7 +197,8 @@ export function mergeAnomalies(
     );
   }
   for (const p of previous) {
-    const settled = keepBefore !== '' && String(p.date) < keepBefore;
+    const last = p.endDate ? String(p.endDate) : String(p.date);
+    const settled = keepBefore !== '' && last < keepBefore;
     const reviewed = p.status !== 'new' && isStatus(p.status);
     if (!seen.has(p.id) && (settled || reviewed)) {
       seen.add(p.id);

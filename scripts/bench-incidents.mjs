@@ -1,0 +1,413 @@
+// Anomaly flags, incidents and mailed digests of the demo district as the weekly runs
+// decide them, on the calendar the product learns from the activity, scored as the demo
+// scorecard scores them (src/cli/summary.ts) -- without the simulated Apps Script
+// pipeline. The demo's truth.daily and truth.weekly equal what the product's ingest
+// produces (tested); each Tuesday's run sees the days to Monday, learns the calendar
+// from the district series, re-decides the flags of its last RESCORE_DAYS (older ones
+// settled as they were), groups every flag into incidents (keeping the previous run's
+// ids) and builds the digest of new or changed incidents, as src/pipeline/analyse.ts,
+// src/sheets/outputs.ts and src/pipeline/alerts.ts do.
+//
+// Usage: node scripts/bench-incidents.mjs [--schools 8,20] [--seeds 1,2,3,4,5] [--days 700]
+// BENCH_VERBOSE=1 lists every incident, stray flag and mailed line on a closed day.
+// Demo facts are cached under out/bench/cache. Writes out/bench/incidents.json.
+// The full pipeline (`node dist/cli.cjs run --source demo`) remains the reference: this
+// is a quick loop over seeds and sizes (seconds a run instead of minutes).
+import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {fmt, loadModules, root, table} from './bench-kit.mjs';
+
+const outDir = join(root, 'out', 'bench');
+const cacheDir = join(outDir, 'cache');
+mkdirSync(cacheDir, {recursive: true});
+
+const E = await loadModules('bench-incidents', [
+  ['src/demo', 'createDemoDistrict'],
+  ['src/analysis/anomalies', 'detectDailyAnomalies, detectWeeklyAnomalies'],
+  ['src/cli/summary', 'flagHits, scoreIncidents, headlineSpan, upliftWithin'],
+  ['src/clean/dates', 'addDays'],
+  ['src/metrics/calendar/infer', 'inferCalendar'],
+  ['src/metrics/calendar/merge', 'mergeCalendar'],
+  ['src/metrics/calendar/activity', 'districtDays, withSchoolDays'],
+  ['src/metrics/weekly', 'isSchoolDay'],
+  ['src/sheets/incident-records', 'buildIncidentRecords'],
+  ['src/sheets/tables/anomalies', 'anomalyId, mergeAnomalies'],
+  ['src/pipeline/alerts', 'buildDigest, fingerprint'],
+]);
+const addDays = E.addDays;
+const ROLES = ['student', 'teacher'];
+const RESCORE_DAYS = 63;
+const CONTEXT_DAYS = 308;
+const INSTALL_AFTER_DAYS = 168;
+
+function listArg(name, dflt) {
+  const argv = process.argv.slice(2);
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1].split(',').map(Number) : dflt;
+}
+
+/** The demo district's facts, as the ingest delivers them (cached). */
+function demoFacts(schools, days, seed) {
+  const file = join(cacheDir, `incidents-${schools}-${days}-${seed}.json`);
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
+  const d = E.createDemoDistrict({schools, days, seed});
+  const t = d.truth;
+  const bySchool = new Map(d.schools.map(s => [s.schoolId, s]));
+  const enrolled = (id, role) =>
+    role === 'student'
+      ? bySchool.get(id).enrolledStudents
+      : bySchool.get(id).enrolledTeachers;
+  const byKey = new Map(
+    t.daily
+      .filter(r => r.schoolId && ROLES.includes(r.role))
+      .map(r => [`${r.date}\t${r.schoolId}\t${r.role}`, r]),
+  );
+  const daily = [];
+  for (let day = d.startDate; day <= d.endDate; day = addDays(day, 1)) {
+    for (const s of d.schools) {
+      for (const role of ROLES) {
+        const r = byKey.get(`${day}\t${s.schoolId}\t${role}`);
+        const active = r ? r.activeUsers : 0;
+        const enr = enrolled(s.schoolId, role);
+        daily.push({
+          date: day,
+          schoolId: s.schoolId,
+          role,
+          app: 'workspace',
+          product: '',
+          activeUsers: active,
+          enrolledUsers: enr,
+          pctAccess: enr > 0 ? (active / enr) * 100 : null,
+          events: r ? r.loginEvents + r.classroomEvents : 0,
+          flags: [],
+        });
+      }
+    }
+  }
+  const weekly = t.weekly
+    .filter(w => w.schoolId && ROLES.includes(w.role))
+    .map(w => {
+      const enr = enrolled(w.schoolId, w.role);
+      return {
+        week: w.week,
+        weekStart: w.weekStart,
+        schoolId: w.schoolId,
+        role: w.role,
+        app: 'workspace',
+        product: '',
+        activeUsers: w.activeUsers,
+        enrolledUsers: enr,
+        pctAccess: enr > 0 ? (w.activeUsers / enr) * 100 : null,
+        events: w.events,
+        schoolDays: w.schoolDays,
+        flags: [],
+      };
+    });
+  const out = {
+    schools,
+    days,
+    seed,
+    startDate: d.startDate,
+    endDate: d.endDate,
+    calendar: d.calendar,
+    names: d.schools.map(s => [s.schoolId, s.name]),
+    anomalies: t.anomalies,
+    dataIssues: t.dataIssues,
+    daily,
+    weekly,
+  };
+  writeFileSync(file, JSON.stringify(out));
+  return out;
+}
+
+const settings = {anomalyThreshold: 3.5, minGroupSize: 10};
+
+/** One analysis run as of `lastDay` (src/pipeline/analyse.ts and writeOutputs). */
+function analysis(demo, state, lastDay, now) {
+  const from = state.settled ? addDays(state.settled, -CONTEXT_DAYS) : '';
+  const all = demo.daily.filter(f => f.date <= lastDay);
+  const daily = all.filter(f => f.date >= from);
+  // The activity blob holds every day seen so far.
+  const inferred = E.inferCalendar(E.districtDays(all), {projectDays: 180});
+  const calendar = E.mergeCalendar(inferred.schoolWeekdays, inferred.entries);
+  const weeks = E.withSchoolDays(
+    demo.weekly.filter(f => f.weekStart <= lastDay),
+    calendar,
+  );
+  const open = weeks.reduce((m, f) => (f.weekStart > m ? f.weekStart : m), '');
+  const rows = [
+    ...E.detectDailyAnomalies(daily, calendar, settings, {
+      metrics: ['activeUsers'],
+    }),
+    ...E.detectWeeklyAnomalies(
+      weeks.filter(f => f.weekStart !== open),
+      calendar,
+      settings,
+      {metrics: ['activeUsers']},
+    ),
+  ];
+  const fresh = rows
+    .filter(a => (a.endDate || a.date) >= state.settled)
+    .map(a => ({
+      id: E.anomalyId(a),
+      date: a.date,
+      endDate: a.endDate ?? '',
+      grain: a.grain,
+      schoolId: a.schoolId,
+      schoolName: demo.nameOf.get(a.schoolId) ?? a.schoolId,
+      role: a.role,
+      metric: a.metric,
+      direction: a.direction,
+      observed: a.observed,
+      expected: a.expected,
+      changePct: a.changePct,
+      score: a.score,
+      severity: a.severity,
+      incidentId: '',
+      status: 'new',
+      note: '',
+      firstFlagged: '',
+      statusChanged: '',
+    }));
+  const merged = E.mergeAnomalies(fresh, state.flags, now, state.settled);
+  const schools = new Set(daily.map(f => f.schoolId)).size;
+  state.incidents = E.buildIncidentRecords(
+    merged,
+    state.incidents,
+    {
+      schools,
+      lastDay,
+      schoolWeekdays: calendar.schoolWeekdays,
+      closures: calendar.closures,
+      minUsers: settings.minGroupSize,
+      names: demo.nameOf,
+    },
+    now,
+  );
+  state.flags = merged;
+  state.calendar = calendar;
+  const next = addDays(lastDay, -RESCORE_DAYS);
+  if (next > state.settled) state.settled = next;
+  // The digest (src/pipeline/alerts.ts sendAnomalyDigest).
+  const digest = E.buildDigest(
+    state.incidents,
+    state.sent,
+    addDays(now.slice(0, 10), -14),
+    'https://docs.google.com/spreadsheets/d/demo',
+  );
+  if (digest) {
+    for (const line of digest.body.split('\n')) {
+      if (line.startsWith('- ')) state.mailed.push({on: now, line});
+    }
+    const remembered = new Map(digest.sent);
+    for (const [id, fp] of state.sent)
+      if (!remembered.has(id)) remembered.set(id, fp);
+    state.sent = new Map([...remembered].slice(0, 200));
+  }
+}
+
+function run(schools, days, seed) {
+  const demo = demoFacts(schools, days, seed);
+  demo.nameOf = new Map(demo.names);
+  const state = {
+    settled: '',
+    flags: [],
+    incidents: [],
+    sent: new Map(),
+    mailed: [],
+    calendar: null,
+  };
+  const install = addDays(
+    demo.startDate,
+    Math.min(INSTALL_AFTER_DAYS, Math.floor(days / 4)),
+  );
+  let tuesday = install;
+  while (new Date(tuesday + 'T00:00:00Z').getUTCDay() !== 2)
+    tuesday = addDays(tuesday, 1);
+  for (; tuesday <= demo.endDate; tuesday = addDays(tuesday, 7)) {
+    analysis(demo, state, addDays(tuesday, -1), `${tuesday}T11:00:00.000Z`);
+  }
+  // The final run from the sidebar, the day after the last one.
+  const end = addDays(demo.endDate, 1);
+  analysis(demo, state, demo.endDate, `${end}T13:00:00.000Z`);
+  return {demo, state};
+}
+
+/** The scorecard's figures (src/cli/summary.ts evaluateDemo). */
+function score(demo, state) {
+  const truthCal = demo.calendar;
+  const closedDay = d => !E.isSchoolDay(d, truthCal);
+  const closedWeek = m =>
+    [0, 1, 2, 3, 4, 5, 6].every(k => closedDay(addDays(m, k)));
+  const onClosed = (grain, date) =>
+    grain === 'week' ? closedWeek(date) : closedDay(date);
+  const events = demo.anomalies.flatMap(a =>
+    a.schoolIds.map(s => ({
+      school: s,
+      start: a.start,
+      end: a.end,
+      kind: a.kind,
+    })),
+  );
+  const delivered = demo.dataIssues.map(d => ({
+    school: d.schoolId,
+    start: d.date,
+    end: d.date,
+  }));
+  const flags = state.flags;
+  const hits = (f, e) => E.flagHits(f, e);
+  // Testing windows' days per school (the scorecard credits surges there).
+  const d = E.createDemoDistrict({
+    schools: demo.schools,
+    days: demo.days,
+    seed: demo.seed,
+  });
+  const testing = new Map(
+    d.truth.schools.map(s => [
+      s.schoolId,
+      new Set(
+        d.data.m.cal.days.filter(x => x.testing[s.level] > 1).map(x => x.date),
+      ),
+    ]),
+  );
+  const surge = f =>
+    f.direction === 'surge' &&
+    E.upliftWithin(
+      testing,
+      f.schoolId,
+      f.date,
+      f.grain === 'week'
+        ? addDays(f.endDate || f.date, 6)
+        : f.endDate || f.date,
+    );
+  const matched = flags.filter(
+    f =>
+      events.some(e => hits(f, e)) ||
+      delivered.some(e => hits(f, e)) ||
+      surge(f),
+  );
+  const drops = flags.filter(f => f.direction === 'drop');
+  const found = events.filter(e => drops.some(f => hits(f, e)));
+  const rows = state.incidents.map(i => ({
+    school_ids: i.schoolIds.join('; '),
+    start_date: i.start,
+    end_date: i.end,
+    direction: i.direction,
+  }));
+  const inc = E.scoreIncidents(rows, demo.anomalies, demo.dataIssues, testing);
+  const closedMail = state.mailed.filter(m => {
+    const span = E.headlineSpan(m.line);
+    return !span || onClosed('day', span.start) || onClosed('day', span.end);
+  });
+  const strays = state.incidents.filter(
+    i =>
+      !(
+        i.direction === 'surge' &&
+        i.schoolIds.some(x => E.upliftWithin(testing, x, i.start, i.end))
+      ) &&
+      !demo.anomalies.some(e => incHits(i, e.schoolIds, e.start, e.end)) &&
+      !demo.dataIssues.some(d => incHits(i, [d.schoolId], d.date, d.date)),
+  );
+  return {
+    anomalies: {
+      flagged: flags.length,
+      injected: events.length,
+      precision: flags.length ? matched.length / flags.length : null,
+      recall: events.length ? found.length / events.length : null,
+      onClosed: flags.filter(f => onClosed(f.grain, f.date)).length,
+      missed: events.filter(e => !found.includes(e)),
+      unmatched: flags.filter(f => !matched.includes(f)),
+    },
+    incidents: inc,
+    strays,
+    mailed: state.mailed.length,
+    closedMail,
+  };
+}
+
+function incHits(i, schoolIds, start, end) {
+  if (i.end < addDays(start, -1) || i.start > addDays(end, 1)) return false;
+  return i.schoolIds.some(s => schoolIds.includes(s));
+}
+
+const sizes = listArg('--schools', [8, 20]);
+const seeds = listArg('--seeds', [1, 2, 3, 4, 5]);
+const days = listArg('--days', [700])[0];
+const verbose = !!process.env.BENCH_VERBOSE;
+const results = [];
+const lines = [];
+for (const n of sizes) {
+  for (const seed of seeds) {
+    const t0 = performance.now();
+    const {demo, state} = run(n, days, seed);
+    const s = score(demo, state);
+    const ms = performance.now() - t0;
+    results.push({schools: n, seed, days, ...s});
+    lines.push([
+      `${n}x${days} s${seed}`,
+      `${s.anomalies.flagged}/${s.anomalies.injected}`,
+      fmt(s.anomalies.precision),
+      fmt(s.anomalies.recall),
+      `${s.incidents.count}/${s.incidents.injectedEvents}`,
+      fmt(s.incidents.precision),
+      fmt(s.incidents.recall),
+      `${s.incidents.eventsAsOne}`,
+      `${s.anomalies.onClosed}`,
+      `${s.closedMail.length}/${s.mailed}`,
+      `${(ms / 1000).toFixed(0)}s`,
+    ]);
+    console.log(lines[lines.length - 1].join('  '));
+    if (verbose) {
+      for (const e of s.incidents.events)
+        console.log(
+          `  event ${e.kind}/${e.scope} ${e.start}..${e.end} ${e.schools} schools: ${e.incidents} incidents`,
+        );
+      for (const e of demo.anomalies) {
+        const its = state.incidents.filter(i =>
+          incHits(i, e.schoolIds, e.start, e.end),
+        );
+        if (its.length > 1)
+          for (const i of its) console.log(`  split ${e.start}: ${i.summary}`);
+      }
+      for (const i of s.strays)
+        console.log(`  stray: ${i.summary} [${i.schoolIds.join(',')}]`);
+      for (const e of s.anomalies.missed)
+        console.log(`  missed: ${e.kind} ${e.school} ${e.start}..${e.end}`);
+      for (const f of s.anomalies.unmatched)
+        console.log(
+          `  false flag: ${f.grain} ${f.date}${f.endDate ? '..' + f.endDate : ''} ${f.schoolName} ${f.role} ${f.direction} ${fmt(f.observed, 0)} vs ${fmt(f.expected, 1)} (${fmt(f.changePct, 0)}%) score ${fmt(f.score, 1)}`,
+        );
+      for (const m of s.closedMail)
+        console.log(`  mailed on a closed day (${m.on}): ${m.line}`);
+    }
+  }
+}
+table(
+  'Anomalies, incidents and digests (learned calendar, weekly runs)',
+  [
+    'run',
+    'flags/inj',
+    'anom P',
+    'anom R',
+    'inc/events',
+    'inc P',
+    'inc R',
+    'as one',
+    'flags closed',
+    'mail closed',
+    'time',
+  ],
+  lines,
+);
+const worst = k => Math.min(...results.map(k));
+console.log(
+  `\nworst: anomaly P ${fmt(worst(r => r.anomalies.precision ?? 0))} R ${fmt(worst(r => r.anomalies.recall ?? 0))}; incident P ${fmt(worst(r => r.incidents.precision ?? 0))} R ${fmt(worst(r => r.incidents.recall ?? 0))}; mailed on closed days ${Math.max(...results.map(r => r.closedMail.length))}`,
+);
+writeFileSync(
+  join(outDir, 'incidents.json'),
+  JSON.stringify(
+    results.map(r => ({...r, strays: r.strays.map(i => i.summary)})),
+    null,
+    1,
+  ),
+);
