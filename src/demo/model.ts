@@ -160,6 +160,14 @@ const BASE_TEACHER = 0.88;
 export const TEACHER_TO_STUDENT_ELASTICITY = 0.85;
 export const TEACHER_TO_STUDENT_LAG_DAYS = [1, 2, 3];
 
+/**
+ * An org unit's name for a school name: Google allows no "/" in one, and the Admin SDK and
+ * School Directory Sync replace it with "_" (Admin help, "Add an organizational unit").
+ */
+export function orgUnitName(name: string): string {
+  return name.replace(/\//g, '_');
+}
+
 export class DistrictModel {
   readonly seed: number;
   readonly startDay: number;
@@ -283,7 +291,7 @@ export class DistrictModel {
         orgUnitId: 'id:03ph' + (hash4(this.seed, 0x0a, i) >>> 0).toString(36),
         name,
         borough: borough.name,
-        orgUnitPath: `/Schools/${borough.name}/${name}`,
+        orgUnitPath: `/Schools/${borough.name}/${orgUnitName(name)}`,
         level,
         lpDistrictId: String(lp),
         students,

@@ -188,6 +188,20 @@ describe('demo district', () => {
     expect(d.data.userUsage('2031-01-01')).toEqual([]);
   });
 
+  test('a school name with a slash gets the org unit name Google would give it', () => {
+    // Seed 3's eight schools include "Bilingual School (Español/English)".
+    const b = createDemoDistrict({schools: 8, days: 30, seed: 3});
+    const slashed = b.schools.filter(s => s.name.includes('/'));
+    expect(slashed.length).toBeGreaterThan(0);
+    const ous = b.data.orgUnits();
+    for (const s of slashed) {
+      expect(s.orgUnitPath).toMatch(/^\/Schools\/[^/]+\/[^/]+$/);
+      const ou = ous.find(o => o.orgUnitPath === s.orgUnitPath)!;
+      expect(ou.name).toBe(s.name.replace(/\//g, '_'));
+      expect(ou.orgUnitId).toBe(s.schoolId);
+    }
+  });
+
   test('directory: org units by borough and school, users placed in them', () => {
     const ous = d.data.orgUnits();
     ous.forEach(checkOrgUnit);
