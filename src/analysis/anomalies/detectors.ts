@@ -33,6 +33,10 @@ import type {
 } from './fact-rows';
 import {severityOf} from './series-types';
 import {detectSeriesAnomalies} from './series';
+import type {SeriesAnomalyResult} from './series-types';
+
+type CalendarMaskField =
+  'noSurge' | 'noDrop' | 'fitted' | 'breakBefore' | 'calendarMoved';
 
 /** Point anomalies and level shifts of fitted series, as rows of the reported groups. */
 function judgeSeries(
@@ -170,6 +174,38 @@ function withoutFirst(expected: Array<number | null>): Array<number | null> {
   return out;
 }
 
+/** What a daily or a weekly series fit shares: its group, values and expectation. */
+function fittedSeries(
+  g: {
+    schoolId: string;
+    role: FittedSeries['role'];
+    app: string;
+    product: string;
+  },
+  metric: string,
+  dates: ReadonlyArray<string>,
+  y: ReadonlyArray<number | null>,
+  found: SeriesAnomalyResult,
+  enrolled: number,
+  settings: AnomalySettings,
+): Omit<FittedSeries, CalendarMaskField> {
+  return {
+    schoolId: g.schoolId,
+    role: g.role,
+    app: g.app,
+    product: g.product,
+    metric,
+    dates,
+    y,
+    expected: withoutFirst(found.expected),
+    count: !NON_COUNT_METRICS.has(metric),
+    enrolled: USER_METRICS.has(metric) ? enrolled : undefined,
+    // Groups too small to report still tell whether their school as a whole moved.
+    reported: enrolled >= settings.minGroupSize,
+    shifts: found.anomalies.filter(a => a.kind === 'level_shift'),
+  };
+}
+
 /**
  * Anomalies in each school's daily series (school x role x app x product x metric).
  * Days that are not school days by the calendar, and days flagged closed, partial or
@@ -228,22 +264,9 @@ export function detectDailyAnomalies(
         expectedPeaks: peaks.map((p, i) => p || lows[i]),
         threshold,
       });
-      const g = group[0];
       fitted.push({
-        schoolId: g.schoolId,
-        role: g.role,
-        app: g.app,
-        product: g.product,
-        metric,
-        dates,
-        y,
-        expected: withoutFirst(found.expected),
-        count: !NON_COUNT_METRICS.has(metric),
-        enrolled: USER_METRICS.has(metric) ? enrolled : undefined,
+        ...fittedSeries(group[0], metric, dates, y, found, enrolled, settings),
         ...calendarMasks(y, closed, peaks, dates, 7, undefined, lows, moved),
-        // Groups too small to report still tell whether their school as a whole moved.
-        reported: enrolled >= settings.minGroupSize,
-        shifts: found.anomalies.filter(a => a.kind === 'level_shift'),
       });
     }
   }
@@ -329,22 +352,10 @@ export function detectWeeklyAnomalies(
         breakMinClosedRun: 1,
         threshold,
       });
-      const g = group[0];
       fitted.push({
-        schoolId: g.schoolId,
-        role: g.role,
-        app: g.app,
-        product: g.product,
-        metric,
-        dates: weeks,
-        y,
-        expected: withoutFirst(found.expected),
-        count: !NON_COUNT_METRICS.has(metric),
-        enrolled: USER_METRICS.has(metric) ? enrolled : undefined,
+        ...fittedSeries(group[0], metric, weeks, y, found, enrolled, settings),
         report,
         ...calendarMasks(y, closed, peaks, weeks, 1, 1, undefined, moved),
-        reported: enrolled >= settings.minGroupSize,
-        shifts: found.anomalies.filter(a => a.kind === 'level_shift'),
       });
     }
   }
