@@ -10,7 +10,7 @@ import {addDays} from '../clean/dates';
 import {InputError} from '../core/errors';
 import {writeWhatIf} from '../sheets/whatif-write';
 import {loadSettings} from '../platform/settings';
-import {MODELS_BLOB} from './analyse';
+import {MODELS_BLOB} from './model-store';
 import {readFacts, readSchools} from './ingest';
 import {FORECAST_METRIC, FORECAST_TEACHER_METRIC, mainApp} from './records';
 import {SheetBlobStore} from './store';
