@@ -24,6 +24,7 @@
 import type {SchoolCalendar, WeeklyFact} from '../core/types';
 import {addDays, daysBetween, weekDays, weekday} from '../clean/dates';
 import {isSchoolDay} from '../metrics/weekly';
+import {SUMMER_SCHOOL_DAYS} from '../metrics/calendar/infer';
 import {
   autoForecast,
   type AutoForecastRequest,
@@ -277,8 +278,11 @@ export function inTestingWindow(
   );
 }
 
-/** Consecutive closed weeks from which a closure is a summer rather than a break. */
-export const SUMMER_WEEKS = 3;
+/**
+ * Consecutive closed weeks from which a closure is a summer rather than a break: the
+ * learned calendar's own threshold, so a three-week winter break stays a break.
+ */
+export const SUMMER_WEEKS = SUMMER_SCHOOL_DAYS / 5;
 
 /**
  * How a week's reach grows with its school days, on the log scale: log(r(d) / r(5)) with

@@ -140,6 +140,29 @@ describe('calendar regressors', () => {
     expect(bare.columns[bare.names.indexOf('summer')]).toEqual([0, 0]);
   });
 
+  test('a three-week winter break is a break; four closed weeks with no name are a summer', () => {
+    const weeks = Array.from({length: 6}, (_, i) =>
+      addDays('2024-12-09', 7 * i),
+    );
+    const winter = (kind: 'break' | 'other', end: string) => ({
+      schoolWeekdays: [1, 2, 3, 4, 5],
+      closures: [{name: 'Winter break', start: '2024-12-16', end, kind}],
+      events: [],
+    });
+    const three = calendarRegressors(weeks, winter('break', '2025-01-03'));
+    expect(three.days).toEqual([5, 0, 0, 0, 5, 5]);
+    expect(three.columns[three.names.indexOf('break')]).toEqual([
+      0, 1, 1, 1, 0, 0,
+    ]);
+    expect(three.columns[three.names.indexOf('summer')]).toEqual([
+      0, 0, 0, 0, 0, 0,
+    ]);
+    const four = calendarRegressors(weeks, winter('other', '2025-01-10'));
+    expect(four.columns[four.names.indexOf('summer')]).toEqual([
+      0, 1, 1, 1, 1, 0,
+    ]);
+  });
+
   test('the school-day response is monotone, 0 for a full week, log(d/5) at rate 0', () => {
     for (const q of REACH_RATES) {
       expect(schoolDayReach(5, q)).toBeCloseTo(0, 12);

@@ -50,8 +50,11 @@ export const CLOSED_RATIO = 0.25;
 export const DIP_RATIO = 0.55;
 /** Teachers above this share while students collapse: a staff day, not an outage. */
 const TEACHERS_ACTIVE = 0.45;
-/** Closed runs of at least this many school weekdays are summer. */
-const SUMMER_SCHOOL_DAYS = 20;
+/**
+ * Closed runs of at least this many school weekdays are summer: four weeks, longer than any
+ * winter or spring break (three weeks at the most in US districts).
+ */
+export const SUMMER_SCHOOL_DAYS = 20;
 const PROJECTED = ' (projected)';
 /** Name of an inferred half day in the Calendar tab. */
 export const HALF_DAY_NAME = 'Half day (early dismissal)';
