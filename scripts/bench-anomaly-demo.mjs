@@ -10,13 +10,12 @@
 // daily history before the settled day (default 308, as src/pipeline/analyse.ts).
 // The demo facts are cached under out/bench/cache (generating 700 days takes ~25 s).
 // Writes out/bench/anomaly-demo.json; BENCH_VERBOSE=1 lists every unmatched flag.
-import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
+import {mkdirSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {loadModules, root} from './bench-kit.mjs';
+import {demoFacts, loadModules, root} from './bench-kit.mjs';
 
 const outDir = join(root, 'out', 'bench');
-const cacheDir = join(outDir, 'cache');
-mkdirSync(cacheDir, {recursive: true});
+mkdirSync(outDir, {recursive: true});
 
 const E = await loadModules('bench-anomaly-demo', [
   ['src/demo', 'createDemoDistrict'],
@@ -27,100 +26,8 @@ const E = await loadModules('bench-anomaly-demo', [
 
 const SEED = 20240905;
 const SCHOOLS = 40;
-const ROLES = ['student', 'teacher'];
 
 const addDays = E.addDays;
-
-/** The demo district's facts, as the ingest delivers them (cached). */
-function demoFacts(days) {
-  const file = join(cacheDir, `anomaly-demo-${SCHOOLS}-${days}-${SEED}.json`);
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
-  const started = performance.now();
-  const d = E.createDemoDistrict({schools: SCHOOLS, days, seed: SEED});
-  const t = d.truth;
-  const bySchool = new Map(d.schools.map(s => [s.schoolId, s]));
-  const enrolled = (id, role) =>
-    role === 'student'
-      ? bySchool.get(id).enrolledStudents
-      : bySchool.get(id).enrolledTeachers;
-  const byKey = new Map(
-    t.daily
-      .filter(r => r.schoolId && ROLES.includes(r.role))
-      .map(r => [`${r.date}\t${r.schoolId}\t${r.role}`, r]),
-  );
-  const daily = [];
-  // The ingest reports every enrolled group every day, zero when nobody was active.
-  for (let day = d.startDate; day <= d.endDate; day = addDays(day, 1)) {
-    for (const s of d.schools) {
-      for (const role of ROLES) {
-        const r = byKey.get(`${day}\t${s.schoolId}\t${role}`);
-        const active = r ? r.activeUsers : 0;
-        const events = r ? r.loginEvents + r.classroomEvents : 0;
-        const enr = enrolled(s.schoolId, role);
-        daily.push({
-          date: day,
-          schoolId: s.schoolId,
-          role,
-          app: 'workspace',
-          product: '',
-          activeUsers: active,
-          enrolledUsers: enr,
-          pctAccess: enr > 0 ? (active / enr) * 100 : null,
-          events,
-          engagementIndex: enr > 0 ? (events / enr) * 1000 : null,
-          logins: r ? r.logins : 0,
-          loginsPerActive: r && active > 0 ? r.logins / active : null,
-          sessionMinutes: null,
-          assignmentsCreated: r ? r.courseWorkPublished : 0,
-          submissionsTurnedIn: r ? r.turnedIn : 0,
-          lateSubmissions: 0,
-          workReturned: 0,
-          gradesEntered: r ? r.gradesSet : 0,
-          comments: 0,
-          announcements: 0,
-          flags: [],
-        });
-      }
-    }
-  }
-  const weekly = t.weekly
-    .filter(w => w.schoolId && ROLES.includes(w.role))
-    .map(w => {
-      const enr = enrolled(w.schoolId, w.role);
-      return {
-        week: w.week,
-        weekStart: w.weekStart,
-        schoolId: w.schoolId,
-        role: w.role,
-        app: 'workspace',
-        product: '',
-        activeUsers: w.activeUsers,
-        enrolledUsers: enr,
-        pctAccess: enr > 0 ? (w.activeUsers / enr) * 100 : null,
-        events: w.events,
-        engagementIndex: enr > 0 ? (w.events / enr) * 1000 : null,
-        logins: 0,
-        submissionsTurnedIn: 0,
-        assignmentsCreated: 0,
-        gradesEntered: 0,
-        schoolDays: w.schoolDays,
-        flags: [],
-      };
-    });
-  const out = {
-    days,
-    startDate: d.startDate,
-    endDate: d.endDate,
-    calendar: d.calendar,
-    anomalies: t.anomalies,
-    dataIssues: t.dataIssues,
-    daily,
-    weekly,
-    generateMs: performance.now() - started,
-  };
-  writeFileSync(file, JSON.stringify(out));
-  return out;
-}
 
 /** Flags scored exactly as evaluateDemo scores the lk_anomalies tab. */
 function score(flags, demo) {
@@ -227,7 +134,7 @@ const args = process.argv
 const runs = args.length ? args : [700, 300];
 const results = [];
 for (const days of runs) {
-  const demo = demoFacts(days);
+  const demo = demoFacts(E, {schools: SCHOOLS, days, seed: SEED});
   const lastWeek = demo.weekly.reduce(
     (m, f) => (f.weekStart > m ? f.weekStart : m),
     '',

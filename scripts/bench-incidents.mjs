@@ -13,13 +13,12 @@
 // Demo facts are cached under out/bench/cache. Writes out/bench/incidents.json.
 // The full pipeline (`node dist/cli.cjs run --source demo`) remains the reference: this
 // is a quick loop over seeds and sizes (seconds a run instead of minutes).
-import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
+import {mkdirSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {fmt, loadModules, root, table} from './bench-kit.mjs';
+import {demoFacts, fmt, loadModules, root, table} from './bench-kit.mjs';
 
 const outDir = join(root, 'out', 'bench');
-const cacheDir = join(outDir, 'cache');
-mkdirSync(cacheDir, {recursive: true});
+mkdirSync(outDir, {recursive: true});
 
 const E = await loadModules('bench-incidents', [
   ['src/demo', 'createDemoDistrict'],
@@ -31,11 +30,11 @@ const E = await loadModules('bench-incidents', [
   ['src/metrics/calendar/activity', 'districtDays, withSchoolDays'],
   ['src/metrics/weekly', 'isSchoolDay'],
   ['src/sheets/incident-records', 'buildIncidentRecords'],
-  ['src/sheets/tables/anomalies', 'anomalyId, mergeAnomalies'],
+  ['src/sheets/tables/anomalies', 'mergeAnomalies'],
+  ['src/pipeline/records', 'anomalyRecord'],
   ['src/pipeline/alerts', 'buildDigest, fingerprint'],
 ]);
 const addDays = E.addDays;
-const ROLES = ['student', 'teacher'];
 const RESCORE_DAYS = 63;
 const CONTEXT_DAYS = 308;
 const INSTALL_AFTER_DAYS = 168;
@@ -44,80 +43,6 @@ function listArg(name, dflt) {
   const argv = process.argv.slice(2);
   const i = argv.indexOf(name);
   return i >= 0 ? argv[i + 1].split(',').map(Number) : dflt;
-}
-
-/** The demo district's facts, as the ingest delivers them (cached). */
-function demoFacts(schools, days, seed) {
-  const file = join(cacheDir, `incidents-${schools}-${days}-${seed}.json`);
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
-  const d = E.createDemoDistrict({schools, days, seed});
-  const t = d.truth;
-  const bySchool = new Map(d.schools.map(s => [s.schoolId, s]));
-  const enrolled = (id, role) =>
-    role === 'student'
-      ? bySchool.get(id).enrolledStudents
-      : bySchool.get(id).enrolledTeachers;
-  const byKey = new Map(
-    t.daily
-      .filter(r => r.schoolId && ROLES.includes(r.role))
-      .map(r => [`${r.date}\t${r.schoolId}\t${r.role}`, r]),
-  );
-  const daily = [];
-  for (let day = d.startDate; day <= d.endDate; day = addDays(day, 1)) {
-    for (const s of d.schools) {
-      for (const role of ROLES) {
-        const r = byKey.get(`${day}\t${s.schoolId}\t${role}`);
-        const active = r ? r.activeUsers : 0;
-        const enr = enrolled(s.schoolId, role);
-        daily.push({
-          date: day,
-          schoolId: s.schoolId,
-          role,
-          app: 'workspace',
-          product: '',
-          activeUsers: active,
-          enrolledUsers: enr,
-          pctAccess: enr > 0 ? (active / enr) * 100 : null,
-          events: r ? r.loginEvents + r.classroomEvents : 0,
-          flags: [],
-        });
-      }
-    }
-  }
-  const weekly = t.weekly
-    .filter(w => w.schoolId && ROLES.includes(w.role))
-    .map(w => {
-      const enr = enrolled(w.schoolId, w.role);
-      return {
-        week: w.week,
-        weekStart: w.weekStart,
-        schoolId: w.schoolId,
-        role: w.role,
-        app: 'workspace',
-        product: '',
-        activeUsers: w.activeUsers,
-        enrolledUsers: enr,
-        pctAccess: enr > 0 ? (w.activeUsers / enr) * 100 : null,
-        events: w.events,
-        schoolDays: w.schoolDays,
-        flags: [],
-      };
-    });
-  const out = {
-    schools,
-    days,
-    seed,
-    startDate: d.startDate,
-    endDate: d.endDate,
-    calendar: d.calendar,
-    names: d.schools.map(s => [s.schoolId, s.name]),
-    anomalies: t.anomalies,
-    dataIssues: t.dataIssues,
-    daily,
-    weekly,
-  };
-  writeFileSync(file, JSON.stringify(out));
-  return out;
 }
 
 const settings = {anomalyThreshold: 3.5, minGroupSize: 10};
@@ -148,27 +73,7 @@ function analysis(demo, state, lastDay, now) {
   ];
   const fresh = rows
     .filter(a => (a.endDate || a.date) >= state.settled)
-    .map(a => ({
-      id: E.anomalyId(a),
-      date: a.date,
-      endDate: a.endDate ?? '',
-      grain: a.grain,
-      schoolId: a.schoolId,
-      schoolName: demo.nameOf.get(a.schoolId) ?? a.schoolId,
-      role: a.role,
-      metric: a.metric,
-      direction: a.direction,
-      observed: a.observed,
-      expected: a.expected,
-      changePct: a.changePct,
-      score: a.score,
-      severity: a.severity,
-      incidentId: '',
-      status: 'new',
-      note: '',
-      firstFlagged: '',
-      statusChanged: '',
-    }));
+    .map(a => E.anomalyRecord(a, demo.nameOf));
   const merged = E.mergeAnomalies(fresh, state.flags, now, state.settled);
   const schools = new Set(daily.map(f => f.schoolId)).size;
   state.incidents = E.buildIncidentRecords(
@@ -207,7 +112,7 @@ function analysis(demo, state, lastDay, now) {
 }
 
 function run(schools, days, seed) {
-  const demo = demoFacts(schools, days, seed);
+  const demo = demoFacts(E, {schools, days, seed});
   demo.nameOf = new Map(demo.names);
   const state = {
     settled: '',

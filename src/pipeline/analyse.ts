@@ -8,18 +8,12 @@ import {
   detectDailyAnomalies,
   detectWeeklyAnomalies,
 } from '../analysis/anomalies';
-import type {AnomalyRow} from '../analysis/anomalies';
 import type {Settings, WeeklyFact} from '../core/types';
 import {addDays, isoWeek} from '../clean/dates';
 import {productTitle} from '../core/labels';
 import {writeDashboard} from '../sheets/dashboard';
 import {writeOutputs, writeTable, writeTableTail} from '../sheets/outputs';
-import {
-  LK_DAILY,
-  anomalyId,
-  lookerFact,
-  type AnomalyRecord,
-} from '../sheets/tables';
+import {LK_DAILY, lookerFact} from '../sheets/tables';
 import {getSnapshot} from '../sheets/snapshot';
 import {ANALYSIS_SETTLED_PROPERTY} from '../platform/settings';
 import {NO_SCHOOL} from '../metrics/facts';
@@ -43,6 +37,7 @@ import {
   correlationRecords,
   forecastRecords,
   underuseRecords,
+  anomalyRecord,
   UNASSIGNED_NAME,
   type SchoolNames,
 } from './records';
@@ -68,36 +63,6 @@ function isoWeekMemo(): (date: string) => string {
       weeks.set(date, w);
     }
     return w;
-  };
-}
-
-function anomalyRecord(a: AnomalyRow, names: SchoolNames): AnomalyRecord {
-  return {
-    id: anomalyId({
-      schoolId: a.schoolId,
-      role: a.role,
-      metric: a.metric,
-      grain: a.grain,
-      date: a.date,
-    }),
-    date: a.date,
-    endDate: a.endDate ?? '',
-    grain: a.grain,
-    schoolId: a.schoolId,
-    schoolName: names.get(a.schoolId) ?? a.schoolId,
-    role: a.role,
-    metric: a.metric,
-    direction: a.direction,
-    observed: a.observed,
-    expected: a.expected,
-    changePct: a.changePct,
-    score: a.score,
-    severity: a.severity,
-    incidentId: '',
-    status: 'new',
-    note: '',
-    firstFlagged: '',
-    statusChanged: '',
   };
 }
 

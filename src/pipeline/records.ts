@@ -17,8 +17,11 @@ import {
 import {underuse} from '../analysis/underuse';
 import type {School, Settings, WeeklyFact} from '../core/types';
 import {NO_SCHOOL} from '../metrics/facts';
+import type {AnomalyRow} from '../analysis/anomalies';
+import {anomalyId} from '../sheets/tables';
 import type {
   AccuracyRecord,
+  AnomalyRecord,
   CorrelationRecord,
   ForecastRecord,
   UnderuseRecord,
@@ -269,4 +272,38 @@ function addDays(day: string, n: number): string {
   return new Date(Date.UTC(y, m - 1, d) + n * 86_400_000)
     .toISOString()
     .slice(0, 10);
+}
+
+/** A new flag as a row of the Anomalies tab: its stable id, its school's name, no status yet. */
+export function anomalyRecord(
+  a: AnomalyRow,
+  names: SchoolNames,
+): AnomalyRecord {
+  return {
+    id: anomalyId({
+      schoolId: a.schoolId,
+      role: a.role,
+      metric: a.metric,
+      grain: a.grain,
+      date: a.date,
+    }),
+    date: a.date,
+    endDate: a.endDate ?? '',
+    grain: a.grain,
+    schoolId: a.schoolId,
+    schoolName: names.get(a.schoolId) ?? a.schoolId,
+    role: a.role,
+    metric: a.metric,
+    direction: a.direction,
+    observed: a.observed,
+    expected: a.expected,
+    changePct: a.changePct,
+    score: a.score,
+    severity: a.severity,
+    incidentId: '',
+    status: 'new',
+    note: '',
+    firstFlagged: '',
+    statusChanged: '',
+  };
 }
