@@ -19,6 +19,7 @@ import type {
   WorkspaceData,
 } from '../../src/offline/workspace-data';
 import {intlOffset} from '../clean/zone-helper';
+import {makeRandom} from '../../src/offline/engine';
 
 export interface FixtureOptions {
   schools: number;
@@ -47,17 +48,6 @@ export interface FixtureUser {
   school: number; // -1: none
   role: 'student' | 'teacher' | 'staff';
   suspended: boolean;
-}
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const DAY = 86_400_000;
@@ -98,7 +88,7 @@ export interface Fixture {
 }
 
 export function makeFixture(opt: FixtureOptions): Fixture {
-  const r = rng(opt.seed);
+  const r = makeRandom(opt.seed);
   const tz = opt.timeZone;
   const customerId = 'C0fixture';
   const domain = 'district.example.org';

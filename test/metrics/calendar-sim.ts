@@ -4,18 +4,7 @@
  */
 import {addDays, daysBetween, weekday} from '../../src/clean/dates';
 import type {DistrictDay} from '../../src/metrics/calendar/infer';
-
-/** A small deterministic generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import {makeRandom} from '../../src/offline/engine';
 
 export interface Plan {
   from: string;
@@ -35,7 +24,7 @@ export interface Plan {
 }
 
 export function simulate(plan: Plan, seed: number): DistrictDay[] {
-  const r = rng(seed);
+  const r = makeRandom(seed);
   const amp = plan.noise ?? 0.12;
   const noise = () => 1 + (r() + r() + r() - 1.5) * amp;
   const out: DistrictDay[] = [];

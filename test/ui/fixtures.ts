@@ -17,6 +17,7 @@ import {
 } from '../../src/sheets/tables';
 import type {OutputBundle} from '../../src/sheets/outputs';
 import {buildIncidentRecords} from '../../src/sheets/incident-records';
+import {makeRandom} from '../../src/offline/engine';
 
 export const SCHOOLS = [
   {id: 'ou01', name: 'PS 1 Lincoln'},
@@ -28,17 +29,6 @@ export const SCHOOLS = [
 ];
 /** The school whose latest week falls below its forecast. */
 export const SHORT_SCHOOL = SCHOOLS[0];
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function mondays(first: string, n: number): string[] {
   const t0 = Date.parse(`${first}T00:00:00Z`);
@@ -74,7 +64,7 @@ export function district(
     | 'correlations'
   >
 > & {runs: RunLogRecord[]; incidents: IncidentRecord[]} {
-  const r = rng(seed);
+  const r = makeRandom(seed);
   const weekly: WeeklyFact[] = [];
   const forecasts: ForecastRecord[] = [];
   const accuracy: AccuracyRecord[] = [];
