@@ -29,6 +29,7 @@ import {
   type EquityResult,
 } from '../analysis/equity';
 import {equityTables} from '../sheets/equity-tables';
+import type {WeekPrints} from '../sheets/weekly-tabs';
 import {datasetOf, type ImportState} from '../sources/learnplatform/importer';
 import {IMPORT_BLOB} from '../sources/learnplatform/source';
 import {replaceTab, trimHead} from '../sheets/writer';
@@ -159,6 +160,10 @@ export function analyseAndWrite(given: Settings): AnalysisResult {
   // never overwritten.
   const docLock = LockService.getDocumentLock();
   docLock.waitLock(30_000);
+  // The weekly tabs' prints: dropped before the write (a write cut short leaves none, so
+  // the next run writes whole) and kept once the tabs hold the new rows.
+  const previousPrints = settled ? weekPrints(blobs) : null;
+  if (blobs.get(WEEKLY_PRINTS_BLOB) !== null) blobs.delete(WEEKLY_PRINTS_BLOB);
   let results: ReturnType<typeof writeOutputs>;
   try {
     results = writeOutputs(
@@ -166,6 +171,10 @@ export function analyseAndWrite(given: Settings): AnalysisResult {
         equity: equity?.records,
         equityTests: equity?.tests,
         weekly,
+        weeklyPrints: {
+          previous: previousPrints,
+          save: p => blobs.put(WEEKLY_PRINTS_BLOB, JSON.stringify(p)),
+        },
         forecasts: fc.forecasts,
         accuracy: fc.accuracy,
         anomalies,
@@ -234,6 +243,19 @@ export function analyseAndWrite(given: Settings): AnalysisResult {
       ...calendarWarnings,
     ].join(' '),
   };
+}
+
+/** Blob of what `Weekly facts` and `lk_weekly` hold (see sheets/weekly-tabs). */
+export const WEEKLY_PRINTS_BLOB = 'weekly:prints';
+
+function weekPrints(blobs: SheetBlobStore): WeekPrints | null {
+  const text = blobs.get(WEEKLY_PRINTS_BLOB);
+  if (!text) return null;
+  try {
+    return JSON.parse(text) as WeekPrints;
+  } catch {
+    return null;
+  }
 }
 
 /** Weeks that have ended: the current, partial week would read as a drop. */

@@ -59,6 +59,7 @@ import {
   type WriteResult,
 } from './writer';
 import {buildIncidentRecords, type IncidentContext} from './incident-records';
+import {writeWeeklyTabs, type WeekPrints} from './weekly-tabs';
 
 import {bumpDataVersion} from '../platform/viewcache';
 
@@ -67,6 +68,14 @@ type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 export interface OutputBundle {
   daily?: DailyFact[];
   weekly?: WeeklyFact[];
+  /**
+   * What `Weekly facts` and `lk_weekly` hold (the prints their last write kept): given,
+   * they are rewritten from the first week that changed, and `save` gets the new prints.
+   */
+  weeklyPrints?: {
+    previous: WeekPrints | null;
+    save(prints: WeekPrints): void;
+  };
   forecasts?: ForecastRecord[];
   accuracy?: AccuracyRecord[];
   /** This run's anomalies; statuses set by the admin are kept. */
@@ -184,7 +193,17 @@ export function writeOutputs(
       opts.chunkRows,
     );
   }
-  if (bundle.weekly) {
+  if (bundle.weekly && bundle.weeklyPrints) {
+    const written = writeWeeklyTabs(bundle.weekly, {
+      spreadsheet: ss,
+      minGroupSize: min,
+      isoWeekOf: weekOf,
+      chunkRows: opts.chunkRows,
+      previous: bundle.weeklyPrints.previous,
+    });
+    out.push(...written.results);
+    bundle.weeklyPrints.save(written.prints);
+  } else if (bundle.weekly) {
     w(WEEKLY_FACTS, bundle.weekly, opts.chunkRows);
     w(
       LK_WEEKLY,
