@@ -129,7 +129,7 @@ export function analyseAndWrite(given: Settings): AnalysisResult {
   // Accounts under no school are not a school: no anomalies, ranks or school rows of their own.
   const schoolDaily = daily.filter(f => f.schoolId !== NO_SCHOOL);
   const schoolWeekly = weekly.filter(f => f.schoolId !== NO_SCHOOL);
-  const schoolsInView = new Set(schoolDaily.map(f => f.schoolId)).size;
+  const schoolsInView = distinctSchools(schoolDaily);
   const anomalyRows = [
     ...detectDailyAnomalies(schoolDaily, settings.calendar, settings, {
       metrics: ['activeUsers'],
@@ -256,6 +256,18 @@ function weekPrints(blobs: SheetBlobStore): WeekPrints | null {
   } catch {
     return null;
   }
+}
+
+/** Schools with facts (facts of a school and day come together: one set entry a run). */
+function distinctSchools(facts: ReadonlyArray<{schoolId: string}>): number {
+  const ids = new Set<string>();
+  let last: string | null = null;
+  for (const f of facts) {
+    if (f.schoolId === last) continue;
+    last = f.schoolId;
+    ids.add(last);
+  }
+  return ids.size;
 }
 
 /** Weeks that have ended: the current, partial week would read as a drop. */

@@ -735,7 +735,7 @@ export function readFacts(
     const text = env.blobs.get(k);
     if (!text) continue;
     closed.add(k.slice(5));
-    weekly.push(...(JSON.parse(text) as WeeklyFact[]));
+    for (const f of JSON.parse(text) as WeeklyFact[]) weekly.push(f);
   }
   // Open weeks: computed now from their days' facts and user sets (an open week that
   // began before the window is read whole).

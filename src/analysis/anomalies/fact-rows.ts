@@ -88,11 +88,20 @@ export function groupBy<T>(
   key: (r: T) => string,
 ): Map<string, T[]> {
   const out = new Map<string, T[]>();
+  // Facts come sorted, so runs of one key are common: a run costs one map lookup.
+  let lastKey: string | null = null;
+  let lastList: T[] = [];
   for (const r of rows) {
     const k = key(r);
-    const list = out.get(k);
+    if (k === lastKey) {
+      lastList.push(r);
+      continue;
+    }
+    let list = out.get(k);
     if (list) list.push(r);
-    else out.set(k, [r]);
+    else out.set(k, (list = [r]));
+    lastKey = k;
+    lastList = list;
   }
   return out;
 }
