@@ -107,7 +107,10 @@ export function demoFacts(E, {schools, days, seed, calendar, calendarName}) {
   const cacheDir = join(root, 'out', 'bench', 'cache');
   mkdirSync(cacheDir, {recursive: true});
   const tag = calendar ? `-${calendarName}` : '';
-  const file = join(cacheDir, `demo-facts-${schools}-${days}-${seed}${tag}.json`);
+  const file = join(
+    cacheDir,
+    `demo-facts-${schools}-${days}-${seed}${tag}.json`,
+  );
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
   const d = E.createDemoDistrict({schools, days, seed, calendar});
   const t = d.truth;
