@@ -81,17 +81,38 @@ export function table(title, header, rows) {
 
 const ROLES = ['student', 'teacher'];
 
+/** The demo refuses a period more than this many days past a calendar file's last school day. */
+const MAX_DAYS_OUTSIDE_FILE = 100;
+
+/**
+ * Days of a demo run on a calendar file (its parsed JSON): `days`, capped to what the file
+ * covers (the demo starts on the Monday two weeks before the file's first school day).
+ */
+export function calendarFileDays(file, days) {
+  const first = Date.parse(file.years[0].firstDay);
+  const last = Date.parse(file.years[file.years.length - 1].lastDay);
+  const start = first - 14 * 86_400_000;
+  const monday = start - ((new Date(start).getUTCDay() + 6) % 7) * 86_400_000;
+  const most =
+    Math.floor((last - monday) / 86_400_000) + MAX_DAYS_OUTSIDE_FILE + 1;
+  return Math.min(days, most);
+}
+
 /**
  * The demo district's student and teacher facts by school, as the ingest delivers them, with
  * the generator's calendar and injected events for scoring (cached under out/bench/cache).
  * `E` holds createDemoDistrict and addDays (from loadModules).
  */
-export function demoFacts(E, {schools, days, seed}) {
+export function demoFacts(E, {schools, days, seed, calendar, calendarName}) {
   const cacheDir = join(root, 'out', 'bench', 'cache');
   mkdirSync(cacheDir, {recursive: true});
-  const file = join(cacheDir, `demo-facts-${schools}-${days}-${seed}.json`);
+  const tag = calendar ? `-${calendarName}` : '';
+  const file = join(
+    cacheDir,
+    `demo-facts-${schools}-${days}-${seed}${tag}.json`,
+  );
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
-  const d = E.createDemoDistrict({schools, days, seed});
+  const d = E.createDemoDistrict({schools, days, seed, calendar});
   const t = d.truth;
   const bySchool = new Map(d.schools.map(s => [s.schoolId, s]));
   const enrolled = (id, role) =>
