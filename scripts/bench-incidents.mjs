@@ -9,13 +9,23 @@
 // src/sheets/outputs.ts and src/pipeline/alerts.ts do.
 //
 // Usage: node scripts/bench-incidents.mjs [--schools 8,20] [--seeds 1,2,3,4,5] [--days 700]
+//   [--calendar-file test/fixtures/calendar-mid-august.json]
+// --calendar-file: the demo district follows that calendar file (days capped to what it
+// covers) instead of its New York-like one; the product still learns it from the activity.
 // BENCH_VERBOSE=1 lists every incident, stray flag and mailed line on a closed day.
 // Demo facts are cached under out/bench/cache. Writes out/bench/incidents.json.
 // The full pipeline (`node dist/cli.cjs run --source demo`) remains the reference: this
 // is a quick loop over seeds and sizes (seconds a run instead of minutes).
 import {mkdirSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {demoFacts, fmt, loadModules, root, table} from './bench-kit.mjs';
+import {
+  calendarFileArg,
+  demoFacts,
+  fmt,
+  loadModules,
+  root,
+  table,
+} from './bench-kit.mjs';
 
 const outDir = join(root, 'out', 'bench');
 mkdirSync(outDir, {recursive: true});
@@ -33,7 +43,9 @@ const E = await loadModules('bench-incidents', [
   ['src/sheets/tables/anomalies', 'mergeAnomalies'],
   ['src/pipeline/records', 'anomalyRecord'],
   ['src/pipeline/alerts', 'buildDigest, fingerprint'],
+  ['src/demo/calendar-file', 'parseCalendarFile'],
 ]);
+const calendarFile = calendarFileArg(E);
 const addDays = E.addDays;
 const RESCORE_DAYS = 63;
 const CONTEXT_DAYS = 308;
@@ -112,7 +124,7 @@ function analysis(demo, state, lastDay, now) {
 }
 
 function run(schools, days, seed) {
-  const demo = demoFacts(E, {schools, days, seed});
+  const demo = demoFacts(E, {schools, days, seed, calendar: calendarFile});
   demo.nameOf = new Map(demo.names);
   const state = {
     settled: '',
@@ -166,6 +178,7 @@ function score(demo, state) {
     schools: demo.schools,
     days: demo.days,
     seed: demo.seed,
+    calendar: calendarFile?.file,
   });
   const testing = new Map(
     d.truth.schools.map(s => [
@@ -237,7 +250,10 @@ function incHits(i, schoolIds, start, end) {
 
 const sizes = listArg('--schools', [8, 20]);
 const seeds = listArg('--seeds', [1, 2, 3, 4, 5]);
-const days = listArg('--days', [700])[0];
+const days = Math.min(
+  listArg('--days', [700])[0],
+  calendarFile?.maxDays ?? Infinity,
+);
 const verbose = !!process.env.BENCH_VERBOSE;
 const results = [];
 const lines = [];

@@ -84,14 +84,21 @@ const ROLES = ['student', 'teacher'];
 /**
  * The demo district's student and teacher facts by school, as the ingest delivers them, with
  * the generator's calendar and injected events for scoring (cached under out/bench/cache).
- * `E` holds createDemoDistrict and addDays (from loadModules).
+ * `E` holds createDemoDistrict and addDays (from loadModules). `calendar` (a parsed calendar
+ * file, see calendarFileArg) replaces the demo's New York-like calendar.
  */
-export function demoFacts(E, {schools, days, seed}) {
+export function demoFacts(E, {schools, days, seed, calendar}) {
   const cacheDir = join(root, 'out', 'bench', 'cache');
   mkdirSync(cacheDir, {recursive: true});
-  const file = join(cacheDir, `demo-facts-${schools}-${days}-${seed}.json`);
+  const tag = calendar ? `-${calendar.name}` : '';
+  const file = join(cacheDir, `demo-facts${tag}-${schools}-${days}-${seed}.json`);
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
-  const d = E.createDemoDistrict({schools, days, seed});
+  const d = E.createDemoDistrict({
+    schools,
+    days,
+    seed,
+    calendar: calendar?.file,
+  });
   const t = d.truth;
   const bySchool = new Map(d.schools.map(s => [s.schoolId, s]));
   const enrolled = (id, role) =>
@@ -166,6 +173,7 @@ export function demoFacts(E, {schools, days, seed}) {
     schools,
     days,
     seed,
+    calendarFile: calendar?.path ?? null,
     startDate: d.startDate,
     endDate: d.endDate,
     calendar: d.calendar,
@@ -177,4 +185,32 @@ export function demoFacts(E, {schools, days, seed}) {
   };
   writeFileSync(file, JSON.stringify(out));
   return out;
+}
+
+/** The demo refuses more days than this past a calendar file's last school day. */
+const MAX_DAYS_OUTSIDE_FILE = 100;
+
+/**
+ * `--calendar-file PATH` of a benchmark's command line: the parsed file (`E` holds
+ * parseCalendarFile), its short name for cache keys, and the most days a demo on it may
+ * run (the demo starts on the Monday two weeks before the file's first school day); null
+ * without the option.
+ */
+export function calendarFileArg(E, argv = process.argv.slice(2)) {
+  const i = argv.indexOf('--calendar-file');
+  if (i < 0) return null;
+  const path = argv[i + 1];
+  const text = readFileSync(join(root, path), 'utf8');
+  const raw = JSON.parse(text);
+  const first = Date.parse(raw.years[0].firstDay);
+  const last = Date.parse(raw.years[raw.years.length - 1].lastDay);
+  const start = first - 14 * 86_400_000;
+  const monday = start - ((new Date(start).getUTCDay() + 6) % 7) * 86_400_000;
+  return {
+    path,
+    name: path.replace(/^.*\//, '').replace(/\.json$/, ''),
+    file: E.parseCalendarFile(text, path),
+    maxDays:
+      Math.floor((last - monday) / 86_400_000) + MAX_DAYS_OUTSIDE_FILE + 1,
+  };
 }

@@ -16,10 +16,11 @@ import type {SeriesAnomaly} from './series-types';
 //   beyond counting, estimated robustly): 10 -> 7 teachers is noise, 120 -> 45 students
 //   is not.
 // - The median r over the schools of a role is the district's change. A day on which it
-//   moves by at least minChangePct, far beyond its usual variation, is one district-wide
-//   event, and each school whose own change is nearer the district's than no change
-//   is flagged (an outage hits schools unevenly; most single-school changes that day are
-//   individually within noise).
+//   moves by at least minChangePct, far beyond its usual variation, while the district's
+//   other roles move the same way (by half that, beyond their own usual variation), is
+//   one district-wide event, and each school whose own change is nearer the district's
+//   than no change is flagged (an outage hits schools unevenly; most single-school
+//   changes that day are individually within noise).
 // - Otherwise a school's day is an anomaly only when its roles agree: their combined
 //   (Stouffer) score passes the threshold, their mean change is at least minChangePct
 //   and each moved the same way by at least half that. A school-wide outage moves
@@ -220,38 +221,57 @@ export function crossSectionPoints(
     }
     levels.set(key, level);
   }
+  // The district's usual day-to-day variation per bucket, on ordinary days.
+  const usual = new Map<string, {center: number; scale: number}>();
+  for (const [key, level] of levels) {
+    const lv = [...level].filter(([d]) => !movedDays.has(d)).map(([, x]) => x);
+    const ref = lv.length >= 8 ? lv : [...level.values()];
+    const center = median(ref);
+    usual.set(key, {center, scale: robustScale(ref, center, 1e-3)});
+  }
   const districtDays = new Map<string, 'drop' | 'surge'>();
   for (const [key, ks] of buckets) {
     const level = levels.get(key);
     if (!level || level.size < 8) continue;
-    // The district's usual day-to-day variation, on ordinary days.
-    const lv = [...level].filter(([d]) => !movedDays.has(d)).map(([, x]) => x);
-    const ref = lv.length >= 8 ? lv : [...level.values()];
-    const center = median(ref);
-    const scale = robustScale(ref, center, 1e-3);
+    const {center, scale} = usual.get(key)!;
     const s0 = series[ks[0]];
-    const siblings = [...levels]
-      .filter(
-        ([k]) =>
-          k !== key &&
-          buckets.get(k)!.length > 0 &&
-          siblingsOf(series[buckets.get(k)![0]]) === siblingsOf(s0),
-      )
-      .map(([, l]) => l);
+    const siblings = [...levels].filter(
+      ([k]) =>
+        k !== key &&
+        buckets.get(k)!.length > 0 &&
+        siblingsOf(series[buckets.get(k)![0]]) === siblingsOf(s0),
+    );
     for (const [d, c] of level) {
       const direction = c < 0 ? 'drop' : 'surge';
       const size = direction === 'drop' ? -c : c;
-      if (size < (direction === 'drop' ? minLogDrop : minLog)) continue;
+      const need = direction === 'drop' ? minLogDrop : minLog;
+      if (size < need) continue;
       if (Math.abs(c - center) / scale < threshold) continue;
+      const others = siblings.map(([, l]) => l.get(d));
       if (movedDays.has(d)) {
         // The calendar moves every school this day (a year's first or last weeks, a half
         // day, the first day back) by an amount it does not say: a shared change is the
         // calendar's, unless every role fell as far (an outage stops teachers too).
         if (direction === 'surge') continue;
-        const others = siblings.map(l => l.get(d));
         if (others.length === 0) continue;
         if (others.some(x => x === undefined || x > -minLogDrop)) continue;
       }
+      // As at one school, every role moves in a district-wide event: each of the other
+      // roles the same way by at least half the minimum change, beyond its own usual
+      // variation (an outage stops teachers too). Students alone swinging across the
+      // district, teachers at their usual level, is a day the calendar does not list
+      // (an early dismissal, an assembly, a testing day), not an alert.
+      const sign = direction === 'drop' ? -1 : 1;
+      const moved = siblings.every(([k], j) => {
+        const x = others[j];
+        const u = usual.get(k)!;
+        return (
+          x !== undefined &&
+          sign * x >= need / 2 &&
+          (sign * (x - u.center)) / u.scale >= 1
+        );
+      });
+      if (!moved) continue;
       const xs: number[] = [];
       for (const k of ks) {
         const x = noise[k].r.get(d);
