@@ -91,7 +91,10 @@ export function demoFacts(E, {schools, days, seed, calendar}) {
   const cacheDir = join(root, 'out', 'bench', 'cache');
   mkdirSync(cacheDir, {recursive: true});
   const tag = calendar ? `-${calendar.name}` : '';
-  const file = join(cacheDir, `demo-facts${tag}-${schools}-${days}-${seed}.json`);
+  const file = join(
+    cacheDir,
+    `demo-facts${tag}-${schools}-${days}-${seed}.json`,
+  );
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
   const d = E.createDemoDistrict({
     schools,

@@ -221,6 +221,32 @@ export function crossSectionPoints(
     }
     levels.set(key, level);
   }
+  const schoolRoles = groupBy(
+    series.map((s, k) => k),
+    k => [series[k].schoolId, siblingsOf(series[k])].join('\t'),
+  );
+  /**
+   * The share of the district's change on day d that series k's school took, over all its
+   * roles (groups too small to report included), each weighted by its precision that day:
+   * the least-squares slope of the school's changes on the district's (1 = moved as the
+   * district did, 0 = not at all).
+   */
+  const shareOf = (k: number, d: string) => {
+    let num = 0;
+    let den = 0;
+    const roles = schoolRoles.get(
+      [series[k].schoolId, siblingsOf(series[k])].join('\t'),
+    );
+    for (const j of roles ?? []) {
+      const x = noise[j].r.get(d);
+      const sd = noise[j].sd.get(d);
+      const c = levels.get(keyOf(series[j]))?.get(d);
+      if (x === undefined || sd === undefined || c === undefined) continue;
+      num += (x * c) / (sd * sd);
+      den += (c * c) / (sd * sd);
+    }
+    return den > 0 ? num / den : 0;
+  };
   // The district's usual day-to-day variation per bucket, on ordinary days.
   const usual = new Map<string, {center: number; scale: number}>();
   for (const [key, level] of levels) {
@@ -286,8 +312,12 @@ export function crossSectionPoints(
         const i = noise[k].index.get(d) as number;
         if (direction === 'surge' && series[k].noSurge[i]) return false;
         if (direction === 'drop' && series[k].noDrop[i]) return false;
-        // Nearer the district's change than no change: more likely hit than not.
-        return direction === 'drop' ? x <= c / 2 : x >= c / 2;
+        // Nearer the district's change than no change: more likely hit than not. A
+        // school's roles together tell that better than one role's count: a school of
+        // 20 students and 5 teachers whose students fell a third as far as the
+        // district's but whose teachers fell as far was hit.
+        if (direction === 'drop' ? x <= c / 2 : x >= c / 2) return true;
+        return Math.sign(x) === Math.sign(c) && shareOf(k, d) >= 1 / 2;
       });
       for (const k of flagged) {
         const i = noise[k].index.get(d) as number;

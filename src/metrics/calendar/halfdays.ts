@@ -154,8 +154,7 @@ export function findHalfDays(
       j => j >= 0,
     );
     return (
-      sides.length > 0 &&
-      sides.every(j => dS[j] > 0 && ds <= ISOLATION * dS[j])
+      sides.length > 0 && sides.every(j => dS[j] > 0 && ds <= ISOLATION * dS[j])
     );
   };
   const out: number[] = [];
