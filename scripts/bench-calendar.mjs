@@ -17,7 +17,7 @@
 import {spawn} from 'node:child_process';
 import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {loadModules, root} from './bench-kit.mjs';
+import {calendarFileDays, loadModules, root} from './bench-kit.mjs';
 
 const outDir = join(root, 'out', 'bench');
 mkdirSync(outDir, {recursive: true});
@@ -43,8 +43,6 @@ const dist = opt('--dist', join(root, 'dist'));
 const fmt = (v, d = 2) =>
   v === null || v === undefined || Number.isNaN(v) ? 'n/a' : v.toFixed(d);
 const ratio = (a, b) => (b > 0 ? a / b : null);
-/** The last day a calendar file allows (the demo refuses more than 100 days past it). */
-const MAX_DAYS_OUTSIDE_FILE = 100;
 const calName = c =>
   c === 'ny' ? 'ny' : c.replace(/^.*\//, '').replace(/\.json$/, '');
 function calFile(c) {
@@ -53,15 +51,7 @@ function calFile(c) {
 /** Days of a run: the size's days, capped to what a calendar file covers. */
 function runDays(c, days) {
   const f = calFile(c);
-  if (!f) return days;
-  const first = Date.parse(f.years[0].firstDay);
-  const last = Date.parse(f.years[f.years.length - 1].lastDay);
-  // The demo starts on the Monday two weeks before the file's first school day.
-  const start = first - 14 * 86_400_000;
-  const monday = start - ((new Date(start).getUTCDay() + 6) % 7) * 86_400_000;
-  const most =
-    Math.floor((last - monday) / 86_400_000) + MAX_DAYS_OUTSIDE_FILE + 1;
-  return Math.min(days, most);
+  return f ? calendarFileDays(f, days) : days;
 }
 
 async function quickScores() {

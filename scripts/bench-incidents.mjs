@@ -10,16 +10,16 @@
 //
 // Usage: node scripts/bench-incidents.mjs [--schools 8,20] [--seeds 1,2,3,4,5] [--days 700]
 //   [--calendar-file test/fixtures/calendar-mid-august.json]
-// --calendar-file: the demo district follows that calendar file (days capped to what it
-// covers) instead of its New York-like one; the product still learns it from the activity.
+// --calendar-file: the demo district follows that calendar (as `run --calendar-file`;
+// the days are capped to what the file covers) instead of the New York-like one.
 // BENCH_VERBOSE=1 lists every incident, stray flag and mailed line on a closed day.
 // Demo facts are cached under out/bench/cache. Writes out/bench/incidents.json.
 // The full pipeline (`node dist/cli.cjs run --source demo`) remains the reference: this
 // is a quick loop over seeds and sizes (seconds a run instead of minutes).
-import {mkdirSync, writeFileSync} from 'node:fs';
-import {join} from 'node:path';
+import {mkdirSync, readFileSync, writeFileSync} from 'node:fs';
+import {basename, join, resolve} from 'node:path';
 import {
-  calendarFileArg,
+  calendarFileDays,
   demoFacts,
   fmt,
   loadModules,
@@ -31,7 +31,7 @@ const outDir = join(root, 'out', 'bench');
 mkdirSync(outDir, {recursive: true});
 
 const E = await loadModules('bench-incidents', [
-  ['src/demo', 'createDemoDistrict'],
+  ['src/demo', 'createDemoDistrict, parseCalendarFile'],
   [
     'src/analysis/anomalies',
     'calendarExplainsDrop, detectDailyAnomalies, detectWeeklyAnomalies',
@@ -46,9 +46,7 @@ const E = await loadModules('bench-incidents', [
   ['src/sheets/tables/anomalies', 'mergeAnomalies'],
   ['src/pipeline/records', 'anomalyRecord'],
   ['src/pipeline/alerts', 'buildDigest, fingerprint'],
-  ['src/demo/calendar-file', 'parseCalendarFile'],
 ]);
-const calendarFile = calendarFileArg(E);
 const addDays = E.addDays;
 const RESCORE_DAYS = 63;
 const CONTEXT_DAYS = 308;
@@ -132,8 +130,25 @@ function analysis(demo, state, lastDay, now) {
   }
 }
 
+const calendarArg = (() => {
+  const argv = process.argv.slice(2);
+  const i = argv.indexOf('--calendar-file');
+  return i >= 0 ? resolve(argv[i + 1]) : null;
+})();
+const calendarText = calendarArg ? readFileSync(calendarArg, 'utf8') : null;
+const calendarFile = calendarText
+  ? E.parseCalendarFile(calendarText, calendarArg)
+  : undefined;
+const calendarName = calendarArg ? basename(calendarArg, '.json') : undefined;
+
 function run(schools, days, seed) {
-  const demo = demoFacts(E, {schools, days, seed, calendar: calendarFile});
+  const demo = demoFacts(E, {
+    schools,
+    days,
+    seed,
+    calendar: calendarFile,
+    calendarName,
+  });
   demo.nameOf = new Map(demo.names);
   const state = {
     settled: '',
@@ -187,7 +202,7 @@ function score(demo, state) {
     schools: demo.schools,
     days: demo.days,
     seed: demo.seed,
-    calendar: calendarFile?.file,
+    calendar: calendarFile,
   });
   const testing = new Map(
     d.truth.schools.map(s => [
@@ -259,10 +274,10 @@ function incHits(i, schoolIds, start, end) {
 
 const sizes = listArg('--schools', [8, 20]);
 const seeds = listArg('--seeds', [1, 2, 3, 4, 5]);
-const days = Math.min(
-  listArg('--days', [700])[0],
-  calendarFile?.maxDays ?? Infinity,
-);
+const asked = listArg('--days', [700])[0];
+const days = calendarText
+  ? calendarFileDays(JSON.parse(calendarText), asked)
+  : asked;
 const verbose = !!process.env.BENCH_VERBOSE;
 const results = [];
 const lines = [];
@@ -313,7 +328,7 @@ for (const n of sizes) {
   }
 }
 table(
-  'Anomalies, incidents and digests (learned calendar, weekly runs)',
+  `Anomalies, incidents and digests (learned calendar, weekly runs; ${calendarName ?? 'New York-like'} calendar)`,
   [
     'run',
     'flags/inj',
@@ -334,7 +349,7 @@ console.log(
   `\nworst: anomaly P ${fmt(worst(r => r.anomalies.precision ?? 0))} R ${fmt(worst(r => r.anomalies.recall ?? 0))}; incident P ${fmt(worst(r => r.incidents.precision ?? 0))} R ${fmt(worst(r => r.incidents.recall ?? 0))}; mailed on closed days ${Math.max(...results.map(r => r.closedMail.length))}`,
 );
 writeFileSync(
-  join(outDir, 'incidents.json'),
+  join(outDir, `incidents${calendarName ? '-' + calendarName : ''}.json`),
   JSON.stringify(
     results.map(r => ({...r, strays: r.strays.map(i => i.summary)})),
     null,

@@ -81,27 +81,38 @@ export function table(title, header, rows) {
 
 const ROLES = ['student', 'teacher'];
 
+/** The demo refuses a period more than this many days past a calendar file's last school day. */
+const MAX_DAYS_OUTSIDE_FILE = 100;
+
+/**
+ * Days of a demo run on a calendar file (its parsed JSON): `days`, capped to what the file
+ * covers (the demo starts on the Monday two weeks before the file's first school day).
+ */
+export function calendarFileDays(file, days) {
+  const first = Date.parse(file.years[0].firstDay);
+  const last = Date.parse(file.years[file.years.length - 1].lastDay);
+  const start = first - 14 * 86_400_000;
+  const monday = start - ((new Date(start).getUTCDay() + 6) % 7) * 86_400_000;
+  const most =
+    Math.floor((last - monday) / 86_400_000) + MAX_DAYS_OUTSIDE_FILE + 1;
+  return Math.min(days, most);
+}
+
 /**
  * The demo district's student and teacher facts by school, as the ingest delivers them, with
  * the generator's calendar and injected events for scoring (cached under out/bench/cache).
- * `E` holds createDemoDistrict and addDays (from loadModules). `calendar` (a parsed calendar
- * file, see calendarFileArg) replaces the demo's New York-like calendar.
+ * `E` holds createDemoDistrict and addDays (from loadModules).
  */
-export function demoFacts(E, {schools, days, seed, calendar}) {
+export function demoFacts(E, {schools, days, seed, calendar, calendarName}) {
   const cacheDir = join(root, 'out', 'bench', 'cache');
   mkdirSync(cacheDir, {recursive: true});
-  const tag = calendar ? `-${calendar.name}` : '';
+  const tag = calendar ? `-${calendarName}` : '';
   const file = join(
     cacheDir,
-    `demo-facts${tag}-${schools}-${days}-${seed}.json`,
+    `demo-facts-${schools}-${days}-${seed}${tag}.json`,
   );
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
-  const d = E.createDemoDistrict({
-    schools,
-    days,
-    seed,
-    calendar: calendar?.file,
-  });
+  const d = E.createDemoDistrict({schools, days, seed, calendar});
   const t = d.truth;
   const bySchool = new Map(d.schools.map(s => [s.schoolId, s]));
   const enrolled = (id, role) =>
@@ -176,7 +187,6 @@ export function demoFacts(E, {schools, days, seed, calendar}) {
     schools,
     days,
     seed,
-    calendarFile: calendar?.path ?? null,
     startDate: d.startDate,
     endDate: d.endDate,
     calendar: d.calendar,
@@ -188,32 +198,4 @@ export function demoFacts(E, {schools, days, seed, calendar}) {
   };
   writeFileSync(file, JSON.stringify(out));
   return out;
-}
-
-/** The demo refuses more days than this past a calendar file's last school day. */
-const MAX_DAYS_OUTSIDE_FILE = 100;
-
-/**
- * `--calendar-file PATH` of a benchmark's command line: the parsed file (`E` holds
- * parseCalendarFile), its short name for cache keys, and the most days a demo on it may
- * run (the demo starts on the Monday two weeks before the file's first school day); null
- * without the option.
- */
-export function calendarFileArg(E, argv = process.argv.slice(2)) {
-  const i = argv.indexOf('--calendar-file');
-  if (i < 0) return null;
-  const path = argv[i + 1];
-  const text = readFileSync(join(root, path), 'utf8');
-  const raw = JSON.parse(text);
-  const first = Date.parse(raw.years[0].firstDay);
-  const last = Date.parse(raw.years[raw.years.length - 1].lastDay);
-  const start = first - 14 * 86_400_000;
-  const monday = start - ((new Date(start).getUTCDay() + 6) % 7) * 86_400_000;
-  return {
-    path,
-    name: path.replace(/^.*\//, '').replace(/\.json$/, ''),
-    file: E.parseCalendarFile(text, path),
-    maxDays:
-      Math.floor((last - monday) / 86_400_000) + MAX_DAYS_OUTSIDE_FILE + 1,
-  };
 }
