@@ -157,6 +157,7 @@ describe('calendar regressors', () => {
       'schoolDayReach',
       'testing',
       'midBreak',
+      'yearEdge',
     ]);
     expect(r.days).toEqual([0, 3, 5]);
     expect(r.columns[0]).toEqual([1, 0, 0]);
@@ -166,8 +167,10 @@ describe('calendar regressors', () => {
     expect(r.columns[2][1]).toBeCloseTo(Math.log(3 / 5), 12);
     expect(r.columns[2][2]).toBe(0);
     expect(r.columns[3]).toEqual([0, 0, 1]);
-    // The given weeks are not consecutive: no week is followed by a closed one.
+    // Weeks are read as consecutive: the first is a summer week, not a break followed
+    // by another, and the school week after it is a year's first.
     expect(r.columns[4]).toEqual([0, 0, 0]);
+    expect(r.columns[5]).toEqual([0, 1, 0]);
   });
 });
 
