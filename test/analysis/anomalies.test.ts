@@ -575,3 +575,54 @@ describe('detectDailyAnomalies across a district', () => {
     assertFinite(rows);
   });
 });
+
+describe("a school's own bad days", () => {
+  // Eight schools; at S7 one open day in twenty is a bad day on which students and
+  // teachers both fall by half (its ordinary rhythm, not an event).
+  const schools = Array.from({length: 8}, (_, k) => ({
+    id: `S${k + 1}`,
+    students: syntheticSchool(300 + k, 300, 0.08),
+    teachers: syntheticSchool(400 + k, 25, 0.08),
+  }));
+  const open = openPositions(schools[0].students.closed);
+  const dates = schools[0].students.dates;
+  const badDays = new Set(
+    open.filter((_, j) => j >= 20 && j % 20 === 7).map(i => dates[i]),
+  );
+  const day = dates[open[110]];
+  function facts(dropAt: string): DailyFact[] {
+    const out: DailyFact[] = [];
+    for (const s of schools) {
+      dates.forEach((d, i) => {
+        let k = 1;
+        if (s.id === 'S7' && badDays.has(d)) k = 0.5;
+        if (s.id === dropAt && d === day) k = 0.5;
+        out.push(
+          dailyFact(d, s.id, 'student', Math.round(s.students.y[i] * k), 350),
+        );
+        out.push(
+          dailyFact(d, s.id, 'teacher', Math.round(s.teachers.y[i] * k), 30),
+        );
+      });
+    }
+    return out;
+  }
+  const run = (dropAt: string) =>
+    detectDailyAnomalies(
+      facts(dropAt),
+      CALENDAR,
+      {anomalyThreshold: 3.5, minGroupSize: 10},
+      {metrics: ['activeUsers']},
+    ).filter(r => r.date === day);
+
+  test('halving both roles for a day at an ordinary school is an anomaly', () => {
+    expect(run('S2').map(r => `${r.schoolId} ${r.role}`)).toEqual([
+      'S2 student',
+      'S2 teacher',
+    ]);
+  });
+  test('the same day at the school whose bad days look like it is not', () => {
+    expect(badDays.has(day)).toBe(false);
+    expect(run('S7')).toEqual([]);
+  });
+});

@@ -1,7 +1,12 @@
 import type {Role} from '../../core/types';
 import {dayNumber} from '../../clean/dates';
 import {countTailZ} from '../../stats/count-tail';
-import {median, robustCorrelation, robustScale} from '../../stats/robust';
+import {
+  median,
+  robustCorrelation,
+  robustScale,
+  tailReach,
+} from '../../stats/robust';
 import {groupBy} from './fact-rows';
 import {levelShift} from './level-shifts';
 import {findSustainedDrops} from './sustained';
@@ -25,6 +30,10 @@ import type {SeriesAnomaly} from './series-types';
 //   (Stouffer) score passes the threshold, their mean change is at least minChangePct
 //   and each moved the same way by at least half that. A school-wide outage moves
 //   students and teachers; one role's count swinging alone is usually day noise.
+// - A school's score is read against its own tail: where its 2% worst (or best) days
+//   reach further than a normal's 2% do (heavier-tailed noise than the count model
+//   says), the score is divided by that reach, so a day like the school's ordinary bad
+//   days is not an event.
 // - Surges on expected peaks (testing windows) and first days after a break are
 //   calendar effects, not anomalies.
 
@@ -67,6 +76,21 @@ export const DEFAULT_MIN_CHANGE_PCT = 35;
 /** Days whose approximate score is at least this far out get the count's exact tail. */
 const TAIL_CHECK = 1.5;
 export const DEFAULT_MIN_SCHOOLS = 5;
+/**
+ * The tail quantile a school's own reach is read at: its 2% worst (and best) days, about 7
+ * of a school year's 180, enough to be seen in the first months of history.
+ */
+const TAIL_Q = 0.02;
+
+/** One school's day, its roles judged together. */
+interface SchoolDay {
+  d: string;
+  here: number[];
+  base: number[];
+  rs: number[];
+  zs: number[];
+  combined: number;
+}
 
 export interface PointFlag {
   series: FittedSeries;
@@ -350,8 +374,9 @@ export function crossSectionPoints(
     const shared = sharedNoise(ks.map(k => noise[k]));
     const dates = new Set<string>();
     for (const k of ks) for (const d of noise[k].z.keys()) dates.add(d);
+    const s0 = series[ks[0]];
+    const days: SchoolDay[] = [];
     for (const d of dates) {
-      const s0 = series[ks[0]];
       if (districtDays.has([s0.app, s0.product, s0.metric, d].join('\t')))
         continue;
       const here = ks.filter(k => noise[k].z.has(d));
@@ -369,8 +394,20 @@ export function crossSectionPoints(
         here.length === ks.length
           ? sumZ / Math.sqrt(here.length + 2 * shared)
           : sumZ / Math.sqrt(here.length);
-      if (Math.abs(combined) < threshold) continue;
+      days.push({d, here, base, rs, zs, combined});
+    }
+    // The school's own ordinary bad (and good) days: where its combined score's tail
+    // reaches further than the normal's, a day is judged against that reach, so a day
+    // like the school's usual worst few is not an event.
+    const all = days.map(x => x.combined);
+    const reach = {
+      drop: Math.max(1, tailReach(all, TAIL_Q) || 1),
+      surge: Math.max(1, tailReach(all, 1 - TAIL_Q) || 1),
+    };
+    for (const {d, here, base, rs, zs, combined} of days) {
       const direction = combined < 0 ? 'drop' : 'surge';
+      const score = Math.abs(combined) / reach[direction];
+      if (score < threshold) continue;
       const sign = direction === 'drop' ? -1 : 1;
       const need = direction === 'drop' ? minLogDrop : minLog;
       const mean = (sign * rs.reduce((a, b) => a + b, 0)) / rs.length;
@@ -388,7 +425,7 @@ export function crossSectionPoints(
           series: series[k],
           index: noise[k].index.get(d) as number,
           direction,
-          score: Math.abs(combined),
+          score,
           district: false,
           expectedFactor: Math.exp(base[j]),
         });
