@@ -32,7 +32,10 @@ mkdirSync(outDir, {recursive: true});
 
 const E = await loadModules('bench-incidents', [
   ['src/demo', 'createDemoDistrict, parseCalendarFile'],
-  ['src/analysis/anomalies', 'detectDailyAnomalies, detectWeeklyAnomalies'],
+  [
+    'src/analysis/anomalies',
+    'calendarExplainsDrop, detectDailyAnomalies, detectWeeklyAnomalies',
+  ],
   ['src/cli/summary', 'flagHits, scoreIncidents, headlineSpan, upliftWithin'],
   ['src/clean/dates', 'addDays'],
   ['src/metrics/calendar/infer', 'inferCalendar'],
@@ -84,7 +87,13 @@ function analysis(demo, state, lastDay, now) {
   const fresh = rows
     .filter(a => (a.endDate || a.date) >= state.settled)
     .map(a => E.anomalyRecord(a, demo.nameOf));
-  const merged = E.mergeAnomalies(fresh, state.flags, now, state.settled);
+  const merged = E.mergeAnomalies(
+    fresh,
+    state.flags,
+    now,
+    state.settled,
+    E.calendarExplainsDrop(calendar),
+  );
   const schools = new Set(daily.map(f => f.schoolId)).size;
   state.incidents = E.buildIncidentRecords(
     merged,

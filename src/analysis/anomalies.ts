@@ -43,3 +43,4 @@ export {
   detectDailyAnomalies,
   detectWeeklyAnomalies,
 } from './anomalies/detectors';
+export {calendarExplainsDrop} from './anomalies/calendar-masks';

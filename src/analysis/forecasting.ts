@@ -4,8 +4,9 @@
  * Model: a regression of the weekly student metric on
  *   - teacher activity in the same week (the engagement that drives student use),
  *   - the school calendar: a break dummy (no school day), a summer dummy (a week of a run
- *     of 3+ closed weeks), the log of the school days in a week with school, and a
- *     testing-window dummy (see calendarRegressors),
+ *     of 4+ closed weeks), the log of the school days in a week with school, a
+ *     testing-window dummy, a mid-break dummy and a year-edge dummy (see
+ *     calendarRegressors),
  *   - Fourier terms of period 52.18 weeks for the rest of the annual cycle,
  * with short ARMA errors (chosen stepwise by AICc; a first difference with drift when the
  * KPSS test asks for it). The annual cycle is never a 52-lag seasonal state.
@@ -311,7 +312,15 @@ export const REACH_RATES = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
  *    the daily rate `reach` (see schoolDayReach). One coefficient on a monotone curve: a
  *    week shorter than any in the history (a 1-day week before a break) follows the same
  *    curve instead of a polynomial extrapolated past the weeks it was fitted on;
- *  - testing: a day of the week in a testing window.
+ *  - testing: a day of the week in a testing window;
+ *  - midBreak: a break week followed by another (the first weeks of a two- or three-week
+ *    winter break). The last week of any break ends on the weekend before school, when
+ *    students pick the tools up again, so a break's last week is busier than the weeks
+ *    inside it; with one break dummy for both, one-week breaks are forecast low and the
+ *    heart of a long winter break high;
+ *  - yearEdge: a week with school next to a summer week, the first or last of a school
+ *    year: students ramp up over the first days and wind down over the last (the anomaly
+ *    detector's year edges), which the annual Fourier terms round off.
  * `weekStarts` should run on into the forecast weeks, so a closed run that continues past
  * the history is measured whole; `knownDays` are school days from the facts (the rest by
  * the calendar).
@@ -333,18 +342,37 @@ export function calendarRegressors(
     for (let k = i; k < j; k++) closedRun[k] = j - i;
     i = Math.max(j, i + 1);
   }
+  const summer = closedRun.map((r, i) =>
+    r >= SUMMER_WEEKS || (r > 0 && inSummerClosure(weekStarts[i], calendar))
+      ? 1
+      : 0,
+  );
   return {
     columns: [
       days.map(d => (d === 0 ? 1 : 0)),
-      closedRun.map((r, i) =>
-        r >= SUMMER_WEEKS || (r > 0 && inSummerClosure(weekStarts[i], calendar))
+      summer,
+      days.map(d => schoolDayReach(d, reach)),
+      weekStarts.map(w => (inTestingWindow(w, calendar) ? 1 : 0)),
+      days.map((d, i) =>
+        d === 0 && !summer[i] && i + 1 < days.length && days[i + 1] === 0
           ? 1
           : 0,
       ),
-      days.map(d => schoolDayReach(d, reach)),
-      weekStarts.map(w => (inTestingWindow(w, calendar) ? 1 : 0)),
+      days.map((d, i) =>
+        d > 0 &&
+        ((i > 0 && summer[i - 1]) || (i + 1 < days.length && summer[i + 1]))
+          ? 1
+          : 0,
+      ),
     ],
-    names: ['break', 'summer', 'schoolDayReach', 'testing'],
+    names: [
+      'break',
+      'summer',
+      'schoolDayReach',
+      'testing',
+      'midBreak',
+      'yearEdge',
+    ],
     days,
   };
 }

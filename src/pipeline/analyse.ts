@@ -5,6 +5,7 @@
  * feeds it and maps its rows onto the tab records.
  */
 import {
+  calendarExplainsDrop,
   detectDailyAnomalies,
   detectWeeklyAnomalies,
 } from '../analysis/anomalies';
@@ -179,6 +180,7 @@ export function analyseAndWrite(given: Settings): AnalysisResult {
         accuracy: fc.accuracy,
         anomalies,
         anomaliesSettledBefore: settled,
+        calendarExplainsDrop: calendarExplainsDrop(settings.calendar),
         incidentContext: {
           schools: schoolsInView,
           lastDay,

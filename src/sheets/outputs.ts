@@ -85,6 +85,8 @@ export interface OutputBundle {
    * `anomalies` then holds only flags of this day and later.
    */
   anomaliesSettledBefore?: string;
+  /** Days on which the calendar now explains a drop (see mergeAnomalies). */
+  calendarExplainsDrop?: (day: string) => boolean;
   /** What grouping the flags into incidents needs (the Incidents tab is written with them). */
   incidentContext?: IncidentContext;
   correlations?: CorrelationRecord[];
@@ -225,6 +227,7 @@ export function writeOutputs(
       readRecords(ANOMALIES, ss),
       now,
       bundle.anomaliesSettledBefore,
+      bundle.calendarExplainsDrop,
     );
     if (bundle.incidentContext) {
       // Every flag of the tab, settled ones included: an incident may span both.

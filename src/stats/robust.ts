@@ -4,7 +4,7 @@
  * z-scores and Rosner's generalized extreme Studentized deviate (ESD) test.
  */
 import {InputError} from '../core/errors';
-import {qt} from './distributions';
+import {qnorm, qt} from './distributions';
 
 /** Consistency constant making the MAD estimate the normal standard deviation (R's mad). */
 export const MAD_CONSTANT = 1.4826;
@@ -260,4 +260,22 @@ export function generalizedEsd(
     active.splice(best, 1);
   }
   return {outliers: steps.slice(0, found).map(s => s.index), steps};
+}
+
+/**
+ * How far one tail of a set of scores reaches, as a multiple of the standard normal's:
+ * (median - q-quantile) / (0 - qnorm(q)) for the lower tail (q < 0.5), (q-quantile -
+ * median) / qnorm(q) for the upper (q > 0.5). 1 for scores that are standard normal; above
+ * 1 where the tail is heavier than the scores' model says (a school whose ordinary bad
+ * days reach -3.5 more often than one day in four thousand). NaN with fewer than 1 / min(q,
+ * 1 - q) values, too few to see that quantile.
+ */
+export function tailReach(x: ReadonlyArray<number>, q: number): number {
+  if (!(q > 0 && q < 1 && q !== 0.5)) {
+    throw new InputError('q', 'must be in (0, 1), not 0.5');
+  }
+  const v = x.filter(Number.isFinite);
+  if (v.length < 1 / Math.min(q, 1 - q)) return NaN;
+  const m = median(v);
+  return (quantile(v, q) - m) / qnorm(q);
 }

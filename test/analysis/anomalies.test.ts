@@ -492,16 +492,53 @@ describe('detectDailyAnomalies across a district', () => {
         .map(r => r.schoolId),
     );
     expect(outage.size).toBeGreaterThanOrEqual(7);
-    // On an ordinary day the same students-only fall is a district-wide drop.
-    const plain = detectDailyAnomalies(
-      moved,
+  });
+  test('a district-wide fall of students alone, teachers at their usual level, is no alert', () => {
+    // An unlisted early dismissal or assembly: students fall 45% at every school on an
+    // ordinary day while teachers carry on; the same fall with teachers down by a third
+    // is a district-wide event.
+    const day = dates[open[150]];
+    const fall = (teachers: number) =>
+      facts.map(f =>
+        f.date !== day
+          ? f
+          : {
+              ...f,
+              activeUsers: Math.round(
+                f.activeUsers * (f.role === 'student' ? 0.55 : teachers),
+              ),
+            },
+      );
+    const run = (teachers: number) =>
+      detectDailyAnomalies(
+        fall(teachers),
+        CALENDAR,
+        {anomalyThreshold: 3.5, minGroupSize: 10},
+        {metrics: ['activeUsers']},
+      ).filter(r => r.date === day);
+    expect(run(1)).toEqual([]);
+    expect(new Set(run(0.67).map(r => r.schoolId)).size).toBeGreaterThanOrEqual(
+      7,
+    );
+  });
+  test('a school hit by a district outage is flagged when its roles together say so', () => {
+    // S2's students fall less than half as far as the district's (in log terms), its
+    // teachers further: the school as a whole was hit, and its students are flagged with
+    // the others.
+    const day = dates[open[160]];
+    const hit = facts.map(f => {
+      if (f.date !== day) return f;
+      const k = f.schoolId !== 'S2' ? 0.45 : f.role === 'student' ? 0.78 : 0.25;
+      return {...f, activeUsers: Math.round(f.activeUsers * k)};
+    });
+    const found = detectDailyAnomalies(
+      hit,
       CALENDAR,
       {anomalyThreshold: 3.5, minGroupSize: 10},
       {metrics: ['activeUsers']},
-    );
-    expect(
-      new Set(plain.filter(r => r.date === first).map(r => r.schoolId)).size,
-    ).toBeGreaterThanOrEqual(7);
+    ).filter(r => r.date === day && r.direction === 'drop');
+    expect(found.map(r => `${r.schoolId} ${r.role}`)).toContain('S2 student');
+    expect(new Set(found.map(r => r.schoolId)).size).toBe(8);
   });
   test("a school's drop into the summer that is back in the new year is not disengagement", () => {
     const summerStart = dates[open[125]];
@@ -536,5 +573,56 @@ describe('detectDailyAnomalies across a district', () => {
     );
     expect(other.length).toBeLessThanOrEqual(2);
     assertFinite(rows);
+  });
+});
+
+describe("a school's own bad days", () => {
+  // Eight schools; at S7 one open day in twenty is a bad day on which students and
+  // teachers both fall by half (its ordinary rhythm, not an event).
+  const schools = Array.from({length: 8}, (_, k) => ({
+    id: `S${k + 1}`,
+    students: syntheticSchool(300 + k, 300, 0.08),
+    teachers: syntheticSchool(400 + k, 25, 0.08),
+  }));
+  const open = openPositions(schools[0].students.closed);
+  const dates = schools[0].students.dates;
+  const badDays = new Set(
+    open.filter((_, j) => j >= 20 && j % 20 === 7).map(i => dates[i]),
+  );
+  const day = dates[open[110]];
+  function facts(dropAt: string): DailyFact[] {
+    const out: DailyFact[] = [];
+    for (const s of schools) {
+      dates.forEach((d, i) => {
+        let k = 1;
+        if (s.id === 'S7' && badDays.has(d)) k = 0.5;
+        if (s.id === dropAt && d === day) k = 0.5;
+        out.push(
+          dailyFact(d, s.id, 'student', Math.round(s.students.y[i] * k), 350),
+        );
+        out.push(
+          dailyFact(d, s.id, 'teacher', Math.round(s.teachers.y[i] * k), 30),
+        );
+      });
+    }
+    return out;
+  }
+  const run = (dropAt: string) =>
+    detectDailyAnomalies(
+      facts(dropAt),
+      CALENDAR,
+      {anomalyThreshold: 3.5, minGroupSize: 10},
+      {metrics: ['activeUsers']},
+    ).filter(r => r.date === day);
+
+  test('halving both roles for a day at an ordinary school is an anomaly', () => {
+    expect(run('S2').map(r => `${r.schoolId} ${r.role}`)).toEqual([
+      'S2 student',
+      'S2 teacher',
+    ]);
+  });
+  test('the same day at the school whose bad days look like it is not', () => {
+    expect(badDays.has(day)).toBe(false);
+    expect(run('S7')).toEqual([]);
   });
 });

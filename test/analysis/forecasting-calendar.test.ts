@@ -157,9 +157,21 @@ describe('calendar regressors', () => {
     expect(three.columns[three.names.indexOf('summer')]).toEqual([
       0, 0, 0, 0, 0, 0,
     ]);
+    // Its weeks before the last are mid-break: the last one ends on the weekend before
+    // school, busier like a one-week break's.
+    expect(three.columns[three.names.indexOf('midBreak')]).toEqual([
+      0, 1, 1, 0, 0, 0,
+    ]);
+    expect(three.columns[three.names.indexOf('yearEdge')]).toEqual([
+      0, 0, 0, 0, 0, 0,
+    ]);
     const four = calendarRegressors(weeks, winter('other', '2025-01-10'));
     expect(four.columns[four.names.indexOf('summer')]).toEqual([
       0, 1, 1, 1, 1, 0,
+    ]);
+    // Four closed weeks are a summer: the school weeks on either side are a year's edges.
+    expect(four.columns[four.names.indexOf('yearEdge')]).toEqual([
+      1, 0, 0, 0, 0, 1,
     ]);
   });
 

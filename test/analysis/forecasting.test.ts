@@ -151,7 +151,14 @@ describe('calendar regressors', () => {
       ['2021-07-12', '2025-11-24', '2021-05-10'],
       calendar,
     );
-    expect(r.names).toEqual(['break', 'summer', 'schoolDayReach', 'testing']);
+    expect(r.names).toEqual([
+      'break',
+      'summer',
+      'schoolDayReach',
+      'testing',
+      'midBreak',
+      'yearEdge',
+    ]);
     expect(r.days).toEqual([0, 3, 5]);
     expect(r.columns[0]).toEqual([1, 0, 0]);
     // A closed week of the calendar's summer is a summer week, whatever weeks are given.
@@ -160,6 +167,10 @@ describe('calendar regressors', () => {
     expect(r.columns[2][1]).toBeCloseTo(Math.log(3 / 5), 12);
     expect(r.columns[2][2]).toBe(0);
     expect(r.columns[3]).toEqual([0, 0, 1]);
+    // Weeks are read as consecutive: the first is a summer week, not a break followed
+    // by another, and the school week after it is a year's first.
+    expect(r.columns[4]).toEqual([0, 0, 0]);
+    expect(r.columns[5]).toEqual([0, 1, 0]);
   });
 });
 

@@ -139,6 +139,58 @@ describe('half days', () => {
   });
 });
 
+describe('half days: the eve of a break and the same day a year on', () => {
+  /** A steady district, Monday to Friday open, from a Monday; `closed` days shut. */
+  function steady(n: number, closed: ReadonlySet<number> = new Set()) {
+    const students = new Float64Array(n);
+    const teachers = new Float64Array(n);
+    const open: boolean[] = [];
+    for (let i = 0; i < n; i++) {
+      const off = i % 7 >= 5 || closed.has(i);
+      open.push(!off);
+      students[i] = off ? 60 : 1000 + (i % 3) * 10;
+      teachers[i] = off ? 8 : 200 + (i % 2) * 4;
+    }
+    return {students, teachers, open};
+  }
+
+  test('on the last day before a break, teachers need only be present', () => {
+    // A week's break (days 77-81) after Friday 74; students at half, teachers as usual.
+    const brk = new Set([77, 78, 79, 80, 81]);
+    const {students, teachers, open} = steady(140, brk);
+    students[74] = 500;
+    teachers[74] = 202;
+    expect(findHalfDays({students, teachers}, open, CLOSED_RATIO)).toEqual([]);
+    expect(
+      findHalfDays({students, teachers}, open, CLOSED_RATIO, new Set([74])),
+    ).toEqual([74]);
+    // Every role down alike stays an outage, eve or not.
+    teachers[74] = 100;
+    expect(
+      findHalfDays({students, teachers}, open, CLOSED_RATIO, new Set([74])),
+    ).toEqual([]);
+  });
+
+  test('a dip 52 weeks from a half day is one, though teachers fell further', () => {
+    const {students, teachers, open} = steady(560);
+    const first = 7 * 10 + 4; // a Friday
+    const next = first + 364; // the same Friday a year on
+    students[first] = 500;
+    teachers[first] = 180;
+    // Students at 0.6, teachers at 0.7: past the share test on its own.
+    students[next] = 600;
+    teachers[next] = 141;
+    expect(findHalfDays({students, teachers}, open, CLOSED_RATIO)).toEqual([
+      first,
+      next,
+    ]);
+    // Without the first year's half day it is not one.
+    students[first] = 1000;
+    teachers[first] = 200;
+    expect(findHalfDays({students, teachers}, open, CLOSED_RATIO)).toEqual([]);
+  });
+});
+
 describe('half days in the merged calendar', () => {
   const cal = inferCalendar(simulate(WITH_HALF_DAYS, 1));
   const weekdays = cal.schoolWeekdays;

@@ -246,6 +246,38 @@ describe('anomaly merge', () => {
     ).toEqual(['Afresh']);
   });
 
+  it('withdraws a settled drop on a day the calendar has since learned explains it', () => {
+    // The calendar learned a year on that 10 Jan was a half day: its unreviewed drop
+    // goes; a reviewed one stays, and so does a drop on any other settled day.
+    const halfDay = anomaly({date: '2025-01-10', id: 'Ahalf', status: 'new'});
+    const reviewed = anomaly({
+      date: '2025-01-10',
+      id: 'Areviewed',
+      schoolId: 's2',
+      status: 'explained',
+    });
+    const other = anomaly({date: '2025-01-13', id: 'Aother', status: 'new'});
+    const merged = mergeAnomalies(
+      [],
+      [halfDay, reviewed, other],
+      '2025-03-08T06:00:00Z',
+      '2025-03-01',
+      day => day === '2025-01-10',
+    );
+    expect(merged.map(x => x.id).sort()).toEqual(['Aother', 'Areviewed']);
+    // A surge on that day is not the calendar's.
+    const surge = {...halfDay, direction: 'surge' as const};
+    expect(
+      mergeAnomalies(
+        [],
+        [surge],
+        '2025-03-08T06:00:00Z',
+        '2025-03-01',
+        day => day === '2025-01-10',
+      ),
+    ).toEqual([surge]);
+  });
+
   it('re-decides a sustained drop still going on after the settled day', () => {
     // Begun before the settled day, its last day after it: not settled yet.
     const ongoing = anomaly({

@@ -7,7 +7,9 @@ import {
   quantile,
   robustScale,
   robustZ,
+  tailReach,
 } from '../../src/stats/robust';
+import {qnorm} from '../../src/stats/distributions';
 import {InputError} from '../../src/core/errors';
 
 describe('median, quantile, mad (R conventions)', () => {
@@ -100,5 +102,29 @@ describe('medianOfRange and medianDeviationOfRange', () => {
     expect(() => medianDeviationOfRange([1, Infinity], 0, 2, 0)).toThrow(
       InputError,
     );
+  });
+});
+
+describe('tailReach', () => {
+  // Standard normal scores from evenly spaced probabilities (no sampling noise).
+  const normal = Array.from({length: 999}, (_, i) => qnorm((i + 1) / 1000));
+
+  it('is 1 for standard normal scores, in either tail', () => {
+    expect(tailReach(normal, 0.02)).toBeCloseTo(1, 1);
+    expect(tailReach(normal, 0.98)).toBeCloseTo(1, 1);
+  });
+
+  it('measures a tail heavier than the bulk says', () => {
+    // Every 25th day is a bad day at -4.5: the 2% worst days reach that far.
+    const bad = normal.map((x, i) => (i % 25 === 0 ? -4.5 : x));
+    expect(tailReach(bad, 0.02)).toBeGreaterThan(2);
+    // The upper tail is untouched.
+    expect(tailReach(bad, 0.98)).toBeCloseTo(1, 1);
+  });
+
+  it('is NaN with too few values to see the quantile, and refuses the median', () => {
+    expect(tailReach(normal.slice(0, 40), 0.02)).toBeNaN();
+    expect(() => tailReach(normal, 0.5)).toThrow(InputError);
+    expect(() => tailReach(normal, 1)).toThrow(InputError);
   });
 });

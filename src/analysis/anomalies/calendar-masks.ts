@@ -82,6 +82,20 @@ export function halfDays(calendar: SchoolCalendar): Set<string> {
   return out;
 }
 
+/**
+ * Whether the calendar explains a drop on this day: a half day (early dismissal). Flags
+ * decided before the calendar knew it (it learns a half day from its recurrence a year
+ * later) are withdrawn by it. Closures are not: a deep drop early in the history can read
+ * as a closure one week and a possible outage the next, and a withdrawn flag is not
+ * decided again.
+ */
+export function calendarExplainsDrop(
+  calendar: SchoolCalendar,
+): (day: string) => boolean {
+  const halves = halfDays(calendar);
+  return day => halves.has(day);
+}
+
 /** Known testing windows (expected peaks); half days are lows, not peaks. */
 export function testingDay(day: string, calendar: SchoolCalendar): boolean {
   return calendar.events.some(

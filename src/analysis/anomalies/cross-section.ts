@@ -1,7 +1,12 @@
 import type {Role} from '../../core/types';
 import {dayNumber} from '../../clean/dates';
 import {countTailZ} from '../../stats/count-tail';
-import {median, robustCorrelation, robustScale} from '../../stats/robust';
+import {
+  median,
+  robustCorrelation,
+  robustScale,
+  tailReach,
+} from '../../stats/robust';
 import {groupBy} from './fact-rows';
 import {levelShift} from './level-shifts';
 import {findSustainedDrops} from './sustained';
@@ -16,14 +21,19 @@ import type {SeriesAnomaly} from './series-types';
 //   beyond counting, estimated robustly): 10 -> 7 teachers is noise, 120 -> 45 students
 //   is not.
 // - The median r over the schools of a role is the district's change. A day on which it
-//   moves by at least minChangePct, far beyond its usual variation, is one district-wide
-//   event, and each school whose own change is nearer the district's than no change
-//   is flagged (an outage hits schools unevenly; most single-school changes that day are
-//   individually within noise).
+//   moves by at least minChangePct, far beyond its usual variation, while the district's
+//   other roles move the same way (by half that, beyond their own usual variation), is
+//   one district-wide event, and each school whose own change is nearer the district's
+//   than no change is flagged (an outage hits schools unevenly; most single-school
+//   changes that day are individually within noise).
 // - Otherwise a school's day is an anomaly only when its roles agree: their combined
 //   (Stouffer) score passes the threshold, their mean change is at least minChangePct
 //   and each moved the same way by at least half that. A school-wide outage moves
 //   students and teachers; one role's count swinging alone is usually day noise.
+// - A school's score is read against its own tail: where its 2% worst (or best) days
+//   reach further than a normal's 2% do (heavier-tailed noise than the count model
+//   says), the score is divided by that reach, so a day like the school's ordinary bad
+//   days is not an event.
 // - Surges on expected peaks (testing windows) and first days after a break are
 //   calendar effects, not anomalies.
 
@@ -66,6 +76,21 @@ export const DEFAULT_MIN_CHANGE_PCT = 35;
 /** Days whose approximate score is at least this far out get the count's exact tail. */
 const TAIL_CHECK = 1.5;
 export const DEFAULT_MIN_SCHOOLS = 5;
+/**
+ * The tail quantile a school's own reach is read at: its 2% worst (and best) days, about 7
+ * of a school year's 180, enough to be seen in the first months of history.
+ */
+const TAIL_Q = 0.02;
+
+/** One school's day, its roles judged together. */
+interface SchoolDay {
+  d: string;
+  here: number[];
+  base: number[];
+  rs: number[];
+  zs: number[];
+  combined: number;
+}
 
 export interface PointFlag {
   series: FittedSeries;
@@ -220,38 +245,83 @@ export function crossSectionPoints(
     }
     levels.set(key, level);
   }
+  const schoolRoles = groupBy(
+    series.map((s, k) => k),
+    k => [series[k].schoolId, siblingsOf(series[k])].join('\t'),
+  );
+  /**
+   * The share of the district's change on day d that series k's school took, over all its
+   * roles (groups too small to report included), each weighted by its precision that day:
+   * the least-squares slope of the school's changes on the district's (1 = moved as the
+   * district did, 0 = not at all).
+   */
+  const shareOf = (k: number, d: string) => {
+    let num = 0;
+    let den = 0;
+    const roles = schoolRoles.get(
+      [series[k].schoolId, siblingsOf(series[k])].join('\t'),
+    );
+    for (const j of roles ?? []) {
+      const x = noise[j].r.get(d);
+      const sd = noise[j].sd.get(d);
+      const c = levels.get(keyOf(series[j]))?.get(d);
+      if (x === undefined || sd === undefined || c === undefined) continue;
+      num += (x * c) / (sd * sd);
+      den += (c * c) / (sd * sd);
+    }
+    return den > 0 ? num / den : 0;
+  };
+  // The district's usual day-to-day variation per bucket, on ordinary days.
+  const usual = new Map<string, {center: number; scale: number}>();
+  for (const [key, level] of levels) {
+    const lv = [...level].filter(([d]) => !movedDays.has(d)).map(([, x]) => x);
+    const ref = lv.length >= 8 ? lv : [...level.values()];
+    const center = median(ref);
+    usual.set(key, {center, scale: robustScale(ref, center, 1e-3)});
+  }
   const districtDays = new Map<string, 'drop' | 'surge'>();
   for (const [key, ks] of buckets) {
     const level = levels.get(key);
     if (!level || level.size < 8) continue;
-    // The district's usual day-to-day variation, on ordinary days.
-    const lv = [...level].filter(([d]) => !movedDays.has(d)).map(([, x]) => x);
-    const ref = lv.length >= 8 ? lv : [...level.values()];
-    const center = median(ref);
-    const scale = robustScale(ref, center, 1e-3);
+    const {center, scale} = usual.get(key)!;
     const s0 = series[ks[0]];
-    const siblings = [...levels]
-      .filter(
-        ([k]) =>
-          k !== key &&
-          buckets.get(k)!.length > 0 &&
-          siblingsOf(series[buckets.get(k)![0]]) === siblingsOf(s0),
-      )
-      .map(([, l]) => l);
+    const siblings = [...levels].filter(
+      ([k]) =>
+        k !== key &&
+        buckets.get(k)!.length > 0 &&
+        siblingsOf(series[buckets.get(k)![0]]) === siblingsOf(s0),
+    );
     for (const [d, c] of level) {
       const direction = c < 0 ? 'drop' : 'surge';
       const size = direction === 'drop' ? -c : c;
-      if (size < (direction === 'drop' ? minLogDrop : minLog)) continue;
+      const need = direction === 'drop' ? minLogDrop : minLog;
+      if (size < need) continue;
       if (Math.abs(c - center) / scale < threshold) continue;
+      const others = siblings.map(([, l]) => l.get(d));
       if (movedDays.has(d)) {
         // The calendar moves every school this day (a year's first or last weeks, a half
         // day, the first day back) by an amount it does not say: a shared change is the
         // calendar's, unless every role fell as far (an outage stops teachers too).
         if (direction === 'surge') continue;
-        const others = siblings.map(l => l.get(d));
         if (others.length === 0) continue;
         if (others.some(x => x === undefined || x > -minLogDrop)) continue;
       }
+      // As at one school, every role moves in a district-wide event: each of the other
+      // roles the same way by at least half the minimum change, beyond its own usual
+      // variation (an outage stops teachers too). Students alone swinging across the
+      // district, teachers at their usual level, is a day the calendar does not list
+      // (an early dismissal, an assembly, a testing day), not an alert.
+      const sign = direction === 'drop' ? -1 : 1;
+      const moved = siblings.every(([k], j) => {
+        const x = others[j];
+        const u = usual.get(k)!;
+        return (
+          x !== undefined &&
+          sign * x >= need / 2 &&
+          (sign * (x - u.center)) / u.scale >= 1
+        );
+      });
+      if (!moved) continue;
       const xs: number[] = [];
       for (const k of ks) {
         const x = noise[k].r.get(d);
@@ -266,8 +336,12 @@ export function crossSectionPoints(
         const i = noise[k].index.get(d) as number;
         if (direction === 'surge' && series[k].noSurge[i]) return false;
         if (direction === 'drop' && series[k].noDrop[i]) return false;
-        // Nearer the district's change than no change: more likely hit than not.
-        return direction === 'drop' ? x <= c / 2 : x >= c / 2;
+        // Nearer the district's change than no change: more likely hit than not. A
+        // school's roles together tell that better than one role's count: a school of
+        // 20 students and 5 teachers whose students fell a third as far as the
+        // district's but whose teachers fell as far was hit.
+        if (direction === 'drop' ? x <= c / 2 : x >= c / 2) return true;
+        return Math.sign(x) === Math.sign(c) && shareOf(k, d) >= 1 / 2;
       });
       for (const k of flagged) {
         const i = noise[k].index.get(d) as number;
@@ -300,8 +374,9 @@ export function crossSectionPoints(
     const shared = sharedNoise(ks.map(k => noise[k]));
     const dates = new Set<string>();
     for (const k of ks) for (const d of noise[k].z.keys()) dates.add(d);
+    const s0 = series[ks[0]];
+    const days: SchoolDay[] = [];
     for (const d of dates) {
-      const s0 = series[ks[0]];
       if (districtDays.has([s0.app, s0.product, s0.metric, d].join('\t')))
         continue;
       const here = ks.filter(k => noise[k].z.has(d));
@@ -319,8 +394,20 @@ export function crossSectionPoints(
         here.length === ks.length
           ? sumZ / Math.sqrt(here.length + 2 * shared)
           : sumZ / Math.sqrt(here.length);
-      if (Math.abs(combined) < threshold) continue;
+      days.push({d, here, base, rs, zs, combined});
+    }
+    // The school's own ordinary bad (and good) days: where its combined score's tail
+    // reaches further than the normal's, a day is judged against that reach, so a day
+    // like the school's usual worst few is not an event.
+    const all = days.map(x => x.combined);
+    const reach = {
+      drop: Math.max(1, tailReach(all, TAIL_Q) || 1),
+      surge: Math.max(1, tailReach(all, 1 - TAIL_Q) || 1),
+    };
+    for (const {d, here, base, rs, zs, combined} of days) {
       const direction = combined < 0 ? 'drop' : 'surge';
+      const score = Math.abs(combined) / reach[direction];
+      if (score < threshold) continue;
       const sign = direction === 'drop' ? -1 : 1;
       const need = direction === 'drop' ? minLogDrop : minLog;
       const mean = (sign * rs.reduce((a, b) => a + b, 0)) / rs.length;
@@ -338,7 +425,7 @@ export function crossSectionPoints(
           series: series[k],
           index: noise[k].index.get(d) as number,
           direction,
-          score: Math.abs(combined),
+          score,
           district: false,
           expectedFactor: Math.exp(base[j]),
         });

@@ -22,6 +22,10 @@
  *   the side still in the school year);
  * - not in the first RAMP_DAYS school days after summer, when the year is still ramping up
  *   and every day reads low against the weeks that follow.
+ * On the last school day before a break (`eves`), the day districts most often dismiss
+ * early, teachers need only be present (and fall less than students): a teacher who stays
+ * the whole day signs in as on any other day, so their count need not drop at all, and
+ * an outage on that day still fails the share test.
  * The noise of a role is the robust standard deviation (1.4826 MAD) of its log depth over
  * the settled open days, so a small, noisy district needs a deeper drop.
  * The district series holds totals only, so breadth across schools is not tested here.
@@ -54,6 +58,8 @@ const REF_REACH = 56;
 const NEIGHBOUR_REACH = 27; // a summer is at least 20 school weekdays: four weeks
 /** The first school days of a year, still ramping up, are not read for half days. */
 const RAMP_DAYS = 10;
+/** 52 weeks: the same weekday a year apart. */
+const YEAR_DAYS = 364;
 
 /** Depth of x on each open day against its nearest open same-weekday days (NaN if unknown). */
 function sameWeekdayDepth(
@@ -111,12 +117,13 @@ function neighbour(open: ReadonlyArray<boolean>, i: number, dir: -1 | 1) {
 /**
  * Indices of the days the rule above reads as half days. `open[i]`: day i is a school
  * weekday that no learned closure covers; `closedRatio`: the depth below which students
- * mean the district closed.
+ * mean the district closed; `eves`: the last open day before each break.
  */
 export function findHalfDays(
   s: RoleSeries,
   open: ReadonlyArray<boolean>,
   closedRatio: number,
+  eves: ReadonlySet<number> = new Set(),
 ): number[] {
   // Settled: past the first RAMP_DAYS open days after a summer (or the history's start).
   const settled: boolean[] = [];
@@ -139,19 +146,36 @@ export function findHalfDays(
   const sigmaT = logSpread(dT, settled);
   const depthLimit = Math.min(HALF_DAY_DEPTH, Math.exp(-NOISE_SIGMAS * sigmaS));
   const teacherLimit = Math.exp(-TEACHER_SIGMAS * sigmaT);
-  const out: number[] = [];
-  for (let i = 0; i < dS.length; i++) {
+  /** A settled school day whose students dip alone, below the days on either side. */
+  const dip = (i: number) => {
     const ds = dS[i];
-    const dt = dT[i];
-    if (!settled[i]) continue;
-    if (!(ds >= closedRatio && ds <= depthLimit)) continue;
-    if (!(dt >= TEACHERS_PRESENT && dt <= teacherLimit)) continue;
-    if (Math.log(dt) < TEACHER_SHARE * Math.log(ds)) continue;
+    if (!settled[i] || !(ds >= closedRatio && ds <= depthLimit)) return false;
     const sides = [neighbour(open, i, -1), neighbour(open, i, 1)].filter(
       j => j >= 0,
     );
-    if (!sides.length) continue;
-    if (sides.every(j => dS[j] > 0 && ds <= ISOLATION * dS[j])) out.push(i);
+    return (
+      sides.length > 0 && sides.every(j => dS[j] > 0 && ds <= ISOLATION * dS[j])
+    );
+  };
+  const out: number[] = [];
+  for (let i = 0; i < dS.length; i++) {
+    const dt = dT[i];
+    if (!dip(i)) continue;
+    if (!(dt >= TEACHERS_PRESENT && (dt <= teacherLimit || eves.has(i))))
+      continue;
+    if (Math.log(dt) < TEACHER_SHARE * Math.log(dS[i])) continue;
+    out.push(i);
   }
-  return out;
+  // Half days recur: a district dismisses early on the same occasions each year (the end
+  // of a marking period, the eve of a break), on the same weekday. A dip 52 weeks from a
+  // half day found above, with teachers present and down less than students, is one too,
+  // even where teachers' own noise took them further down than the share test allows (an
+  // outage falling on that very day of another year, teachers present, is far rarer).
+  const found = new Set(out);
+  for (let i = 0; i < dS.length; i++) {
+    if (found.has(i) || !dip(i)) continue;
+    if (!found.has(i - YEAR_DAYS) && !found.has(i + YEAR_DAYS)) continue;
+    if (dT[i] >= TEACHERS_PRESENT && dT[i] > dS[i]) out.push(i);
+  }
+  return out.sort((a, b) => a - b);
 }

@@ -300,7 +300,15 @@ export function inferCalendar(
   }
   const years = schoolYears(closedRuns, s, isSchoolWd);
   const open = s.dates.map((_, i) => isSchoolWd(i) && !closedIdx.has(i));
-  const half = new Set(findHalfDays(s, open, CLOSED_RATIO));
+  // The last open day before each break or summer (3+ closed school weekdays).
+  const eves = new Set<number>();
+  for (const r of closedRuns) {
+    if (r.schoolDays < 3) continue;
+    let i = r.from - 1;
+    while (i >= 0 && !open[i] && r.from - i <= 7) i--;
+    if (i >= 0 && open[i]) eves.add(i);
+  }
+  const half = new Set(findHalfDays(s, open, CLOSED_RATIO, eves));
   for (const i of half) {
     entries.push({
       name: HALF_DAY_NAME,

@@ -165,7 +165,9 @@ export function anomalyId(a: AnomalyKey): string {
  * Merges this run's anomalies with the tab's previous rows by id: the admin's status, note
  * and change time survive, and so does the first time the anomaly was flagged. Anomalies no
  * longer flagged are kept when the admin has acknowledged or explained them (their record of
- * what happened) and dropped when still `new`. Newest first.
+ * what happened) and dropped when still `new`. A settled day's drop that the calendar now
+ * explains (`calendarExplains`: a day it has since learned is a half day) was decided
+ * without knowing it: still `new`, it is dropped too. Newest first.
  */
 export function mergeAnomalies(
   fresh: ReadonlyArray<AnomalyRecord>,
@@ -176,6 +178,7 @@ export function mergeAnomalies(
    * sustained drop still going on then is re-decided until it ends).
    */
   keepBefore = '',
+  calendarExplains: (day: string) => boolean = () => false,
 ): AnomalyRecord[] {
   const prev = new Map(previous.map(p => [p.id, p]));
   const seen = new Set<string>();
@@ -198,8 +201,13 @@ export function mergeAnomalies(
   }
   for (const p of previous) {
     const last = p.endDate ? String(p.endDate) : String(p.date);
-    const settled = keepBefore !== '' && last < keepBefore;
     const reviewed = p.status !== 'new' && isStatus(p.status);
+    const explained =
+      p.grain === 'day' &&
+      p.direction === 'drop' &&
+      !p.endDate &&
+      calendarExplains(String(p.date));
+    const settled = keepBefore !== '' && last < keepBefore && !explained;
     if (!seen.has(p.id) && (settled || reviewed)) {
       seen.add(p.id);
       out.push(p);
