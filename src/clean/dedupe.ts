@@ -7,21 +7,15 @@
  * saved compactly; two different records of one day collide with probability about
  * n^2 / 2^54 (1e-7 for 100,000 records).
  */
+import {Hash53} from '../core/hash53';
 
-/** cyrb53: a fast, well-mixed 53-bit string hash. */
+// One hasher, reset per key: dedupe hashes every record, so no allocation per call.
+const hasher = new Hash53();
+
+/** cyrb53 (core/hash53) of a string. */
 export function hash53Value(text: string, seed = 0): number {
-  let h1 = 0xdeadbeef ^ seed;
-  let h2 = 0x41c6ce57 ^ seed;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ ch, 2654435761);
-    h2 = Math.imul(h2 ^ ch, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
-  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
-  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+  hasher.reset(seed).chars(text);
+  return hasher.digest();
 }
 
 /** hash53Value as base-36 text (the form a saved Deduper holds). */

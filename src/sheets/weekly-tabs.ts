@@ -5,6 +5,7 @@
  * school days a newly learned closure moves, so each run fingerprints every week's rows and
  * rewrites the tabs in place from the first week that differs from the last write.
  */
+import {Hash53} from '../core/hash53';
 import type {WeeklyFact} from '../core/types';
 import {LK_WEEKLY, WEEKLY_FACTS, lookerFact, tabArgs} from './tables';
 import {replaceTab, rewriteTail, type WriteResult} from './writer';
@@ -29,52 +30,38 @@ export interface WeeklyTabsOptions {
   previous: WeekPrints | null;
 }
 
-/**
- * A 53-bit streaming hash (two 32-bit multiply-xorshift lanes) of typed values: numbers
- * by their bits, strings by their code units, each tagged with its type.
- */
+/** Typed values into a 53-bit hash, each tagged with its type (numbers by their bits). */
 class Hasher {
-  private h1 = 0xdeadbeef;
-  private h2 = 0x41c6ce57;
+  private readonly h = new Hash53();
   private readonly f64 = new Float64Array(1);
   private readonly u32 = new Uint32Array(this.f64.buffer);
 
-  private int(c: number): void {
-    this.h1 = Math.imul(this.h1 ^ c, 2654435761);
-    this.h2 = Math.imul(this.h2 ^ c, 1597334677);
-  }
-
   value(v: unknown): void {
+    const h = this.h;
     if (typeof v === 'string') {
-      this.int(1);
-      for (let i = 0; i < v.length; i++) this.int(v.charCodeAt(i));
-      this.int(v.length);
+      h.int(1);
+      h.chars(v);
+      h.int(v.length);
     } else if (typeof v === 'number') {
       this.f64[0] = v;
-      this.int(2);
-      this.int(this.u32[0]);
-      this.int(this.u32[1]);
+      h.int(2);
+      h.int(this.u32[0]);
+      h.int(this.u32[1]);
     } else if (v === null || v === undefined) {
-      this.int(3);
+      h.int(3);
     } else if (typeof v === 'boolean') {
-      this.int(v ? 4 : 5);
+      h.int(v ? 4 : 5);
     } else if (Array.isArray(v)) {
-      this.int(6);
+      h.int(6);
       for (const x of v) this.value(x);
-      this.int(7);
+      h.int(7);
     } else {
       this.value(JSON.stringify(v));
     }
   }
 
   digest(): string {
-    let h1 = Math.imul(this.h1 ^ (this.h1 >>> 16), 2246822507);
-    h1 ^= Math.imul(this.h2 ^ (this.h2 >>> 13), 3266489909);
-    let h2 = Math.imul(this.h2 ^ (this.h2 >>> 16), 2246822507);
-    h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-    h1 >>>= 0;
-    h2 &= 0x1fffff;
-    return (h2 * 4294967296 + h1).toString(36);
+    return this.h.digest().toString(36);
   }
 }
 
