@@ -713,6 +713,15 @@ function readDailySince(env: Env, since: string): DailyFact[] {
 /* ------------------------------------------------------------- read side -- */
 
 /**
+ * The order readFacts gives weekly facts: by week, then school (a stable sort, so each
+ * school's rows keep their stored order).
+ */
+export function byWeekThenSchool(a: WeeklyFact, b: WeeklyFact): number {
+  if (a.weekStart !== b.weekStart) return a.weekStart < b.weekStart ? -1 : 1;
+  return a.schoolId < b.schoolId ? -1 : a.schoolId > b.schoolId ? 1 : 0;
+}
+
+/**
  * Every stored daily fact (archive and tab) and the weekly facts: closed weeks as stored,
  * open weeks computed now from their days' user sets.
  */
@@ -773,17 +782,7 @@ export function readFacts(
       }),
     );
   }
-  weekly.sort((a, b) =>
-    a.weekStart !== b.weekStart
-      ? a.weekStart < b.weekStart
-        ? -1
-        : 1
-      : a.schoolId < b.schoolId
-        ? -1
-        : a.schoolId > b.schoolId
-          ? 1
-          : 0,
-  );
+  weekly.sort(byWeekThenSchool);
   return {daily, weekly};
 }
 

@@ -5,6 +5,7 @@
  */
 import type {WeeklyFact} from '../../src/core/types';
 import {createOfflineRuntime} from '../../src/offline/runtime';
+import {byWeekThenSchool} from '../../src/pipeline/ingest';
 import {writeWeeklyTabs, type WeekPrints} from '../../src/sheets/weekly-tabs';
 import {inRuntime} from '../ui/harness';
 import {district, isoWeek} from '../ui/fixtures';
@@ -13,17 +14,7 @@ type Runtime = ReturnType<typeof createOfflineRuntime>;
 
 /** The fixture's facts in the order readFacts gives them: by week, then school. */
 function facts(seed: number): WeeklyFact[] {
-  return district(seed).weekly.sort((a, b) =>
-    a.weekStart !== b.weekStart
-      ? a.weekStart < b.weekStart
-        ? -1
-        : 1
-      : a.schoolId < b.schoolId
-        ? -1
-        : a.schoolId > b.schoolId
-          ? 1
-          : 0,
-  );
+  return district(seed).weekly.sort(byWeekThenSchool);
 }
 
 function write(rt: Runtime, weekly: WeeklyFact[], previous: WeekPrints | null) {
