@@ -36,7 +36,10 @@ const E = await loadModules('bench-incidents', [
     'src/analysis/anomalies',
     'calendarExplainsDrop, detectDailyAnomalies, detectWeeklyAnomalies',
   ],
-  ['src/cli/summary', 'flagHits, scoreIncidents, headlineSpan, upliftWithin'],
+  [
+    'src/cli/summary',
+    'closedOn, scoreFlags, scoreIncidents, headlineSpan, incidentHits, testingDaysOf, upliftWithin',
+  ],
   ['src/clean/dates', 'addDays'],
   ['src/metrics/calendar/infer', 'inferCalendar'],
   ['src/metrics/calendar/merge', 'mergeCalendar'],
@@ -176,60 +179,18 @@ function run(schools, days, seed) {
 
 /** The scorecard's figures (src/cli/summary.ts evaluateDemo). */
 function score(demo, state) {
-  const truthCal = demo.calendar;
-  const closedDay = d => !E.isSchoolDay(d, truthCal);
-  const closedWeek = m =>
-    [0, 1, 2, 3, 4, 5, 6].every(k => closedDay(addDays(m, k)));
-  const onClosed = (grain, date) =>
-    grain === 'week' ? closedWeek(date) : closedDay(date);
-  const events = demo.anomalies.flatMap(a =>
-    a.schoolIds.map(s => ({
-      school: s,
-      start: a.start,
-      end: a.end,
-      kind: a.kind,
-    })),
-  );
-  const delivered = demo.dataIssues.map(d => ({
-    school: d.schoolId,
-    start: d.date,
-    end: d.date,
-  }));
+  const {onClosed} = E.closedOn(demo.calendar);
   const flags = state.flags;
-  const hits = (f, e) => E.flagHits(f, e);
   // Testing windows' days per school (the scorecard credits surges there).
-  const d = E.createDemoDistrict({
-    schools: demo.schools,
-    days: demo.days,
-    seed: demo.seed,
-    calendar: calendarFile,
-  });
-  const testing = new Map(
-    d.truth.schools.map(s => [
-      s.schoolId,
-      new Set(
-        d.data.m.cal.days.filter(x => x.testing[s.level] > 1).map(x => x.date),
-      ),
-    ]),
+  const testing = E.testingDaysOf(
+    E.createDemoDistrict({
+      schools: demo.schools,
+      days: demo.days,
+      seed: demo.seed,
+      calendar: calendarFile,
+    }),
   );
-  const surge = f =>
-    f.direction === 'surge' &&
-    E.upliftWithin(
-      testing,
-      f.schoolId,
-      f.date,
-      f.grain === 'week'
-        ? addDays(f.endDate || f.date, 6)
-        : f.endDate || f.date,
-    );
-  const matched = flags.filter(
-    f =>
-      events.some(e => hits(f, e)) ||
-      delivered.some(e => hits(f, e)) ||
-      surge(f),
-  );
-  const drops = flags.filter(f => f.direction === 'drop');
-  const found = events.filter(e => drops.some(f => hits(f, e)));
+  const scored = E.scoreFlags(flags, demo, testing, onClosed);
   const rows = state.incidents.map(i => ({
     school_ids: i.schoolIds.join('; '),
     start_date: i.start,
@@ -247,29 +208,26 @@ function score(demo, state) {
         i.direction === 'surge' &&
         i.schoolIds.some(x => E.upliftWithin(testing, x, i.start, i.end))
       ) &&
-      !demo.anomalies.some(e => incHits(i, e.schoolIds, e.start, e.end)) &&
-      !demo.dataIssues.some(d => incHits(i, [d.schoolId], d.date, d.date)),
+      !demo.anomalies.some(e => E.incidentHits(i, e)) &&
+      !demo.dataIssues.some(d =>
+        E.incidentHits(i, {
+          schoolIds: [d.schoolId],
+          start: d.date,
+          end: d.date,
+        }),
+      ),
   );
   return {
     anomalies: {
-      flagged: flags.length,
-      injected: events.length,
-      precision: flags.length ? matched.length / flags.length : null,
-      recall: events.length ? found.length / events.length : null,
-      onClosed: flags.filter(f => onClosed(f.grain, f.date)).length,
-      missed: events.filter(e => !found.includes(e)),
-      unmatched: flags.filter(f => !matched.includes(f)),
+      ...scored.anomalies,
+      missed: scored.missed,
+      unmatched: scored.unmatched,
     },
     incidents: inc,
     strays,
     mailed: state.mailed.length,
     closedMail,
   };
-}
-
-function incHits(i, schoolIds, start, end) {
-  if (i.end < addDays(start, -1) || i.start > addDays(end, 1)) return false;
-  return i.schoolIds.some(s => schoolIds.includes(s));
 }
 
 const sizes = listArg('--schools', [8, 20]);
@@ -297,7 +255,7 @@ for (const n of sizes) {
       fmt(s.incidents.precision),
       fmt(s.incidents.recall),
       `${s.incidents.eventsAsOne}`,
-      `${s.anomalies.onClosed}`,
+      `${s.anomalies.onClosedDays}`,
       `${s.closedMail.length}/${s.mailed}`,
       `${(ms / 1000).toFixed(0)}s`,
     ]);
@@ -308,9 +266,7 @@ for (const n of sizes) {
           `  event ${e.kind}/${e.scope} ${e.start}..${e.end} ${e.schools} schools: ${e.incidents} incidents`,
         );
       for (const e of demo.anomalies) {
-        const its = state.incidents.filter(i =>
-          incHits(i, e.schoolIds, e.start, e.end),
-        );
+        const its = state.incidents.filter(i => E.incidentHits(i, e));
         if (its.length > 1)
           for (const i of its) console.log(`  split ${e.start}: ${i.summary}`);
       }

@@ -218,7 +218,89 @@ export function upliftWithin(
 }
 
 /** The testing days of each school: days whose uplift for the school's level is above 1. */
-function testingDaysOf(district: DemoDistrict): TestingDays {
+/** Whether a day (or a week, by its Monday: every day of it) is closed on a calendar. */
+export function closedOn(calendar: SchoolCalendar) {
+  const closedDay = (d: string) => !isSchoolDay(d, calendar);
+  const closedWeek = (monday: string) =>
+    [0, 1, 2, 3, 4, 5, 6].every(k => closedDay(addDays(monday, k)));
+  const onClosed = (grain: string, date: string) =>
+    grain === 'week' ? closedWeek(date) : closedDay(date);
+  return {closedDay, closedWeek, onClosed};
+}
+
+/** A flag as scored: where, when, and which way. */
+export interface ScoredFlag {
+  schoolId: string;
+  grain: string;
+  date: string;
+  endDate?: string;
+  direction: string;
+}
+
+/**
+ * Anomaly flags against the injected events: an event counts once per school it hit
+ * (recall is over those, found by drops); a flag is correct when it matches an event, a
+ * delivered data fault (missing and partial days are real drops in the data Google
+ * delivered) or, for a surge, a testing window's lift at its school (a real effect the
+ * generator made, though no injected event).
+ */
+export function scoreFlags<F extends ScoredFlag>(
+  flags: ReadonlyArray<F>,
+  truth: {
+    anomalies: ReadonlyArray<{
+      schoolIds: ReadonlyArray<string>;
+      start: string;
+      end: string;
+      kind: string;
+    }>;
+    dataIssues: ReadonlyArray<{schoolId: string; date: string}>;
+  },
+  testing: TestingDays,
+  onClosed: (grain: string, date: string) => boolean,
+) {
+  const events = truth.anomalies.flatMap(a =>
+    a.schoolIds.map(s => ({
+      school: s,
+      start: a.start,
+      end: a.end,
+      kind: a.kind,
+    })),
+  );
+  const delivered = truth.dataIssues.map(d => ({
+    school: d.schoolId,
+    start: d.date,
+    end: d.date,
+  }));
+  const testingSurge = (f: F) => {
+    if (f.direction !== 'surge') return false;
+    const last = f.endDate || f.date;
+    const to = f.grain === 'week' ? addDays(last, 6) : last;
+    return upliftWithin(testing, f.schoolId, f.date, to);
+  };
+  const eventFlag = (f: F) =>
+    events.some(e => flagHits(f, e)) || delivered.some(e => flagHits(f, e));
+  const surgeFlags = flags.filter(f => !eventFlag(f) && testingSurge(f));
+  const matchedFlags = flags.filter(f => eventFlag(f) || testingSurge(f));
+  const drops = flags.filter(f => f.direction === 'drop');
+  const found = events.filter(e => drops.some(f => flagHits(f, e)));
+  return {
+    anomalies: {
+      injected: events.length,
+      flagged: flags.length,
+      matched: matchedFlags.length,
+      precision: ratio(matchedFlags.length, flags.length),
+      recall: ratio(found.length, events.length),
+      onClosedDays: flags.filter(f => onClosed(f.grain, f.date)).length,
+      testingSurges: surgeFlags.length,
+    },
+    /** Events no drop found, and flags matching nothing. */
+    missed: events.filter(e => !found.includes(e)),
+    unmatched: flags.filter(f => !matchedFlags.includes(f)),
+  };
+}
+
+/** Each school's days of a testing window that lifts its level. */
+export function testingDaysOf(district: DemoDistrict): TestingDays {
   const out = new Map<string, Set<string>>();
   const days = district.data.m.cal.days;
   for (const s of district.truth.schools) {
@@ -342,72 +424,16 @@ export function evaluateDemo(i: {
     },
   };
 
-  // Anomalies: an injected event counts once per school it hit; a flag matches when its
-  // school was hit within the event's dates (a weekly flag when its week overlaps them).
-  const flagged = tabRecords(ss, 'lk_anomalies').filter(
-    r => r.direction === 'drop',
-  );
-  const allFlags = tabRecords(ss, 'lk_anomalies');
-  const events = truth.anomalies.flatMap(a =>
-    a.schoolIds.map(s => ({
-      school: s,
-      start: a.start,
-      end: a.end,
-      kind: a.kind,
-    })),
-  );
-  const hits = (
-    f: Record<string, unknown>,
-    e: {school: string; start: string; end: string},
-  ) =>
-    flagHits(
-      {
-        schoolId: String(f.school_id),
-        grain: String(f.grain),
-        date: String(f.date),
-        endDate: f.end_date ? String(f.end_date) : undefined,
-      },
-      e,
-    );
-  // Missing and partial days are real drops in the data Google delivered: a flag there is
-  // correct, though not one of the injected events the recall is measured on.
-  const delivered = truth.dataIssues.map(d => ({
-    school: d.schoolId,
-    start: d.date,
-    end: d.date,
+  const {closedWeek, onClosed} = closedOn(district.calendar);
+  const flags = tabRecords(ss, 'lk_anomalies').map(r => ({
+    schoolId: String(r.school_id),
+    grain: String(r.grain),
+    date: String(r.date),
+    endDate: r.end_date ? String(r.end_date) : undefined,
+    direction: String(r.direction),
   }));
   const testing = testingDaysOf(district);
-  // A surge on a testing window's days (at a school of a level it concerns) is a real
-  // effect the generator made, though no injected event.
-  const testingSurge = (f: Record<string, unknown>) => {
-    if (f.direction !== 'surge') return false;
-    const from = String(f.date);
-    const last = f.end_date ? String(f.end_date) : from;
-    const to = f.grain === 'week' ? addDays(last, 6) : last;
-    return upliftWithin(testing, String(f.school_id), from, to);
-  };
-  const eventFlag = (f: Record<string, unknown>) =>
-    events.some(e => hits(f, e)) || delivered.some(e => hits(f, e));
-  const surgeFlags = allFlags.filter(f => !eventFlag(f) && testingSurge(f));
-  const matchedFlags = allFlags.filter(f => eventFlag(f) || testingSurge(f));
-  const found = events.filter(e => flagged.some(f => hits(f, e)));
-  const trueCal = district.calendar;
-  const closedDay = (d: string) => !isSchoolDay(d, trueCal);
-  const closedWeek = (monday: string) =>
-    [0, 1, 2, 3, 4, 5, 6].every(k => closedDay(addDays(monday, k)));
-  const onClosed = (grain: string, date: string) =>
-    grain === 'week' ? closedWeek(date) : closedDay(date);
-  const anomalies = {
-    injected: events.length,
-    flagged: allFlags.length,
-    matched: matchedFlags.length,
-    precision: ratio(matchedFlags.length, allFlags.length),
-    recall: ratio(found.length, events.length),
-    onClosedDays: allFlags.filter(f =>
-      onClosed(String(f.grain), String(f.date)),
-    ).length,
-    testingSurges: surgeFlags.length,
-  };
+  const {anomalies} = scoreFlags(flags, truth, testing, onClosed);
   const insightList = i.snapshot.insights ?? [];
   const insights = {
     count: insightList.length,
@@ -418,7 +444,7 @@ export function evaluateDemo(i: {
   const alerts = mailedAlerts(i.rt, onClosed);
   const calendar = calendarScore(
     ss,
-    trueCal,
+    district.calendar,
     district.startDate,
     district.endDate,
   );
