@@ -22,6 +22,7 @@ const E = await loadModules('bench-anomaly-demo', [
   ['src/analysis/anomalies', 'detectDailyAnomalies, detectWeeklyAnomalies'],
   ['src/cli/summary', 'flagHits'],
   ['src/clean/dates', 'addDays'],
+  ['src/metrics/weekly', 'weekEnded'],
 ]);
 
 const SEED = 20240905;
@@ -101,16 +102,12 @@ function liveFlags(demo) {
     const from = settled ? addDays(settled, -CONTEXT_DAYS) : '';
     const daily = demo.daily.filter(f => f.date >= from && f.date <= lastDay);
     const weeks = demo.weekly.filter(f => f.weekStart <= lastDay);
-    const open = weeks.reduce(
-      (m, f) => (f.weekStart > m ? f.weekStart : m),
-      '',
-    );
     const run = [
       ...E.detectDailyAnomalies(daily, demo.calendar, settings, {
         metrics: ['activeUsers'],
       }),
       ...E.detectWeeklyAnomalies(
-        weeks.filter(f => f.weekStart !== open),
+        weeks.filter(f => E.weekEnded(f.weekStart, lastDay, demo.calendar)),
         demo.calendar,
         settings,
         {metrics: ['activeUsers']},
@@ -135,11 +132,9 @@ const runs = args.length ? args : [700, 300];
 const results = [];
 for (const days of runs) {
   const demo = demoFacts(E, {schools: SCHOOLS, days, seed: SEED});
-  const lastWeek = demo.weekly.reduce(
-    (m, f) => (f.weekStart > m ? f.weekStart : m),
-    '',
+  const weekly = demo.weekly.filter(f =>
+    E.weekEnded(f.weekStart, demo.endDate, demo.calendar),
   );
-  const weekly = demo.weekly.filter(f => f.weekStart !== lastWeek);
   const t0 = performance.now();
   const flags = process.env.BENCH_LIVE
     ? liveFlags(demo)

@@ -44,7 +44,7 @@ const E = await loadModules('bench-incidents', [
   ['src/metrics/calendar/infer', 'inferCalendar'],
   ['src/metrics/calendar/merge', 'mergeCalendar'],
   ['src/metrics/calendar/activity', 'districtDays, withSchoolDays'],
-  ['src/metrics/weekly', 'isSchoolDay'],
+  ['src/metrics/weekly', 'isSchoolDay, weekEnded'],
   ['src/sheets/incident-records', 'buildIncidentRecords'],
   ['src/sheets/tables/anomalies', 'mergeAnomalies'],
   ['src/pipeline/records', 'anomalyRecord'],
@@ -75,13 +75,12 @@ function analysis(demo, state, lastDay, now) {
     demo.weekly.filter(f => f.weekStart <= lastDay),
     calendar,
   );
-  const open = weeks.reduce((m, f) => (f.weekStart > m ? f.weekStart : m), '');
   const rows = [
     ...E.detectDailyAnomalies(daily, calendar, settings, {
       metrics: ['activeUsers'],
     }),
     ...E.detectWeeklyAnomalies(
-      weeks.filter(f => f.weekStart !== open),
+      weeks.filter(f => E.weekEnded(f.weekStart, lastDay, calendar)),
       calendar,
       settings,
       {metrics: ['activeUsers']},

@@ -25,6 +25,7 @@ await esbuild.build({
       export {createOfflineRuntime} from './src/offline/runtime';
       export {writeOutputs, appendRunLog} from './src/sheets/outputs';
       export {anomalyId} from './src/sheets/tables';
+      export {Rng} from './src/demo/random';
     `,
     resolveDir: root,
     loader: 'ts',
@@ -39,15 +40,10 @@ await esbuild.build({
 const host = createRequire(import.meta.url)(hostFile);
 const code = readFileSync(bundlePath, 'utf8');
 
+/** The demo generator's seeded uniform stream (src/demo/random.ts). */
 function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new host.Rng(seed);
+  return () => r.next();
 }
 const DAY = 86_400_000;
 const iso = t => new Date(t).toISOString().slice(0, 10);

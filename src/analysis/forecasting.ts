@@ -23,8 +23,8 @@
  * backtest is available (select = 'backtest') but forecasts worse on school series.
  */
 import type {SchoolCalendar, WeeklyFact} from '../core/types';
-import {addDays, daysBetween, weekDays, weekday} from '../clean/dates';
-import {isSchoolDay} from '../metrics/weekly';
+import {addDays, daysBetween, weekDays} from '../clean/dates';
+import {isSchoolDay, weekEnded} from '../metrics/weekly';
 import {SUMMER_SCHOOL_DAYS} from '../metrics/calendar/infer';
 import {
   autoForecast,
@@ -232,13 +232,8 @@ export function completeWeeksOf(
   calendar: SchoolCalendar | null,
 ): SchoolSeries {
   if (!through) return series;
-  const weekdays = (calendar ?? DEFAULT_CALENDAR).schoolWeekdays;
-  const lastSchoolWeekday = (weekStart: string) => {
-    const days = weekDays(weekStart).filter(d => weekdays.includes(weekday(d)));
-    return days.length ? days[days.length - 1] : addDays(weekStart, 6);
-  };
   let n = series.weekStarts.length;
-  while (n > 0 && lastSchoolWeekday(series.weekStarts[n - 1]) > through) n--;
+  while (n > 0 && !weekEnded(series.weekStarts[n - 1], through, calendar)) n--;
   if (n === series.weekStarts.length) return series;
   return {
     schoolId: series.schoolId,

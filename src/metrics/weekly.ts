@@ -79,6 +79,31 @@ export function isSchoolDay(
   return true;
 }
 
+/** Monday to Friday: the school weekdays when no calendar is known. */
+const WEEKDAYS = [1, 2, 3, 4, 5];
+
+/**
+ * Whether the week starting `weekStart` has ended by `through`: its last school weekday
+ * (by the calendar's weekdays, closures or not; Monday to Friday without a calendar) is
+ * in. A week still under way would read as a drop in weekly figures.
+ */
+export function weekEnded(
+  weekStart: string,
+  through: string,
+  calendar: Pick<SchoolCalendar, 'schoolWeekdays'> | null,
+): boolean {
+  const weekdays = calendar?.schoolWeekdays ?? WEEKDAYS;
+  const days = weekDays(weekStart);
+  let last = days[6];
+  for (let k = 6; k >= 0; k--) {
+    if (weekdays.includes(weekday(days[k]))) {
+      last = days[k];
+      break;
+    }
+  }
+  return last <= through;
+}
+
 export interface WeeklyOptions {
   calendar: SchoolCalendar | null;
   /** Count only school days (by the calendar) in sums and distinct users. */

@@ -9,7 +9,7 @@ import {
   detectDailyAnomalies,
   detectWeeklyAnomalies,
 } from '../analysis/anomalies';
-import type {Settings, WeeklyFact} from '../core/types';
+import type {Settings} from '../core/types';
 import {addDays, isoWeek} from '../clean/dates';
 import {productTitle} from '../core/labels';
 import {writeDashboard} from '../sheets/dashboard';
@@ -18,12 +18,13 @@ import {LK_DAILY, lookerFact} from '../sheets/tables';
 import {getSnapshot} from '../sheets/snapshot';
 import {ANALYSIS_SETTLED_PROPERTY} from '../platform/settings';
 import {NO_SCHOOL} from '../metrics/facts';
+import {weekEnded} from '../metrics/weekly';
 import {readFacts, readQuality, readSchools} from './ingest';
 import {refreshCalendarSources} from './calendar-sources';
 import {effectiveCalendar} from './calendar';
 import {withSchoolDays} from '../metrics/calendar/activity';
 import {SheetBlobStore} from './store';
-import {lastWeekOf, modelsToReuse, saveModels} from './model-store';
+import {modelsToReuse, saveModels} from './model-store';
 import {
   DIMENSION_LABELS,
   analyseEquity,
@@ -136,7 +137,9 @@ export function analyseAndWrite(given: Settings): AnalysisResult {
       metrics: ['activeUsers'],
     }),
     ...detectWeeklyAnomalies(
-      completeWeeks(schoolWeekly),
+      schoolWeekly.filter(f =>
+        weekEnded(f.weekStart, lastDay, settings.calendar),
+      ),
       settings.calendar,
       settings,
       {
@@ -270,12 +273,6 @@ function distinctSchools(facts: ReadonlyArray<{schoolId: string}>): number {
     ids.add(last);
   }
   return ids.size;
-}
-
-/** Weeks that have ended: the current, partial week would read as a drop. */
-function completeWeeks(weekly: WeeklyFact[]): WeeklyFact[] {
-  const last = lastWeekOf(weekly);
-  return weekly.filter(f => f.weekStart !== last);
 }
 
 /** The equity breakdowns of an imported LearnPlatform data set (null until it is imported). */

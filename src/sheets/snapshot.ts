@@ -191,12 +191,9 @@ export function snapshotOf(i: {
   // The schools named by forecast insights, then the largest under-users, get their own chart.
   const featured: string[] = [];
   for (const s of insights) {
-    if (
-      s.kind === 'forecast' &&
-      s.schoolId !== DISTRICT_ID &&
-      !featured.includes(s.schoolId)
-    ) {
-      featured.push(s.schoolId);
+    if (s.kind !== 'forecast') continue;
+    for (const id of s.schoolIds ?? [s.schoolId]) {
+      if (id !== DISTRICT_ID && !featured.includes(id)) featured.push(id);
     }
   }
   const schoolForecasts = featured

@@ -80,6 +80,8 @@ export interface Insight {
   /** alert: needs a look; warning: worth knowing; info: context. */
   severity: 'alert' | 'warning' | 'info';
   schoolId: string;
+  /** The schools a finding about several names, furthest first. */
+  schoolIds?: string[];
   text: string;
   /** The day or the week's Monday the finding is about, when it is about one. */
   date?: string;

@@ -291,6 +291,9 @@ export interface InsightInput {
 
 const SEVERITY_RANK = {alert: 0, warning: 1, info: 2};
 
+/** Schools off forecast the same way in one week from which they are one finding. */
+export const FORECAST_GROUP_MIN = 3;
+
 export {TINY_EXPECTED};
 
 /** Weeks with no school day by the calendar the analysis used (as their facts carry it). */
@@ -333,6 +336,7 @@ export function buildInsights(input: InsightInput): Insight[] {
     const cur = latest.get(r.schoolId);
     if (!cur || r.weekStart >= cur.weekStart) latest.set(r.schoolId, r);
   }
+  const off: {r: ForecastRecord; gap: number}[] = [];
   for (const r of latest.values()) {
     const gap = ((r.actual! - r.forecast!) / r.forecast!) * 100;
     const outside80 =
@@ -340,8 +344,62 @@ export function buildInsights(input: InsightInput): Insight[] {
       r.hi80 !== null &&
       (r.actual! < r.lo80 || r.actual! > r.hi80);
     if (Math.abs(gap) < gapMin && !outside80) continue;
+    off.push({r, gap});
+  }
+  // Schools off their forecast the same way in the same week share a cause (a calendar
+  // change, a district event): one finding, not one per school.
+  const together = new Map<string, {r: ForecastRecord; gap: number}[]>();
+  for (const o of off) {
+    if (o.r.schoolId === DISTRICT_ID) continue;
+    const key = `${o.r.weekStart}|${o.gap < 0 ? 'below' : 'above'}`;
+    const list = together.get(key);
+    if (list) list.push(o);
+    else together.set(key, [o]);
+  }
+  const forecastSchools = [...latest.keys()].filter(
+    id => id !== DISTRICT_ID,
+  ).length;
+  const districtOff = off.find(o => o.r.schoolId === DISTRICT_ID);
+  let districtSaid = false;
+  for (const o of off) {
+    const {r, gap} = o;
     const below = gap < 0;
-    let text = `${name(r.schoolId)} is ${pct(gap)} ${below ? 'below' : 'above'} forecast in the week of ${r.weekStart}`;
+    const side = below ? 'below' : 'above';
+    if (r.schoolId === DISTRICT_ID) continue;
+    const group = together.get(`${r.weekStart}|${side}`)!;
+    if (group.length >= FORECAST_GROUP_MIN) {
+      if (group[0] !== o) continue;
+      const byGap = group
+        .slice()
+        .sort((a, b) => Math.abs(b.gap) - Math.abs(a.gap));
+      const furthest = byGap
+        .slice(0, 3)
+        .map(g => `${name(g.r.schoolId)} ${pct(g.gap)}`)
+        .join(', ');
+      let text = `${group.length} of ${forecastSchools} schools are ${side} forecast in the week of ${r.weekStart} (furthest: ${furthest})`;
+      if (
+        districtOff &&
+        districtOff.r.weekStart === r.weekStart &&
+        districtOff.gap < 0 === below
+      ) {
+        text += `; the district as a whole is ${pct(districtOff.gap)} ${side}`;
+        districtSaid = true;
+      }
+      const worst = Math.abs(byGap[0].gap);
+      scored.push({
+        insight: {
+          kind: 'forecast',
+          severity: below && worst >= 2 * gapMin ? 'alert' : 'warning',
+          schoolId: DISTRICT_ID,
+          schoolIds: byGap.map(g => g.r.schoolId),
+          text: text + '.',
+          date: r.weekStart,
+        },
+        weight: worst,
+      });
+      continue;
+    }
+    let text = `${name(r.schoolId)} is ${pct(gap)} ${side} forecast in the week of ${r.weekStart}`;
     const driver = below
       ? teacherDriver(teachers, r.schoolId, r.weekStart)
       : null;
@@ -354,6 +412,20 @@ export function buildInsights(input: InsightInput): Insight[] {
         severity: below && Math.abs(gap) >= 2 * gapMin ? 'alert' : 'warning',
         schoolId: r.schoolId,
         text: text + '.',
+        date: r.weekStart,
+      },
+      weight: Math.abs(gap),
+    });
+  }
+  if (districtOff && !districtSaid) {
+    const {r, gap} = districtOff;
+    const below = gap < 0;
+    scored.push({
+      insight: {
+        kind: 'forecast',
+        severity: below && Math.abs(gap) >= 2 * gapMin ? 'alert' : 'warning',
+        schoolId: DISTRICT_ID,
+        text: `The district is ${pct(gap)} ${below ? 'below' : 'above'} forecast in the week of ${r.weekStart}.`,
         date: r.weekStart,
       },
       weight: Math.abs(gap),

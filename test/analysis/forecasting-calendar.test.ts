@@ -15,6 +15,7 @@ import {
   schoolDayReach,
   schoolSeries,
 } from '../../src/analysis/forecasting';
+import {weekEnded} from '../../src/metrics/weekly';
 
 const START = '2021-08-30';
 
@@ -260,6 +261,21 @@ describe('the week under way', () => {
     // Only the weekend to come: the week is complete for the model.
     expect(completeWeeksOf(s, addDays(last, 5), calendar)).toBe(s);
     expect(completeWeeksOf(s, undefined, calendar)).toBe(s);
+  });
+
+  test('ends on its last school weekday, the one rule weekly anomalies use too', () => {
+    // 2024-09-02 is a Monday.
+    expect(weekEnded('2024-09-02', '2024-09-05', null)).toBe(false);
+    expect(weekEnded('2024-09-02', '2024-09-06', null)).toBe(true);
+    // A four-day (Monday to Thursday) school week has ended by Thursday.
+    const fourDay = {schoolWeekdays: [1, 2, 3, 4]};
+    expect(weekEnded('2024-09-02', '2024-09-05', fourDay)).toBe(true);
+    expect(weekEnded('2024-09-02', '2024-09-04', fourDay)).toBe(false);
+    // Weeks start on Monday: with Sunday-to-Thursday schooling, the week's Sunday is
+    // still to come on Saturday.
+    const sunThu = {schoolWeekdays: [0, 1, 2, 3, 4]};
+    expect(weekEnded('2024-09-02', '2024-09-07', sunThu)).toBe(false);
+    expect(weekEnded('2024-09-02', '2024-09-08', sunThu)).toBe(true);
   });
 
   test('is forecast as the first future week, with no backtest row', () => {

@@ -1,6 +1,11 @@
 import {incidentHeadline} from '../../src/analysis/incidents';
 import {buildDigest} from '../../src/pipeline/alerts';
-import {buildInsights, TINY_EXPECTED} from '../../src/sheets/views';
+import {
+  buildInsights,
+  DISTRICT_ID,
+  FORECAST_GROUP_MIN,
+  TINY_EXPECTED,
+} from '../../src/sheets/views';
 import {district} from '../ui/fixtures';
 
 /** Monday of a day's ISO week. */
@@ -75,5 +80,55 @@ describe('insights and alerts follow the calendar', () => {
     );
     const insights = buildInsights({...d, forecasts});
     expect(insights.filter(i => i.kind === 'forecast')).toEqual([]);
+  });
+});
+
+describe('forecast findings', () => {
+  /** The fixture with `ids`' actuals set `factor` times their forecast in the latest week. */
+  function offForecast(ids: string[], factor: number) {
+    const d = district();
+    const last = d.forecasts
+      .filter(f => f.actual !== null && f.forecast !== null)
+      .reduce((m, f) => (f.weekStart > m ? f.weekStart : m), '');
+    const forecasts = d.forecasts.map(f => {
+      if (f.weekStart !== last || f.forecast === null) return f;
+      // Everyone else lands on their forecast, so only `ids` are off.
+      const actual = ids.includes(f.schoolId)
+        ? Math.round(f.forecast * factor)
+        : Math.round(f.forecast);
+      return {...f, actual};
+    });
+    return {d: {...d, forecasts}, last};
+  }
+
+  it('name each school when few are off forecast', () => {
+    const ids = district()
+      .forecasts.map(f => f.schoolId)
+      .filter((id, i, a) => a.indexOf(id) === i && id !== DISTRICT_ID)
+      .slice(0, FORECAST_GROUP_MIN - 1);
+    const {d, last} = offForecast(ids, 1.5);
+    const said = buildInsights(d).filter(i => i.kind === 'forecast');
+    expect(said.map(i => i.schoolId).sort()).toEqual(ids.slice().sort());
+    for (const i of said) {
+      expect(i.text).toMatch(`is 50% above forecast in the week of ${last}`);
+    }
+  });
+
+  it('say once that many schools are off forecast the same way in one week', () => {
+    const all = district()
+      .forecasts.map(f => f.schoolId)
+      .filter((id, i, a) => a.indexOf(id) === i && id !== DISTRICT_ID);
+    const ids = all.slice(0, FORECAST_GROUP_MIN + 1);
+    const {d, last} = offForecast(ids, 0.5);
+    const said = buildInsights(d).filter(i => i.kind === 'forecast');
+    expect(said).toHaveLength(1);
+    const [one] = said;
+    expect(one.text).toMatch(
+      `${ids.length} of ${all.length} schools are below forecast in the week of ${last} (furthest: `,
+    );
+    expect(one.severity).toBe('alert');
+    expect(one.schoolIds!.slice().sort()).toEqual(ids.slice().sort());
+    // The furthest three are named, with their gaps.
+    expect(one.text.match(/50%/g)).toHaveLength(3);
   });
 });
