@@ -32,9 +32,11 @@ const CLASSROOM_CACHE_SCHOOLS = 64;
 /**
  * Courses whose submissions stay built as API objects. A school's submissions are kept
  * as the generator's compact outcomes (a default district has about 680,000, over 500 MB
- * as API objects) and built per course when listed; a sweep pages one course at a time.
+ * as API objects) and built per course when listed; a sweep pages one course at a time,
+ * so only the course being paged is kept: lists kept for more courses outlived the young
+ * generation, and every sweep promoted its submissions (hundreds of MB) to the old one.
  */
-const SUBMISSION_LISTS_KEPT = 32;
+const SUBMISSION_LISTS_KEPT = 1;
 
 /** A coursework's title, drawn from its id on first need and kept on the spec. */
 export function courseWorkTitle(
