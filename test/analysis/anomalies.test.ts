@@ -626,3 +626,57 @@ describe("a school's own bad days", () => {
     expect(run('S7')).toEqual([]);
   });
 });
+
+describe("a small school's teachers all away for a day", () => {
+  // Eight schools; S8 is small (about 60 students, 5 of its 6 teachers on a school day).
+  const schools = Array.from({length: 8}, (_, k) => ({
+    id: `S${k + 1}`,
+    students: syntheticSchool(500 + k, k === 7 ? 60 : 300, 0.08),
+    teachers: syntheticSchool(600 + k, k === 7 ? 5 : 25, 0.05),
+  }));
+  const open = openPositions(schools[0].students.closed);
+  const dates = schools[0].students.dates;
+  const awayDay = dates[open[90]];
+  const outageDay = dates[open[130]];
+  const facts: DailyFact[] = [];
+  for (const s of schools) {
+    const small = s.id === 'S8';
+    dates.forEach((d, i) => {
+      let st = s.students.y[i];
+      let te = Math.min(small ? 6 : 30, s.teachers.y[i]);
+      // Every teacher at a training, students a little down with substitutes.
+      if (small && d === awayDay) {
+        st *= 0.75;
+        te = 0;
+      }
+      // The school's network out: students and teachers.
+      if (small && d === outageDay) {
+        st *= 0.3;
+        te *= 0.45;
+      }
+      facts.push(
+        dailyFact(d, s.id, 'student', Math.round(st), small ? 70 : 350),
+      );
+      facts.push(dailyFact(d, s.id, 'teacher', Math.round(te), small ? 6 : 30));
+    });
+  }
+  const rows = detectDailyAnomalies(
+    facts,
+    CALENDAR,
+    {anomalyThreshold: 3.5, minGroupSize: 5},
+    {metrics: ['activeUsers']},
+  );
+  test('no teacher reported on a day is read as a whole group away, not an outage', () => {
+    expect(rows.filter(r => r.schoolId === 'S8' && r.date === awayDay)).toEqual(
+      [],
+    );
+  });
+  test("the school's outage, both roles far down, is still flagged", () => {
+    expect(
+      rows
+        .filter(r => r.schoolId === 'S8' && r.date === outageDay)
+        .map(r => r.role)
+        .sort(),
+    ).toEqual(['student', 'teacher']);
+  });
+});

@@ -164,8 +164,12 @@ function seriesNoise(
     const e = Math.max(0, s.expected[i] as number);
     // The log ratio's normal tail overstates small counts: use the count's exact tail
     // (Poisson, where most of the group is expected to stay away, so it is no closer to
-    // its ceiling than a Poisson count would be: a nearly full group varies less).
-    const far = s.enrolled === undefined || e <= s.enrolled / 2;
+    // its ceiling than a Poisson count would be: a nearly full group varies less). A
+    // zero is read as a Poisson zero even in a nearly full group: a small group absent
+    // as a whole (a school's five teachers at one training) is one shared absence, not
+    // five independent ones, and a zero's log ratio is set by the offset alone.
+    const none = (s.y[i] as number) <= 0;
+    const far = s.enrolled === undefined || e <= s.enrolled / 2 || none;
     if (s.count && far && Math.abs(x / v) >= TAIL_CHECK) {
       const exact = countTailZ(Math.max(0, s.y[i] as number), e, extra);
       const same = Math.sign(exact) === Math.sign(x) ? Math.abs(exact) : 0;
