@@ -4,7 +4,7 @@
  * output tabs.
  */
 import {summariseAccuracy} from './accuracy';
-import {isoWeek} from '../clean/dates';
+import {addDays, isoWeek} from '../clean/dates';
 import {TINY_EXPECTED, metricLabel} from '../core/labels';
 import type {WeeklyFact} from '../core/types';
 import type {
@@ -309,6 +309,18 @@ function closedWeeks(weekly: ReadonlyArray<WeeklyFact>): Set<string> {
 }
 
 /**
+ * Where a week sits against the calendar's closed weeks: the edge of a break is where a
+ * forecast most often misjudges the ramp, which is the likeliest reading of a shared miss.
+ */
+function edgeOfBreak(weekStart: string, closed: ReadonlySet<string>): string {
+  if (closed.has(addDays(weekStart, 7)))
+    return ', the last school week before a break';
+  if (closed.has(addDays(weekStart, -7)))
+    return ', the first school week after a break';
+  return '';
+}
+
+/**
  * Plain-language findings, most pressing first, for example
  * "PS 12 is 23% below forecast in the week of 2025-03-03; teacher grading fell 30% the week before."
  */
@@ -376,7 +388,7 @@ export function buildInsights(input: InsightInput): Insight[] {
         .slice(0, 3)
         .map(g => `${name(g.r.schoolId)} ${pct(g.gap)}`)
         .join(', ');
-      let text = `${group.length} of ${forecastSchools} schools are ${side} forecast in the week of ${r.weekStart} (furthest: ${furthest})`;
+      let text = `${group.length} of ${forecastSchools} schools are ${side} forecast in the week of ${r.weekStart}${edgeOfBreak(r.weekStart, closed)} (furthest: ${furthest})`;
       if (
         districtOff &&
         districtOff.r.weekStart === r.weekStart &&

@@ -1,4 +1,5 @@
 import {incidentHeadline} from '../../src/analysis/incidents';
+import {addDays} from '../../src/clean/dates';
 import {buildDigest} from '../../src/pipeline/alerts';
 import {
   buildInsights,
@@ -130,5 +131,25 @@ describe('forecast findings', () => {
     expect(one.schoolIds!.slice().sort()).toEqual(ids.slice().sort());
     // The furthest three are named, with their gaps.
     expect(one.text.match(/50%/g)).toHaveLength(3);
+  });
+
+  it('place a shared miss next to a break', () => {
+    const all = district()
+      .forecasts.map(f => f.schoolId)
+      .filter((id, i, a) => a.indexOf(id) === i && id !== DISTRICT_ID);
+    const {d, last} = offForecast(all, 1.5);
+    const before = addDays(last, -7);
+    const weekly = d.weekly.map(f =>
+      f.weekStart === before ? {...f, schoolDays: 0} : f,
+    );
+    const [one] = buildInsights({...d, weekly}).filter(
+      i => i.kind === 'forecast',
+    );
+    expect(one.text).toMatch(
+      `schools are above forecast in the week of ${last}, the first school week after a break (`,
+    );
+    // An ordinary week says nothing of breaks.
+    const [plain] = buildInsights(d).filter(i => i.kind === 'forecast');
+    expect(plain.text).not.toMatch(/break/);
   });
 });
