@@ -20,7 +20,7 @@ mkdirSync(outDir, {recursive: true});
 const E = await loadModules('bench-anomaly-demo', [
   ['src/demo', 'createDemoDistrict'],
   ['src/analysis/anomalies', 'detectDailyAnomalies, detectWeeklyAnomalies'],
-  ['src/cli/summary', 'flagHits'],
+  ['src/cli/summary', 'flagHits, flagTargets'],
   ['src/clean/dates', 'addDays'],
   ['src/metrics/weekly', 'weekEnded'],
 ]);
@@ -32,22 +32,9 @@ const addDays = E.addDays;
 
 /** Flags scored exactly as evaluateDemo scores the lk_anomalies tab. */
 function score(flags, demo) {
-  const events = demo.anomalies.flatMap(a =>
-    a.schoolIds.map(s => ({
-      school: s,
-      start: a.start,
-      end: a.end,
-      kind: a.kind,
-      scope: a.scope,
-    })),
-  );
-  // The demo scorecard's own matching rule (src/cli/summary.ts).
+  // The demo scorecard's own events, data faults and matching rule (src/cli/summary.ts).
+  const {events, delivered} = E.flagTargets(demo);
   const hits = E.flagHits;
-  const delivered = demo.dataIssues.map(d => ({
-    school: d.schoolId,
-    start: d.date,
-    end: d.date,
-  }));
   const matched = flags.filter(
     f => events.some(e => hits(f, e)) || delivered.some(e => hits(f, e)),
   );

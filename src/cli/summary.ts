@@ -237,6 +237,41 @@ export interface ScoredFlag {
   direction: string;
 }
 
+/** What the generator injected and delivered, as scoreFlags reads it. */
+export interface FlagTruth {
+  anomalies: ReadonlyArray<{
+    schoolIds: ReadonlyArray<string>;
+    start: string;
+    end: string;
+    kind: string;
+    scope?: string;
+  }>;
+  dataIssues: ReadonlyArray<{schoolId: string; date: string}>;
+}
+
+/**
+ * What a flag can match: each injected event once per school it hit, and each delivered
+ * data fault (a missing or partial day) at its school and day.
+ */
+export function flagTargets(truth: FlagTruth) {
+  return {
+    events: truth.anomalies.flatMap(a =>
+      a.schoolIds.map(s => ({
+        school: s,
+        start: a.start,
+        end: a.end,
+        kind: a.kind,
+        scope: a.scope,
+      })),
+    ),
+    delivered: truth.dataIssues.map(d => ({
+      school: d.schoolId,
+      start: d.date,
+      end: d.date,
+    })),
+  };
+}
+
 /**
  * Anomaly flags against the injected events: an event counts once per school it hit
  * (recall is over those, found by drops); a flag is correct when it matches an event, a
@@ -246,31 +281,11 @@ export interface ScoredFlag {
  */
 export function scoreFlags<F extends ScoredFlag>(
   flags: ReadonlyArray<F>,
-  truth: {
-    anomalies: ReadonlyArray<{
-      schoolIds: ReadonlyArray<string>;
-      start: string;
-      end: string;
-      kind: string;
-    }>;
-    dataIssues: ReadonlyArray<{schoolId: string; date: string}>;
-  },
+  truth: FlagTruth,
   testing: TestingDays,
   onClosed: (grain: string, date: string) => boolean,
 ) {
-  const events = truth.anomalies.flatMap(a =>
-    a.schoolIds.map(s => ({
-      school: s,
-      start: a.start,
-      end: a.end,
-      kind: a.kind,
-    })),
-  );
-  const delivered = truth.dataIssues.map(d => ({
-    school: d.schoolId,
-    start: d.date,
-    end: d.date,
-  }));
+  const {events, delivered} = flagTargets(truth);
   const testingSurge = (f: F) => {
     if (f.direction !== 'surge') return false;
     const last = f.endDate || f.date;
