@@ -375,15 +375,30 @@ describe('detectWeeklyAnomalies over facts', () => {
   });
 });
 
-describe('detectDailyAnomalies across a district', () => {
-  // Eight schools, students and teachers, each with its own noise.
+/**
+ * Eight synthetic schools S1..S8 on one calendar: students seeded from `seed + k`, teachers
+ * from `seed + 100 + k`, of the sizes `size(k)` gives, with their open days and dates.
+ */
+function eightSchools(
+  seed: number,
+  size: (k: number) => [number, number] = () => [300, 25],
+  teacherNoise = 0.08,
+) {
   const schools = Array.from({length: 8}, (_, k) => ({
     id: `S${k + 1}`,
-    students: syntheticSchool(100 + k, 300, 0.08),
-    teachers: syntheticSchool(200 + k, 25, 0.08),
+    students: syntheticSchool(seed + k, size(k)[0], 0.08),
+    teachers: syntheticSchool(seed + 100 + k, size(k)[1], teacherNoise),
   }));
-  const open = openPositions(schools[0].students.closed);
-  const dates = schools[0].students.dates;
+  return {
+    schools,
+    open: openPositions(schools[0].students.closed),
+    dates: schools[0].students.dates,
+  };
+}
+
+describe('detectDailyAnomalies across a district', () => {
+  // Eight schools, students and teachers, each with its own noise.
+  const {schools, open, dates} = eightSchools(100);
   const districtDay = dates[open[70]];
   const schoolDay = dates[open[110]];
   const studentsOnlyDay = dates[open[140]];
@@ -579,13 +594,7 @@ describe('detectDailyAnomalies across a district', () => {
 describe("a school's own bad days", () => {
   // Eight schools; at S7 one open day in twenty is a bad day on which students and
   // teachers both fall by half (its ordinary rhythm, not an event).
-  const schools = Array.from({length: 8}, (_, k) => ({
-    id: `S${k + 1}`,
-    students: syntheticSchool(300 + k, 300, 0.08),
-    teachers: syntheticSchool(400 + k, 25, 0.08),
-  }));
-  const open = openPositions(schools[0].students.closed);
-  const dates = schools[0].students.dates;
+  const {schools, open, dates} = eightSchools(300);
   const badDays = new Set(
     open.filter((_, j) => j >= 20 && j % 20 === 7).map(i => dates[i]),
   );
@@ -629,13 +638,11 @@ describe("a school's own bad days", () => {
 
 describe("a small school's teachers all away for a day", () => {
   // Eight schools; S8 is small (about 60 students, 5 of its 6 teachers on a school day).
-  const schools = Array.from({length: 8}, (_, k) => ({
-    id: `S${k + 1}`,
-    students: syntheticSchool(500 + k, k === 7 ? 60 : 300, 0.08),
-    teachers: syntheticSchool(600 + k, k === 7 ? 5 : 25, 0.05),
-  }));
-  const open = openPositions(schools[0].students.closed);
-  const dates = schools[0].students.dates;
+  const {schools, open, dates} = eightSchools(
+    500,
+    k => (k === 7 ? [60, 5] : [300, 25]),
+    0.05,
+  );
   const awayDay = dates[open[90]];
   const outageDay = dates[open[130]];
   const facts: DailyFact[] = [];
