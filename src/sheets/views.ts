@@ -371,6 +371,9 @@ export function buildInsights(input: InsightInput): Insight[] {
   const forecastSchools = [...latest.keys()].filter(
     id => id !== DISTRICT_ID,
   ).length;
+  // A shortfall twice the reporting gap needs a look; anything else is worth knowing.
+  const severityOf = (gap: number): Insight['severity'] =>
+    gap < 0 && Math.abs(gap) >= 2 * gapMin ? 'alert' : 'warning';
   const districtOff = off.find(o => o.r.schoolId === DISTRICT_ID);
   let districtSaid = false;
   for (const o of off) {
@@ -401,7 +404,7 @@ export function buildInsights(input: InsightInput): Insight[] {
       scored.push({
         insight: {
           kind: 'forecast',
-          severity: below && worst >= 2 * gapMin ? 'alert' : 'warning',
+          severity: severityOf(byGap[0].gap),
           schoolId: DISTRICT_ID,
           schoolIds: byGap.map(g => g.r.schoolId),
           text: text + '.',
@@ -421,7 +424,7 @@ export function buildInsights(input: InsightInput): Insight[] {
     scored.push({
       insight: {
         kind: 'forecast',
-        severity: below && Math.abs(gap) >= 2 * gapMin ? 'alert' : 'warning',
+        severity: severityOf(gap),
         schoolId: r.schoolId,
         text: text + '.',
         date: r.weekStart,
@@ -435,7 +438,7 @@ export function buildInsights(input: InsightInput): Insight[] {
     scored.push({
       insight: {
         kind: 'forecast',
-        severity: below && Math.abs(gap) >= 2 * gapMin ? 'alert' : 'warning',
+        severity: severityOf(gap),
         schoolId: DISTRICT_ID,
         text: `The district is ${pct(gap)} ${below ? 'below' : 'above'} forecast in the week of ${r.weekStart}.`,
         date: r.weekStart,
