@@ -22,7 +22,19 @@ export interface Realm {
    * reallocates it on the way (one cell read as a row held 17 slots).
    */
   rowCopier(width: number): (src: ArrayLike<unknown>, at: number) => unknown[];
+  /**
+   * A function that builds one object literal of the realm with these keys, each value
+   * `s[key]` when a string, else `c(s[key], key)`, or null while the key list is not yet worth compiling (see
+   * objectCopiers).
+   */
+  objectCopier?(keys: readonly string[]): ObjectCopier | null;
 }
+
+/** Builds a realm object from the members of `s`, each through `c` (see Realm.objectCopier). */
+export type ObjectCopier = (
+  s: object,
+  c: (x: unknown, key: string) => unknown,
+) => Record<string, unknown>;
 
 /** The source of a rowCopier: `return [s[c+0], s[c+1], ...]` over (s, c). */
 export function rowCopierBody(width: number): string {
@@ -46,6 +58,74 @@ export function rowCopiers(
   };
 }
 
+/** Longest key list an object copier is compiled for. */
+const COPIED_KEYS_MAX = 32;
+/** Sightings of a key list before its copier is compiled (a one-off shape stays on the general path). */
+const COPIER_AFTER = 3;
+/** Key lists remembered per realm: beyond it (data keyed by ids, say) objects take the general path. */
+const COPIER_SHAPES_MAX = 512;
+
+/**
+ * The source of an object copier over (s, c): each member read once, in order, then
+ * `return {"k": v0, ...}`; strings (most members) are kept as they are without a call.
+ */
+export function objectCopierBody(keys: readonly string[]): string {
+  const reads = keys.map((k, i) => {
+    const q = JSON.stringify(k);
+    return `var v${i} = s[${q}]; if (typeof v${i} !== 'string') v${i} = c(v${i}, ${q});`;
+  });
+  const parts = keys.map((k, i) => `${JSON.stringify(k)}: v${i}`);
+  return `${reads.join('\n')}\nreturn {${parts.join(', ')}};`;
+}
+
+/**
+ * Object copiers by key list, compiled once per realm (see Realm.objectCopier). An object
+ * literal of a fixed shape is allocated at its size in one step, where `{}` filled key by
+ * key walks a transition per key and grows a property store past the fourth. Lists are
+ * found by their first key and compared key by key (Object.keys hands out the property
+ * names themselves, so the comparisons are mostly pointer checks).
+ */
+export function objectCopiers(
+  compile: (body: string) => unknown,
+): NonNullable<Realm['objectCopier']> {
+  interface Shape {
+    keys: readonly string[];
+    seen: number;
+    copier: ObjectCopier | null;
+  }
+  const byFirst = new Map<string, Shape[]>();
+  let shapes = 0;
+  return keys => {
+    const n = keys.length;
+    if (n === 0 || n > COPIED_KEYS_MAX) return null;
+    let list = byFirst.get(keys[0]);
+    if (list !== undefined) {
+      for (let i = 0; i < list.length; i++) {
+        const sh = list[i];
+        const ks = sh.keys;
+        if (ks.length !== n) continue;
+        let j = 1;
+        while (j < n && ks[j] === keys[j]) j++;
+        if (j < n) continue;
+        if (sh.copier !== null) return sh.copier;
+        if (++sh.seen < COPIER_AFTER) return null;
+        // A literal "__proto__" key would set the prototype: such lists stay general.
+        if (keys.includes('__proto__')) return null;
+        sh.copier = compile(objectCopierBody(keys)) as ObjectCopier;
+        return sh.copier;
+      }
+    }
+    if (shapes >= COPIER_SHAPES_MAX) return null;
+    shapes++;
+    if (list === undefined) {
+      list = [];
+      byFirst.set(keys[0], list);
+    }
+    list.push({keys: keys.slice(), seen: 1, copier: null});
+    return null;
+  };
+}
+
 export const hostRealm: Realm = {
   Array,
   Date,
@@ -61,6 +141,7 @@ export const hostRealm: Realm = {
         c: number,
       ) => unknown[],
   ),
+  objectCopier: objectCopiers(body => new Function('s', 'c', body)),
 };
 
 interface CopyState {
@@ -71,6 +152,10 @@ interface CopyState {
   stack: object[];
   /** The realm's frozen copies (frozenCopies), looked up once per copy. */
   memo: WeakMap<object, unknown> | null;
+  /** A member for an object copier (memberOf over this state), made on first use. */
+  member: ((x: unknown, key: string) => unknown) | null;
+  /** Set when memberOf dropped a member (undefined, a function): the copier's object needs it out. */
+  dropped: boolean;
 }
 
 const isArray = Array.isArray;
@@ -97,6 +182,8 @@ export function jsonCopy(value: unknown, realm: Realm): unknown {
     realmProto: realm.Object.prototype,
     stack: [],
     memo: null,
+    member: null,
+    dropped: false,
   };
   const out = member(withToJSON(value, ''), st);
   // JSON.parse(JSON.stringify(fn)) is JSON.parse(undefined).
@@ -222,8 +309,21 @@ function copyFresh(v: object, st: CopyState): unknown {
     if (tag === '[object BigInt]') throw bigintError();
   }
   stack.push(v);
-  const out = st.realm.newObject();
   const ks = objectKeys(v);
+  const copier =
+    st.realm.objectCopier === undefined ? null : st.realm.objectCopier(ks);
+  if (copier !== null) {
+    const m = (st.member ??= (x, k) => memberOf(x, k, st));
+    const dropped = st.dropped;
+    st.dropped = false;
+    let out = copier(v, m);
+    // JSON leaves a member it cannot write out of the object: rebuild without it (rare).
+    if (st.dropped) out = withoutUndefined(out, st.realm);
+    st.dropped = dropped;
+    stack.pop();
+    return out;
+  }
+  const out = st.realm.newObject();
   for (let i = 0; i < ks.length; i++) {
     const k = ks[i];
     let x: unknown = (v as Record<string, unknown>)[k];
@@ -244,6 +344,24 @@ function copyFresh(v: object, st: CopyState): unknown {
     }
   }
   stack.pop();
+  return out;
+}
+
+/** A member of an object copied by an object copier: as copyFresh's own loop reads it. */
+function memberOf(x: unknown, k: string, st: CopyState): unknown {
+  if (typeof x === 'string') return x;
+  const y = member(withToJSON(x, k), st);
+  if (y === undefined) st.dropped = true;
+  return y;
+}
+
+/** A realm object with the members of `o` that are not undefined, in order. */
+function withoutUndefined(
+  o: Record<string, unknown>,
+  realm: Realm,
+): Record<string, unknown> {
+  const out = realm.newObject();
+  for (const k of objectKeys(o)) if (o[k] !== undefined) out[k] = o[k];
   return out;
 }
 

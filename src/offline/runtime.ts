@@ -24,6 +24,7 @@ import {
   SimulatedCosts,
   TIMEOUT_MESSAGE,
   hostRealm,
+  objectCopiers,
   rowCopiers,
   mergeCosts,
 } from './engine';
@@ -504,11 +505,15 @@ export function createOfflineRuntime(
     });
     const install = patchScript.runInContext(context) as (
       now: () => number,
-    ) => Omit<Realm, 'rowCopier'> & {
+    ) => Omit<Realm, 'rowCopier' | 'objectCopier'> & {
       compileRow: Parameters<typeof rowCopiers>[0];
     };
     const {compileRow, ...intrinsics} = install(() => engine.now());
-    const realm: Realm = {...intrinsics, rowCopier: rowCopiers(compileRow)};
+    const realm: Realm = {
+      ...intrinsics,
+      rowCopier: rowCopiers(compileRow),
+      objectCopier: objectCopiers(compileRow),
+    };
     return {sandbox, context, realm};
   };
   /** With reuseContexts: per bundle, its loaded context and the globals it had after loading. */

@@ -3,6 +3,7 @@ import {
   Engine,
   hostRealm,
   jsonCopy,
+  objectCopiers,
   rowCopiers,
   type Realm,
 } from '../../src/offline/engine';
@@ -16,10 +17,14 @@ function makeRealm(): Realm {
        newObject: function () { return {}; }, newArray: function () { return []; },
        compileRow: function (body) { return new Function('s', 'c', body); }})`,
     vm.createContext({}),
-  ) as Omit<Realm, 'rowCopier'> & {
+  ) as Omit<Realm, 'rowCopier' | 'objectCopier'> & {
     compileRow: Parameters<typeof rowCopiers>[0];
   };
-  return {...intrinsics, rowCopier: rowCopiers(compileRow)};
+  return {
+    ...intrinsics,
+    rowCopier: rowCopiers(compileRow),
+    objectCopier: objectCopiers(compileRow),
+  };
 }
 
 /** What the copy must equal: the JSON round trip into the realm. */
@@ -110,6 +115,35 @@ describe('jsonCopy: JSON.parse(JSON.stringify(v)) into a realm', () => {
         : realm.Object.prototype;
       expect(Object.getPrototypeOf(n)).toBe(proto);
       if (Array.isArray(n)) expect(n instanceof realm.Array).toBe(true);
+    }
+  });
+
+  test('objects of a repeated key list (built by a compiled copier) equal the round trip', () => {
+    const realm = makeRealm();
+    const row = (i: number) => ({
+      name: `n${i}`,
+      at: new Date(Date.UTC(2025, 0, 1 + i)),
+      n: i % 3 === 0 ? -0 : i,
+      gone: i % 2 ? undefined : 'kept',
+      f: i % 4 === 0 ? () => 1 : 'fn-less',
+      price: new Money(i),
+      nested: {a: [i], b: i % 5 === 0 ? NaN : 'b'},
+    });
+    const rows = Array.from({length: 12}, (_, i) => row(i));
+    const copy = jsonCopy(rows, realm) as object[];
+    expect(copy).toStrictEqual(roundTrip(rows, realm));
+    expect(JSON.stringify(copy)).toBe(JSON.stringify(rows));
+    for (const n of nodes(copy)) {
+      if (!Array.isArray(n))
+        expect(Object.getPrototypeOf(n)).toBe(realm.Object.prototype);
+    }
+    // __proto__ lists never take the compiled path: still an own property each time.
+    const protos = Array.from({length: 6}, () =>
+      JSON.parse('{"a": 1, "__proto__": {"x": 1}}'),
+    );
+    for (const o of jsonCopy(protos, realm) as object[]) {
+      expect(Object.getPrototypeOf(o)).toBe(realm.Object.prototype);
+      expect(Object.getOwnPropertyNames(o)).toEqual(['a', '__proto__']);
     }
   });
 
