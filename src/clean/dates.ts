@@ -170,6 +170,12 @@ function daysFromCivil(y: number, m: number, d: number): number {
   return era * 146_097 + doe - 719_468;
 }
 
+/** Days in month `m` (1-12) of year `y`, proleptic Gregorian. */
+function daysInMonth(y: number, m: number): number {
+  if (m === 2) return y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28;
+  return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
+}
+
 /** `YYYY-MM-DDTHH:MM:SS.sssZ` read by character codes (the APIs' usual form), or null. */
 function canonicalRfc3339(v: string): number | null {
   if (
@@ -199,7 +205,9 @@ function canonicalRfc3339(v: string): number | null {
     mo < 1 ||
     mo > 12 ||
     d < 1 ||
-    d > 28 ||
+    // The 29th to 31st too (a tenth of all records): the regex and Date.parse path
+    // below gives the same instant for a real calendar date, at many times the cost.
+    d > daysInMonth(y, mo) ||
     h > 23 ||
     mi > 59 ||
     sec > 59

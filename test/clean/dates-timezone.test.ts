@@ -49,6 +49,24 @@ describe('dates', () => {
     expect(parseRfc3339('2025-02-03T09:05:06-05:00')).toBe(
       Date.UTC(2025, 1, 3, 14, 5, 6),
     );
+    // Month ends and leap days read as Date.parse reads them; impossible dates do not pass.
+    for (const t of [
+      '2025-01-31T23:59:59.999Z',
+      '2025-04-30T00:00:00.000Z',
+      '2024-02-29T12:00:00.000Z',
+      '2000-02-29T12:00:00.000Z',
+      '2025-12-31T08:30:15.250Z',
+    ]) {
+      expect(parseRfc3339(t)).toBe(Date.parse(t));
+    }
+    for (const t of [
+      '2025-02-29T12:00:00.000Z',
+      '2100-02-29T12:00:00.000Z',
+      '2025-04-31T00:00:00.000Z',
+    ]) {
+      const parsed = Date.parse(t);
+      expect(parseRfc3339(t)).toBe(Number.isFinite(parsed) ? parsed : null);
+    }
     expect(parseRfc3339('Feb 3 2025')).toBeNull();
     expect(parseRfc3339(1738591506000)).toBeNull();
     expect(parseRfc3339(undefined)).toBeNull();
