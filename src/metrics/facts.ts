@@ -58,13 +58,19 @@ const KIND_METRIC: Record<string, Metric | null> = {
   announcement: 'announcements',
 };
 
+/**
+ * One user's day. Plain arrays rather than a Map and a Set per user: a large district's
+ * day holds tens of thousands of these while its pages are read, and they outlive the
+ * young generation.
+ */
 interface UserDay {
   /** Apps (bit per app index) the user was active in. */
   active: number;
-  /** Counters per app index, METRICS order. */
-  counts: Map<number, number[]>;
+  /** Counters per app index (null: none yet), METRICS order. */
+  counts: (number[] | null)[];
   logins: number;
-  minutes: Set<number>;
+  /** Event minutes, unsorted, repeats allowed (sessionMinutes reads a repeat as nothing). */
+  minutes: number[];
 }
 
 export interface Attribution {
@@ -143,17 +149,22 @@ export class DayAccumulator {
   private user(key: string): UserDay {
     let u = this.users.get(key);
     if (!u) {
-      u = {active: 0, counts: new Map(), logins: 0, minutes: new Set()};
+      u = {
+        active: 0,
+        counts: new Array<number[] | null>(this.apps.length).fill(null),
+        logins: 0,
+        minutes: [],
+      };
       this.users.set(key, u);
     }
     return u;
   }
 
   private counters(u: UserDay, appIdx: number): number[] {
-    let c = u.counts.get(appIdx);
+    let c = u.counts[appIdx];
     if (!c) {
       c = new Array<number>(M).fill(0);
-      u.counts.set(appIdx, c);
+      u.counts[appIdx] = c;
     }
     return c;
   }
@@ -183,7 +194,11 @@ export class DayAccumulator {
     if (metric) c[METRIC_INDEX[metric]]++;
     if (kind === 'turned_in' && late) c[METRIC_INDEX.lateSubmissions]++;
     if (kind === 'login') u.logins++;
-    if (minute !== null) u.minutes.add(minute);
+    if (minute !== null) {
+      const ms = u.minutes;
+      // Events of one minute often come together: skip the repeat at hand.
+      if (ms.length === 0 || ms[ms.length - 1] !== minute) ms.push(minute);
+    }
     return true;
   }
 
@@ -228,7 +243,14 @@ export class DayAccumulator {
       ...opt.apps.filter(a => a !== WORKSPACE_APP),
       WORKSPACE_APP,
     ];
+    const wsOut = appsOut.length - 1;
     interface Agg {
+      schoolId: string;
+      role: Role;
+      app: string;
+      /** Ranks of the role and app in the row order (compareGroupKeys). */
+      roleRank: number;
+      appRank: number;
       users: string[];
       counts: number[];
       logins: number;
@@ -240,6 +262,11 @@ export class DayAccumulator {
       let a = aggs.get(k);
       if (!a) {
         a = {
+          schoolId: school,
+          role,
+          app,
+          roleRank: ROLE_ORDER.indexOf(role),
+          appRank: appRank(appsOut, app),
           users: [],
           counts: new Array<number>(M).fill(0),
           logins: 0,
@@ -249,26 +276,45 @@ export class DayAccumulator {
       }
       return a;
     };
+    // A school and role's groups by appsOut index: the user loop finds its groups without
+    // building a key string per user and app.
+    const slotsBy = new Map<string, Map<string, (Agg | undefined)[]>>();
+    const slotsOf = (school: string, role: Role): (Agg | undefined)[] => {
+      let byRole = slotsBy.get(school);
+      if (byRole === undefined) {
+        byRole = new Map();
+        slotsBy.set(school, byRole);
+      }
+      let slots = byRole.get(role);
+      if (slots === undefined) {
+        slots = new Array<Agg | undefined>(appsOut.length).fill(undefined);
+        byRole.set(role, slots);
+      }
+      return slots;
+    };
     const enrolled = new Map<string, number>();
     for (const g of opt.groups) {
       enrolled.set(`${g.schoolId}\t${g.role}`, g.enrolled);
       for (const app of appsOut) agg(g.schoolId, g.role, app);
     }
     let unplaced = 0;
-    // Per accumulator app: reported, and its name (the loop below runs per user).
-    const reported = this.apps.map(a => appsOut.includes(a));
+    // Per accumulator app: its index in appsOut (-1: not reported).
+    const outIndex = this.apps.map(a => appsOut.indexOf(a));
     for (const [key, u] of this.users) {
       const at = opt.attribute(key);
       const school = at?.schoolId ?? NO_SCHOOL;
       const role: Role = at?.role ?? 'unknown';
       if (!at || at.schoolId === NO_SCHOOL) unplaced++;
-      const ws = agg(school, role, WORKSPACE_APP);
+      const slots = slotsOf(school, role);
+      const ws = (slots[wsOut] ??= agg(school, role, WORKSPACE_APP));
       const short = shortKey(key);
       let any = false;
-      for (const [appIdx, c] of u.counts) {
+      for (let appIdx = 0; appIdx < u.counts.length; appIdx++) {
+        const c = u.counts[appIdx];
+        const j = outIndex[appIdx];
+        if (!c || !(j >= 0) || !(u.active & (1 << appIdx))) continue;
         const app = this.apps[appIdx];
-        if (!reported[appIdx] || !(u.active & (1 << appIdx))) continue;
-        const a = agg(school, role, app);
+        const a = (slots[j] ??= agg(school, role, app));
         a.users.push(short);
         for (let i = 0; i < M; i++) {
           a.counts[i] += c[i];
@@ -280,8 +326,8 @@ export class DayAccumulator {
       if (!any) continue;
       ws.users.push(short);
       ws.logins += u.logins;
-      if (u.minutes.size > 0) {
-        ws.session += sessionMinutes([...u.minutes].sort((x, y) => x - y));
+      if (u.minutes.length > 0) {
+        ws.session += sessionMinutes(u.minutes.sort((x, y) => x - y));
       }
     }
     for (const [k, c] of this.groupCounts) {
@@ -296,10 +342,17 @@ export class DayAccumulator {
     }
     const facts: DailyFact[] = [];
     const userSets = new Map<string, string[]>();
-    const keys = [...aggs.keys()].sort(compareGroupKeys(appsOut));
-    for (const k of keys) {
-      const a = aggs.get(k)!;
-      const [schoolId, role, app] = k.split('\t') as [string, Role, string];
+    // compareGroupKeys' order, read from the groups' fields (a sort splits no keys).
+    const sortedAggs = [...aggs.values()].sort((x, y) =>
+      x.schoolId !== y.schoolId
+        ? x.schoolId < y.schoolId
+          ? -1
+          : 1
+        : x.roleRank - y.roleRank || x.appRank - y.appRank,
+    );
+    for (const a of sortedAggs) {
+      const {schoolId, role, app} = a;
+      const k = groupKey(schoolId, role, app);
       const sorted = [...new Set(a.users)].sort();
       userSets.set(k, sorted);
       const enr = enrolled.get(`${schoolId}\t${role}`) ?? 0;
@@ -344,10 +397,11 @@ export class DayAccumulator {
   serialize(): string {
     const lines: string[] = [this.apps.join(',')];
     for (const [key, u] of this.users) {
-      const counts = [...u.counts]
-        .map(([i, c]) => `${i}:${trimZeros(c).join(',')}`)
+      const counts = u.counts
+        .map((c, i) => (c ? `${i}:${trimZeros(c).join(',')}` : ''))
+        .filter(part => part !== '')
         .join(';');
-      const minutes = [...u.minutes].sort((a, b) => a - b).join(',');
+      const minutes = distinctSorted(u.minutes).join(',');
       lines.push(`${key}|${u.logins}|${counts}|${minutes}|${u.active}`);
     }
     for (const [k, c] of this.groupCounts) {
@@ -370,20 +424,26 @@ export class DayAccumulator {
       const [key, logins, counts, minutes, active] = line.split('|');
       const u: UserDay = {
         active: Number(active) || 0,
-        counts: new Map(),
+        counts: new Array<number[] | null>(acc.apps.length).fill(null),
         logins: Number(logins) || 0,
-        minutes: new Set(minutes ? minutes.split(',').map(Number) : []),
+        minutes: minutes ? minutes.split(',').map(Number) : [],
       };
       if (counts) {
         for (const part of counts.split(';')) {
           const [i, nums] = part.split(':');
-          u.counts.set(Number(i), padCounts(nums));
+          u.counts[Number(i)] = padCounts(nums);
         }
       }
       acc.users.set(key, u);
     }
     return acc;
   }
+}
+
+/** The distinct values of `v`, ascending (sorts `v` in place). */
+function distinctSorted(v: number[]): number[] {
+  v.sort((a, b) => a - b);
+  return v.filter((x, i) => i === 0 || x !== v[i - 1]);
 }
 
 function trimZeros(c: number[]): number[] {

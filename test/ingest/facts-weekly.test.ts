@@ -230,6 +230,26 @@ describe('daily facts', () => {
     ).toBe(evs.length);
   });
 
+  test('an event minute seen again counts once, in the sessions and in the saved day', () => {
+    const acc = new DayAccumulator(['login', 'classroom']);
+    for (const minute of [600, 600, 610, 600, 700, 610, 700])
+      acc.addEvent(key(1), 'classroom', 'activity', false, minute);
+    const [, line] = acc.serialize().split('\n');
+    expect(line.split('|')[3]).toBe('600,610,700');
+    for (const a of [acc, DayAccumulator.deserialize(acc.serialize())]) {
+      const ws = a
+        .finalize(options('2025-02-03'))
+        .facts.find(
+          f =>
+            f.schoolId === 'S1' &&
+            f.role === 'student' &&
+            f.app === 'workspace',
+        )!;
+      // 600-610 (+5) and 700 (+5): 15 + 5 minutes.
+      expect(ws).toMatchObject({events: 7, sessionMinutes: 20});
+    }
+  });
+
   test('usage-derived days: no session minutes, imputed flag, group counts', () => {
     const acc = new DayAccumulator(['login', 'classroom']);
     acc.addUsage(key(1), 'login', true);

@@ -107,7 +107,8 @@ export interface SnapshotHead {
 export class Snapshot {
   private aliasMap: Map<string, string> | null = null;
   private groups: EnrolledGroup[] | null = null;
-  private attributions: Map<string, Attribution | null> | null = null;
+  /** One Attribution per school index (+1, for no school) and role, shared by its users. */
+  private attributions: Array<Partial<Record<Role, Attribution>>> | null = null;
 
   constructor(
     readonly schools: School[],
@@ -145,19 +146,22 @@ export class Snapshot {
     return this.alias().get(ek) ?? ek;
   }
 
-  /** School and role of a user key (cached: asked per active user and day). */
+  /**
+   * School and role of a user key (asked per active user and day). Read-only: the users
+   * of a school and role share one object, so a day's users allocate nothing here.
+   */
   attribute(key: string): Attribution | null {
-    this.attributions ??= new Map();
-    let at = this.attributions.get(key);
+    const u = this.users.get(key);
+    if (u === undefined) return null;
+    const bySchool = (this.attributions ??= []);
+    const byRole = (bySchool[u.school + 1] ??= {});
+    let at = byRole[u.role];
     if (at === undefined) {
-      const u = this.users.get(key);
-      at = u
-        ? {
-            schoolId: u.school >= 0 ? this.schools[u.school].id : NO_SCHOOL,
-            role: u.role,
-          }
-        : null;
-      this.attributions.set(key, at);
+      at = {
+        schoolId: u.school >= 0 ? this.schools[u.school].id : NO_SCHOOL,
+        role: u.role,
+      };
+      byRole[u.role] = at;
     }
     return at;
   }
