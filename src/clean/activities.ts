@@ -122,13 +122,18 @@ export interface CleanEvent {
 }
 
 export interface CleanActivity {
-  /** id.time + id.uniqueQualifier: the dedupe key. */
-  dedupeKey: string;
+  /** id.uniqueQualifier (or `~` and the actor when missing): with ms, the dedupe key. */
+  qualifier: string;
   ms: number;
   /** The actor's profile id when given, else null (then `email` is set). */
   actorId: string | null;
   actorEmail: string | null;
   events: CleanEvent[];
+}
+
+/** The dedupe key of a clean activity: id.time (epoch ms) + the qualifier (see Deduper.acceptRecord). */
+export function dedupeKey(a: CleanActivity): string {
+  return `${a.ms}|${a.qualifier}`;
 }
 
 interface Param {
@@ -232,11 +237,13 @@ export function cleanActivity(
     return null;
   }
   const actor = isObject(raw.actor) ? raw.actor : {};
+  const profileId = actor.profileId;
+  const trimmedId = typeof profileId === 'string' ? profileId.trim() : '';
   const actorId =
-    typeof actor.profileId === 'string' && actor.profileId.trim() !== ''
-      ? actor.profileId.trim()
-      : typeof actor.profileId === 'number'
-        ? String(actor.profileId)
+    trimmedId !== ''
+      ? trimmedId
+      : typeof profileId === 'number'
+        ? String(profileId)
         : null;
   const actorEmail =
     typeof actor.email === 'string' && actor.email.includes('@')
@@ -303,7 +310,7 @@ export function cleanActivity(
   }
   if (events.length === 0) return null;
   return {
-    dedupeKey: `${ms}|${uq}`,
+    qualifier: uq,
     ms,
     actorId,
     actorEmail,

@@ -38,7 +38,21 @@ export class Deduper {
 
   /** True the first time a key is offered; false (and counted) for a duplicate. */
   accept(key: string): boolean {
-    const h = hash53Value(key);
+    return this.acceptHash(hash53Value(key));
+  }
+
+  /**
+   * accept(`${ms}|${qualifier}`) (an activity's id.time and uniqueQualifier) without
+   * building the key: formatting a record's epoch ms as text cost more than the hash.
+   */
+  acceptRecord(ms: number, qualifier: string): boolean {
+    hasher.reset(0).decimal(ms);
+    hasher.int(124); // '|'
+    hasher.chars(qualifier);
+    return this.acceptHash(hasher.digest());
+  }
+
+  private acceptHash(h: number): boolean {
     if (this.seen.has(h)) {
       this.dropped++;
       return false;

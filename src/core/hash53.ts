@@ -3,6 +3,9 @@
  * Dedupe keys and the weekly tabs' fingerprints both use it; neither needs a keyed or
  * cryptographic digest, and SHA-256 in script would cost far more per row.
  */
+/** Scratch for Hash53.decimal (a safe integer has at most 16 digits). */
+const DIGITS = new Uint8Array(16);
+
 export class Hash53 {
   private h1 = 0;
   private h2 = 0;
@@ -30,6 +33,38 @@ export class Hash53 {
     let h2 = this.h2;
     for (let i = 0; i < text.length; i++) {
       const ch = text.charCodeAt(i);
+      h1 = Math.imul(h1 ^ ch, 2654435761);
+      h2 = Math.imul(h2 ^ ch, 1597334677);
+    }
+    this.h1 = h1;
+    this.h2 = h2;
+  }
+
+  /**
+   * Mixes in the code units of String(n), for a safe integer without making the text
+   * (dedupe hashes a record's epoch ms this way; other numbers go through String).
+   */
+  decimal(n: number): void {
+    if (!Number.isSafeInteger(n)) {
+      this.chars(String(n));
+      return;
+    }
+    let h1 = this.h1;
+    let h2 = this.h2;
+    if (n < 0) {
+      h1 = Math.imul(h1 ^ 45, 2654435761); // '-'
+      h2 = Math.imul(h2 ^ 45, 1597334677);
+      n = -n;
+    }
+    // Digits from the last; n % 10 and (n - r) / 10 are exact for safe integers.
+    let k = 0;
+    do {
+      const r = n % 10;
+      DIGITS[k++] = 48 + r;
+      n = (n - r) / 10;
+    } while (n > 0);
+    while (k > 0) {
+      const ch = DIGITS[--k];
       h1 = Math.imul(h1 ^ ch, 2654435761);
       h2 = Math.imul(h2 ^ ch, 1597334677);
     }

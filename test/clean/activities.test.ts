@@ -1,4 +1,4 @@
-import {cleanActivity, parseInt64} from '../../src/clean/activities';
+import {cleanActivity, dedupeKey, parseInt64} from '../../src/clean/activities';
 import {Deduper, hash53} from '../../src/clean/dedupe';
 import {QualityLog} from '../../src/clean/quality';
 
@@ -33,7 +33,7 @@ describe('cleanActivity', () => {
     expect(a.events).toEqual([{kind: 'turned_in', late: true}]);
     expect(a.actorId).toBe('1001');
     expect(a.actorEmail).toBe("ana.o'neil@district.example");
-    expect(a.dedupeKey).toBe(
+    expect(dedupeKey(a)).toBe(
       `${Date.UTC(2025, 1, 3, 14, 5, 6)}|-4178539183398471183`,
     );
     expect(q.size).toBe(0);
@@ -94,7 +94,7 @@ describe('cleanActivity', () => {
       q,
     )!;
     expect(a.events).toEqual([{kind: 'login', late: false}]);
-    expect(a.dedupeKey).toContain('~1001');
+    expect(dedupeKey(a)).toContain('~1001');
     expect(q.count('missing_field')).toBe(1);
     cleanActivity(
       act({id: {time: '2025-02-03T14:05:06Z', uniqueQualifier: 'abc'}}, [
@@ -186,6 +186,27 @@ describe('Deduper', () => {
     expect(back.dropped).toBe(2);
     expect(Deduper.deserialize('').size).toBe(0);
   });
+  test('acceptRecord(ms, qualifier) is accept of `${ms}|${qualifier}`', () => {
+    const cases: [number, string][] = [
+      [1738591506000, '-4178539183398471183'],
+      [0, 'a'],
+      [-86_400_000, '42'],
+      [Number.MAX_SAFE_INTEGER, ''],
+      [-Number.MAX_SAFE_INTEGER, 'x'],
+      [1e21, 'big'], // beyond safe integers: String's own text
+      [1.5, 'frac'],
+    ];
+    for (const [ms, q] of cases) {
+      const byKey = new Deduper();
+      const byRecord = new Deduper();
+      expect(byRecord.acceptRecord(ms, q)).toBe(true);
+      expect(byKey.accept(`${ms}|${q}`)).toBe(true);
+      expect(byRecord.serialize()).toBe(byKey.serialize());
+      expect(byRecord.accept(`${ms}|${q}`)).toBe(false);
+      expect(byKey.acceptRecord(ms, q)).toBe(false);
+    }
+  });
+
   test('saves the base-36 hashes and reads them back; a damaged entry is dropped', () => {
     const d = new Deduper();
     d.accept('1738591506000|42');

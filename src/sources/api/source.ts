@@ -651,7 +651,7 @@ export class ApiSource implements Source {
                 quality.add(day, 'outside_window', `api:${app}`);
                 continue;
               }
-              if (!dedupe.accept(a.dedupeKey)) continue;
+              if (!dedupe.acceptRecord(a.ms, a.qualifier)) continue;
               const key = snap.actorKey(a.actorId, a.actorEmail, ctx.keys);
               const minute = Math.floor((a.ms - window.startMs) / 60_000);
               for (const ev of a.events)
