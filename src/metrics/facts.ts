@@ -353,7 +353,8 @@ export class DayAccumulator {
     for (const a of sortedAggs) {
       const {schoolId, role, app} = a;
       const k = groupKey(schoolId, role, app);
-      const sorted = [...new Set(a.users)].sort();
+      // Sorted, then repeats (two keys sharing their short prefix) dropped: no Set per group.
+      const sorted = distinctStrings(a.users.sort());
       userSets.set(k, sorted);
       const enr = enrolled.get(`${schoolId}\t${role}`) ?? 0;
       const active = sorted.length;
@@ -438,6 +439,14 @@ export class DayAccumulator {
     }
     return acc;
   }
+}
+
+/** A sorted list without its repeats (`v` itself when it has none). */
+function distinctStrings(v: string[]): string[] {
+  for (let i = 1; i < v.length; i++) {
+    if (v[i] === v[i - 1]) return v.filter((x, j) => j === 0 || x !== v[j - 1]);
+  }
+  return v;
 }
 
 /** The distinct values of `v`, ascending (sorts `v` in place). */
