@@ -17,7 +17,7 @@
 //
 // Usage: node scripts/bench-separability.mjs [--schools 8,20] [--seeds 1,2,3,4,5]
 //   [--days 700] [--calendar-file test/fixtures/calendar-mid-august.json]
-// Writes out/bench/separability-<calendar>-<sizes>.json.
+// Writes out/bench/separability-<calendar>-<sizes>[-s<seeds>].json.
 import {mkdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {basename, join, resolve} from 'node:path';
 import {calendarFileDays, fmt, loadModules, root, table} from './bench-kit.mjs';
@@ -237,8 +237,12 @@ console.log(
     `runs under 0.9: ${shared.per.filter(r => worst(r) < 0.9).length} of ${runs.length}`,
 );
 const outDir = join(root, 'out', 'bench');
+const seedTag = arg('--seeds', null) ? `-s${seeds.join('-')}` : '';
 mkdirSync(outDir, {recursive: true});
 writeFileSync(
-  join(outDir, `separability-${calendarName ?? 'ny'}-${sizes.join('-')}.json`),
+  join(
+    outDir,
+    `separability-${calendarName ?? 'ny'}-${sizes.join('-')}${seedTag}.json`,
+  ),
   JSON.stringify({days, calendar: calendarName ?? 'ny', runs, shared}, null, 1),
 );
