@@ -159,6 +159,8 @@ const BASE_TEACHER = 0.88;
 /** Weight of the last three days' teacher effort in student activity (log scale). */
 export const TEACHER_TO_STUDENT_ELASTICITY = 0.85;
 export const TEACHER_TO_STUDENT_LAG_DAYS = [1, 2, 3];
+/** Shapes of the day's own multiplicative noise, Gamma(k)/k, on students and teachers. */
+export const DAY_NOISE_SHAPE = {student: 45, teacher: 70} as const;
 
 /**
  * An org unit's name for a school name: Google allows no "/" in one, and the Admin SDK and
@@ -187,6 +189,13 @@ export class DistrictModel {
   readonly pTeacher: Float32Array[] = [];
   /** Teacher effort multiplier (publishing volume) by school and day. */
   readonly effort: Float32Array[] = [];
+  /**
+   * Per school: P(active) by day before the day's own noise draw, any injected event and
+   * the caps -- what an observer who knew everything but that day's draw would expect.
+   * Only the scoring side reads it (how separable an injected event is from noise).
+   */
+  readonly expectedStudent: Float32Array[] = [];
+  readonly expectedTeacher: Float32Array[] = [];
   /** Injected disengagement factor on students by school and day (1 = none). */
   readonly studentShock: Float32Array[] = [];
   readonly anomalies: InjectedAnomaly[] = [];
@@ -474,6 +483,8 @@ export class DistrictModel {
     const pT = new Float32Array(n);
     const eff = new Float32Array(n);
     const shock = new Float32Array(n);
+    const expS = new Float32Array(n);
+    const expT = new Float32Array(n);
     const s = this.schools[school];
     const level: Level = s ? s.level : 'middle';
     const baseline = s ? s.baseline : 1;
@@ -507,8 +518,8 @@ export class DistrictModel {
       const g = Math.exp(growth * years);
       const dow = day.kind === 'school' ? DOW_FACTOR[wd] : wd === 0 ? 1.4 : 1;
       const testing = day.testing[level];
-      const noiseS = r.gamma(45) / 45;
-      const noiseT = r.gamma(70) / 70;
+      const noiseS = r.gamma(DAY_NOISE_SHAPE.student) / DAY_NOISE_SHAPE.student;
+      const noiseT = r.gamma(DAY_NOISE_SHAPE.teacher) / DAY_NOISE_SHAPE.teacher;
       let fS = 1;
       let fT = 1;
       let disengaged = 1;
@@ -522,32 +533,33 @@ export class DistrictModel {
       const studentEffort = Math.exp(
         TEACHER_TO_STUDENT_ELASTICITY * lagged + xS,
       );
-      pS[i] = Math.min(
-        0.97,
-        base * kS * dow * ramp[i] * g * testing * studentEffort * noiseS * fS,
-      );
+      // The same left-to-right products as before the expectations were kept, so every
+      // draw compares against bit-identical probabilities.
+      const meanS = base * kS * dow * ramp[i] * g * testing * studentEffort;
+      expS[i] = meanS;
+      pS[i] = Math.min(0.97, meanS * noiseS * fS);
       const grading = day.grading ? 1.06 : 1;
       const setup = this.isSetupDay(i) ? 0.22 / kT : 1;
-      pT[i] = Math.min(
-        0.99,
+      const meanT =
         BASE_TEACHER *
-          Math.sqrt(baseline) *
-          kT *
-          setup *
-          (day.kind === 'school' ? Math.min(1.05, DOW_FACTOR[wd] + 0.05) : 1) *
-          Math.exp(0.3 * growth * years) *
-          (1 + (testing - 1) / 2) *
-          grading *
-          Math.exp(0.5 * teacherLog) *
-          noiseT *
-          fT,
-      );
+        Math.sqrt(baseline) *
+        kT *
+        setup *
+        (day.kind === 'school' ? Math.min(1.05, DOW_FACTOR[wd] + 0.05) : 1) *
+        Math.exp(0.3 * growth * years) *
+        (1 + (testing - 1) / 2) *
+        grading *
+        Math.exp(0.5 * teacherLog);
+      expT[i] = meanT;
+      pT[i] = Math.min(0.99, meanT * noiseT * fT);
       eff[i] = Math.exp(teacherLog) * g * (1 + (testing - 1) / 2);
     }
     this.pStudent.push(pS);
     this.pTeacher.push(pT);
     this.effort.push(eff);
     this.studentShock.push(shock);
+    this.expectedStudent.push(expS);
+    this.expectedTeacher.push(expT);
   }
 
   private commonCache: Float64Array | null = null;

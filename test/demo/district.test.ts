@@ -1,5 +1,6 @@
 import {createDemoDistrict} from '../../src/demo';
 import {InputError} from '../../src/core/errors';
+import {DAY_NOISE_SHAPE} from '../../src/demo/model';
 import type {WorkspaceData} from '../../src/offline/workspace-data';
 import {
   checkActivity,
@@ -301,5 +302,40 @@ describe('demo district', () => {
     const again = d.data.submissions(first);
     expect(again).not.toBe(subs);
     expect(JSON.stringify(again)).toBe(before);
+  });
+
+  test("keeps each day's expected activity apart from the day's draw and injected events", () => {
+    // The separability benchmark's best detector knows these expectations and lacks only
+    // the draw, Gamma(k)/k: they must be exactly what the probabilities were built from.
+    const big = createDemoDistrict({schools: 12, days: 400, seed: 3});
+    const m = big.data.m;
+    const logs: number[] = [];
+    let eventDays = 0;
+    for (let sc = 0; sc < m.schools.length; sc++) {
+      const id = m.schools[sc].orgUnitId;
+      for (let i = 0; i < m.nDays; i++) {
+        const date = m.cal.days[i].date;
+        let factor = 1;
+        for (const a of m.anomalies)
+          if (a.schoolIds.includes(id) && date >= a.start && date <= a.end)
+            factor *= a.studentFactor;
+        const p = m.pStudent[sc][i];
+        if (p >= 0.97) continue; // capped: the draw is not recoverable
+        const draw = p / (m.expectedStudent[sc][i] * factor);
+        if (factor < 1) eventDays++;
+        logs.push(Math.log(draw));
+      }
+    }
+    expect(eventDays).toBeGreaterThan(0);
+    const mean = logs.reduce((a, b) => a + b, 0) / logs.length;
+    const sd = Math.sqrt(
+      logs.reduce((a, b) => a + (b - mean) ** 2, 0) / (logs.length - 1),
+    );
+    const k = DAY_NOISE_SHAPE.student;
+    // log Gamma(k)/k: mean about -1/(2k), standard deviation about 1/sqrt(k).
+    expect(Math.abs(mean + 1 / (2 * k))).toBeLessThan(0.01);
+    expect(sd).toBeGreaterThan(0.9 / Math.sqrt(k));
+    expect(sd).toBeLessThan(1.1 / Math.sqrt(k));
+    expect(Math.min(...logs)).toBeGreaterThan(-1.2);
   });
 });
