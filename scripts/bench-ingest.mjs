@@ -121,7 +121,7 @@ for (let rep = 0; rep < 3; rep++) {
     if (!a) continue;
     let dd = dedupe.get(day + app);
     if (!dd) dedupe.set(day + app, (dd = new m.Deduper()));
-    if (!dd.accept(a.dedupeKey)) continue;
+    if (!dd.acceptRecord(a.ms, a.qualifier)) continue;
     let acc = accs.get(day);
     if (!acc) accs.set(day, (acc = new m.DayAccumulator(['login', 'classroom'])));
     const key = a.actorId ? keys.ofId(a.actorId) : keys.ofEmail(a.actorEmail);
