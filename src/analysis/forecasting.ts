@@ -24,7 +24,7 @@
  */
 import type {SchoolCalendar, WeeklyFact} from '../core/types';
 import {addDays, daysBetween, weekDays} from '../clean/dates';
-import {isSchoolDay, weekEnded} from '../metrics/weekly';
+import {MONDAY_TO_FRIDAY, isSchoolDay, weekEnded} from '../metrics/weekly';
 import {SUMMER_SCHOOL_DAYS} from '../metrics/calendar/infer';
 import {
   autoForecast,
@@ -257,7 +257,7 @@ export function calendarSchoolDays(
 
 /** Without a calendar every weekday is a school day. */
 const DEFAULT_CALENDAR: SchoolCalendar = {
-  schoolWeekdays: [1, 2, 3, 4, 5],
+  schoolWeekdays: [...MONDAY_TO_FRIDAY],
   closures: [],
   events: [],
 };

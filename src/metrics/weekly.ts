@@ -80,7 +80,7 @@ export function isSchoolDay(
 }
 
 /** Monday to Friday: the school weekdays when no calendar is known. */
-const WEEKDAYS = [1, 2, 3, 4, 5];
+export const MONDAY_TO_FRIDAY: ReadonlyArray<number> = [1, 2, 3, 4, 5];
 
 /**
  * Whether the week starting `weekStart` has ended by `through`: its last school weekday
@@ -92,7 +92,7 @@ export function weekEnded(
   through: string,
   calendar: Pick<SchoolCalendar, 'schoolWeekdays'> | null,
 ): boolean {
-  const weekdays = calendar?.schoolWeekdays ?? WEEKDAYS;
+  const weekdays = calendar?.schoolWeekdays ?? MONDAY_TO_FRIDAY;
   const days = weekDays(weekStart);
   let last = days[6];
   for (let k = 6; k >= 0; k--) {
