@@ -127,6 +127,11 @@ function scoreRun(schools, seed) {
     const id = m.schools[sc].orgUnitId;
     const [from, to] = m.schoolUsers(sc);
     const all = m.users.slice(from, to);
+    // Students draw on the school's student probability, everyone else on the teachers'.
+    const byRole = {
+      student: all.filter(u => u.role === 'student'),
+      teacher: all.filter(u => u.role !== 'student'),
+    };
     for (let i = 0; i < m.nDays; i++) {
       if (m.cal.days[i].kind !== 'school') continue;
       const date = m.cal.days[i].date;
@@ -140,11 +145,8 @@ function scoreRun(schools, seed) {
         ['student', factors[0], 0.97, m.expectedStudent[sc][i], NODES.student],
         ['teacher', factors[1], 0.99, m.expectedTeacher[sc][i], NODES.teacher],
       ]) {
-        const users = all.filter(
-          u =>
-            (role === 'student') === (u.role === 'student') &&
-            dayNo >= u.activeFrom &&
-            dayNo < u.suspendedFrom,
+        const users = byRole[role].filter(
+          u => dayNo >= u.activeFrom && dayNo < u.suspendedFrom,
         );
         const active = users.map(u => m.isActive(u, i));
         llr +=
