@@ -24,7 +24,7 @@ import {calendarFileDays, fmt, loadModules, root, table} from './bench-kit.mjs';
 
 const E = await loadModules('bench-separability', [
   ['src/demo', 'createDemoDistrict, parseCalendarFile'],
-  ['src/demo/model', 'DAY_NOISE_SHAPE'],
+  ['src/demo/model', 'DAY_NOISE_SHAPE, P_CAP'],
   ['src/demo/random', 'Rng'],
 ]);
 
@@ -86,7 +86,7 @@ function logSumExp(v) {
 
 /**
  * Log likelihood of one group's active flags on a day, the day's draw integrated out:
- * each user is active with min(0.985, min(cap, expected x draw x factor) x propensity),
+ * each user is active with min(P_CAP.user, min(cap, expected x draw x factor) x propensity),
  * as DistrictModel.pActive has it.
  */
 function groupLogLik(users, active, expected, cap, factor, {nodes, logW}) {
@@ -95,7 +95,7 @@ function groupLogLik(users, active, expected, cap, factor, {nodes, logW}) {
     const p0 = Math.min(cap, expected * nodes[j] * factor);
     let ll = logW[j];
     for (let k = 0; k < users.length; k++) {
-      const p = Math.min(0.985, p0 * users[k].propensity);
+      const p = Math.min(E.P_CAP.user, p0 * users[k].propensity);
       ll += active[k] ? Math.log(p) : Math.log1p(-p);
     }
     out[j] = ll;
@@ -142,8 +142,20 @@ function scoreRun(schools, seed) {
       const dayNo = m.startDay + i;
       let llr = 0;
       for (const [role, f, cap, expected, nodes] of [
-        ['student', factors[0], 0.97, m.expectedStudent[sc][i], NODES.student],
-        ['teacher', factors[1], 0.99, m.expectedTeacher[sc][i], NODES.teacher],
+        [
+          'student',
+          factors[0],
+          E.P_CAP.student,
+          m.expectedStudent[sc][i],
+          NODES.student,
+        ],
+        [
+          'teacher',
+          factors[1],
+          E.P_CAP.teacher,
+          m.expectedTeacher[sc][i],
+          NODES.teacher,
+        ],
       ]) {
         const users = byRole[role].filter(
           u => dayNo >= u.activeFrom && dayNo < u.suspendedFrom,

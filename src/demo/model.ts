@@ -147,6 +147,8 @@ export const TEACHER_TO_STUDENT_ELASTICITY = 0.85;
 export const TEACHER_TO_STUDENT_LAG_DAYS = [1, 2, 3];
 /** Shapes of the day's own multiplicative noise, Gamma(k)/k, on students and teachers. */
 export const DAY_NOISE_SHAPE = {student: 45, teacher: 70} as const;
+/** Ceilings of a school's daily activity probability, and of one user's. */
+export const P_CAP = {student: 0.97, teacher: 0.99, user: 0.985} as const;
 
 /**
  * An org unit's name for a school name: Google allows no "/" in one, and the Admin SDK and
@@ -523,7 +525,7 @@ export class DistrictModel {
       // draw compares against bit-identical probabilities.
       const meanS = base * kS * dow * ramp[i] * g * testing * studentEffort;
       expS[i] = meanS;
-      pS[i] = Math.min(0.97, meanS * noiseS * fS);
+      pS[i] = Math.min(P_CAP.student, meanS * noiseS * fS);
       const grading = day.grading ? 1.06 : 1;
       const setup = this.isSetupDay(i) ? 0.22 / kT : 1;
       const meanT =
@@ -537,7 +539,7 @@ export class DistrictModel {
         grading *
         Math.exp(0.5 * teacherLog);
       expT[i] = meanT;
-      pT[i] = Math.min(0.99, meanT * noiseT * fT);
+      pT[i] = Math.min(P_CAP.teacher, meanT * noiseT * fT);
       eff[i] = Math.exp(teacherLog) * g * (1 + (testing - 1) / 2);
     }
     this.pStudent.push(pS);
@@ -611,7 +613,7 @@ export class DistrictModel {
       user.role === 'student' || user.role === 'unknown'
         ? this.pStudent[sc][i]
         : this.pTeacher[sc][i];
-    return Math.min(0.985, base * user.propensity);
+    return Math.min(P_CAP.user, base * user.propensity);
   }
 
   /** Whether a user is active on a day: the one coin every observable shares. */

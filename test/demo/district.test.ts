@@ -1,6 +1,6 @@
 import {createDemoDistrict} from '../../src/demo';
 import {InputError} from '../../src/core/errors';
-import {DAY_NOISE_SHAPE} from '../../src/demo/model';
+import {DAY_NOISE_SHAPE, P_CAP} from '../../src/demo/model';
 import type {WorkspaceData} from '../../src/offline/workspace-data';
 import {
   checkActivity,
@@ -320,7 +320,7 @@ describe('demo district', () => {
           if (a.schoolIds.includes(id) && date >= a.start && date <= a.end)
             factor *= a.studentFactor;
         const p = m.pStudent[sc][i];
-        if (p >= 0.97) continue; // capped: the draw is not recoverable
+        if (p >= P_CAP.student) continue; // capped: the draw is not recoverable
         const draw = p / (m.expectedStudent[sc][i] * factor);
         if (factor < 1) eventDays++;
         logs.push(Math.log(draw));
