@@ -81,6 +81,36 @@ function roundHalfEven(x: number): number {
   return f % 2 === 0 ? f : f + 1;
 }
 
+/** The tricube weight at distance r (within 0.999 h) of a window of half-width h. */
+function tricube(r: number, h: number, h1: number): number {
+  if (r <= h1) return 1;
+  const q = r / h;
+  const t = 1 - q * q * q;
+  return t * t * t;
+}
+
+/** Widest half-window whose tricube weights are kept (the anomaly loesses span 15 or less). */
+const KERNEL_MAX_H = 256;
+/** Tricube weights by half-width h and distance r, -1 beyond 0.999 h (no weight). */
+const kernels: Array<Float64Array | undefined> = [];
+
+/**
+ * est's tricube weights for half-width h at distances 0..h, computed once: every interior
+ * point of a loess shares one h, and the weights depend on nothing else.
+ */
+function kernelFor(h: number): Float64Array | null {
+  if (h > KERNEL_MAX_H || !Number.isInteger(h)) return null;
+  let k = kernels[h];
+  if (k === undefined) {
+    k = new Float64Array(h + 1);
+    const h9 = F999 * h;
+    const h1 = F001 * h;
+    for (let r = 0; r <= h; r++) k[r] = r <= h9 ? tricube(r, h, h1) : -1;
+    kernels[h] = k;
+  }
+  return k;
+}
+
 /**
  * Local (degree 0 or 1) tricube-weighted fit at abscissa xs over y[nleft..nright]
  * (1-based, as stl.f's stlest). Returns null when every weight is zero.
@@ -102,21 +132,29 @@ function est(
   const range = n - 1;
   let h = Math.max(xs - nleft, nright - xs);
   if (len > n) h += Math.trunc((len - n) / 2);
-  const h9 = F999 * h;
-  const h1 = F001 * h;
   let a = 0;
-  for (let j = nleft; j <= nright; j++) {
-    w[j] = 0;
-    const r = Math.abs(j - xs);
-    if (r <= h9) {
-      if (r <= h1) w[j] = 1;
-      else {
-        const q = r / h;
-        const t = 1 - q * q * q;
-        w[j] = t * t * t;
+  const kern = kernelFor(h);
+  if (kern !== null) {
+    for (let j = nleft; j <= nright; j++) {
+      const kv = kern[Math.abs(j - xs)];
+      if (kv < 0) {
+        w[j] = 0;
+        continue;
       }
-      if (userw) w[j] = rw[rwo + j] * w[j];
+      w[j] = userw ? rw[rwo + j] * kv : kv;
       a += w[j];
+    }
+  } else {
+    const h9 = F999 * h;
+    const h1 = F001 * h;
+    for (let j = nleft; j <= nright; j++) {
+      w[j] = 0;
+      const r = Math.abs(j - xs);
+      if (r <= h9) {
+        w[j] = tricube(r, h, h1);
+        if (userw) w[j] = rw[rwo + j] * w[j];
+        a += w[j];
+      }
     }
   }
   if (a <= 0) return null;
