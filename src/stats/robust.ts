@@ -32,7 +32,11 @@ function finiteValues(x: ReadonlyArray<number>, field: string): number[] {
  */
 function sortedFinite(x: ReadonlyArray<number>, field: string): Float64Array {
   checkFinite(x, field);
-  return Float64Array.from(x).sort();
+  // An indexed copy: Float64Array.from goes through the array's iterator.
+  const n = x.length;
+  const v = new Float64Array(n);
+  for (let i = 0; i < n; i++) v[i] = x[i];
+  return v.sort();
 }
 
 /** Median of values already sorted ascending (non-empty). */
@@ -97,6 +101,154 @@ function rangeMedian(
     v[i] = y;
   }
   return medianOfSorted(v.sort());
+}
+
+/**
+ * A window of values kept sorted as it slides: each step inserts and removes one value
+ * instead of sorting the window again. Its median and median deviation are those of
+ * median() over the same values (the same order statistics, the same arithmetic).
+ */
+export class SortedWindow {
+  private buf: Float64Array;
+  private count = 0;
+
+  constructor(capacity: number) {
+    this.buf = new Float64Array(Math.max(1, Math.ceil(capacity)));
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Positions [from, to) of `x` held after slide(). */
+  private from = 0;
+  private to = 0;
+
+  /**
+   * Holds x[from..to) (clamped to the array) after holding an earlier range of the same
+   * array: both ends move forward only, the values that leave are removed and those that
+   * enter added.
+   */
+  slide(x: ArrayLike<number>, from: number, to: number, field = 'x'): void {
+    const a = Math.max(0, from);
+    const b = Math.min(x.length, to);
+    if (a < this.from || b < this.to) {
+      throw new Error('SortedWindow: a window only slides forward');
+    }
+    for (let i = this.from; i < Math.min(a, this.to); i++) this.remove(x[i]);
+    for (let i = Math.max(this.to, a); i < b; i++) this.add(x[i], field, i);
+    this.from = a;
+    this.to = Math.max(a, b);
+  }
+
+  /** Adds a finite value (InputError naming `field` otherwise). */
+  add(v: number, field = 'x', index = 0): void {
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      throw new InputError(field, `value at index ${index} is not a finite number`);
+    }
+    if (this.count === this.buf.length) {
+      const grown = new Float64Array(2 * this.buf.length);
+      grown.set(this.buf);
+      this.buf = grown;
+    }
+    const b = this.buf;
+    let i = this.count++;
+    while (i > 0 && b[i - 1] > v) {
+      b[i] = b[i - 1];
+      i--;
+    }
+    b[i] = v;
+  }
+
+  /** Removes one value equal to v (one that was added). */
+  remove(v: number): void {
+    const b = this.buf;
+    const n = this.count;
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (b[mid] < v) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo >= n || b[lo] !== v) throw new Error('SortedWindow: value not held');
+    b.copyWithin(lo, lo + 1, n);
+    this.count--;
+  }
+
+  /** Median of the values held (non-empty). */
+  median(): number {
+    const b = this.buf;
+    const n = this.count;
+    const h = n >> 1;
+    return (n % 2 === 1 ? b[h] : (b[h - 1] + b[h]) / 2) + 0;
+  }
+
+  /**
+   * median(|v - center|) over the values held (non-empty): the distances below and above
+   * center are each already in order, so their merge yields the middle ones.
+   */
+  medianDeviation(center: number, field = 'x'): number {
+    const b = this.buf;
+    const n = this.count;
+    if (n === 0) throw new InputError(field, 'is empty');
+    if (
+      !Number.isFinite(Math.abs(b[0] - center)) ||
+      !Number.isFinite(Math.abs(b[n - 1] - center))
+    ) {
+      throw new InputError(field, 'a distance from the center is not finite');
+    }
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (b[mid] < center) lo = mid + 1;
+      else hi = mid;
+    }
+    let i = lo - 1;
+    let j = lo;
+    const h = n >> 1;
+    let prev = 0;
+    let cur = 0;
+    for (let t = 0; t <= h; t++) {
+      prev = cur;
+      if (j >= n || (i >= 0 && Math.abs(b[i] - center) <= Math.abs(b[j] - center))) {
+        cur = Math.abs(b[i] - center);
+        i--;
+      } else {
+        cur = Math.abs(b[j] - center);
+        j++;
+      }
+    }
+    return (n % 2 === 1 ? cur : (prev + cur) / 2) + 0;
+  }
+}
+
+/**
+ * For each position k, median() of the values x[j] with |j - k| <= half (inside the
+ * array) that `include` keeps, NaN where it keeps none.
+ */
+export function rollingMedian(
+  x: ArrayLike<number>,
+  half: number,
+  include: ((j: number) => boolean) | null = null,
+  field = 'x',
+): Float64Array {
+  const n = x.length;
+  const out = new Float64Array(n);
+  const win = new SortedWindow(2 * half + 1);
+  // The window of position -1: [0, half - 1].
+  for (let j = 0; j < Math.min(n, half); j++) {
+    if (include === null || include(j)) win.add(x[j], field, j);
+  }
+  for (let k = 0; k < n; k++) {
+    const drop = k - half - 1;
+    if (drop >= 0 && (include === null || include(drop))) win.remove(x[drop]);
+    const add = k + half;
+    if (add < n && (include === null || include(add))) win.add(x[add], field, add);
+    out[k] = win.size > 0 ? win.median() : NaN;
+  }
+  return out;
 }
 
 /** Sample quantile by R's default definition (type 7: linear interpolation). */

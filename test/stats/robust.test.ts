@@ -7,6 +7,8 @@ import {
   quantile,
   robustScale,
   robustZ,
+  rollingMedian,
+  SortedWindow,
   tailReach,
 } from '../../src/stats/robust';
 import {qnorm} from '../../src/stats/distributions';
@@ -102,6 +104,74 @@ describe('medianOfRange and medianDeviationOfRange', () => {
     expect(() => medianDeviationOfRange([1, Infinity], 0, 2, 0)).toThrow(
       InputError,
     );
+  });
+});
+
+describe('SortedWindow and rollingMedian', () => {
+  let seed = 7;
+  const rnd = () => {
+    seed = (seed * 16807) % 2147483647;
+    return seed / 2147483647;
+  };
+  // Ties, zeros of both signs and repeated values: the cases a sorted window must not lose.
+  const x = Array.from({length: 400}, () => {
+    const u = rnd();
+    if (u < 0.1) return 0;
+    if (u < 0.15) return -0;
+    if (u < 0.3) return Math.round(u * 20) / 4;
+    return (rnd() - 0.5) * 10;
+  });
+  test('a sliding window gives median() and the median deviation of each range', () => {
+    for (const [len, step] of [
+      [1, 1],
+      [2, 1],
+      [10, 1],
+      [21, 3],
+      [31, 1],
+    ]) {
+      const win = new SortedWindow(4);
+      for (let from = -len; from < x.length; from += step) {
+        win.slide(x, from, from + len);
+        const s = x.slice(Math.max(0, from), from + len);
+        if (s.length === 0) continue;
+        const med = median(s);
+        expect(win.size).toBe(s.length);
+        expect(Object.is(win.median(), med)).toBe(true);
+        for (const center of [med, med + 0.3, -2]) {
+          expect(
+            Object.is(
+              win.medianDeviation(center),
+              median(s.map(v => Math.abs(v - center))),
+            ),
+          ).toBe(true);
+        }
+      }
+    }
+  });
+  test('a window only slides forward and takes finite values only', () => {
+    const win = new SortedWindow(3);
+    win.slide(x, 5, 10);
+    expect(() => win.slide(x, 4, 10)).toThrow(/forward/);
+    expect(() => new SortedWindow(3).slide([1, NaN, 2], 0, 3, 'd')).toThrow(
+      InputError,
+    );
+    expect(() => new SortedWindow(3).medianDeviation(0, 'd')).toThrow(/d/);
+  });
+  test('rollingMedian is median() of each centred window, NaN where none is kept', () => {
+    for (const half of [0, 1, 5, 10]) {
+      const keep = (j: number) => j % 4 !== 1 && (j < 200 || j > 240);
+      const all = rollingMedian(x, half);
+      const kept = rollingMedian(x, half, keep);
+      for (let k = 0; k < x.length; k++) {
+        const lo = Math.max(0, k - half);
+        const hi = Math.min(x.length, k + half + 1);
+        expect(Object.is(all[k], median(x.slice(lo, hi)))).toBe(true);
+        const ks = x.slice(lo, hi).filter((_, i) => keep(lo + i));
+        expect(Object.is(kept[k], ks.length > 0 ? median(ks) : NaN)).toBe(
+          true,
+        );
+      }
+    }
   });
 });
 

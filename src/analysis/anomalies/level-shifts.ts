@@ -1,6 +1,6 @@
 /** Breaks in the school-day sequence and sustained level shifts (disengagement). */
 import {dayNumber} from '../../clean/dates';
-import {median, medianOfRange} from '../../stats/robust';
+import {median, medianOfRange, SortedWindow} from '../../stats/robust';
 import {severityOf} from './series-types';
 import type {SeriesAnomaly} from './series-types';
 
@@ -76,18 +76,26 @@ export function findLevelShifts(
   if (m < 2 * W) return [];
   const h = Math.ceil(W / 2);
   const cands: Array<{k: number; shift: number; score: number}> = [];
-  // Near either end the windows shrink to half their length.
+  // Near either end the windows shrink to half their length. Each of the four windows
+  // slides forward one value per position.
+  const beforeWin = new SortedWindow(W);
+  const afterWin = new SortedWindow(W);
+  const shortBefore = new SortedWindow(h);
+  const shortAfter = new SortedWindow(h);
   for (let k = h; k <= m - h; k++) {
     const aLen = Math.min(W, m - k);
     const bLen = Math.min(W, k);
-    const before = medianOfRange(d, k - bLen, k);
-    const after = medianOfRange(d, k, k + aLen);
+    beforeWin.slide(d, k - bLen, k);
+    afterWin.slide(d, k, k + aLen);
+    shortBefore.slide(d, k - h, k);
+    shortAfter.slide(d, k, k + Math.min(h, aLen));
+    const before = beforeWin.median();
+    const after = afterWin.median();
     const shift = after - before;
     const se = 1.2533 * scale * Math.sqrt(1 / bLen + 1 / aLen);
     const score = shift / se;
     if (Math.abs(score) < threshold || Math.abs(shift) < minShift) continue;
-    const shortShift =
-      medianOfRange(d, k, k + Math.min(h, aLen)) - medianOfRange(d, k - h, k);
+    const shortShift = shortAfter.median() - shortBefore.median();
     if (
       Math.sign(shortShift) !== Math.sign(shift) ||
       Math.abs(shortShift) < 0.6 * Math.abs(shift)

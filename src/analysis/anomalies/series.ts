@@ -3,11 +3,10 @@ import {InputError} from '../../core/errors';
 import {dayNumber} from '../../clean/dates';
 import {
   median,
-  medianDeviationOfRange,
-  medianOfRange,
   quantile,
   robustScale,
   MAD_CONSTANT,
+  SortedWindow,
 } from '../../stats/robust';
 import {decomposeOpen} from './decomposition';
 import {breaksBefore, findLevelShifts, levelShift} from './level-shifts';
@@ -235,12 +234,14 @@ export function detectSeriesAnomalies(
   // A stretch that is noisier than the series as a whole (small counts early in a
   // ramp-up, an unsettled term) is judged against its own, larger local scale.
   const half = 15;
+  const around = new SortedWindow(2 * half + 1);
   for (let j = 0; j < fitK.length; j++) {
     const lo = Math.max(0, j - half);
     const hi = Math.min(fitK.length, j + half + 1);
     if (hi - lo < 2 * half) continue;
-    const med = medianOfRange(remFit, lo, hi);
-    const local = MAD_CONSTANT * medianDeviationOfRange(remFit, lo, hi, med);
+    around.slide(remFit, lo, hi);
+    const med = around.median();
+    const local = MAD_CONSTANT * around.medianDeviation(med);
     const from = j === 0 ? 0 : fitK[j - 1] + 1;
     const to = j === fitK.length - 1 ? m - 1 : fitK[j];
     for (let k = from; k <= to; k++)

@@ -13,9 +13,9 @@
  * spread around its local level with the lag-one correlation of neighbouring days (AR(1)).
  */
 import {
-  medianOfRange,
   robustCorrelation,
   robustScale,
+  rollingMedian,
 } from '../../stats/robust';
 
 export interface SustainedDrop {
@@ -68,8 +68,9 @@ export function findSustainedDrops(
   const diffs: number[] = [];
   for (let k = 1; k < n; k++) diffs.push(v[k] - v[k - 1]);
   const dayNoise = robustScale(diffs, 0, 1e-3) / Math.SQRT2;
+  const around = rollingMedian(v, W);
   const x = v.map((val, k) => {
-    const m = medianOfRange(v, Math.max(0, k - W), Math.min(n, k + W + 1));
+    const m = around[k];
     return Math.min(m + 3 * dayNoise, Math.max(m - 3 * dayNoise, val));
   });
   const sum = new Float64Array(n + 1);
@@ -78,26 +79,36 @@ export function findSustainedDrops(
   // The school's own noise around its local level (a rolling median, so a drop is not
   // counted as noise), and how much neighbouring days move together (AR(1)): a mean of
   // L days varies by sd^2 / L x (1 + phi) / (1 - phi), not sd^2 / L.
+  const local = rollingMedian(x, W);
   const e: number[] = [];
-  for (let k = 0; k < n; k++) {
-    e.push(x[k] - medianOfRange(x, Math.max(0, k - W), Math.min(n, k + W + 1)));
-  }
+  for (let k = 0; k < n; k++) e.push(x[k] - local[k]);
   const sd = Math.max(robustScale(e, 0), 1e-3);
   const phi = Math.min(
     0.9,
     Math.max(0, robustCorrelation(e.slice(0, -1), e.slice(1))),
   );
-  const sdMemo = new Map<number, number>();
+  // The standard errors of a stretch of L days against B reference days, computed once
+  // (the search below asks for each pair thousands of times).
+  const maxL = Math.floor(Math.max(opts.maxDays, W, 0));
+  const phiPow = new Float64Array(maxL + 1);
+  for (let j = 1; j <= maxL; j++) phiPow[j] = phi ** j;
   const sdOf = (L: number) => {
-    let v2 = sdMemo.get(L);
-    if (v2 === undefined) {
-      let t = L;
-      for (let j = 1; j < L; j++) t += 2 * (L - j) * phi ** j;
-      v2 = (sd * sd * t) / (L * L);
-      sdMemo.set(L, v2);
-    }
-    return Math.sqrt(v2);
+    let t = L;
+    for (let j = 1; j < L; j++) t += 2 * (L - j) * phiPow[j];
+    return Math.sqrt((sd * sd * t) / (L * L));
   };
+  const sdTable = new Float64Array(maxL + 1);
+  for (let L = 0; L <= maxL; L++) sdTable[L] = sdOf(L);
+  const Wt = Number.isInteger(W) && W >= 0 ? W : -1;
+  const seTable = new Float64Array((maxL + 1) * (Wt + 1));
+  for (let L = 0; L <= maxL; L++) {
+    for (let B = 0; B <= Wt; B++)
+      seTable[L * (Wt + 1) + B] = Math.hypot(sdTable[L], sdTable[B]);
+  }
+  const se = (L: number, B: number) =>
+    Wt >= 0 && L <= maxL && B <= Wt
+      ? seTable[L * (Wt + 1) + B]
+      : Math.hypot(sdOf(L), sdOf(B));
   // School years: positions [start, end).
   const yearEnd = new Int32Array(n);
   for (let k = n - 1, end = n; k >= 0; k--) {
@@ -114,21 +125,23 @@ export function findSustainedDrops(
     const before0 = Math.max(yearFirst[a], a - W);
     if (a - before0 < minBefore) continue;
     const mb = mean(before0, a);
-    const sdB = sdOf(a - before0);
+    const B = a - before0;
     const end = yearEnd[a];
     for (let b = a + minLen; b <= Math.min(end, a + opts.maxDays); b++) {
       const L = b - a;
       const ms = mean(a, b);
-      const sdS = sdOf(L);
       let shift = ms - mb;
-      let score = shift / Math.hypot(sdS, sdB);
+      let score = shift / se(L, B);
       if (b + W <= end) {
         // A recovery is only known after as many days as it is compared on.
         const after1 = b + W;
         const sa = ms - mean(b, after1);
-        const za = sa / Math.hypot(sdS, sdOf(after1 - b));
+        const za = sa / se(L, W);
         // Lower than both sides: the weaker side decides.
-        if (za > score) [shift, score] = [sa, za];
+        if (za > score) {
+          shift = sa;
+          score = za;
+        }
       } else if (b < end || end < n || !opts.openEnded) {
         // Too soon to tell a recovery, or into the summer (the year's wind-down). A
         // stretch reaching the last day is going on (up to maxDays: then a new level).
