@@ -38,6 +38,16 @@ import type {SeriesAnomalyResult} from './series-types';
 type CalendarMaskField =
   'noSurge' | 'noDrop' | 'fitted' | 'breakBefore' | 'calendarMoved';
 
+/** A run of calendar days and the calendar's masks over it. */
+interface DaySpan {
+  dates: string[];
+  schoolDay: boolean[];
+  peaks: boolean[];
+  lows: boolean[];
+  moved: boolean[];
+  expectedPeaks: boolean[];
+}
+
 /** Point anomalies and level shifts of fitted series, as rows of the reported groups. */
 function judgeSeries(
   fitted: ReadonlyArray<FittedSeries>,
@@ -226,18 +236,46 @@ export function detectDailyAnomalies(
   const edges = yearEdgeDays(calendar);
   const halves = halfDays(calendar);
   const fitted: FittedSeries[] = [];
+  // Most series cover the same days: their calendar masks are built once.
+  const spans = new Map<string, DaySpan>();
+  const daySpan = (first: string, last: string): DaySpan => {
+    const key = `${first}\t${last}`;
+    let got = spans.get(key);
+    if (got === undefined) {
+      const span = dayNumber(last) - dayNumber(first) + 1;
+      const dates: string[] = [];
+      for (let i = 0; i < span; i++) dates.push(addDays(first, i));
+      const peaks = dates.map(d => testingDay(d, calendar));
+      const lows = dates.map(d => yearEnd.has(d));
+      got = {
+        dates,
+        schoolDay: dates.map(d => isSchoolDay(d, calendar)),
+        peaks,
+        lows,
+        moved: dates.map(d => edges.has(d) || halves.has(d)),
+        // Calendar highs and lows alike stay out of the fit.
+        expectedPeaks: peaks.map((p, i) => p || lows[i]),
+      };
+      spans.set(key, got);
+    }
+    return got;
+  };
   for (const [, group] of selectGroups(facts, opts)) {
     const enrolled = median(group.map(f => f.enrolledUsers));
     if (!(enrolled > 0)) continue;
     const byDate = new Map(group.map(f => [f.date, f]));
-    const sortedDates = [...byDate.keys()].sort();
-    const first = sortedDates[0];
-    const span =
-      dayNumber(sortedDates[sortedDates.length - 1]) - dayNumber(first) + 1;
-    const dates: string[] = [];
-    for (let i = 0; i < span; i++) dates.push(addDays(first, i));
-    const closed = dates.map(d => {
-      if (!isSchoolDay(d, calendar)) return true;
+    let first = group[0].date;
+    let last = first;
+    for (const f of group) {
+      if (f.date < first) first = f.date;
+      if (f.date > last) last = f.date;
+    }
+    const {dates, schoolDay, peaks, lows, moved, expectedPeaks} = daySpan(
+      first,
+      last,
+    );
+    const closed = dates.map((d, i) => {
+      if (!schoolDay[i]) return true;
       const f = byDate.get(d);
       return (
         !!f &&
@@ -246,9 +284,6 @@ export function detectDailyAnomalies(
           f.flags.includes('imputed'))
       );
     });
-    const peaks = dates.map(d => testingDay(d, calendar));
-    const lows = dates.map(d => yearEnd.has(d));
-    const moved = dates.map(d => edges.has(d) || halves.has(d));
     for (const metric of metrics) {
       const y = dates.map(d => {
         const f = byDate.get(d);
@@ -260,8 +295,7 @@ export function detectDailyAnomalies(
         period: 7,
         dates,
         closed,
-        // Calendar highs and lows alike stay out of the fit.
-        expectedPeaks: peaks.map((p, i) => p || lows[i]),
+        expectedPeaks,
         threshold,
       });
       fitted.push({

@@ -123,13 +123,24 @@ export function selectGroups<
       : totals.length > 0
         ? new Set(totals)
         : null;
+    // The school's groups by role, app and product: found without building a key per row.
+    const byRole = new Map<Role, Map<string, Map<string, T[]>>>();
     for (const r of rows) {
       if (!roles.has(r.role)) continue;
       if (apps && !apps.has(r.app)) continue;
-      const k = `${r.schoolId}\t${r.role}\t${r.app}\t${r.product ?? ''}`;
-      const list = out.get(k);
+      let byApp = byRole.get(r.role);
+      if (!byApp) byRole.set(r.role, (byApp = new Map()));
+      let byProduct = byApp.get(r.app);
+      if (!byProduct) byApp.set(r.app, (byProduct = new Map()));
+      const product = r.product ?? '';
+      const list = byProduct.get(product);
       if (list) list.push(r);
-      else out.set(k, [r]);
+      else {
+        const k = `${r.schoolId}\t${r.role}\t${r.app}\t${product}`;
+        const first = [r];
+        byProduct.set(product, first);
+        out.set(k, first);
+      }
     }
   }
   return out;
