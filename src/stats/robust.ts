@@ -47,9 +47,66 @@ export function medianOfSorted(v: Float64Array): number {
   return (n % 2 === 1 ? v[h] : (v[h - 1] + v[h]) / 2) + 0;
 }
 
+/**
+ * Rearranges a[lo..hi] so that a[k] holds the value sorting would put there, every value
+ * before it is no larger and every value after it no smaller (quickselect; sorts what is
+ * left should the partitions keep coming out lopsided).
+ */
+function selectInPlace(a: Float64Array, k: number, lo: number, hi: number): void {
+  for (let rounds = 0; hi > lo; rounds++) {
+    if (hi - lo < 16 || rounds > 48) {
+      a.subarray(lo, hi + 1).sort();
+      return;
+    }
+    const mid = (lo + hi) >> 1;
+    let t: number;
+    if (a[mid] < a[lo]) (t = a[mid]), (a[mid] = a[lo]), (a[lo] = t);
+    if (a[hi] < a[lo]) (t = a[hi]), (a[hi] = a[lo]), (a[lo] = t);
+    if (a[hi] < a[mid]) (t = a[hi]), (a[hi] = a[mid]), (a[mid] = t);
+    const pivot = a[mid];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return;
+  }
+}
+
+/**
+ * The median of a[0..n) (finite values), reordering them: the middle order statistics
+ * found by selection, the same values (and arithmetic) as medianOfSorted of the sorted copy.
+ */
+function selectMedian(a: Float64Array, n: number): number {
+  const h = n >> 1;
+  selectInPlace(a, h, 0, n - 1);
+  if (n % 2 === 1) return a[h] + 0;
+  let below = a[0];
+  for (let i = 1; i < h; i++) if (a[i] > below) below = a[i];
+  return (below + a[h]) / 2 + 0;
+}
+
+/** Scratch of median(), grown as needed. */
+let medianBuffer = new Float64Array(256);
+
 /** Median (mean of the two middle values for an even count). */
 export function median(x: ReadonlyArray<number>, field = 'x'): number {
-  return medianOfSorted(sortedFinite(x, field));
+  checkFinite(x, field);
+  const n = x.length;
+  if (medianBuffer.length < n) medianBuffer = new Float64Array(2 * n);
+  const v = medianBuffer;
+  for (let i = 0; i < n; i++) v[i] = x[i];
+  return selectMedian(v, n);
 }
 
 /** Sort buffer of medianOfRange, grown as needed. */
@@ -100,7 +157,7 @@ function rangeMedian(
     }
     v[i] = y;
   }
-  return medianOfSorted(v.sort());
+  return selectMedian(rangeBuffer, n);
 }
 
 /**

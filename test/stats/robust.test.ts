@@ -107,6 +107,34 @@ describe('medianOfRange and medianDeviationOfRange', () => {
   });
 });
 
+describe('median by selection', () => {
+  test('is the middle of the sorted values, for every size and with many ties', () => {
+    let seed = 3;
+    const rnd = () => {
+      seed = (seed * 16807) % 2147483647;
+      return seed / 2147483647;
+    };
+    const sortedMedian = (x: number[]) => {
+      const v = Float64Array.from(x).sort();
+      const h = v.length >> 1;
+      return (v.length % 2 === 1 ? v[h] : (v[h - 1] + v[h]) / 2) + 0;
+    };
+    for (let n = 1; n <= 300; n++) {
+      for (const levels of [2, 7, 1e9]) {
+        const x = Array.from({length: n}, () =>
+          levels < 1e9 ? Math.floor(rnd() * levels) - 1 : rnd() - 0.5,
+        );
+        expect(Object.is(median(x), sortedMedian(x))).toBe(true);
+        // Already sorted, reversed and constant inputs (a naive pivot's worst cases).
+        const up = Float64Array.from(x).sort();
+        expect(median(Array.from(up))).toBe(sortedMedian(x));
+        expect(median(Array.from(up).reverse())).toBe(sortedMedian(x));
+      }
+      expect(median(new Array<number>(n).fill(-0))).toBe(0);
+    }
+  });
+});
+
 describe('SortedWindow and rollingMedian', () => {
   let seed = 7;
   const rnd = () => {
