@@ -2,7 +2,7 @@
  * Robust STL on the open (school) days of a series: initial robustness weights, loess
  * leverage for the noise model, and the weighted decomposition passes.
  */
-import {median, medianOfSorted} from '../../stats/robust';
+import {median, rollingMedian} from '../../stats/robust';
 import {loessPass} from '../../stats/stl';
 
 function oddAtLeast3(x: number): number {
@@ -28,6 +28,23 @@ function loessLeverage(
   const range = m - 1;
   // One window's kernel weights, reused for every position.
   const ww = new Float64Array(Math.ceil(Math.min(len, m)) + 1);
+  // Tricube weights by half-width and distance, -1 beyond 0.999 h: interior positions
+  // share one half-width.
+  const kernels = new Map<number, Float64Array>();
+  const kernelOf = (h: number): Float64Array => {
+    let kern = kernels.get(h);
+    if (kern === undefined) {
+      kern = new Float64Array(Math.floor(h) + 1);
+      for (let d = 0; d < kern.length; d++) {
+        if (d <= 0.999 * h) {
+          const q = d / h;
+          kern[d] = d <= 0.001 * h ? 1 : Math.pow(1 - q * q * q, 3);
+        } else kern[d] = -1;
+      }
+      kernels.set(h, kern);
+    }
+    return kern;
+  };
   for (let k = 0; k < m; k++) {
     let l: number;
     let r: number;
@@ -44,10 +61,15 @@ function loessLeverage(
     let h = Math.max(k - l, r - k);
     if (len > m) h += Math.trunc((len - m) / 2);
     let a = 0;
+    // (A span that is not a whole number puts the window between positions.)
+    const kern = Number.isInteger(len) ? kernelOf(h) : null;
     for (let j = l; j <= r; j++) {
       const d = Math.abs(j - k);
       let v = 0;
-      if (d <= 0.999 * h) {
+      if (kern !== null) {
+        const kv = kern[d];
+        if (kv >= 0) v = kv * w[j];
+      } else if (d <= 0.999 * h) {
         const q = d / h;
         v = d <= 0.001 * h ? 1 : Math.pow(1 - q * q * q, 3);
         v *= w[j];
@@ -74,59 +96,60 @@ function loessLeverage(
   return out;
 }
 
-/** Piecewise-linear interpolation of values known at sorted positions, flat beyond the ends. */
-function interpolateAt(ix: number[], v: number[], m: number): number[] {
-  const out = new Array<number>(m);
+/**
+ * Adds to level[k], k = 0..m-1, the piecewise-linear interpolation of s known at the
+ * sorted positions ix (flat beyond the ends), divided by `count`.
+ */
+function addInterpolated(
+  ix: ReadonlyArray<number>,
+  s: ReadonlyArray<number>,
+  count: number,
+  level: number[],
+): void {
+  const n = ix.length;
   let j = 0;
-  for (let k = 0; k < m; k++) {
-    while (j + 1 < ix.length && ix[j + 1] <= k) j++;
-    if (k <= ix[0]) out[k] = v[0];
-    else if (j + 1 >= ix.length) out[k] = v[ix.length - 1];
-    else
-      out[k] = v[j] + ((v[j + 1] - v[j]) * (k - ix[j])) / (ix[j + 1] - ix[j]);
+  for (let k = 0; k < level.length; k++) {
+    while (j + 1 < n && ix[j + 1] <= k) j++;
+    let f: number;
+    if (k <= ix[0]) f = s[ix[0]];
+    else if (j + 1 >= n) f = s[ix[n - 1]];
+    else {
+      const a = s[ix[j]];
+      f = a + ((s[ix[j + 1]] - a) * (k - ix[j])) / (ix[j + 1] - ix[j]);
+    }
+    level[k] += f / count;
   }
-  return out;
 }
 
 /** Bisquare weights of residuals from phase medians and a running median of the rest. */
 function initialWeights(
   z: number[],
-  byPhase: Map<number, number[]>,
+  groups: ReadonlyArray<ReadonlyArray<number>>,
   window: number,
   prior: number[],
 ): number[] {
   const m = z.length;
   const fitPos = (k: number) => prior[k] > 0;
   const s0 = new Array<number>(m).fill(0);
-  if (byPhase.size > 1) {
-    for (const [, ix] of byPhase) {
-      const vals = ix.filter(fitPos).map(k => z[k]);
+  if (groups.length > 1) {
+    for (const ix of groups) {
+      const vals: number[] = [];
+      for (const k of ix) if (fitPos(k)) vals.push(z[k]);
       const med = vals.length > 0 ? median(vals) : 0;
       for (const k of ix) s0[k] = med;
     }
   }
   const d = z.map((v, k) => v - s0[k]);
-  const half = Math.floor(window / 2);
+  // The median of the fitted values within half a window (NaN where there are none); a
+  // bad value is refused there, by name.
+  const around = rollingMedian(d, Math.floor(window / 2), fitPos);
   const r = new Array<number>(m).fill(0);
-  // One buffer for every window's median (this loop runs per day of every series).
-  const buf = new Float64Array(2 * half + 1);
   for (let k = 0; k < m; k++) {
-    let n = 0;
-    let finite = true;
-    for (let j = Math.max(0, k - half); j <= Math.min(m - 1, k + half); j++) {
-      if (fitPos(j)) {
-        buf[n++] = d[j];
-        if (!Number.isFinite(d[j])) finite = false;
-      }
-    }
-    if (n === 0) continue;
-    // A bad value goes through median, whose error names it.
-    const med = finite
-      ? medianOfSorted(buf.subarray(0, n).sort())
-      : median(Array.from(buf.subarray(0, n)));
-    r[k] = Math.abs(d[k] - med);
+    if (!Number.isNaN(around[k])) r[k] = Math.abs(d[k] - around[k]);
   }
-  const cmad = 6 * median(r.filter((_, k) => fitPos(k)));
+  const fitR: number[] = [];
+  for (let k = 0; k < m; k++) if (fitPos(k)) fitR.push(r[k]);
+  const cmad = 6 * median(fitR);
   return r.map((x, k) => {
     if (!(cmad > 0)) return prior[k];
     const q = x / cmad;
@@ -135,14 +158,17 @@ function initialWeights(
 }
 
 /** Weighted mean, falling back to the plain mean when every weight is zero. */
-function weightedMean(v: number[], w: number[]): number {
+function weightedMean(v: ArrayLike<number>, w: ArrayLike<number>): number {
   let sw = 0;
   let s = 0;
   for (let i = 0; i < v.length; i++) {
     sw += w[i];
     s += w[i] * v[i];
   }
-  return sw > 0 ? s / sw : v.reduce((a, b) => a + b, 0) / v.length;
+  if (sw > 0) return s / sw;
+  let sum = 0;
+  for (let i = 0; i < v.length; i++) sum += v[i];
+  return sum / v.length;
 }
 
 /**
@@ -173,11 +199,14 @@ export function decomposeOpen(
     if (list) list.push(k);
     else byPhase.set(p, [k]);
   });
+  // The cycle positions' subseries in order of first appearance (the order the seasonal's
+  // level sums them in), each with buffers for its values and weights.
+  const groups = [...byPhase.values()];
+  const subV = groups.map(ix => new Float64Array(ix.length));
+  const subW = groups.map(ix => new Float64Array(ix.length));
   const cycles = m / Math.max(perCycle, 1);
   const seasonalOk =
-    period >= 2 &&
-    cycles >= 2 &&
-    [...byPhase.values()].every(ix => ix.length >= 2);
+    period >= 2 && cycles >= 2 && groups.every(ix => ix.length >= 2);
   const sWindow = sWindowOpt ?? (cycles >= 7 ? 13 : 'periodic');
   const cycleLen = Math.max(2, Math.round(perCycle));
   const sw = sWindow === 'periodic' ? Infinity : sWindow;
@@ -189,7 +218,7 @@ export function decomposeOpen(
   );
   // Robust start: weights from a running-median fit, so an outage does not drag the
   // first (unweighted) loess towards itself before the robustness weights see it.
-  let rw = initialWeights(z, byPhase, tWindow, prior);
+  let rw = initialWeights(z, groups, tWindow, prior);
   let trend = new Array<number>(m).fill(0);
   const subFit: number[] = [];
   let seasonal: number[] | null = seasonalOk
@@ -200,32 +229,29 @@ export function decomposeOpen(
     for (let inner = 0; inner < 2; inner++) {
       if (seasonal) {
         const s = new Array<number>(m).fill(0);
-        for (const [, ix] of byPhase) {
-          const v = ix.map(k => z[k] - trend[k]);
-          const w = ix.map(k => rw[k]);
-          if (sWindow === 'periodic' || ix.length < 7) {
+        for (let g = 0; g < groups.length; g++) {
+          const ix = groups[g];
+          const v = subV[g];
+          const w = subW[g];
+          let positive = 0;
+          for (let j = 0; j < ix.length; j++) {
+            v[j] = z[ix[j]] - trend[ix[j]];
+            w[j] = rw[ix[j]];
+            if (w[j] > 0) positive++;
+          }
+          if (sWindow === 'periodic' || ix.length < 7 || positive < 3) {
             const mean = weightedMean(v, w);
-            ix.forEach(k => (s[k] = mean));
-          } else if (w.filter(x => x > 0).length >= 3) {
-            const fit = loessPass(v, sWindow, 0, w, subFit);
-            ix.forEach((k, j) => (s[k] = fit[j]));
+            for (const k of ix) s[k] = mean;
           } else {
-            const mean = weightedMean(v, w);
-            ix.forEach(k => (s[k] = mean));
+            const fit = loessPass(v, sWindow, 0, w, subFit);
+            for (let j = 0; j < ix.length; j++) s[ix[j]] = fit[j];
           }
         }
         // Remove the seasonal's level: at each position, the mean over cycle positions
         // of each subseries' smooth (interpolated there). Unlike a moving average this is
         // exact when holidays make the cycle irregular.
         const level = new Array<number>(m).fill(0);
-        for (const [, ix] of byPhase) {
-          const f = interpolateAt(
-            ix,
-            ix.map(k => s[k]),
-            m,
-          );
-          for (let k = 0; k < m; k++) level[k] += f[k] / byPhase.size;
-        }
+        for (const ix of groups) addInterpolated(ix, s, groups.length, level);
         seasonal = s.map((v, k) => v - level[k]);
       }
       const season = seasonal;
@@ -238,7 +264,9 @@ export function decomposeOpen(
     const r = z.map((v, k) =>
       Math.abs(v - trend[k] - (season ? season[k] : 0)),
     );
-    const cmad = 6 * median(r.filter((_, k) => prior[k] > 0));
+    const fitR: number[] = [];
+    for (let k = 0; k < m; k++) if (prior[k] > 0) fitR.push(r[k]);
+    const cmad = 6 * median(fitR);
     rw = r.map((x, k) => {
       if (cmad <= 0) return x === 0 ? prior[k] : 0;
       const q = x / cmad;
@@ -249,7 +277,7 @@ export function decomposeOpen(
   const hT = loessLeverage(m, tWindow, 1, rw);
   const hS = new Array<number>(m).fill(0);
   if (seasonal) {
-    for (const [, ix] of byPhase) {
+    for (const ix of groups) {
       const w = ix.map(k => rw[k]);
       const positive = w.filter(x => x > 0).length;
       if (sWindow === 'periodic' || ix.length < 7 || positive < 3) {
