@@ -52,7 +52,12 @@ export function medianOfSorted(v: Float64Array): number {
  * before it is no larger and every value after it no smaller (quickselect; sorts what is
  * left should the partitions keep coming out lopsided).
  */
-function selectInPlace(a: Float64Array, k: number, lo: number, hi: number): void {
+function selectInPlace(
+  a: Float64Array,
+  k: number,
+  lo: number,
+  hi: number,
+): void {
   for (let rounds = 0; hi > lo; rounds++) {
     if (hi - lo < 16 || rounds > 48) {
       a.subarray(lo, hi + 1).sort();
@@ -60,9 +65,21 @@ function selectInPlace(a: Float64Array, k: number, lo: number, hi: number): void
     }
     const mid = (lo + hi) >> 1;
     let t: number;
-    if (a[mid] < a[lo]) (t = a[mid]), (a[mid] = a[lo]), (a[lo] = t);
-    if (a[hi] < a[lo]) (t = a[hi]), (a[hi] = a[lo]), (a[lo] = t);
-    if (a[hi] < a[mid]) (t = a[hi]), (a[hi] = a[mid]), (a[mid] = t);
+    if (a[mid] < a[lo]) {
+      t = a[mid];
+      a[mid] = a[lo];
+      a[lo] = t;
+    }
+    if (a[hi] < a[lo]) {
+      t = a[hi];
+      a[hi] = a[lo];
+      a[lo] = t;
+    }
+    if (a[hi] < a[mid]) {
+      t = a[hi];
+      a[hi] = a[mid];
+      a[mid] = t;
+    }
     const pivot = a[mid];
     let i = lo;
     let j = hi;
@@ -201,7 +218,10 @@ export class SortedWindow {
   /** Adds a finite value (InputError naming `field` otherwise). */
   add(v: number, field = 'x', index = 0): void {
     if (typeof v !== 'number' || !Number.isFinite(v)) {
-      throw new InputError(field, `value at index ${index} is not a finite number`);
+      throw new InputError(
+        field,
+        `value at index ${index} is not a finite number`,
+      );
     }
     if (this.count === this.buf.length) {
       const grown = new Float64Array(2 * this.buf.length);
@@ -269,7 +289,10 @@ export class SortedWindow {
     let cur = 0;
     for (let t = 0; t <= h; t++) {
       prev = cur;
-      if (j >= n || (i >= 0 && Math.abs(b[i] - center) <= Math.abs(b[j] - center))) {
+      if (
+        j >= n ||
+        (i >= 0 && Math.abs(b[i] - center) <= Math.abs(b[j] - center))
+      ) {
         cur = Math.abs(b[i] - center);
         i--;
       } else {
@@ -302,7 +325,8 @@ export function rollingMedian(
     const drop = k - half - 1;
     if (drop >= 0 && (include === null || include(drop))) win.remove(x[drop]);
     const add = k + half;
-    if (add < n && (include === null || include(add))) win.add(x[add], field, add);
+    if (add < n && (include === null || include(add)))
+      win.add(x[add], field, add);
     out[k] = win.size > 0 ? win.median() : NaN;
   }
   return out;

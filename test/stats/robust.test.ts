@@ -195,9 +195,7 @@ describe('SortedWindow and rollingMedian', () => {
         const hi = Math.min(x.length, k + half + 1);
         expect(Object.is(all[k], median(x.slice(lo, hi)))).toBe(true);
         const ks = x.slice(lo, hi).filter((_, i) => keep(lo + i));
-        expect(Object.is(kept[k], ks.length > 0 ? median(ks) : NaN)).toBe(
-          true,
-        );
+        expect(Object.is(kept[k], ks.length > 0 ? median(ks) : NaN)).toBe(true);
       }
     }
   });
