@@ -158,19 +158,34 @@ function est(
     }
   }
   if (a <= 0) return null;
-  for (let j = nleft; j <= nright; j++) w[j] /= a;
+  // The passes below are stl.f's, fused where one reads what the previous wrote: each
+  // weight and each sum gets the same operations in the same order.
+  let ys = 0;
   if (h > 0 && ideg > 0) {
+    const sw = a;
     a = 0;
-    for (let j = nleft; j <= nright; j++) a += w[j] * j;
+    for (let j = nleft; j <= nright; j++) {
+      w[j] /= sw;
+      a += w[j] * j;
+    }
     let b = xs - a;
     let c = 0;
     for (let j = nleft; j <= nright; j++) c += w[j] * (j - a) * (j - a);
     if (Math.sqrt(c) > 0.001 * range) {
       b /= c;
-      for (let j = nleft; j <= nright; j++) w[j] *= b * (j - a) + 1;
+      for (let j = nleft; j <= nright; j++) {
+        w[j] *= b * (j - a) + 1;
+        ys += w[j] * y[yo + j];
+      }
+      return ys;
     }
+  } else {
+    for (let j = nleft; j <= nright; j++) {
+      w[j] /= a;
+      ys += w[j] * y[yo + j];
+    }
+    return ys;
   }
-  let ys = 0;
   for (let j = nleft; j <= nright; j++) ys += w[j] * y[yo + j];
   return ys;
 }
