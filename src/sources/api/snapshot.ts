@@ -426,6 +426,8 @@ export function addUsers(
   quality: QualityLog,
 ): void {
   const index = new Map(draft.schoolPaths.map((p, i) => [p, i]));
+  // A page's users sit in few org units: each path's school and role are found once.
+  const byPath = new Map<string, {school: number; ou: string}>();
   for (const raw of items) {
     const u = rec(raw);
     const id = str(u.id);
@@ -444,14 +446,21 @@ export function addUsers(
     const inactive = u.suspended === true || u.archived === true;
     // A draft paused before censuses were kept has none: it stays without.
     if (draft.census) (draft.census[path] ??= [0, 0])[inactive ? 1 : 0]++;
-    const schoolPath = schoolPathOf(path, rules);
-    const school = schoolPath === null ? -1 : (index.get(schoolPath) ?? -1);
-    const ou = ouRole(path, rules);
+    let unit = byPath.get(path);
+    if (unit === undefined) {
+      const schoolPath = schoolPathOf(path, rules);
+      const ou = ouRole(path, rules);
+      unit = {
+        school: schoolPath === null ? -1 : (index.get(schoolPath) ?? -1),
+        ou: ou ? ROLE_CODE[ou] : '',
+      };
+      byPath.set(path, unit);
+    }
     draft.users.push([
       keys.ofId(id),
       keys.ofEmail(email),
-      school,
-      ou ? ROLE_CODE[ou] : '',
+      unit.school,
+      unit.ou,
       inactive ? 1 : 0,
     ]);
   }
