@@ -5,7 +5,7 @@
  */
 import {InputError} from '../../core/errors';
 import {solve} from '../linalg';
-import {CssWork, cssMeanSquare, cssWork, diffSeries} from './css';
+import {CssWork, cssDifference, cssRecursion, cssWork, diffSeries} from './css';
 import {ArimaFilterCache} from './kalman';
 import {ArimaLayout} from './spec';
 import {ArimaStateSpace} from './statespace';
@@ -20,7 +20,6 @@ export class Problem {
   readonly par: Float64Array;
   readonly params: Float64Array;
   readonly work: Float64Array;
-  readonly w: Float64Array;
   readonly css: CssWork;
   readonly cssPhi: Float64Array;
   readonly cssTheta: Float64Array;
@@ -56,8 +55,12 @@ export class Problem {
     this.par = new Float64Array(coef.length);
     this.params = new Float64Array(Math.max(1, lay.narma));
     this.work = new Float64Array(Math.max(1, mp, msp));
-    this.w = new Float64Array(n);
     this.css = cssWork(n);
+    this.cssLevel = [];
+    for (let j = 0; j < xreg.length; j++)
+      this.cssLevel.push(new Float64Array(n));
+    this.cssBeta = new Float64Array(xreg.length);
+    this.cssArma = new Float64Array(lay.narma);
     this.cssPhi = new Float64Array(p);
     this.cssTheta = new Float64Array(q);
     this.present = new Uint8Array(n);
@@ -96,17 +99,45 @@ export class Problem {
     for (let i = 0; i < par.length; i++) par[i] = mask[i] ? free[k++] : coef[i];
   }
 
-  private regressionResidual(): void {
-    const {x, xreg, w, par} = this;
+  /**
+   * The regression residual x - sum_j xreg_j beta_j for the beta in par, subtracted column
+   * by column in order. Level j holds the residual after the first j + 1 columns, kept for
+   * the beta it was computed with: a point that shares the leading coefficients (every
+   * coordinate of a numerical gradient but one) starts from the last level they share.
+   * Returns the residual's array, and whether it differs from the last call's.
+   */
+  private cssResidual(): {w: Float64Array; changed: boolean} {
+    const {x, xreg, par, cssLevel, cssBeta} = this;
     const narma = this.lay.narma;
-    w.set(x);
-    for (let j = 0; j < xreg.length; j++) {
+    const k = xreg.length;
+    let j = 0;
+    while (j < this.cssLevels && par[narma + j] === cssBeta[j]) j++;
+    const changed = j < k || this.cssLevels < k || !this.cssDiffValid;
+    for (; j < k; j++) {
       const b = par[narma + j];
-      if (b === 0) continue;
+      const src = j === 0 ? x : cssLevel[j - 1];
+      const dst = cssLevel[j];
+      cssBeta[j] = b;
+      if (b === 0) {
+        dst.set(src);
+        continue;
+      }
       const col = xreg[j];
-      for (let t = 0; t < w.length; t++) w[t] -= col[t] * b;
+      for (let t = 0; t < dst.length; t++) dst[t] = src[t] - col[t] * b;
     }
+    this.cssLevels = k;
+    return {w: k === 0 ? x : cssLevel[k - 1], changed};
   }
+
+  private readonly cssLevel: Float64Array[];
+  private readonly cssBeta: Float64Array;
+  /** Levels of cssLevel valid for cssBeta. */
+  private cssLevels = 0;
+  /** css.w holds the differenced residual of the valid levels. */
+  private cssDiffValid = false;
+  /** The ARMA coefficients cssPhi and cssTheta were expanded from. */
+  private readonly cssArma: Float64Array;
+  private cssArmaValid = false;
 
   /** Runs the filter for the ARMA part currently in par (unless cached); false if invalid. */
   private filterArma(trans: boolean): boolean {
@@ -303,23 +334,34 @@ export class Problem {
   /** R's armaCSS. */
   armaCSS(free: ArrayLike<number>): number {
     this.fill(free);
-    transPars(
-      this.par,
-      this.lay.arma,
-      false,
-      this.cssPhi,
-      this.cssTheta,
-      this.params,
-      this.work,
-    );
-    this.regressionResidual();
-    const ms = cssMeanSquare(
-      this.w,
-      this.lay.arma,
+    const {par, cssArma} = this;
+    const narma = this.lay.narma;
+    let same = this.cssArmaValid;
+    for (let i = 0; same && i < narma; i++) same = par[i] === cssArma[i];
+    if (!same) {
+      transPars(
+        par,
+        this.lay.arma,
+        false,
+        this.cssPhi,
+        this.cssTheta,
+        this.params,
+        this.work,
+      );
+      for (let i = 0; i < narma; i++) cssArma[i] = par[i];
+      this.cssArmaValid = true;
+    }
+    const {w, changed} = this.cssResidual();
+    if (changed) {
+      cssDifference(w, this.lay.arma, this.css.w);
+      this.cssDiffValid = true;
+    }
+    const ms = cssRecursion(
+      this.css.w,
       this.cssPhi,
       this.cssTheta,
       this.ncond,
-      this.css,
+      this.css.resid,
     );
     return 0.5 * Math.log(ms);
   }
