@@ -36,7 +36,7 @@ import {
 import type {LongPeriodModel} from '../stats/auto';
 import {scoreWindows} from '../stats/backtest';
 import {fourier} from '../stats/fourier';
-import {leastSquares} from '../stats/linalg';
+import {rssWithExtraColumn} from '../stats/linalg';
 import {qnorm} from '../stats/distributions';
 import type {Forecast} from '../stats/types';
 import {interpolateMissing, isConstant} from '../stats/unitroot';
@@ -457,10 +457,11 @@ export function fitReachRate(
     ...independentColumns(candidates).map(j => candidates[j]),
   ];
   const yy = rows.map(i => y[i] as number);
+  const rssWith = rssWithExtraColumn(base, yy);
   let best = 0;
   let bestRss = Infinity;
   for (const q of REACH_RATES) {
-    const fit = leastSquares([...base, pick(reachColumn(days, q))], yy);
+    const fit = rssWith(pick(reachColumn(days, q)));
     if (fit.rank === base.length + 1 && fit.rss < bestRss) {
       bestRss = fit.rss;
       best = q;
