@@ -24,9 +24,12 @@ export class Problem {
   readonly cssPhi: Float64Array;
   readonly cssTheta: Float64Array;
   ncond = 0;
-  private readonly filter: ArimaFilterCache;
-  private readonly vectors: Float64Array[];
-  private readonly present: Uint8Array;
+  /** The likelihood's data and filter, built on first use (a CSS fit never filters). */
+  private likData: {
+    filter: ArimaFilterCache;
+    vectors: Float64Array[];
+    present: Uint8Array;
+  } | null = null;
   private readonly cachedPhi: Float64Array;
   private readonly cachedTheta: Float64Array;
   private cacheValid = false;
@@ -63,34 +66,46 @@ export class Problem {
     this.cssArma = new Float64Array(lay.narma);
     this.cssPhi = new Float64Array(p);
     this.cssTheta = new Float64Array(q);
-    this.present = new Uint8Array(n);
+    this.ssOpt = differenced ? new ArimaStateSpace(p, q, []) : this.ss;
+    this.cachedPhi = new Float64Array(p);
+    this.cachedTheta = new Float64Array(q);
+  }
+
+  private get lik(): {
+    filter: ArimaFilterCache;
+    vectors: Float64Array[];
+    present: Uint8Array;
+  } {
+    if (this.likData) return this.likData;
+    const {x, xreg, lay} = this;
+    const n = x.length;
+    let present = new Uint8Array(n);
     for (let t = 0; t < n; t++) {
       let ok = x[t] === x[t];
       for (const c of xreg) ok = ok && c[t] === c[t];
-      this.present[t] = ok ? 1 : 0;
+      present[t] = ok ? 1 : 0;
     }
-    const clean = (v: Float64Array) => v.map(z => (z === z ? z : 0));
-    if (differenced) {
+    let vectors: Float64Array[];
+    if (this.differenced) {
       const diffd = (v: Float64Array) => {
         let out = diffSeries(v, 1, lay.d);
         if (lay.D > 0) out = diffSeries(out, lay.s, lay.D);
         return out;
       };
-      this.vectors = [diffd(x), ...xreg.map(diffd)];
-      this.ssOpt = new ArimaStateSpace(p, q, []);
-      this.present = new Uint8Array(this.vectors[0].length).fill(1);
+      vectors = [diffd(x), ...xreg.map(diffd)];
+      present = new Uint8Array(vectors[0].length).fill(1);
     } else {
-      this.vectors = [clean(x), ...xreg.map(clean)];
-      this.ssOpt = this.ss;
+      const clean = (v: Float64Array) => v.map(z => (z === z ? z : 0));
+      vectors = [clean(x), ...xreg.map(clean)];
     }
-    this.filter = new ArimaFilterCache(
-      this.vectors[0].length,
-      this.vectors.length,
+    const filter = new ArimaFilterCache(
+      vectors[0].length,
+      vectors.length,
       this.ssOpt.rd,
-      differenced ? [] : lay.delta,
+      this.differenced ? [] : lay.delta,
     );
-    this.cachedPhi = new Float64Array(p);
-    this.cachedTheta = new Float64Array(q);
+    this.likData = {filter, vectors, present};
+    return this.likData;
   }
 
   private fill(free: ArrayLike<number>): void {
@@ -157,7 +172,8 @@ export class Problem {
       if (!Number.isFinite(ss.theta[i])) return false;
     if (!this.sameArma()) {
       ss.reset();
-      this.filter.run(ss, this.vectors, this.present);
+      const {filter, vectors, present} = this.lik;
+      filter.run(ss, vectors, present);
       this.cachedPhi.set(ss.phi);
       this.cachedTheta.set(ss.theta);
       this.cacheValid = true;
@@ -177,7 +193,7 @@ export class Problem {
    */
   private gls(): void {
     if (this.glsValid) return;
-    const f = this.filter;
+    const f = this.lik.filter;
     const k = this.xreg.length;
     const n = f.gain.length;
     const A: number[][] = [];
@@ -221,7 +237,7 @@ export class Problem {
     const beta = this.glsBeta;
     if (!beta) return DOUBLE_XMAX;
     for (let j = 0; j < beta.length; j++) par[narma + j] = beta[j];
-    const f = this.filter;
+    const f = this.lik.filter;
     const ssq = f.ssq(par, narma);
     return 0.5 * (Math.log(ssq / f.nu) + f.sumlog / f.nu);
   }
@@ -239,7 +255,7 @@ export class Problem {
     for (let j = 0; j < beta.length; j++) par[narma + j] = beta[j];
     if (!this.filterArma(trans)) return null;
     this.gls();
-    const f = this.filter;
+    const f = this.lik.filter;
     const ssq = f.ssq(par, narma);
     const A = this.glsA;
     const b = this.glsB;
@@ -277,7 +293,7 @@ export class Problem {
     const H: number[][] = [];
     for (let i = 0; i < n; i++) H.push(new Array<number>(n).fill(0));
     // Regression block at the base point.
-    const f = this.filter;
+    const f = this.lik.filter;
     const ssq0 = f.ssq(this.par, this.lay.narma);
     const A = this.glsA;
     const c = base.g.map(v => -v * ssq0);
@@ -325,7 +341,7 @@ export class Problem {
   armafn(free: ArrayLike<number>, trans: boolean): number {
     this.fill(free);
     if (!this.filterArma(trans)) return DOUBLE_XMAX;
-    const f = this.filter;
+    const f = this.lik.filter;
     const ssq = f.ssq(this.par, this.lay.narma);
     const s2 = ssq / f.nu;
     return 0.5 * (Math.log(s2) + f.sumlog / f.nu);
