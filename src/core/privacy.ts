@@ -20,6 +20,9 @@ export const SHORT_KEY_LENGTH = 8;
 const B64URL =
   'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
+/** Character codes of B64URL, by 6-bit value. */
+const B64URL_CODES = Array.from(B64URL, c => c.charCodeAt(0));
+
 /** base64url without padding of the first `length` bytes, signed (Apps Script Byte[]) or unsigned ints. */
 export function base64Url(
   bytes: ArrayLike<number>,
@@ -50,6 +53,42 @@ export function base64Url(
   return out;
 }
 
+/** The 3 bytes at `i` as one 24-bit word (four 6-bit base64url digits). */
+function b64Word(b: ArrayLike<number>, i: number): number {
+  return ((b[i] & 255) << 16) | ((b[i + 1] & 255) << 8) | (b[i + 2] & 255);
+}
+
+/**
+ * A user key (base64Url of the first 12 bytes) made as one flat string: keys are Map keys
+ * read by the hundred thousand, and a string built by concatenation is a rope that each
+ * first lookup must flatten.
+ */
+function userKeyOf(b: ArrayLike<number>): string {
+  const n0 = b64Word(b, 0);
+  const n1 = b64Word(b, 3);
+  const n2 = b64Word(b, 6);
+  const n3 = b64Word(b, 9);
+  const c = B64URL_CODES;
+  return String.fromCharCode(
+    c[(n0 >> 18) & 63],
+    c[(n0 >> 12) & 63],
+    c[(n0 >> 6) & 63],
+    c[n0 & 63],
+    c[(n1 >> 18) & 63],
+    c[(n1 >> 12) & 63],
+    c[(n1 >> 6) & 63],
+    c[n1 & 63],
+    c[(n2 >> 18) & 63],
+    c[(n2 >> 12) & 63],
+    c[(n2 >> 6) & 63],
+    c[n2 & 63],
+    c[(n3 >> 18) & 63],
+    c[(n3 >> 12) & 63],
+    c[(n3 >> 6) & 63],
+    c[n3 & 63],
+  );
+}
+
 /** Signs a message with the per-spreadsheet secret; returns the 32 HMAC-SHA256 bytes. */
 export type HmacSha256 = (message: string) => ArrayLike<number>;
 
@@ -70,7 +109,7 @@ export class Pseudonymizer {
     let k = this.cache.get(namespacedId);
     if (k === undefined) {
       // 12 bytes encode to exactly the key's 16 characters.
-      k = base64Url(this.hmac(namespacedId), (USER_KEY_LENGTH / 4) * 3);
+      k = userKeyOf(this.hmac(namespacedId));
       this.signatures++;
       this.cache.set(namespacedId, k);
     }
@@ -84,7 +123,9 @@ export class Pseudonymizer {
   ofId(id: string): string {
     let k = this.byId.get(id);
     if (k === undefined) {
-      k = this.key(`id:${id}`);
+      // Not kept under its namespaced id too: only ofId signs `id:` names.
+      k = userKeyOf(this.hmac(`id:${id}`));
+      this.signatures++;
       this.byId.set(id, k);
     }
     return k;

@@ -37,7 +37,7 @@ import {ApiSource, HISTORY_BLOB, SNAPSHOT_BLOB} from '../sources/api/source';
 import '../sources/bigquery/source';
 import '../sources/learnplatform/source';
 import {ClassroomHistory} from '../sources/api/classroom';
-import {Snapshot} from '../sources/api/snapshot';
+import {Snapshot, type SnapshotHead} from '../sources/api/snapshot';
 import {
   sourceFor,
   type Budget,
@@ -798,12 +798,27 @@ export function readDirectoryCensus(): {
   return snap ? Snapshot.censusOf(snap) : null;
 }
 
+/**
+ * The stored snapshot's first line (see Snapshot.head), or null when none is stored: only
+ * its first pieces are joined, not the megabytes of users after it.
+ */
+function snapshotHead(env: Env): SnapshotHead | null {
+  const parts = env.blobs.getParts(SNAPSHOT_BLOB);
+  if (!parts) return null;
+  let text = '';
+  for (const p of parts) {
+    text += p;
+    if (p.includes('\n')) break;
+  }
+  return text ? Snapshot.head(text) : null;
+}
+
 /** Data-quality findings: district-wide (Directory, Classroom) and per day. */
 export function readQuality(): DataQualityRow[] {
   const env = new Env();
   const log = new QualityLog();
-  const snap = env.blobs.get(SNAPSHOT_BLOB);
-  if (snap) log.merge(Snapshot.head(snap).quality);
+  const head = snapshotHead(env);
+  if (head) log.merge(head.quality);
   const hist = env.blobs.get(HISTORY_BLOB);
   if (hist) log.merge(ClassroomHistory.deserialize(hist).quality);
   log.merge(QualityLog.fromJSON(env.daysMeta().quality));
@@ -819,8 +834,7 @@ export function readSchools(settings?: Settings): School[] {
   const name =
     settings?.source ?? env.props.getProperty(LAST_SOURCE_PROPERTY) ?? 'api';
   if (name === 'api') {
-    const snap = env.blobs.get(SNAPSHOT_BLOB);
-    return snap ? Snapshot.head(snap).schools : [];
+    return snapshotHead(env)?.schools ?? [];
   }
   const base = settings ?? {
     ...defaultSettings(),

@@ -164,6 +164,10 @@ export class SheetBlobStore implements BlobStore {
   }
 
   get(key: string): string | null {
+    return this.getParts(key)?.join('') ?? null;
+  }
+
+  getParts(key: string): string[] | null {
     const list = this.latest(key);
     if (!list) return null;
     const first = list[0].row;
@@ -172,7 +176,7 @@ export class SheetBlobStore implements BlobStore {
       .getRange(first, 5, last - first + 1, 1)
       .getValues();
     const byRow = new Map(values.map((v, i) => [first + i, text(v[0])]));
-    return list.map(r => byRow.get(r.row) ?? '').join('');
+    return list.map(r => byRow.get(r.row) ?? '');
   }
 
   put(key: string, value: string): void {

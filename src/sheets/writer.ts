@@ -523,14 +523,7 @@ export function rewriteTail(
   for (const r of data) if (String(r[k]) < fromKey) return null;
   const last = sheet.getLastRow();
   const tz = ss.getSpreadsheetTimeZone();
-  const keys =
-    last > 1
-      ? sheet
-          .getRange(2, k + 1, last - 1, 1)
-          .getValues()
-          .map(r => normaliseRead(r[0], tz))
-          .map(v => String(v))
-      : [];
+  const keys = last > 1 ? readKeys(sheet, k, last, tz) : [];
   let start = keys.length;
   for (let i = 0; i < keys.length; i++) {
     if (i > 0 && keys[i] < keys[i - 1]) return null;
@@ -559,6 +552,18 @@ export function rewriteTail(
   };
 }
 
+/** The key column (0-based `k`) of rows 2..last as text, in one pass over one read. */
+function readKeys(sheet: Sheet, k: number, last: number, tz: string): string[] {
+  const values = sheet.getRange(2, k + 1, last - 1, 1).getValues();
+  const keys = new Array<string>(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i][0];
+    // A text cell is its own key; anything else reads as normaliseRead gives it.
+    keys[i] = typeof v === 'string' ? v : String(normaliseRead(v, tz));
+  }
+  return keys;
+}
+
 /**
  * Deletes the oldest rows of a tab sorted by `keyColumn`, whole keys at a time, until at
  * most `maxRows` data rows remain (one deleteRows). Returns the rows deleted.
@@ -580,10 +585,7 @@ export function trimHead(
   const k = header.indexOf(keyColumn);
   if (k < 0) return 0;
   const tz = ss.getSpreadsheetTimeZone();
-  const keys = sheet
-    .getRange(2, k + 1, last - 1, 1)
-    .getValues()
-    .map(r => String(normaliseRead(r[0], tz)));
+  const keys = readKeys(sheet, k, last, tz);
   let n = excess;
   while (n < keys.length && keys[n] === keys[n - 1]) n++;
   if (n >= keys.length) n = keys.length - 1;

@@ -117,6 +117,11 @@ export interface SourceContext {
 
 export interface BlobStore {
   get(key: string): string | null;
+  /**
+   * get's text as the consecutive pieces it is stored in (their join is get's value),
+   * for a reader of megabytes that need not build one string.
+   */
+  getParts?(key: string): string[] | null;
   put(key: string, text: string): void;
   delete(key: string): void;
   keys(prefix: string): string[];

@@ -90,3 +90,32 @@ test('a truncated user line is skipped, the rest still read', () => {
   expect(back.users.get('kA_b-9')?.teaches).toBe(12);
   expect(back.users.size).toBe(3);
 });
+
+test('a snapshot read in pieces equals it read whole, wherever the pieces split', () => {
+  const s = new Snapshot(
+    sample().schools,
+    sample().users,
+    sample().courses,
+    1,
+    2,
+    sample().quality,
+    {'/A|B': [3, 1], '/C': [0, 2]},
+  );
+  const text = s.serialize();
+  const whole = Snapshot.deserialize(text);
+  for (const size of [1, 2, 7, 13, text.indexOf('\n'), text.length - 1]) {
+    const parts: string[] = [];
+    for (let i = 0; i < text.length; i += size)
+      parts.push(text.slice(i, i + size));
+    const back = Snapshot.deserialize(parts);
+    expect(back.serialize()).toBe(text);
+    expect([...back.users]).toEqual([...whole.users]);
+    expect(back.census).toEqual(whole.census);
+    expect(back.courses).toEqual(whole.courses);
+  }
+  // A truncated last line is skipped in pieces as it is whole.
+  const cut = text.slice(0, text.length - 3);
+  expect([
+    ...Snapshot.deserialize([cut.slice(0, 40), cut.slice(40)]).users,
+  ]).toEqual([...Snapshot.deserialize(cut).users]);
+});

@@ -59,6 +59,12 @@ const USER_LINE = 'u'.charCodeAt(0);
 const COURSE_LINE = 'c'.charCodeAt(0);
 const CENSUS_LINE = 'o'.charCodeAt(0);
 const ONE = '1'.charCodeAt(0);
+const T_CODE = 't'.charCodeAt(0);
+const S_CODE = 's'.charCodeAt(0);
+/** CODE_ROLE by the code's character code (one-character codes). */
+const ROLE_OF_CODE: Array<Role | undefined> = [];
+for (const [code, role] of Object.entries(CODE_ROLE))
+  ROLE_OF_CODE[code.charCodeAt(0)] = role;
 
 /**
  * Offsets of the first `count` field separators after a line's type (the "u|"), or null
@@ -244,63 +250,45 @@ export class Snapshot {
     };
   }
 
-  static deserialize(text: string): Snapshot {
-    const first = text.indexOf('\n');
-    const head = Snapshot.head(text);
-    const census = head.census
-      ? ({} as Record<string, [number, number]>)
-      : null;
+  /**
+   * A snapshot from its text, whole or as the consecutive pieces the store keeps it in
+   * (read piece by piece: a district's snapshot is megabytes, and joining it first cost
+   * more than reading it).
+   */
+  static deserialize(text: string | readonly string[]): Snapshot {
+    const parts = typeof text === 'string' ? [text] : text;
+    let head: SnapshotHead | null = null;
+    let census: Record<string, [number, number]> | null = null;
     const users = new Map<string, UserRec>();
     const courses: CourseRec[] = [];
-    // Read by offsets rather than split: every execution of a large district reads it.
-    const n = text.length;
-    let pos = first < 0 ? n : first + 1;
-    while (pos < n) {
-      let end = text.indexOf('\n', pos);
-      if (end < 0) end = n;
-      const kind = text.charCodeAt(pos);
-      if (kind === USER_LINE) {
-        const bars = fieldEnds(text, pos, end, 8);
-        if (bars) {
-          const [k, email, school, ou, teaches, studies, usage, inactive] =
-            bars;
-          const usageCode = usage > studies + 1 ? text[studies + 1] : '';
-          users.set(text.slice(pos + 2, k), {
-            emailKey: text.slice(k + 1, email),
-            school: intAt(text, email + 1, school),
-            ou: ou > school + 1 ? (CODE_ROLE[text[school + 1]] ?? null) : null,
-            teaches: intAt(text, ou + 1, teaches),
-            studies: intAt(text, teaches + 1, studies),
-            usage:
-              usageCode === 't'
-                ? 'teacher'
-                : usageCode === 's'
-                  ? 'student'
-                  : null,
-            inactive: text.charCodeAt(usage + 1) === ONE,
-            role: CODE_ROLE[text.slice(inactive + 1, end)] ?? 'unknown',
-          });
+    // A line split between pieces is carried into the next.
+    let carry = '';
+    for (let i = 0; i < parts.length; i++) {
+      const last = i === parts.length - 1;
+      const buf = carry === '' ? parts[i] : carry + parts[i];
+      const n = buf.length;
+      let pos = 0;
+      if (head === null) {
+        const first = buf.indexOf('\n');
+        if (first < 0 && !last) {
+          carry = buf;
+          continue;
         }
-      } else if (kind === CENSUS_LINE) {
-        const bars = fieldEnds(text, pos, end, 2);
-        if (bars && census) {
-          census[text.slice(bars[1] + 1, end)] = [
-            intAt(text, pos + 2, bars[0]),
-            intAt(text, bars[0] + 1, bars[1]),
-          ];
-        }
-      } else if (kind === COURSE_LINE) {
-        const p = text.slice(pos, end).split('|');
-        courses.push({
-          id: p[1],
-          state: p[2],
-          ownerKey: p[3],
-          teachers: Number(p[4]),
-          students: Number(p[5]),
-        });
+        head = Snapshot.head(buf);
+        if (head.census) census = {};
+        pos = first < 0 ? n : first + 1;
       }
-      pos = end + 1;
+      // Read by offsets rather than split: every execution of a large district reads it.
+      const stop = last ? n : buf.lastIndexOf('\n') + 1;
+      while (pos < stop) {
+        let end = buf.indexOf('\n', pos);
+        if (end < 0) end = n;
+        Snapshot.readLine(buf, pos, end, users, courses, census);
+        pos = end + 1;
+      }
+      carry = last ? '' : buf.slice(Math.max(pos, stop));
     }
+    if (head === null) head = Snapshot.head('');
     return new Snapshot(
       head.schools,
       users,
@@ -310,6 +298,68 @@ export class Snapshot {
       head.quality,
       census,
     );
+  }
+
+  /** One user, census or course line (text[pos, end)) into the maps being built. */
+  private static readLine(
+    text: string,
+    pos: number,
+    end: number,
+    users: Map<string, UserRec>,
+    courses: CourseRec[],
+    census: Record<string, [number, number]> | null,
+  ): void {
+    const kind = text.charCodeAt(pos);
+    if (kind === USER_LINE) {
+      // The eight separators after "u|", found in place (no array per user).
+      const k = text.indexOf('|', pos + 2);
+      const email = k < 0 ? -1 : text.indexOf('|', k + 1);
+      const school = email < 0 ? -1 : text.indexOf('|', email + 1);
+      const ou = school < 0 ? -1 : text.indexOf('|', school + 1);
+      const teaches = ou < 0 ? -1 : text.indexOf('|', ou + 1);
+      const studies = teaches < 0 ? -1 : text.indexOf('|', teaches + 1);
+      const usage = studies < 0 ? -1 : text.indexOf('|', studies + 1);
+      const inactive = usage < 0 ? -1 : text.indexOf('|', usage + 1);
+      if (k >= 0 && inactive >= 0 && inactive < end) {
+        const usageCode =
+          usage > studies + 1 ? text.charCodeAt(studies + 1) : 0;
+        users.set(text.slice(pos + 2, k), {
+          emailKey: text.slice(k + 1, email),
+          school: intAt(text, email + 1, school),
+          ou: ou > school + 1 ? (CODE_ROLE[text[school + 1]] ?? null) : null,
+          teaches: intAt(text, ou + 1, teaches),
+          studies: intAt(text, teaches + 1, studies),
+          usage:
+            usageCode === T_CODE
+              ? 'teacher'
+              : usageCode === S_CODE
+                ? 'student'
+                : null,
+          inactive: text.charCodeAt(usage + 1) === ONE,
+          role:
+            end === inactive + 2
+              ? (ROLE_OF_CODE[text.charCodeAt(inactive + 1)] ?? 'unknown')
+              : (CODE_ROLE[text.slice(inactive + 1, end)] ?? 'unknown'),
+        });
+      }
+    } else if (kind === CENSUS_LINE) {
+      const bars = fieldEnds(text, pos, end, 2);
+      if (bars && census) {
+        census[text.slice(bars[1] + 1, end)] = [
+          intAt(text, pos + 2, bars[0]),
+          intAt(text, bars[0] + 1, bars[1]),
+        ];
+      }
+    } else if (kind === COURSE_LINE) {
+      const p = text.slice(pos, end).split('|');
+      courses.push({
+        id: p[1],
+        state: p[2],
+        ownerKey: p[3],
+        teachers: Number(p[4]),
+        students: Number(p[5]),
+      });
+    }
   }
 
   /** The census lines alone (Setup reads them without building every user record). */
@@ -426,6 +476,8 @@ export function addUsers(
   quality: QualityLog,
 ): void {
   const index = new Map(draft.schoolPaths.map((p, i) => [p, i]));
+  // A page's users sit in few org units: each path's school and role are found once.
+  const byPath = new Map<string, {school: number; ou: string}>();
   for (const raw of items) {
     const u = rec(raw);
     const id = str(u.id);
@@ -444,14 +496,21 @@ export function addUsers(
     const inactive = u.suspended === true || u.archived === true;
     // A draft paused before censuses were kept has none: it stays without.
     if (draft.census) (draft.census[path] ??= [0, 0])[inactive ? 1 : 0]++;
-    const schoolPath = schoolPathOf(path, rules);
-    const school = schoolPath === null ? -1 : (index.get(schoolPath) ?? -1);
-    const ou = ouRole(path, rules);
+    let unit = byPath.get(path);
+    if (unit === undefined) {
+      const schoolPath = schoolPathOf(path, rules);
+      const ou = ouRole(path, rules);
+      unit = {
+        school: schoolPath === null ? -1 : (index.get(schoolPath) ?? -1),
+        ou: ou ? ROLE_CODE[ou] : '',
+      };
+      byPath.set(path, unit);
+    }
     draft.users.push([
       keys.ofId(id),
       keys.ofEmail(email),
-      school,
-      ou ? ROLE_CODE[ou] : '',
+      unit.school,
+      unit.ou,
       inactive ? 1 : 0,
     ]);
   }

@@ -228,8 +228,12 @@ export class ApiSource implements Source {
 
   loadSnapshot(ctx: SourceContext): Snapshot | null {
     if (!this.snapshot) {
-      const text = ctx.blobs.get(SNAPSHOT_BLOB);
-      this.snapshot = text ? Snapshot.deserialize(text) : null;
+      // In pieces when the store keeps them: the snapshot is megabytes.
+      const parts = ctx.blobs.getParts
+        ? ctx.blobs.getParts(SNAPSHOT_BLOB)
+        : [ctx.blobs.get(SNAPSHOT_BLOB) ?? ''];
+      this.snapshot =
+        parts && parts.some(p => p !== '') ? Snapshot.deserialize(parts) : null;
     }
     return this.snapshot;
   }
