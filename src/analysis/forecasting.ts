@@ -36,7 +36,7 @@ import {
 import type {LongPeriodModel} from '../stats/auto';
 import {scoreWindows} from '../stats/backtest';
 import {fourier} from '../stats/fourier';
-import {leastSquares} from '../stats/linalg';
+import {rssWithExtraColumn} from '../stats/linalg';
 import {qnorm} from '../stats/distributions';
 import type {Forecast} from '../stats/types';
 import {interpolateMissing, isConstant} from '../stats/unitroot';
@@ -326,6 +326,24 @@ export function calendarRegressors(
   knownDays?: ReadonlyArray<number | null>,
   reach = 0,
 ): {columns: number[][]; names: string[]; days: number[]} {
+  return withReach(calendarWeeks(weekStarts, calendar, knownDays), reach);
+}
+
+/** The calendar columns that do not depend on the school-day response (see withReach). */
+interface CalendarWeeks {
+  days: number[];
+  closed: number[];
+  summer: number[];
+  testing: number[];
+  midBreak: number[];
+  yearEdge: number[];
+}
+
+function calendarWeeks(
+  weekStarts: ReadonlyArray<string>,
+  calendar: SchoolCalendar | null,
+  knownDays?: ReadonlyArray<number | null>,
+): CalendarWeeks {
   const days = weekStarts.map((w, i) => {
     const k = knownDays?.[i];
     return typeof k === 'number' ? k : calendarSchoolDays(w, calendar);
@@ -343,22 +361,35 @@ export function calendarRegressors(
       : 0,
   );
   return {
+    days,
+    closed: days.map(d => (d === 0 ? 1 : 0)),
+    summer,
+    testing: weekStarts.map(w => (inTestingWindow(w, calendar) ? 1 : 0)),
+    midBreak: days.map((d, i) =>
+      d === 0 && !summer[i] && i + 1 < days.length && days[i + 1] === 0 ? 1 : 0,
+    ),
+    yearEdge: days.map((d, i) =>
+      d > 0 &&
+      ((i > 0 && summer[i - 1]) || (i + 1 < days.length && summer[i + 1]))
+        ? 1
+        : 0,
+    ),
+  };
+}
+
+/** calendarRegressors' columns from the weeks' calendar and a school-day response. */
+function withReach(
+  c: CalendarWeeks,
+  reach: number,
+): {columns: number[][]; names: string[]; days: number[]} {
+  return {
     columns: [
-      days.map(d => (d === 0 ? 1 : 0)),
-      summer,
-      days.map(d => schoolDayReach(d, reach)),
-      weekStarts.map(w => (inTestingWindow(w, calendar) ? 1 : 0)),
-      days.map((d, i) =>
-        d === 0 && !summer[i] && i + 1 < days.length && days[i + 1] === 0
-          ? 1
-          : 0,
-      ),
-      days.map((d, i) =>
-        d > 0 &&
-        ((i > 0 && summer[i - 1]) || (i + 1 < days.length && summer[i + 1]))
-          ? 1
-          : 0,
-      ),
+      c.closed.slice(),
+      c.summer.slice(),
+      reachColumn(c.days, reach),
+      c.testing.slice(),
+      c.midBreak.slice(),
+      c.yearEdge.slice(),
     ],
     names: [
       'break',
@@ -368,8 +399,21 @@ export function calendarRegressors(
       'midBreak',
       'yearEdge',
     ],
-    days,
+    days: c.days.slice(),
   };
+}
+
+/** schoolDayReach of each week's days, computed once per distinct number of days. */
+function reachColumn(days: ReadonlyArray<number>, q: number): number[] {
+  const seen = new Map<number, number>();
+  return days.map(d => {
+    let v = seen.get(d);
+    if (v === undefined) {
+      v = schoolDayReach(d, q);
+      seen.set(d, v);
+    }
+    return v;
+  });
 }
 
 /** Whether a day of the week falls in a closure the calendar calls a summer. */
@@ -413,13 +457,11 @@ export function fitReachRate(
     ...independentColumns(candidates).map(j => candidates[j]),
   ];
   const yy = rows.map(i => y[i] as number);
+  const rssWith = rssWithExtraColumn(base, yy);
   let best = 0;
   let bestRss = Infinity;
   for (const q of REACH_RATES) {
-    const fit = leastSquares(
-      [...base, pick(days.map(d => schoolDayReach(d, q)))],
-      yy,
-    );
+    const fit = rssWith(pick(reachColumn(days, q)));
     if (fit.rank === base.length + 1 && fit.rss < bestRss) {
       bestRss = fit.rss;
       best = q;
@@ -519,13 +561,9 @@ export function schoolModelInputs(
   // part of a summer depends on the weeks after it. The school-day response is fitted to
   // each series (students and teachers reach their weekly level at different rates).
   const weeksAll = [...series.weekStarts, ...futureWeeks];
+  const weeksCal = calendarWeeks(weeksAll, opts.calendar, series.schoolDays);
   const calendarFor = (reach: number) => {
-    const all = calendarRegressors(
-      weeksAll,
-      opts.calendar,
-      series.schoolDays,
-      reach,
-    );
+    const all = withReach(weeksCal, reach);
     const c = varyingColumns(
       all.columns.map(col => col.slice(0, n)),
       all.names,

@@ -237,6 +237,81 @@ export function leastSquares(
 }
 
 /**
+ * The rank and residual sum of squares that leastSquares([...base, extra], y) reports, for
+ * many `extra` columns against one base: the base's Householder reflectors and Q'y are
+ * computed once, and each extra column goes through the same steps in the same order
+ * (so the figures are those of leastSquares to the bit).
+ */
+export function rssWithExtraColumn(
+  base: ReadonlyArray<ArrayLike<number>>,
+  y: ArrayLike<number>,
+): (extra: ArrayLike<number>) => {rank: number; rss: number} {
+  const kb = base.length;
+  const n = y.length;
+  const norm2 = (col: Float64Array) => {
+    let s = 0;
+    for (let i = 0; i < col.length; i++) s += col[i] * col[i];
+    return Math.sqrt(s);
+  };
+  const q: Float64Array[] = base.map(col => Float64Array.from(col));
+  const b = Float64Array.from(y);
+  const origNorm = q.map(norm2);
+  const vtvs = new Float64Array(kb);
+  let baseRank = kb;
+  for (let j = 0; j < kb; j++) {
+    const col = q[j];
+    let norm = 0;
+    for (let i = j; i < n; i++) norm += col[i] * col[i];
+    norm = Math.sqrt(norm);
+    if (j >= n || norm <= 1e-7 * origNorm[j] || norm === 0) {
+      baseRank = j;
+      break;
+    }
+    const alpha = col[j] > 0 ? -norm : norm;
+    col[j] -= alpha;
+    let vtv = 0;
+    for (let i = j; i < n; i++) vtv += col[i] * col[i];
+    vtvs[j] = vtv;
+    for (let c = j + 1; c < kb; c++) reflect(col, vtv, q[c], j, n);
+    reflect(col, vtv, b, j, n);
+  }
+  return extra => {
+    if (baseRank < kb) return {rank: baseRank, rss: NaN};
+    const col = Float64Array.from(extra);
+    const orig = norm2(col);
+    for (let j = 0; j < kb; j++) reflect(q[j], vtvs[j], col, j, n);
+    let norm = 0;
+    for (let i = kb; i < n; i++) norm += col[i] * col[i];
+    norm = Math.sqrt(norm);
+    if (kb >= n || norm <= 1e-7 * orig || norm === 0)
+      return {rank: kb, rss: NaN};
+    const alpha = col[kb] > 0 ? -norm : norm;
+    col[kb] -= alpha;
+    let vtv = 0;
+    for (let i = kb; i < n; i++) vtv += col[i] * col[i];
+    const bb = Float64Array.from(b);
+    reflect(col, vtv, bb, kb, n);
+    let rss = 0;
+    for (let i = kb + 1; i < n; i++) rss += bb[i] * bb[i];
+    return {rank: kb + 1, rss};
+  };
+}
+
+/** Applies the Householder reflector kept in v[j..] (with v'v = vtv) to other[j..]. */
+function reflect(
+  v: Float64Array,
+  vtv: number,
+  other: Float64Array,
+  j: number,
+  n: number,
+): void {
+  let s = 0;
+  for (let i = j; i < n; i++) s += v[i] * other[i];
+  const f = (2 * s) / vtv;
+  for (let i = j; i < n; i++) other[i] -= f * v[i];
+}
+
+/**
  * Symmetric eigen-decomposition by cyclic Jacobi rotations. Returns eigenvalues in
  * decreasing order and the matching eigenvectors as columns of `vectors`.
  */

@@ -30,16 +30,39 @@ export function cssMeanSquare(
   ncond: number,
   work: CssWork,
 ): number {
+  cssDifference(y, arma, work.w);
+  return cssRecursion(work.w, phi, theta, ncond, work.resid);
+}
+
+/** The differencing of R's ARIMA_CSS: w = (1 - B)^d (1 - B^s)^D y, in place of w's values. */
+export function cssDifference(
+  y: Float64Array,
+  arma: Arma,
+  w: Float64Array,
+): void {
   const n = y.length;
-  const {w, resid} = work;
-  const p = phi.length;
-  const q = theta.length;
   w.set(y);
   for (let i = 0; i < arma[5]; i++)
     for (let l = n - 1; l > 0; l--) w[l] -= w[l - 1];
   const ns = arma[4];
   for (let i = 0; i < arma[6]; i++)
     for (let l = n - 1; l >= ns; l--) w[l] -= w[l - ns];
+}
+
+/**
+ * The ARMA recursion of R's ARIMA_CSS on the differenced series w: the conditional
+ * residuals into resid and their mean square.
+ */
+export function cssRecursion(
+  w: Float64Array,
+  phi: Float64Array,
+  theta: Float64Array,
+  ncond: number,
+  resid: Float64Array,
+): number {
+  const n = w.length;
+  const p = phi.length;
+  const q = theta.length;
   for (let l = 0; l < ncond && l < n; l++) resid[l] = 0;
   let ssq = 0;
   let nu = 0;

@@ -5,7 +5,7 @@
  */
 import {InputError} from '../../core/errors';
 import {solve} from '../linalg';
-import {CssWork, cssMeanSquare, cssWork, diffSeries} from './css';
+import {CssWork, cssDifference, cssRecursion, cssWork, diffSeries} from './css';
 import {ArimaFilterCache} from './kalman';
 import {ArimaLayout} from './spec';
 import {ArimaStateSpace} from './statespace';
@@ -20,14 +20,16 @@ export class Problem {
   readonly par: Float64Array;
   readonly params: Float64Array;
   readonly work: Float64Array;
-  readonly w: Float64Array;
   readonly css: CssWork;
   readonly cssPhi: Float64Array;
   readonly cssTheta: Float64Array;
   ncond = 0;
-  private readonly filter: ArimaFilterCache;
-  private readonly vectors: Float64Array[];
-  private readonly present: Uint8Array;
+  /** The likelihood's data and filter, built on first use (a CSS fit never filters). */
+  private likData: {
+    filter: ArimaFilterCache;
+    vectors: Float64Array[];
+    present: Uint8Array;
+  } | null = null;
   private readonly cachedPhi: Float64Array;
   private readonly cachedTheta: Float64Array;
   private cacheValid = false;
@@ -56,38 +58,54 @@ export class Problem {
     this.par = new Float64Array(coef.length);
     this.params = new Float64Array(Math.max(1, lay.narma));
     this.work = new Float64Array(Math.max(1, mp, msp));
-    this.w = new Float64Array(n);
     this.css = cssWork(n);
+    this.cssLevel = [];
+    for (let j = 0; j < xreg.length; j++)
+      this.cssLevel.push(new Float64Array(n));
+    this.cssBeta = new Float64Array(xreg.length);
+    this.cssArma = new Float64Array(lay.narma);
     this.cssPhi = new Float64Array(p);
     this.cssTheta = new Float64Array(q);
-    this.present = new Uint8Array(n);
+    this.ssOpt = differenced ? new ArimaStateSpace(p, q, []) : this.ss;
+    this.cachedPhi = new Float64Array(p);
+    this.cachedTheta = new Float64Array(q);
+  }
+
+  private get lik(): {
+    filter: ArimaFilterCache;
+    vectors: Float64Array[];
+    present: Uint8Array;
+  } {
+    if (this.likData) return this.likData;
+    const {x, xreg, lay} = this;
+    const n = x.length;
+    let present = new Uint8Array(n);
     for (let t = 0; t < n; t++) {
       let ok = x[t] === x[t];
       for (const c of xreg) ok = ok && c[t] === c[t];
-      this.present[t] = ok ? 1 : 0;
+      present[t] = ok ? 1 : 0;
     }
-    const clean = (v: Float64Array) => v.map(z => (z === z ? z : 0));
-    if (differenced) {
+    let vectors: Float64Array[];
+    if (this.differenced) {
       const diffd = (v: Float64Array) => {
         let out = diffSeries(v, 1, lay.d);
         if (lay.D > 0) out = diffSeries(out, lay.s, lay.D);
         return out;
       };
-      this.vectors = [diffd(x), ...xreg.map(diffd)];
-      this.ssOpt = new ArimaStateSpace(p, q, []);
-      this.present = new Uint8Array(this.vectors[0].length).fill(1);
+      vectors = [diffd(x), ...xreg.map(diffd)];
+      present = new Uint8Array(vectors[0].length).fill(1);
     } else {
-      this.vectors = [clean(x), ...xreg.map(clean)];
-      this.ssOpt = this.ss;
+      const clean = (v: Float64Array) => v.map(z => (z === z ? z : 0));
+      vectors = [clean(x), ...xreg.map(clean)];
     }
-    this.filter = new ArimaFilterCache(
-      this.vectors[0].length,
-      this.vectors.length,
+    const filter = new ArimaFilterCache(
+      vectors[0].length,
+      vectors.length,
       this.ssOpt.rd,
-      differenced ? [] : lay.delta,
+      this.differenced ? [] : lay.delta,
     );
-    this.cachedPhi = new Float64Array(p);
-    this.cachedTheta = new Float64Array(q);
+    this.likData = {filter, vectors, present};
+    return this.likData;
   }
 
   private fill(free: ArrayLike<number>): void {
@@ -96,17 +114,45 @@ export class Problem {
     for (let i = 0; i < par.length; i++) par[i] = mask[i] ? free[k++] : coef[i];
   }
 
-  private regressionResidual(): void {
-    const {x, xreg, w, par} = this;
+  /**
+   * The regression residual x - sum_j xreg_j beta_j for the beta in par, subtracted column
+   * by column in order. Level j holds the residual after the first j + 1 columns, kept for
+   * the beta it was computed with: a point that shares the leading coefficients (every
+   * coordinate of a numerical gradient but one) starts from the last level they share.
+   * Returns the residual's array, and whether it differs from the last call's.
+   */
+  private cssResidual(): {w: Float64Array; changed: boolean} {
+    const {x, xreg, par, cssLevel, cssBeta} = this;
     const narma = this.lay.narma;
-    w.set(x);
-    for (let j = 0; j < xreg.length; j++) {
+    const k = xreg.length;
+    let j = 0;
+    while (j < this.cssLevels && par[narma + j] === cssBeta[j]) j++;
+    const changed = j < k || this.cssLevels < k || !this.cssDiffValid;
+    for (; j < k; j++) {
       const b = par[narma + j];
-      if (b === 0) continue;
+      const src = j === 0 ? x : cssLevel[j - 1];
+      const dst = cssLevel[j];
+      cssBeta[j] = b;
+      if (b === 0) {
+        dst.set(src);
+        continue;
+      }
       const col = xreg[j];
-      for (let t = 0; t < w.length; t++) w[t] -= col[t] * b;
+      for (let t = 0; t < dst.length; t++) dst[t] = src[t] - col[t] * b;
     }
+    this.cssLevels = k;
+    return {w: k === 0 ? x : cssLevel[k - 1], changed};
   }
+
+  private readonly cssLevel: Float64Array[];
+  private readonly cssBeta: Float64Array;
+  /** Levels of cssLevel valid for cssBeta. */
+  private cssLevels = 0;
+  /** css.w holds the differenced residual of the valid levels. */
+  private cssDiffValid = false;
+  /** The ARMA coefficients cssPhi and cssTheta were expanded from. */
+  private readonly cssArma: Float64Array;
+  private cssArmaValid = false;
 
   /** Runs the filter for the ARMA part currently in par (unless cached); false if invalid. */
   private filterArma(trans: boolean): boolean {
@@ -126,7 +172,8 @@ export class Problem {
       if (!Number.isFinite(ss.theta[i])) return false;
     if (!this.sameArma()) {
       ss.reset();
-      this.filter.run(ss, this.vectors, this.present);
+      const {filter, vectors, present} = this.lik;
+      filter.run(ss, vectors, present);
       this.cachedPhi.set(ss.phi);
       this.cachedTheta.set(ss.theta);
       this.cacheValid = true;
@@ -146,7 +193,7 @@ export class Problem {
    */
   private gls(): void {
     if (this.glsValid) return;
-    const f = this.filter;
+    const f = this.lik.filter;
     const k = this.xreg.length;
     const n = f.gain.length;
     const A: number[][] = [];
@@ -190,7 +237,7 @@ export class Problem {
     const beta = this.glsBeta;
     if (!beta) return DOUBLE_XMAX;
     for (let j = 0; j < beta.length; j++) par[narma + j] = beta[j];
-    const f = this.filter;
+    const f = this.lik.filter;
     const ssq = f.ssq(par, narma);
     return 0.5 * (Math.log(ssq / f.nu) + f.sumlog / f.nu);
   }
@@ -208,7 +255,7 @@ export class Problem {
     for (let j = 0; j < beta.length; j++) par[narma + j] = beta[j];
     if (!this.filterArma(trans)) return null;
     this.gls();
-    const f = this.filter;
+    const f = this.lik.filter;
     const ssq = f.ssq(par, narma);
     const A = this.glsA;
     const b = this.glsB;
@@ -246,7 +293,7 @@ export class Problem {
     const H: number[][] = [];
     for (let i = 0; i < n; i++) H.push(new Array<number>(n).fill(0));
     // Regression block at the base point.
-    const f = this.filter;
+    const f = this.lik.filter;
     const ssq0 = f.ssq(this.par, this.lay.narma);
     const A = this.glsA;
     const c = base.g.map(v => -v * ssq0);
@@ -294,7 +341,7 @@ export class Problem {
   armafn(free: ArrayLike<number>, trans: boolean): number {
     this.fill(free);
     if (!this.filterArma(trans)) return DOUBLE_XMAX;
-    const f = this.filter;
+    const f = this.lik.filter;
     const ssq = f.ssq(this.par, this.lay.narma);
     const s2 = ssq / f.nu;
     return 0.5 * (Math.log(s2) + f.sumlog / f.nu);
@@ -303,23 +350,34 @@ export class Problem {
   /** R's armaCSS. */
   armaCSS(free: ArrayLike<number>): number {
     this.fill(free);
-    transPars(
-      this.par,
-      this.lay.arma,
-      false,
-      this.cssPhi,
-      this.cssTheta,
-      this.params,
-      this.work,
-    );
-    this.regressionResidual();
-    const ms = cssMeanSquare(
-      this.w,
-      this.lay.arma,
+    const {par, cssArma} = this;
+    const narma = this.lay.narma;
+    let same = this.cssArmaValid;
+    for (let i = 0; same && i < narma; i++) same = par[i] === cssArma[i];
+    if (!same) {
+      transPars(
+        par,
+        this.lay.arma,
+        false,
+        this.cssPhi,
+        this.cssTheta,
+        this.params,
+        this.work,
+      );
+      for (let i = 0; i < narma; i++) cssArma[i] = par[i];
+      this.cssArmaValid = true;
+    }
+    const {w, changed} = this.cssResidual();
+    if (changed) {
+      cssDifference(w, this.lay.arma, this.css.w);
+      this.cssDiffValid = true;
+    }
+    const ms = cssRecursion(
+      this.css.w,
       this.cssPhi,
       this.cssTheta,
       this.ncond,
-      this.css,
+      this.css.resid,
     );
     return 0.5 * Math.log(ms);
   }

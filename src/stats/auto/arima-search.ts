@@ -351,22 +351,48 @@ export function autoArima(
   }
   const approximation = opts.approximation ?? (x.length > 150 || m > 12);
   const nmodels = opts.nmodels ?? 94;
-  let offset = 0;
-  if (approximation) {
-    try {
-      const f0 = fitArima(x, {
-        order: [0, d, 0],
-        seasonal: D > 0 ? [0, D, 0] : undefined,
-        period: D > 0 ? m : undefined,
-        xreg,
-        xregNames: xr?.names,
-        method: 'CSS-ML',
-      });
-      offset = -2 * f0.loglik - serieslength * Math.log(f0.sigma2ML);
-    } catch {
-      offset = 0;
+  // The approximation's offset model (ARIMA(0,d,0) by maximum likelihood), fitted when a
+  // conditional-sum-of-squares criterion first needs it (a reused model needs none), and
+  // kept: a search or reuse that ends at the same model refits nothing.
+  let f0: ArimaFit | null | undefined;
+  const offsetFit = (): ArimaFit | null => {
+    if (f0 === undefined) {
+      try {
+        f0 = fitArima(x, {
+          order: [0, d, 0],
+          seasonal: D > 0 ? [0, D, 0] : undefined,
+          period: D > 0 ? m : undefined,
+          xreg,
+          xregNames: xr?.names,
+          method: 'CSS-ML',
+        });
+      } catch {
+        f0 = null;
+      }
     }
-  }
+    return f0;
+  };
+  let offset: number | undefined;
+  const offsetOf = (): number => {
+    if (offset === undefined) {
+      const f = offsetFit();
+      offset = f ? -2 * f.loglik - serieslength * Math.log(f.sigma2ML) : 0;
+    }
+    return offset;
+  };
+  // f0's spec leaves includeMean (true) and includeDrift (false) at their defaults.
+  const isOffsetModel = (
+    p: number,
+    q: number,
+    P: number,
+    Q: number,
+    withConst: boolean,
+  ) =>
+    p === 0 &&
+    q === 0 &&
+    P === 0 &&
+    Q === 0 &&
+    (d + D === 0 ? withConst : d + D === 1 ? !withConst : true);
   const allowDrift = (opts.allowDrift ?? true) && d + D === 1;
   const allowMean = (opts.allowMean ?? true) && d + D === 0;
   let constant = allowDrift || allowMean;
@@ -397,12 +423,14 @@ export function autoArima(
     let fit: ArimaFit | null = null;
     let value = Infinity;
     try {
-      fit = fitArima(x, spec);
+      const same =
+        !approx && isOffsetModel(p, q, P, Q, withConst) ? offsetFit() : null;
+      fit = same ? {...same, spec} : fitArima(x, spec);
       const npar = Object.keys(fit.se).length + 1;
       const nFree = countFree(fit);
       const k = nFree + 1;
       let aic = approx
-        ? offset + nstarBase * Math.log(fit.sigma2ML) + 2 * k
+        ? offsetOf() + nstarBase * Math.log(fit.sigma2ML) + 2 * k
         : fit.aic;
       if (!Number.isFinite(aic)) aic = Infinity;
       const bic = aic + k * (Math.log(nstarBase) - 2);

@@ -29,19 +29,27 @@ import type {
 } from './forecast-types';
 import {fitLongPeriod} from './long-period';
 
-/** Wraps refit so each (origin, horizon) is computed once (the combination reuses them). */
+/**
+ * Wraps refit so each (origin, horizon) is computed once (the combination reuses them),
+ * failures included: a refit that threw throws the same error again without refitting.
+ */
 function memoised(c: Candidate): Candidate {
-  const cache = new Map<string, Forecast>();
+  const cache = new Map<string, {f: Forecast} | {error: unknown}>();
   return {
     ...c,
     refit: (origin, h, levels) => {
       const key = `${origin}:${h}:${levels.join(',')}`;
-      let f = cache.get(key);
-      if (!f) {
-        f = c.refit(origin, h, levels);
-        cache.set(key, f);
+      let hit = cache.get(key);
+      if (!hit) {
+        try {
+          hit = {f: c.refit(origin, h, levels)};
+        } catch (error) {
+          hit = {error};
+        }
+        cache.set(key, hit);
       }
-      return f;
+      if ('error' in hit) throw hit.error;
+      return hit.f;
     },
   };
 }
