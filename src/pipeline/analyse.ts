@@ -132,14 +132,22 @@ export function analyseAndWrite(given: Settings): AnalysisResult {
   const schoolDaily = daily.filter(f => f.schoolId !== NO_SCHOOL);
   const schoolWeekly = weekly.filter(f => f.schoolId !== NO_SCHOOL);
   const schoolsInView = distinctSchools(schoolDaily);
+  // Each week has one fact per school and role: decide each week once.
+  const endedWeeks = new Map<string, boolean>();
+  const ended = (weekStart: string): boolean => {
+    let e = endedWeeks.get(weekStart);
+    if (e === undefined) {
+      e = weekEnded(weekStart, lastDay, settings.calendar);
+      endedWeeks.set(weekStart, e);
+    }
+    return e;
+  };
   const anomalyRows = [
     ...detectDailyAnomalies(schoolDaily, settings.calendar, settings, {
       metrics: ['activeUsers'],
     }),
     ...detectWeeklyAnomalies(
-      schoolWeekly.filter(f =>
-        weekEnded(f.weekStart, lastDay, settings.calendar),
-      ),
+      schoolWeekly.filter(f => ended(f.weekStart)),
       settings.calendar,
       settings,
       {
@@ -215,7 +223,7 @@ export function analyseAndWrite(given: Settings): AnalysisResult {
   const tail = settled
     ? writeTableTail(
         LK_DAILY,
-        looker(daily.filter(f => f.date >= settled)),
+        looker(daily.slice(firstOnOrAfter(daily, settled))),
         'date',
         settled,
       )
@@ -261,6 +269,18 @@ function weekPrints(blobs: SheetBlobStore): WeekPrints | null {
   } catch {
     return null;
   }
+}
+
+/** Index of the first fact dated `day` or later (facts sorted by date). */
+function firstOnOrAfter(facts: ReadonlyArray<{date: string}>, day: string) {
+  let lo = 0;
+  let hi = facts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (facts[mid].date < day) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Schools with facts (facts of a school and day come together: one set entry a run). */
