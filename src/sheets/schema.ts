@@ -148,7 +148,9 @@ export function fromCell(v: unknown, type: ColumnType): unknown {
       if (v === null || v === undefined) return '';
       const s = String(v);
       // A plain-text cell keeps the apostrophe the writer put before a formula-like value.
-      return /^'[=+\-@\t\r\n]/.test(s) ? s.slice(1) : s;
+      return s.charCodeAt(0) === 39 && /^'[=+\-@\t\r\n]/.test(s)
+        ? s.slice(1)
+        : s;
     }
   }
 }
@@ -207,14 +209,18 @@ export function fromRows<R>(
     const i = headers.indexOf(c.label);
     return i >= 0 ? i : headers.indexOf(c.key);
   });
-  return rows.map(row => {
+  const cols = schema.columns;
+  const out: R[] = [];
+  for (const row of rows) {
     const rec: Record<string, unknown> = {};
-    schema.columns.forEach((c, j) => {
+    for (let j = 0; j < cols.length; j++) {
+      const c = cols[j];
       const v = fromCell(idx[j] >= 0 ? row[idx[j]] : null, c.type);
-      rec[c.field] = c.names ? readValue(v, c.names) : v;
-    });
-    return rec as R;
-  });
+      rec[c.field as string] = c.names ? readValue(v, c.names) : v;
+    }
+    out.push(rec as R);
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------
