@@ -156,13 +156,15 @@ export function lookerFact(
   const isDaily = 'date' in f;
   const date = isDaily ? (f as DailyFact).date : (f as WeeklyFact).weekStart;
   const week = isDaily ? isoWeekOf(date) : (f as WeeklyFact).week;
+  // Most facts carry no flag: skip the three lookups (one row per fact and day a run).
+  const flags = f.flags;
+  const flagged = flags.length > 0;
   const small =
-    f.flags.includes('suppressed') ||
+    (flagged && flags.includes('suppressed')) ||
     (f.enrolledUsers > 0 && f.enrolledUsers < minGroupSize) ||
     (f.enrolledUsers === 0 &&
       f.activeUsers > 0 &&
       f.activeUsers < minGroupSize);
-  const w = (v: number | null): number | null => (small ? null : v);
   return {
     date,
     week,
@@ -170,17 +172,17 @@ export function lookerFact(
     role: f.role,
     app: f.app,
     product: f.product,
-    activeUsers: w(f.activeUsers),
-    enrolledUsers: w(f.enrolledUsers),
-    pctAccess: w(f.pctAccess),
-    events: w(f.events),
-    engagementIndex: w(f.engagementIndex),
-    logins: w(f.logins),
-    submissionsTurnedIn: w(f.submissionsTurnedIn),
-    assignmentsCreated: w(f.assignmentsCreated),
-    gradesEntered: w(f.gradesEntered),
-    partial: f.flags.includes('partial'),
-    imputed: f.flags.includes('imputed'),
+    activeUsers: small ? null : f.activeUsers,
+    enrolledUsers: small ? null : f.enrolledUsers,
+    pctAccess: small ? null : f.pctAccess,
+    events: small ? null : f.events,
+    engagementIndex: small ? null : f.engagementIndex,
+    logins: small ? null : f.logins,
+    submissionsTurnedIn: small ? null : f.submissionsTurnedIn,
+    assignmentsCreated: small ? null : f.assignmentsCreated,
+    gradesEntered: small ? null : f.gradesEntered,
+    partial: flagged && flags.includes('partial'),
+    imputed: flagged && flags.includes('imputed'),
     suppressed: small,
   };
 }
