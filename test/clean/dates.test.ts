@@ -6,7 +6,8 @@ const viaDate = (n: number) =>
 describe('dayFromNumber', () => {
   test('matches the calendar inside and outside the range it keeps, asked twice', () => {
     for (const n of [
-      -719_000, -1, -0, 0, 1, 11_016, 20_148, 20_148.5, 73_048, 73_049, 2_900_000,
+      -719_000, -1, -0, 0, 1, 11_016, 20_148, 20_148.5, 73_048, 73_049,
+      2_900_000,
     ]) {
       expect(dayFromNumber(n)).toBe(viaDate(n));
       expect(dayFromNumber(n)).toBe(viaDate(n));
