@@ -167,6 +167,18 @@ function isInt64Text(s: string): boolean {
   return true;
 }
 
+/**
+ * s.trim(), skipping the call when both ends are printable ASCII (no white space there):
+ * the usual profile id, read once per record.
+ */
+function trimmed(s: string): string {
+  const n = s.length;
+  if (n === 0) return s;
+  const a = s.charCodeAt(0);
+  const b = s.charCodeAt(n - 1);
+  return a > 32 && a < 127 && b > 32 && b < 127 ? s : s.trim();
+}
+
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -238,7 +250,7 @@ export function cleanActivity(
   }
   const actor = isObject(raw.actor) ? raw.actor : {};
   const profileId = actor.profileId;
-  const trimmedId = typeof profileId === 'string' ? profileId.trim() : '';
+  const trimmedId = typeof profileId === 'string' ? trimmed(profileId) : '';
   const actorId =
     trimmedId !== ''
       ? trimmedId
@@ -247,7 +259,7 @@ export function cleanActivity(
         : null;
   const actorEmail =
     typeof actor.email === 'string' && actor.email.includes('@')
-      ? actor.email.trim().toLowerCase()
+      ? trimmed(actor.email).toLowerCase()
       : null;
   if (!actorId && !actorEmail) {
     quality.add(

@@ -74,8 +74,24 @@ const TWO_DIGITS = Array.from({length: 32}, (_, i) =>
   i < 10 ? `0${i}` : String(i),
 );
 
+/** Day numbers whose text is kept once made: 1970-01-01 up to 2169-12-31. */
+const KEPT_DAYS = 73_049;
+let dayText: string[] | null = null;
+
 /** The ISO date of a day number (days since 1970-01-01). */
 export function dayFromNumber(n: number): string {
+  // Weeks and ranges ask for the same few hundred days again and again: the text of each
+  // is made once (and, being the same string each time, hashed once as a Map key).
+  if (n >= 0 && n < KEPT_DAYS && n === Math.floor(n)) {
+    const kept = (dayText ??= new Array<string>(KEPT_DAYS).fill(''));
+    const t = kept[n];
+    if (t !== '') return t;
+    return (kept[n] = civilDay(n));
+  }
+  return civilDay(n);
+}
+
+function civilDay(n: number): string {
   // Civil from days (H. Hinnant's algorithm), as Date would give for the day's midnight.
   const z = Math.floor(n) + 719468;
   const era = Math.floor(z / 146097);

@@ -43,6 +43,19 @@ export async function exportWorkbook(
     }
     return s;
   };
+  // A cell given no style gets a fresh `{}` of its own, which exceljs resolves to a style
+  // id anew (rendering it to XML to look it up) for every such cell. One shared empty
+  // style per cell type is resolved once: the id exceljs derives from an empty style
+  // depends only on the cell's type (its default number format), so the output is the same.
+  const plain = new Map<number, Partial<ExcelJS.Style>>();
+  const plainOf = (type: number): Partial<ExcelJS.Style> => {
+    let s = plain.get(type);
+    if (!s) {
+      s = {};
+      plain.set(type, s);
+    }
+    return s;
+  };
   const names: string[] = [];
   for (const sheet of spreadsheet.getSheets()) {
     const name = sheet.getName();
@@ -86,6 +99,7 @@ export async function exportWorkbook(
             : (v as ExcelJS.CellValue);
           const fmt = excelFormat(formats[r][c]) ?? '';
           if (fmt || header) cell.style = styleOf(fmt, header);
+          else if (!f) cell.style = plainOf(cell.type);
         }
         row.commit();
       }

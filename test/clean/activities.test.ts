@@ -39,6 +39,26 @@ describe('cleanActivity', () => {
     expect(q.size).toBe(0);
   });
 
+  test('ids and addresses lose white space at either end, Unicode spaces too', () => {
+    const q = new QualityLog();
+    for (const [id, email, wantId] of [
+      [' 1001', 'a@x.example ', '1001'],
+      ['1001\t', '\u00a0A@X.example', '1001'],
+      ['\u20281001\u3000', '\ufeffa@x.example\u2029', '1001'],
+      ['10 01', 'a@x.example', '10 01'],
+      ['   ', 'A@x.example', null],
+    ] as const) {
+      const a = cleanActivity(
+        act({actor: {email, profileId: id}}),
+        'classroom',
+        '2025-02-03',
+        q,
+      )!;
+      expect(a.actorId).toBe(wantId);
+      expect(a.actorEmail).toBe('a@x.example');
+    }
+  });
+
   test('every event of a multi-event record counts; unknown names are recorded', () => {
     const q = new QualityLog();
     const a = cleanActivity(

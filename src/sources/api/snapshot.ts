@@ -187,10 +187,17 @@ export class Snapshot {
       counts.set(`${s.id}\tstudent`, 0);
       counts.set(`${s.id}\tteacher`, 0);
     }
+    // One key string per school and role, made on first use: the same string each time
+    // hashes once, where a fresh one per user was hashed (and built) per user.
+    const keyOf: Array<Record<string, string>> = [];
     for (const u of this.users.values()) {
       if (u.inactive) continue;
-      const school = u.school >= 0 ? this.schools[u.school].id : NO_SCHOOL;
-      const k = `${school}\t${u.role}`;
+      const byRole = (keyOf[u.school + 1] ??= {});
+      let k = byRole[u.role];
+      if (k === undefined) {
+        const school = u.school >= 0 ? this.schools[u.school].id : NO_SCHOOL;
+        k = byRole[u.role] = `${school}\t${u.role}`;
+      }
       counts.set(k, (counts.get(k) ?? 0) + 1);
     }
     return [...counts].map(([k, enrolled]) => {
