@@ -130,8 +130,8 @@ export function median(x: ReadonlyArray<number>, field = 'x'): number {
 let rangeBuffer = new Float64Array(64);
 
 /**
- * median(x.slice(from, to)) without the copy: the values are sorted in a reused buffer
- * (level-shift search takes two window medians at every position of a series).
+ * median(x.slice(from, to)) without the copy: the values are selected in a reused buffer
+ * (the level-shift search re-measures its best shift this way).
  */
 export function medianOfRange(
   x: ReadonlyArray<number>,
@@ -139,40 +139,17 @@ export function medianOfRange(
   to: number,
   field = 'x',
 ): number {
-  return rangeMedian(x, from, to, null, field);
-}
-
-/** median(|x[i] - center|) over x.slice(from, to), in the same reused buffer. */
-export function medianDeviationOfRange(
-  x: ReadonlyArray<number>,
-  from: number,
-  to: number,
-  center: number,
-  field = 'x',
-): number {
-  return rangeMedian(x, from, to, center, field);
-}
-
-/** The median of a range's values, or of their distances from `center`. */
-function rangeMedian(
-  x: ReadonlyArray<number>,
-  from: number,
-  to: number,
-  center: number | null,
-  field: string,
-): number {
   const a = Math.max(0, from);
   const b = Math.min(x.length, to);
   const n = b - a;
   if (n <= 0) throw new InputError(field, 'is empty');
   if (rangeBuffer.length < n) rangeBuffer = new Float64Array(2 * n);
-  const v = rangeBuffer.subarray(0, n);
   for (let i = 0; i < n; i++) {
-    const y = center === null ? x[a + i] : Math.abs(x[a + i] - center);
+    const y = x[a + i];
     if (typeof y !== 'number' || !Number.isFinite(y)) {
       throw new InputError(field, `value at index ${i} is not a finite number`);
     }
-    v[i] = y;
+    rangeBuffer[i] = y;
   }
   return selectMedian(rangeBuffer, n);
 }
@@ -241,16 +218,23 @@ export class SortedWindow {
   remove(v: number): void {
     const b = this.buf;
     const n = this.count;
+    const lo = this.firstNotBelow(v);
+    if (lo >= n || b[lo] !== v) throw new Error('SortedWindow: value not held');
+    b.copyWithin(lo, lo + 1, n);
+    this.count--;
+  }
+
+  /** Position of the first value held that is not below v (binary search). */
+  private firstNotBelow(v: number): number {
+    const b = this.buf;
     let lo = 0;
-    let hi = n;
+    let hi = this.count;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if (b[mid] < v) lo = mid + 1;
       else hi = mid;
     }
-    if (lo >= n || b[lo] !== v) throw new Error('SortedWindow: value not held');
-    b.copyWithin(lo, lo + 1, n);
-    this.count--;
+    return lo;
   }
 
   /** Median of the values held (non-empty). */
@@ -275,13 +259,7 @@ export class SortedWindow {
     ) {
       throw new InputError(field, 'a distance from the center is not finite');
     }
-    let lo = 0;
-    let hi = n;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (b[mid] < center) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = this.firstNotBelow(center);
     let i = lo - 1;
     let j = lo;
     const h = n >> 1;
