@@ -161,15 +161,13 @@ export function leastSquares(
   // Work on a copy, column-major.
   const q: Float64Array[] = x.map(col => Float64Array.from(col));
   const b = Float64Array.from(y);
-  const origNorm = q.map(col => Math.sqrt(col.reduce((s, v) => s + v * v, 0)));
+  const origNorm = q.map(norm2);
   const rdiag = new Float64Array(k);
   let rank = 0;
   for (let j = 0; j < k; j++) {
     const col = q[j];
-    let norm = 0;
-    for (let i = j; i < n; i++) norm += col[i] * col[i];
-    norm = Math.sqrt(norm);
-    if (j >= n || norm <= 1e-7 * origNorm[j] || norm === 0) {
+    const h = householder(col, j, n, origNorm[j]);
+    if (h === null) {
       return {
         coef: [],
         se: [],
@@ -180,25 +178,9 @@ export function leastSquares(
       };
     }
     rank++;
-    const alpha = col[j] > 0 ? -norm : norm;
-    // Householder reflector H = I - 2 v v' / (v'v) with v = col - alpha e_j, kept in col[j..].
-    col[j] -= alpha;
-    let vtv = 0;
-    for (let i = j; i < n; i++) vtv += col[i] * col[i];
-    for (let c = j + 1; c < k; c++) {
-      const other = q[c];
-      let s = 0;
-      for (let i = j; i < n; i++) s += col[i] * other[i];
-      const f = (2 * s) / vtv;
-      for (let i = j; i < n; i++) other[i] -= f * col[i];
-    }
-    {
-      let s = 0;
-      for (let i = j; i < n; i++) s += col[i] * b[i];
-      const f = (2 * s) / vtv;
-      for (let i = j; i < n; i++) b[i] -= f * col[i];
-    }
-    rdiag[j] = alpha;
+    for (let c = j + 1; c < k; c++) reflect(col, h.vtv, q[c], j, n);
+    reflect(col, h.vtv, b, j, n);
+    rdiag[j] = h.alpha;
   }
   // Back substitution R beta = Q'y (first k entries of b).
   const coef = new Array<number>(k).fill(0);
@@ -248,11 +230,6 @@ export function rssWithExtraColumn(
 ): (extra: ArrayLike<number>) => {rank: number; rss: number} {
   const kb = base.length;
   const n = y.length;
-  const norm2 = (col: Float64Array) => {
-    let s = 0;
-    for (let i = 0; i < col.length; i++) s += col[i] * col[i];
-    return Math.sqrt(s);
-  };
   const q: Float64Array[] = base.map(col => Float64Array.from(col));
   const b = Float64Array.from(y);
   const origNorm = q.map(norm2);
@@ -260,41 +237,58 @@ export function rssWithExtraColumn(
   let baseRank = kb;
   for (let j = 0; j < kb; j++) {
     const col = q[j];
-    let norm = 0;
-    for (let i = j; i < n; i++) norm += col[i] * col[i];
-    norm = Math.sqrt(norm);
-    if (j >= n || norm <= 1e-7 * origNorm[j] || norm === 0) {
+    const h = householder(col, j, n, origNorm[j]);
+    if (h === null) {
       baseRank = j;
       break;
     }
-    const alpha = col[j] > 0 ? -norm : norm;
-    col[j] -= alpha;
-    let vtv = 0;
-    for (let i = j; i < n; i++) vtv += col[i] * col[i];
-    vtvs[j] = vtv;
-    for (let c = j + 1; c < kb; c++) reflect(col, vtv, q[c], j, n);
-    reflect(col, vtv, b, j, n);
+    vtvs[j] = h.vtv;
+    for (let c = j + 1; c < kb; c++) reflect(col, h.vtv, q[c], j, n);
+    reflect(col, h.vtv, b, j, n);
   }
   return extra => {
     if (baseRank < kb) return {rank: baseRank, rss: NaN};
     const col = Float64Array.from(extra);
     const orig = norm2(col);
     for (let j = 0; j < kb; j++) reflect(q[j], vtvs[j], col, j, n);
-    let norm = 0;
-    for (let i = kb; i < n; i++) norm += col[i] * col[i];
-    norm = Math.sqrt(norm);
-    if (kb >= n || norm <= 1e-7 * orig || norm === 0)
-      return {rank: kb, rss: NaN};
-    const alpha = col[kb] > 0 ? -norm : norm;
-    col[kb] -= alpha;
-    let vtv = 0;
-    for (let i = kb; i < n; i++) vtv += col[i] * col[i];
+    const h = householder(col, kb, n, orig);
+    if (h === null) return {rank: kb, rss: NaN};
     const bb = Float64Array.from(b);
-    reflect(col, vtv, bb, kb, n);
+    reflect(col, h.vtv, bb, kb, n);
     let rss = 0;
     for (let i = kb + 1; i < n; i++) rss += bb[i] * bb[i];
     return {rank: kb + 1, rss};
   };
+}
+
+/** Euclidean norm of a column (summed in order). */
+function norm2(col: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < col.length; i++) s += col[i] * col[i];
+  return Math.sqrt(s);
+}
+
+/**
+ * Step j of Householder QR on column col (rows j..n-1): null when the column is collinear
+ * with those before it by R's lm rank test (its remaining norm below 1e-7 of `origNorm`),
+ * else the reflector H = I - 2 v v' / (v'v) with v = col - alpha e_j, kept in col[j..],
+ * and R's diagonal entry alpha.
+ */
+function householder(
+  col: Float64Array,
+  j: number,
+  n: number,
+  origNorm: number,
+): {alpha: number; vtv: number} | null {
+  let norm = 0;
+  for (let i = j; i < n; i++) norm += col[i] * col[i];
+  norm = Math.sqrt(norm);
+  if (j >= n || norm <= 1e-7 * origNorm || norm === 0) return null;
+  const alpha = col[j] > 0 ? -norm : norm;
+  col[j] -= alpha;
+  let vtv = 0;
+  for (let i = j; i < n; i++) vtv += col[i] * col[i];
+  return {alpha, vtv};
 }
 
 /** Applies the Householder reflector kept in v[j..] (with v'v = vtv) to other[j..]. */
