@@ -14,6 +14,13 @@ import {transPars} from './transforms';
 /** What the objectives return for an invalid point (R's DOUBLE_XMAX). */
 export const DOUBLE_XMAX = Number.MAX_VALUE;
 
+/** What the exact likelihood filters: the (differenced) data and regressors, and their filter. */
+interface LikelihoodData {
+  filter: ArimaFilterCache;
+  vectors: Float64Array[];
+  present: Uint8Array;
+}
+
 /** Everything the objective functions need, allocated once per fit. */
 export class Problem {
   readonly ss: ArimaStateSpace;
@@ -25,11 +32,7 @@ export class Problem {
   readonly cssTheta: Float64Array;
   ncond = 0;
   /** The likelihood's data and filter, built on first use (a CSS fit never filters). */
-  private likData: {
-    filter: ArimaFilterCache;
-    vectors: Float64Array[];
-    present: Uint8Array;
-  } | null = null;
+  private likData: LikelihoodData | null = null;
   private readonly cachedPhi: Float64Array;
   private readonly cachedTheta: Float64Array;
   private cacheValid = false;
@@ -71,11 +74,7 @@ export class Problem {
     this.cachedTheta = new Float64Array(q);
   }
 
-  private get lik(): {
-    filter: ArimaFilterCache;
-    vectors: Float64Array[];
-    present: Uint8Array;
-  } {
+  private get lik(): LikelihoodData {
     if (this.likData) return this.likData;
     const {x, xreg, lay} = this;
     const n = x.length;
