@@ -66,24 +66,42 @@ const ROLE_OF_CODE: Array<Role | undefined> = [];
 for (const [code, role] of Object.entries(CODE_ROLE))
   ROLE_OF_CODE[code.charCodeAt(0)] = role;
 
+/** Where fieldEnds puts the separators it finds (lines are read one at a time). */
+const BARS = new Int32Array(8);
+
 /**
- * Offsets of the first `count` field separators after a line's type (the "u|"), or null
- * when the line has fewer fields (a truncated line is skipped).
+ * Offsets of the first `count` (at most 8) field separators after a line's type (the
+ * "u|"), in BARS, or null when the line has fewer fields (a truncated line is skipped).
+ * No array per line: every execution reads a district's users this way.
  */
 function fieldEnds(
   text: string,
   pos: number,
   end: number,
   count: number,
-): number[] | null {
-  const out: number[] = [];
+): Int32Array | null {
   let at = pos + 1;
   for (let i = 0; i < count; i++) {
     at = text.indexOf('|', at + 1);
     if (at < 0 || at >= end) return null;
-    out.push(at);
+    BARS[i] = at;
   }
-  return out;
+  return BARS;
+}
+
+/** A census line ("o|active|inactive|path") into the census. */
+function readCensusLine(
+  text: string,
+  pos: number,
+  end: number,
+  census: Record<string, [number, number]>,
+): void {
+  const bars = fieldEnds(text, pos, end, 2);
+  if (!bars) return;
+  census[text.slice(bars[1] + 1, end)] = [
+    intAt(text, pos + 2, bars[0]),
+    intAt(text, bars[0] + 1, bars[1]),
+  ];
 }
 
 /** The integer written at text[from, to) (an empty field reads as 0, as Number('') does). */
@@ -318,16 +336,16 @@ export class Snapshot {
   ): void {
     const kind = text.charCodeAt(pos);
     if (kind === USER_LINE) {
-      // The eight separators after "u|", found in place (no array per user).
-      const k = text.indexOf('|', pos + 2);
-      const email = k < 0 ? -1 : text.indexOf('|', k + 1);
-      const school = email < 0 ? -1 : text.indexOf('|', email + 1);
-      const ou = school < 0 ? -1 : text.indexOf('|', school + 1);
-      const teaches = ou < 0 ? -1 : text.indexOf('|', ou + 1);
-      const studies = teaches < 0 ? -1 : text.indexOf('|', teaches + 1);
-      const usage = studies < 0 ? -1 : text.indexOf('|', studies + 1);
-      const inactive = usage < 0 ? -1 : text.indexOf('|', usage + 1);
-      if (k >= 0 && inactive >= 0 && inactive < end) {
+      const bars = fieldEnds(text, pos, end, 8);
+      if (bars) {
+        const k = bars[0];
+        const email = bars[1];
+        const school = bars[2];
+        const ou = bars[3];
+        const teaches = bars[4];
+        const studies = bars[5];
+        const usage = bars[6];
+        const inactive = bars[7];
         const usageCode =
           usage > studies + 1 ? text.charCodeAt(studies + 1) : 0;
         users.set(text.slice(pos + 2, k), {
@@ -350,13 +368,7 @@ export class Snapshot {
         });
       }
     } else if (kind === CENSUS_LINE) {
-      const bars = fieldEnds(text, pos, end, 2);
-      if (bars && census) {
-        census[text.slice(bars[1] + 1, end)] = [
-          intAt(text, pos + 2, bars[0]),
-          intAt(text, bars[0] + 1, bars[1]),
-        ];
-      }
+      if (census) readCensusLine(text, pos, end, census);
     } else if (kind === COURSE_LINE) {
       const p = text.slice(pos, end).split('|');
       courses.push({
@@ -380,15 +392,8 @@ export class Snapshot {
     while (pos > 0 && pos < text.length) {
       let end = text.indexOf('\n', pos);
       if (end < 0) end = text.length;
-      if (text.charCodeAt(pos) === CENSUS_LINE) {
-        const bars = fieldEnds(text, pos, end, 2);
-        if (bars) {
-          census[text.slice(bars[1] + 1, end)] = [
-            intAt(text, pos + 2, bars[0]),
-            intAt(text, bars[0] + 1, bars[1]),
-          ];
-        }
-      }
+      if (text.charCodeAt(pos) === CENSUS_LINE)
+        readCensusLine(text, pos, end, census);
       pos = end + 1;
     }
     return {builtAt: head.builtAt, census};
