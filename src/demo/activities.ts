@@ -5,11 +5,12 @@
  */
 import type {Activity} from '../offline/workspace-data';
 import {
+  base36u32,
   fastRfc3339,
   firstIndexBelow,
   freezeDeep,
   HOUR,
-  PAD10,
+  pad10u32,
   tag,
 } from './api-values';
 import {courseWorkTitle} from './classroom';
@@ -68,10 +69,11 @@ export class DemoActivities {
   private readonly dayCache = new Map<number, DayData>();
   private cachedActivities = 0;
   private readonly cacheBudget: number;
-  private readonly actorCache = new Map<number, Activity['actor']>();
+  /** Frozen actors and home addresses by user index (arrays: looked up per activity). */
+  private readonly actorCache: (Activity['actor'] | undefined)[] = [];
   private readonly courseParams = new Map<string, Param[]>();
   private readonly etagPrefix: string;
-  private readonly homeIp = new Map<number, string>();
+  private readonly homeIp: (string | undefined)[] = [];
   private readonly userParams = new Map<number, Param>();
   private readonly cwParams = new Map<string, Param[]>();
 
@@ -206,11 +208,11 @@ export class DemoActivities {
   }
 
   private actor(ui: number): Activity['actor'] {
-    let a = this.actorCache.get(ui);
-    if (!a) {
+    let a = this.actorCache[ui];
+    if (a === undefined) {
       const u = this.m.users[ui];
       a = Object.freeze({callerType: 'USER', email: u.email, profileId: u.id});
-      this.actorCache.set(ui, a);
+      this.actorCache[ui] = a;
     }
     return a;
   }
@@ -240,10 +242,10 @@ export class DemoActivities {
     ) {
       return s.ip;
     }
-    let home = this.homeIp.get(e.actor);
+    let home = this.homeIp[e.actor];
     if (home === undefined) {
       home = this.homeAddress(e.actor);
-      this.homeIp.set(e.actor, home);
+      this.homeIp[e.actor] = home;
     }
     return home;
   }
@@ -266,7 +268,7 @@ export class DemoActivities {
     const m = this.m;
     const h1 = hash4(m.seed, school + 11, i * 65536 + seq, Salt.Qualifier);
     const h2 = hash4(h1, school, i, seq);
-    const q = String(1 + (h1 % 922337202)) + PAD10(h2);
+    const q = String(1 + (h1 % 922337202)) + pad10u32(h2);
     const appName = e.app === APP_LOGIN ? 'login' : 'classroom';
     return {
       kind: 'audit#activity',
@@ -276,8 +278,7 @@ export class DemoActivities {
         applicationName: appName,
         customerId: m.customerId,
       },
-      etag:
-        '"' + this.etagPrefix + h1.toString(36) + '/' + h2.toString(36) + '"',
+      etag: '"' + this.etagPrefix + base36u32(h1) + '/' + base36u32(h2) + '"',
       actor: this.actor(e.actor),
       ownerDomain: m.domain,
       ipAddress: this.ip(e, school, i),

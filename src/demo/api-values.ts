@@ -25,9 +25,75 @@ export function freezeDeep<T>(o: T): T {
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
-export function PAD10(h: number): string {
-  const s = String(h);
-  return s.length >= 10 ? s : '0000000000'.slice(s.length) + s;
+const fromCodes = String.fromCharCode;
+
+/**
+ * A 32-bit unsigned integer as ten decimal digits, zero-padded, made in one string:
+ * String() of a number past the small-integer range is a runtime call and a cache miss.
+ */
+export function pad10u32(x: number): string {
+  const lo = x % 100000;
+  const hi = (x - lo) / 100000;
+  const a0 = lo % 10;
+  const l1 = (lo - a0) / 10;
+  const a1 = l1 % 10;
+  const l2 = (l1 - a1) / 10;
+  const a2 = l2 % 10;
+  const l3 = (l2 - a2) / 10;
+  const a3 = l3 % 10;
+  const a4 = (l3 - a3) / 10;
+  const b0 = hi % 10;
+  const h1 = (hi - b0) / 10;
+  const b1 = h1 % 10;
+  const h2 = (h1 - b1) / 10;
+  const b2 = h2 % 10;
+  const h3 = (h2 - b2) / 10;
+  const b3 = h3 % 10;
+  const b4 = (h3 - b3) / 10;
+  return fromCodes(
+    48 + b4,
+    48 + b3,
+    48 + b2,
+    48 + b1,
+    48 + b0,
+    48 + a4,
+    48 + a3,
+    48 + a2,
+    48 + a1,
+    48 + a0,
+  );
+}
+
+/** Character codes of the base-36 digits, as Number.prototype.toString(36) writes them. */
+const D36 = Array.from('0123456789abcdefghijklmnopqrstuvwxyz', c =>
+  c.charCodeAt(0),
+);
+
+/**
+ * `x.toString(36)` of a 32-bit unsigned integer (at most seven digits) in one string:
+ * toString with a radix is a runtime call that formats through a double buffer.
+ */
+export function base36u32(x: number): string {
+  const d = D36;
+  if (x < 36) return fromCodes(d[x]);
+  const c0 = x % 36;
+  x = (x - c0) / 36;
+  if (x < 36) return fromCodes(d[x], d[c0]);
+  const c1 = x % 36;
+  x = (x - c1) / 36;
+  if (x < 36) return fromCodes(d[x], d[c1], d[c0]);
+  const c2 = x % 36;
+  x = (x - c2) / 36;
+  if (x < 36) return fromCodes(d[x], d[c2], d[c1], d[c0]);
+  const c3 = x % 36;
+  x = (x - c3) / 36;
+  if (x < 36) return fromCodes(d[x], d[c3], d[c2], d[c1], d[c0]);
+  const c4 = x % 36;
+  x = (x - c4) / 36;
+  if (x < 36) return fromCodes(d[x], d[c4], d[c3], d[c2], d[c1], d[c0]);
+  const c5 = x % 36;
+  x = (x - c5) / 36;
+  return fromCodes(d[x], d[c5], d[c4], d[c3], d[c2], d[c1], d[c0]);
 }
 
 export function tag(h: number, n: number): string {
