@@ -274,10 +274,9 @@ export function detectDailyAnomalies(
       first,
       last,
     );
-    // Each day's fact looked up once, for the closed mask and every metric's series.
-    const factAt = dates.map(d => byDate.get(d));
-    const closed = factAt.map((f, i) => {
+    const closed = dates.map((d, i) => {
       if (!schoolDay[i]) return true;
+      const f = byDate.get(d);
       return (
         !!f &&
         (f.flags.includes('closed') ||
@@ -286,7 +285,10 @@ export function detectDailyAnomalies(
       );
     });
     for (const metric of metrics) {
-      const y = factAt.map(f => (f ? metricValue(f, metric) : null));
+      const y = dates.map(d => {
+        const f = byDate.get(d);
+        return f ? metricValue(f, metric) : null;
+      });
       if (y.filter((v, i) => v !== null && !closed[i]).length < 30) continue;
       const found = detectSeriesAnomalies(y, {
         ...opts.series,
