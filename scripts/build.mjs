@@ -127,8 +127,7 @@ async function buildCli() {
   });
 }
 
-const names = await buildAppsScript();
-await buildSidebar();
-await buildCli();
+// Independent outputs: esbuild builds them at the same time.
+const [names] = await Promise.all([buildAppsScript(), buildSidebar(), buildCli()]);
 copyFileSync(join(root, 'appsscript.json'), join(dist, 'appsscript.json'));
 console.log(`built dist/Code.js (${names.length} entry points), dist/sidebar.html, dist/cli.cjs`);

@@ -19,7 +19,15 @@ function excelFormat(fmt: string): string | undefined {
 }
 
 /** Rows read from the runtime per getValues call (bounded memory on large tabs). */
-const BLOCK_ROWS = 20_000;
+const BLOCK_ROWS = 5_000;
+
+/**
+ * Lets the zip stream take what the rows rendered so far: exceljs hands each sheet's XML
+ * to a stream that the archiver reads (and deflates off the main thread) only when the
+ * event loop turns, so a loop that never yields holds every sheet's XML in memory and
+ * compresses it all after the last row.
+ */
+const drain = () => new Promise<void>(resolve => setImmediate(resolve));
 
 export async function exportWorkbook(
   spreadsheet: Spreadsheet,
@@ -103,8 +111,10 @@ export async function exportWorkbook(
         }
         row.commit();
       }
+      await drain();
     }
     ws.commit();
+    await drain();
   }
   await wb.commit();
   return names;
