@@ -110,6 +110,11 @@ const COURSE_EVENTS: Record<string, EventKind> = {
   created_submission: 'activity',
 };
 
+/** The quality log's source of each app (one string, not one built per record). */
+const SOURCE_OF: Record<string, string | undefined> = Object.fromEntries(
+  ACTIVITY_APPS.map(a => [a, `api:${a}`]),
+);
+
 export function eventTable(app: string): Record<string, EventKind> | null {
   if (app === 'login') return LOGIN_EVENTS;
   if (app === 'classroom' || app === 'assignments') return COURSE_EVENTS;
@@ -117,8 +122,20 @@ export function eventTable(app: string): Record<string, EventKind> | null {
 }
 
 export interface CleanEvent {
-  kind: EventKind;
-  late: boolean;
+  readonly kind: EventKind;
+  readonly late: boolean;
+}
+
+/**
+ * One frozen CleanEvent per kind and lateness, shared by every record: an event is only
+ * read, and a district's day has hundreds of thousands of them.
+ */
+const ON_TIME: Partial<Record<EventKind, CleanEvent>> = {};
+const LATE: Partial<Record<EventKind, CleanEvent>> = {};
+
+function eventOf(kind: EventKind, late: boolean): CleanEvent {
+  const shared = late ? LATE : ON_TIME;
+  return (shared[kind] ??= Object.freeze({kind, late}));
 }
 
 export interface CleanActivity {
@@ -227,7 +244,7 @@ export function cleanActivity(
   date: string,
   quality: QualityLog,
 ): CleanActivity | null {
-  const source = `api:${app}`;
+  const source = SOURCE_OF[app] ?? `api:${app}`;
   if (!isObject(raw)) {
     quality.add(date, 'malformed_record', source, 1, 'not an object');
     return null;
@@ -318,7 +335,7 @@ export function cleanActivity(
         kind = 'returned';
       }
     }
-    events.push({kind, late});
+    events.push(eventOf(kind, late));
   }
   if (events.length === 0) return null;
   return {

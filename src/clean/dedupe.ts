@@ -26,13 +26,64 @@ export function hash53(text: string, seed = 0): string {
 /** A 53-bit hash in base 36: at most 11 digits. */
 const HASH_TEXT = /^[0-9a-z]{1,11}$/;
 
+/** A free slot of HashSet53 (a hash is never negative). */
+const EMPTY = -1;
+
+/**
+ * A set of 53-bit hashes (non-negative safe integers) in one open-addressing table: a
+ * Set<number> boxed each hash above 2^31 as a heap number, one per record of the day.
+ */
+class HashSet53 {
+  /** Slots, EMPTY where none is held; at most half full. */
+  private table = new Float64Array(1024).fill(EMPTY);
+  size = 0;
+
+  has(h: number): boolean {
+    const t = this.table;
+    const mask = t.length - 1;
+    // The low 32 bits of cyrb53 are its most mixed.
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const x = t[i];
+      if (x === h) return true;
+      if (x === EMPTY) return false;
+    }
+  }
+
+  /** Adds a hash known not to be held. */
+  addNew(h: number): void {
+    if (2 * (this.size + 1) > this.table.length) this.grow();
+    this.put(this.table, h);
+    this.size++;
+  }
+
+  private put(t: Float64Array, h: number): void {
+    const mask = t.length - 1;
+    let i = h & mask;
+    while (t[i] !== EMPTY) i = (i + 1) & mask;
+    t[i] = h;
+  }
+
+  private grow(): void {
+    const old = this.table;
+    const t = new Float64Array(old.length * 2).fill(EMPTY);
+    for (let i = 0; i < old.length; i++)
+      if (old[i] !== EMPTY) this.put(t, old[i]);
+    this.table = t;
+  }
+
+  values(): number[] {
+    const out: number[] = [];
+    for (const x of this.table) if (x !== EMPTY) out.push(x);
+    return out;
+  }
+}
+
 export class Deduper {
-  // Numbers, not their text: base-36 formatting per record costs more than the hash.
-  private readonly seen: Set<number>;
+  private readonly seen = new HashSet53();
   dropped = 0;
 
   constructor(hashes: Iterable<number> = [], dropped = 0) {
-    this.seen = new Set(hashes);
+    for (const h of hashes) if (!this.seen.has(h)) this.seen.addNew(h);
     this.dropped = dropped;
   }
 
@@ -57,7 +108,7 @@ export class Deduper {
       this.dropped++;
       return false;
     }
-    this.seen.add(h);
+    this.seen.addNew(h);
     return true;
   }
 
@@ -66,7 +117,10 @@ export class Deduper {
   }
 
   serialize(): string {
-    const text = [...this.seen].map(h => h.toString(36)).sort();
+    const text = this.seen
+      .values()
+      .map(h => h.toString(36))
+      .sort();
     return `${this.dropped};${text.join(',')}`;
   }
 

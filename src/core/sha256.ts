@@ -4,7 +4,8 @@
  * id (Utilities.computeHmacSha256Signature gives the same bytes, as signed values).
  */
 
-const K = new Uint32Array([
+// Int32 (ToInt32 wraps the constants above 2^31): see compress.
+const K = new Int32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,
   0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
   0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
@@ -66,10 +67,14 @@ const IV = [
   0x1f83d9ab, 0x5be0cd19,
 ];
 
-/** One 64-byte block of `msg` at `off` into the state `h` (w: 64 words of scratch). */
+/**
+ * One 64-byte block of `msg` at `off` into the state `h` (w: 64 words of scratch). The
+ * words live in Int32Arrays: a Uint32Array read above 2^31 is a double in V8, while the
+ * same bits as int32 keep every step in integer arithmetic (the sums end in | 0).
+ */
 function compress(
-  h: Uint32Array,
-  w: Uint32Array,
+  h: Int32Array,
+  w: Int32Array,
   msg: Uint8Array,
   off: number,
 ): void {
@@ -114,14 +119,14 @@ function compress(
     b = a;
     a = (t1 + t2) | 0;
   }
-  h[0] += a;
-  h[1] += b;
-  h[2] += c;
-  h[3] += d;
-  h[4] += e;
-  h[5] += f;
-  h[6] += g;
-  h[7] += k;
+  h[0] = (h[0] + a) | 0;
+  h[1] = (h[1] + b) | 0;
+  h[2] = (h[2] + c) | 0;
+  h[3] = (h[3] + d) | 0;
+  h[4] = (h[4] + e) | 0;
+  h[5] = (h[5] + f) | 0;
+  h[6] = (h[6] + g) | 0;
+  h[7] = (h[7] + k) | 0;
 }
 
 /** Bytes a message of `n` bytes takes once padded: whole 64-byte blocks. */
@@ -145,7 +150,7 @@ function pad(msg: Uint8Array, n: number, prefix: number, total: number): void {
 }
 
 /** The state `h` as 32 big-endian digest bytes, written into `out` (returned). */
-function digestInto(h: Uint32Array, out: Uint8Array): Uint8Array {
+function digestInto(h: Int32Array, out: Uint8Array): Uint8Array {
   for (let i = 0; i < 8; i++) {
     const v = h[i];
     out[i * 4] = v >>> 24;
@@ -161,8 +166,8 @@ function digestInto(h: Uint32Array, out: Uint8Array): Uint8Array {
  * (a multiple of 64), and returns the digest. `h` is left modified.
  */
 function finish(
-  h: Uint32Array,
-  w: Uint32Array,
+  h: Int32Array,
+  w: Int32Array,
   bytes: ArrayLike<number>,
   prefix: number,
 ): Uint8Array {
@@ -176,7 +181,7 @@ function finish(
 }
 
 export function sha256(bytes: ArrayLike<number>): Uint8Array {
-  return finish(new Uint32Array(IV), new Uint32Array(64), bytes, 0);
+  return finish(new Int32Array(IV), new Int32Array(64), bytes, 0);
 }
 
 /**
@@ -195,12 +200,12 @@ export function hmacSha256(key: string): (message: string) => Uint8Array {
     ipad[i] = b ^ 0x36;
     opad[i] = b ^ 0x5c;
   }
-  const w = new Uint32Array(64);
-  const inner0 = new Uint32Array(IV);
+  const w = new Int32Array(64);
+  const inner0 = new Int32Array(IV);
   compress(inner0, w, ipad, 0);
-  const outer0 = new Uint32Array(IV);
+  const outer0 = new Int32Array(IV);
   compress(outer0, w, opad, 0);
-  const h = new Uint32Array(8);
+  const h = new Int32Array(8);
   let msg = new Uint8Array(128);
   // The outer message is always the 32-byte inner digest after the 64-byte opad block:
   // one block whose padding and length (96 bytes = 768 bits) never change.

@@ -240,6 +240,25 @@ describe('Deduper', () => {
     expect(back.accept('x')).toBe(false);
     expect(back.accept('y')).toBe(true);
   });
+  test('keeps tens of thousands of records apart, before and after a save', () => {
+    const d = new Deduper();
+    const firsts: string[] = [];
+    for (let i = 0; i < 30_000; i++) {
+      // Every third record is a repeat of an earlier one.
+      const j = i % 3 === 2 ? Math.floor(i / 2) : i;
+      const first = d.acceptRecord(1738591506000 + j * 1000, String(j * 7919));
+      expect(first).toBe(i % 3 !== 2 || j % 3 === 2);
+      if (first) firsts.push(`${1738591506000 + j * 1000}|${j * 7919}`);
+    }
+    expect(d.size).toBe(firsts.length);
+    expect(d.dropped).toBe(30_000 - firsts.length);
+    const hashes = firsts.map(k => hash53(k)).sort();
+    expect(d.serialize()).toBe(`${d.dropped};${hashes.join(',')}`);
+    const back = Deduper.deserialize(d.serialize());
+    expect(back.size).toBe(d.size);
+    expect(firsts.every(k => !back.accept(k))).toBe(true);
+    expect(back.accept('1|new')).toBe(true);
+  });
   test('hash53 spreads 200,000 keys without a collision', () => {
     const seen = new Set<string>();
     for (let i = 0; i < 200_000; i++)

@@ -51,9 +51,49 @@ export function cssDifference(
 
 /**
  * The ARMA recursion of R's ARIMA_CSS on the differenced series w: the conditional
- * residuals into resid and their mean square.
+ * residuals into resid and their mean square. For p and q of at most 2 (every
+ * non-seasonal model the search tries, and most calls) the coefficients sit in locals
+ * instead of loops of zero to two steps: the same subtractions in the same order.
  */
 export function cssRecursion(
+  w: Float64Array,
+  phi: Float64Array,
+  theta: Float64Array,
+  ncond: number,
+  resid: Float64Array,
+): number {
+  const n = w.length;
+  const p = phi.length;
+  const q = theta.length;
+  if (p > 2 || q > 2) return cssRecursionLong(w, phi, theta, ncond, resid);
+  for (let l = 0; l < ncond && l < n; l++) resid[l] = 0;
+  const phi0 = p > 0 ? phi[0] : 0;
+  const phi1 = p > 1 ? phi[1] : 0;
+  const theta0 = q > 0 ? theta[0] : 0;
+  const theta1 = q > 1 ? theta[1] : 0;
+  let ssq = 0;
+  let nu = 0;
+  for (let l = ncond; l < n; l++) {
+    let tmp = w[l];
+    if (p > 0) {
+      tmp -= phi0 * w[l - 1];
+      if (p > 1) tmp -= phi1 * w[l - 2];
+    }
+    if (q > 0 && l > ncond) {
+      tmp -= theta0 * resid[l - 1];
+      if (q > 1 && l > ncond + 1) tmp -= theta1 * resid[l - 2];
+    }
+    resid[l] = tmp;
+    if (tmp === tmp) {
+      nu++;
+      ssq += tmp * tmp;
+    }
+  }
+  return ssq / nu;
+}
+
+/** cssRecursion for any p and q (seasonal models). */
+function cssRecursionLong(
   w: Float64Array,
   phi: Float64Array,
   theta: Float64Array,

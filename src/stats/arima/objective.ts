@@ -72,7 +72,11 @@ export class Problem {
     this.ssOpt = differenced ? new ArimaStateSpace(p, q, []) : this.ss;
     this.cachedPhi = new Float64Array(p);
     this.cachedTheta = new Float64Array(q);
+    this.allFree = mask.every(m => m);
   }
+
+  /** Every coefficient is free: fill copies the optimiser's point as it is. */
+  private readonly allFree: boolean;
 
   private get lik(): LikelihoodData {
     if (this.likData) return this.likData;
@@ -109,6 +113,10 @@ export class Problem {
 
   private fill(free: ArrayLike<number>): void {
     const {par, coef, mask} = this;
+    if (this.allFree && free.length === par.length) {
+      for (let i = 0; i < par.length; i++) par[i] = free[i];
+      return;
+    }
     let k = 0;
     for (let i = 0; i < par.length; i++) par[i] = mask[i] ? free[k++] : coef[i];
   }
