@@ -11,8 +11,9 @@ export const HOUR = 3600000;
  * Users and courses are served frozen: the offline runtime copies a frozen host value
  * into an execution's realm once and hands out that copy again (read-only, as an API
  * response is to the bundle), so a record listed again is not copied again. Activities,
- * Classroom work and submissions stay unfrozen: an activity is served about twice, and a
- * copy kept per record would cost more in lookups and memory than it saves. An already
+ * Classroom work and submissions stay unfrozen: each activity is listed once (the demo
+ * builds a day's activities once and serves each of them once), so a copy kept per record
+ * would cost lookups and memory and save nothing. An already
  * frozen part is taken as frozen throughout (only this function freezes).
  */
 export function freezeDeep<T>(o: T): T {
