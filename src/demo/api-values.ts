@@ -13,8 +13,8 @@ export const HOUR = 3600000;
  * response is to the bundle), so a record listed again is not copied again. Activities,
  * Classroom work and submissions stay unfrozen: each activity is listed once (the demo
  * builds a day's activities once and serves each of them once), so a copy kept per record
- * would cost lookups and memory and save nothing. An already
- * frozen part is taken as frozen throughout (only this function freezes).
+ * would cost lookups and memory and save nothing. An already frozen part is taken as
+ * frozen throughout (only this function freezes).
  */
 export function freezeDeep<T>(o: T): T {
   if (o && typeof o === 'object' && !Object.isFrozen(o)) {
