@@ -31,7 +31,7 @@ const extra = (process.env.BENCH_DEMO_ARGS ?? '').split(/\s+/).filter(Boolean);
 const runDir = join(outDir, 'demo');
 const args = [
   '--max-semi-space-size=64',
-  '--heap-growing-percent=50',
+  '--heap-growing-percent=75',
   '--require',
   preload,
   cli,
