@@ -343,6 +343,12 @@ export class DayAccumulator {
     const facts: DailyFact[] = [];
     const userSets = new Map<string, string[]>();
     // compareGroupKeys' order, read from the groups' fields (a sort splits no keys).
+    // Every row's flags are one of two lists: each sorted once, copied per row (rows
+    // are merged later by pushing onto their flags).
+    const rowFlags = sortFlags(opt.flags);
+    const wsFlags = opt.flags.includes('estimated')
+      ? rowFlags
+      : sortFlags([...opt.flags, 'estimated']);
     const sortedAggs = [...aggs.values()].sort((x, y) =>
       x.schoolId !== y.schoolId
         ? x.schoolId < y.schoolId
@@ -359,11 +365,11 @@ export class DayAccumulator {
       const enr = enrolled.get(`${schoolId}\t${role}`) ?? 0;
       const active = sorted.length;
       const isLoginApp = app === 'login' || app === WORKSPACE_APP;
-      const flags: FactFlag[] = [...opt.flags];
+      let flags = rowFlags;
       let session: number | null = null;
       if (app === WORKSPACE_APP && opt.timestamps) {
         session = a.session;
-        if (!flags.includes('estimated')) flags.push('estimated');
+        flags = wsFlags;
       }
       const c = a.counts;
       facts.push({
@@ -388,7 +394,7 @@ export class DayAccumulator {
         gradesEntered: c[METRIC_INDEX.gradesEntered],
         comments: c[METRIC_INDEX.comments],
         announcements: c[METRIC_INDEX.announcements],
-        flags: sortFlags(flags),
+        flags: flags.slice(),
       });
     }
     return {facts, userSets, unplacedUsers: unplaced};
