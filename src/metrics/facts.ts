@@ -327,7 +327,7 @@ export class DayAccumulator {
       ws.users.push(short);
       ws.logins += u.logins;
       if (u.minutes.length > 0) {
-        ws.session += sessionMinutes(u.minutes.sort((x, y) => x - y));
+        ws.session += sessionMinutes(sortNumbers(u.minutes));
       }
     }
     for (const [k, c] of this.groupCounts) {
@@ -343,6 +343,12 @@ export class DayAccumulator {
     const facts: DailyFact[] = [];
     const userSets = new Map<string, string[]>();
     // compareGroupKeys' order, read from the groups' fields (a sort splits no keys).
+    // Every row's flags are one of two lists: each sorted once, copied per row (rows
+    // are merged later by pushing onto their flags).
+    const rowFlags = sortFlags(opt.flags);
+    const wsFlags = opt.flags.includes('estimated')
+      ? rowFlags
+      : sortFlags([...opt.flags, 'estimated']);
     const sortedAggs = [...aggs.values()].sort((x, y) =>
       x.schoolId !== y.schoolId
         ? x.schoolId < y.schoolId
@@ -359,11 +365,11 @@ export class DayAccumulator {
       const enr = enrolled.get(`${schoolId}\t${role}`) ?? 0;
       const active = sorted.length;
       const isLoginApp = app === 'login' || app === WORKSPACE_APP;
-      const flags: FactFlag[] = [...opt.flags];
+      let flags = rowFlags;
       let session: number | null = null;
       if (app === WORKSPACE_APP && opt.timestamps) {
         session = a.session;
-        if (!flags.includes('estimated')) flags.push('estimated');
+        flags = wsFlags;
       }
       const c = a.counts;
       facts.push({
@@ -388,7 +394,7 @@ export class DayAccumulator {
         gradesEntered: c[METRIC_INDEX.gradesEntered],
         comments: c[METRIC_INDEX.comments],
         announcements: c[METRIC_INDEX.announcements],
-        flags: sortFlags(flags),
+        flags: flags.slice(),
       });
     }
     return {facts, userSets, unplacedUsers: unplaced};
@@ -449,9 +455,37 @@ function distinctStrings(v: string[]): string[] {
   return v;
 }
 
+/**
+ * `v` sorted ascending in place, as `v.sort((a, b) => a - b)` sorts it. A user's minutes
+ * are a few numbers: an insertion sort orders them without the work arrays every
+ * Array.prototype.sort call allocates (the largest allocation of a day's finalize).
+ * Both sorts are stable, so they agree wherever the comparison is consistent, i.e. when
+ * no value is NaN; an array holding NaN takes Array.prototype.sort.
+ */
+export function sortNumbers(v: number[]): number[] {
+  const n = v.length;
+  if (n > SMALL_SORT) return v.sort((a, b) => a - b);
+  for (let i = 0; i < n; i++) {
+    if (Number.isNaN(v[i])) return v.sort((a, b) => a - b);
+  }
+  for (let i = 1; i < n; i++) {
+    const x = v[i];
+    let j = i - 1;
+    while (j >= 0 && v[j] > x) {
+      v[j + 1] = v[j];
+      j--;
+    }
+    v[j + 1] = x;
+  }
+  return v;
+}
+
+/** Longest array sortNumbers sorts by insertion (quadratic: keep it small). */
+const SMALL_SORT = 32;
+
 /** The distinct values of `v`, ascending (sorts `v` in place). */
 function distinctSorted(v: number[]): number[] {
-  v.sort((a, b) => a - b);
+  sortNumbers(v);
   return v.filter((x, i) => i === 0 || x !== v[i - 1]);
 }
 

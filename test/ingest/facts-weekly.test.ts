@@ -13,6 +13,7 @@ import {
   groupKey,
   NO_SCHOOL,
   sessionMinutes,
+  sortNumbers,
 } from '../../src/metrics/facts';
 import {
   buildWeeklyFacts,
@@ -146,6 +147,27 @@ describe('daily facts', () => {
     expect(sessionMinutes([600])).toBe(5);
     expect(sessionMinutes([600, 610, 640])).toBe(45);
     expect(sessionMinutes([600, 610, 641])).toBe(10 + 5 + 5);
+  });
+
+  test('sortNumbers sorts in place as Array.prototype.sort with (a, b) => a - b does', () => {
+    let seed = 7;
+    const rnd = () =>
+      (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const specials = [0, -0, Infinity, -Infinity, NaN, 1.5, -3];
+    for (let t = 0; t < 500; t++) {
+      const n = Math.floor(rnd() * 45);
+      const v = Array.from({length: n}, () =>
+        rnd() < 0.1
+          ? specials[Math.floor(rnd() * specials.length)]
+          : Math.floor(rnd() * 30),
+      );
+      const expected = [...v].sort((a, b) => a - b);
+      const got = sortNumbers(v);
+      expect(got).toBe(v);
+      // Object.is tells -0 from 0 and matches NaN.
+      expect(got.length).toBe(expected.length);
+      got.forEach((x, i) => expect(Object.is(x, expected[i])).toBe(true));
+    }
   });
 
   test('hand-checked group: counts, rates, flags, users in no school', () => {
