@@ -91,6 +91,8 @@ function packOutcomes(list: SubmissionOutcome[]): PackedOutcomes {
   return p;
 }
 
+type HistoryEntry = NonNullable<StudentSubmission['submissionHistory']>[number];
+
 export class DemoClassroom {
   private readonly classroomCache = new Map<
     number,
@@ -332,7 +334,6 @@ export class DemoClassroom {
     const returnedMs = p.num[x + 4];
     const student = m.users[p.student[k]].id;
     const teacher = m.users[cw.creator].id;
-    const history: NonNullable<StudentSubmission['submissionHistory']> = [];
     const base: StudentSubmission = {
       courseId: cw.course.id,
       courseWorkId: cw.id,
@@ -348,29 +349,36 @@ export class DemoClassroom {
     const opened = isoTime(openedMs);
     base.creationTime = opened;
     let update = opened;
-    history.push({
+    const turnedIn = !Number.isNaN(turnedInMs);
+    const graded = !Number.isNaN(gradeMs) && cw.maxPoints !== null;
+    const returned = !Number.isNaN(returnedMs);
+    // At its final length: a `[]` grown by push reserves 17 slots for these 1 to 5.
+    const history = new Array<HistoryEntry>(
+      1 + +turnedIn + +graded + (returned ? 1 + +graded : 0),
+    );
+    let h = 0;
+    history[h++] = {
       stateHistory: {
         state: 'CREATED',
         stateTimestamp: opened,
         actorUserId: student,
       },
-    });
+    };
     base.state = 'CREATED';
-    if (!Number.isNaN(turnedInMs)) {
+    if (turnedIn) {
       update = isoTime(turnedInMs);
-      history.push({
+      history[h++] = {
         stateHistory: {
           state: 'TURNED_IN',
           stateTimestamp: update,
           actorUserId: student,
         },
-      });
+      };
       base.state = 'TURNED_IN';
     }
-    const graded = !Number.isNaN(gradeMs) && cw.maxPoints !== null;
     if (graded) {
       update = isoTime(gradeMs);
-      history.push({
+      history[h++] = {
         gradeHistory: {
           pointsEarned: grade,
           maxPoints: cw.maxPoints,
@@ -378,13 +386,13 @@ export class DemoClassroom {
           actorUserId: teacher,
           gradeChangeType: 'DRAFT_GRADE_POINTS_EARNED_CHANGE',
         },
-      });
+      };
       base.draftGrade = grade;
     }
-    if (!Number.isNaN(returnedMs)) {
+    if (returned) {
       update = isoTime(returnedMs);
       if (graded) {
-        history.push({
+        history[h++] = {
           gradeHistory: {
             pointsEarned: grade,
             maxPoints: cw.maxPoints,
@@ -392,16 +400,16 @@ export class DemoClassroom {
             actorUserId: teacher,
             gradeChangeType: 'ASSIGNED_GRADE_POINTS_EARNED_CHANGE',
           },
-        });
+        };
         base.assignedGrade = grade;
       }
-      history.push({
+      history[h++] = {
         stateHistory: {
           state: 'RETURNED',
           stateTimestamp: update,
           actorUserId: teacher,
         },
-      });
+      };
       base.state = 'RETURNED';
     }
     base.updateTime = update;

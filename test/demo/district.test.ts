@@ -325,6 +325,8 @@ describe('demo district', () => {
         );
         const h = s.submissionHistory;
         if (!h) continue;
+        // Every slot filled (the list is allocated at its length, then filled).
+        expect(Object.keys(h)).toHaveLength(h.length);
         expect(h[0].stateHistory!.stateTimestamp).toBe(s.creationTime);
         const last = h[h.length - 1];
         const t =
