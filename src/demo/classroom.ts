@@ -91,20 +91,7 @@ function packOutcomes(list: SubmissionOutcome[]): PackedOutcomes {
   return p;
 }
 
-function unpackOutcome(p: PackedOutcomes, k: number): SubmissionOutcome {
-  const x = k * 5;
-  return {
-    id: p.id[k],
-    cw: p.cw[k],
-    student: p.student[k],
-    late: p.late[k] === 1,
-    openedMs: p.num[x],
-    turnedInMs: p.num[x + 1],
-    gradeMs: p.num[x + 2],
-    grade: p.num[x + 3],
-    returnedMs: p.num[x + 4],
-  };
-}
+type HistoryEntry = NonNullable<StudentSubmission['submissionHistory']>[number];
 
 export class DemoClassroom {
   private readonly classroomCache = new Map<
@@ -218,7 +205,7 @@ export class DemoClassroom {
     const list: StudentSubmission[] = [];
     if (outcomes) {
       for (let k = 0; k < outcomes.id.length; k++)
-        list.push(this.toSubmission(unpackOutcome(outcomes, k)));
+        list.push(this.toSubmission(outcomes, k));
     }
     this.submissionLists.set(courseId, list);
     if (this.submissionLists.size > SUBMISSION_LISTS_KEPT) {
@@ -317,81 +304,115 @@ export class DemoClassroom {
     return out;
   }
 
-  private toSubmission(o: SubmissionOutcome): StudentSubmission {
+  private linkOf: CourseWorkSpec | null = null;
+  private link = '';
+
+  /**
+   * The start of a coursework's submission links, up to the student id: one string for
+   * the run of its outcomes (a coursework's outcomes are listed one after another).
+   */
+  private submissionsLink(cw: CourseWorkSpec): string {
+    if (this.linkOf !== cw) {
+      this.linkOf = cw;
+      this.link = `https://classroom.google.com/c/${cw.course.id}/a/${cw.id}/submissions/by-status/and-sort-last-name/student/`;
+    }
+    return this.link;
+  }
+
+  /**
+   * The submission of outcome `k`, read from the columns (no outcome object per call).
+   * Each time is formatted once: a history entry and the update time share its string.
+   */
+  private toSubmission(p: PackedOutcomes, k: number): StudentSubmission {
     const m = this.m;
-    const student = m.users[o.student].id;
-    const teacher = m.users[o.cw.creator].id;
-    const history: NonNullable<StudentSubmission['submissionHistory']> = [];
+    const cw = p.cw[k];
+    const x = k * 5;
+    const openedMs = p.num[x];
+    const turnedInMs = p.num[x + 1];
+    const gradeMs = p.num[x + 2];
+    const grade = p.num[x + 3];
+    const returnedMs = p.num[x + 4];
+    const student = m.users[p.student[k]].id;
+    const teacher = m.users[cw.creator].id;
     const base: StudentSubmission = {
-      courseId: o.cw.course.id,
-      courseWorkId: o.cw.id,
-      id: o.id,
+      courseId: cw.course.id,
+      courseWorkId: cw.id,
+      id: p.id[k],
       userId: student,
       state: 'NEW',
-      late: o.late,
-      alternateLink: `https://classroom.google.com/c/${o.cw.course.id}/a/${o.cw.id}/submissions/by-status/and-sort-last-name/student/${student}`,
-      courseWorkType: o.cw.workType,
+      late: p.late[k] === 1,
+      alternateLink: this.submissionsLink(cw) + student,
+      courseWorkType: cw.workType,
       associatedWithDeveloper: false,
     };
-    if (Number.isNaN(o.openedMs)) return base;
-    base.creationTime = isoTime(o.openedMs);
-    let update = o.openedMs;
-    history.push({
+    if (Number.isNaN(openedMs)) return base;
+    const opened = isoTime(openedMs);
+    base.creationTime = opened;
+    let update = opened;
+    const turnedIn = !Number.isNaN(turnedInMs);
+    const graded = !Number.isNaN(gradeMs) && cw.maxPoints !== null;
+    const returned = !Number.isNaN(returnedMs);
+    // At its final length: a `[]` grown by push reserves 17 slots for these 1 to 5.
+    const history = new Array<HistoryEntry>(
+      1 + +turnedIn + +graded + (returned ? 1 + +graded : 0),
+    );
+    let h = 0;
+    history[h++] = {
       stateHistory: {
         state: 'CREATED',
-        stateTimestamp: isoTime(o.openedMs),
+        stateTimestamp: opened,
         actorUserId: student,
       },
-    });
+    };
     base.state = 'CREATED';
-    if (!Number.isNaN(o.turnedInMs)) {
-      history.push({
+    if (turnedIn) {
+      update = isoTime(turnedInMs);
+      history[h++] = {
         stateHistory: {
           state: 'TURNED_IN',
-          stateTimestamp: isoTime(o.turnedInMs),
+          stateTimestamp: update,
           actorUserId: student,
         },
-      });
+      };
       base.state = 'TURNED_IN';
-      update = o.turnedInMs;
     }
-    if (!Number.isNaN(o.gradeMs) && o.cw.maxPoints !== null) {
-      history.push({
+    if (graded) {
+      update = isoTime(gradeMs);
+      history[h++] = {
         gradeHistory: {
-          pointsEarned: o.grade,
-          maxPoints: o.cw.maxPoints,
-          gradeTimestamp: isoTime(o.gradeMs),
+          pointsEarned: grade,
+          maxPoints: cw.maxPoints,
+          gradeTimestamp: update,
           actorUserId: teacher,
           gradeChangeType: 'DRAFT_GRADE_POINTS_EARNED_CHANGE',
         },
-      });
-      base.draftGrade = o.grade;
-      update = o.gradeMs;
+      };
+      base.draftGrade = grade;
     }
-    if (!Number.isNaN(o.returnedMs)) {
-      if (!Number.isNaN(o.gradeMs) && o.cw.maxPoints !== null) {
-        history.push({
+    if (returned) {
+      update = isoTime(returnedMs);
+      if (graded) {
+        history[h++] = {
           gradeHistory: {
-            pointsEarned: o.grade,
-            maxPoints: o.cw.maxPoints,
-            gradeTimestamp: isoTime(o.returnedMs),
+            pointsEarned: grade,
+            maxPoints: cw.maxPoints,
+            gradeTimestamp: update,
             actorUserId: teacher,
             gradeChangeType: 'ASSIGNED_GRADE_POINTS_EARNED_CHANGE',
           },
-        });
-        base.assignedGrade = o.grade;
+        };
+        base.assignedGrade = grade;
       }
-      history.push({
+      history[h++] = {
         stateHistory: {
           state: 'RETURNED',
-          stateTimestamp: isoTime(o.returnedMs),
+          stateTimestamp: update,
           actorUserId: teacher,
         },
-      });
+      };
       base.state = 'RETURNED';
-      update = o.returnedMs;
     }
-    base.updateTime = isoTime(update);
+    base.updateTime = update;
     base.submissionHistory = history;
     return base;
   }

@@ -23,11 +23,26 @@ export interface Realm {
    */
   rowCopier(width: number): (src: ArrayLike<unknown>, at: number) => unknown[];
   /**
-   * A function that builds one object literal of the realm with these keys, each value
-   * `s[key]` when a string, else `c(s[key], key)`, or null while the key list is not yet worth compiling (see
-   * objectCopiers).
+   * Functions that each build one object literal of the realm with a key list, each value
+   * `s[key]` when a string, else `c(s[key], key)` (see objectCopiers).
    */
-  objectCopier?(keys: readonly string[]): ObjectCopier | null;
+  objectCopier?: ObjectCopiers;
+}
+
+/** The object copiers of a realm (see objectCopiers). */
+export interface ObjectCopiers {
+  /**
+   * The copier for this key list (an object's Object.keys), or null while the list is not
+   * yet worth compiling; each call with a list not yet compiled counts as a sighting.
+   */
+  (keys: readonly string[]): ObjectCopier | null;
+  /**
+   * The compiled copier for the Object.keys of `v`, found without allocating the list,
+   * or null when none is compiled or the keys could not be told exactly (the caller then
+   * asks with Object.keys). Counts no sighting. For objects whose prototype is an
+   * Object.prototype or null (JSON's plain objects).
+   */
+  of(v: object): ObjectCopier | null;
 }
 
 /** Builds a realm object from the members of `s`, each through `c` (see Realm.objectCopier). */
@@ -58,6 +73,8 @@ export function rowCopiers(
   };
 }
 
+const hasOwn = Object.prototype.hasOwnProperty;
+
 /** Longest key list an object copier is compiled for. */
 const COPIED_KEYS_MAX = 32;
 /** Sightings of a key list before its copier is compiled (a one-off shape stays on the general path). */
@@ -87,7 +104,7 @@ export function objectCopierBody(keys: readonly string[]): string {
  */
 export function objectCopiers(
   compile: (body: string) => unknown,
-): NonNullable<Realm['objectCopier']> {
+): ObjectCopiers {
   interface Shape {
     keys: readonly string[];
     seen: number;
@@ -95,7 +112,7 @@ export function objectCopiers(
   }
   const byFirst = new Map<string, Shape[]>();
   let shapes = 0;
-  return keys => {
+  const byKeys = (keys: readonly string[]): ObjectCopier | null => {
     const n = keys.length;
     if (n === 0 || n > COPIED_KEYS_MAX) return null;
     let list = byFirst.get(keys[0]);
@@ -124,6 +141,53 @@ export function objectCopiers(
     list.push({keys: keys.slice(), seen: 1, copier: null});
     return null;
   };
+  /**
+   * for-in walks the object's own enumerable keys in Object.keys order (from the map's
+   * enum cache, without allocating), then the enumerable keys of its prototypes that no
+   * own key shadows. So a walk of own keys only is Object.keys exactly. (V8 turns
+   * hasOwnProperty of the for-in key on its object into a map check.)
+   */
+  const byWalk = (v: object): ObjectCopier | null => {
+    let list: Shape[] | undefined;
+    let sh: Shape | null = null;
+    let n = 0;
+    for (const k in v) {
+      if (!hasOwn.call(v, k)) return null;
+      if (sh === null) {
+        list = byFirst.get(k);
+        if (list === undefined) return null;
+        sh = list[0];
+      } else if (n >= sh.keys.length || sh.keys[n] !== k) {
+        sh = sameStart(list!, sh, n, k);
+        if (sh === null) return null;
+      }
+      n++;
+    }
+    if (sh !== null && sh.keys.length !== n)
+      sh = sameStart(list!, sh, n, undefined);
+    return sh === null ? null : sh.copier;
+  };
+  /**
+   * A shape of `list` whose first `n` keys are those of `sh` and whose next key is `k`
+   * (with `k` undefined: which has no more keys), or null.
+   */
+  function sameStart(
+    list: Shape[],
+    sh: Shape,
+    n: number,
+    k: string | undefined,
+  ): Shape | null {
+    const want = sh.keys;
+    for (let i = 0; i < list.length; i++) {
+      const ks = list[i].keys;
+      if (ks[n] !== k) continue;
+      let j = 1;
+      while (j < n && ks[j] === want[j]) j++;
+      if (j === n) return list[i];
+    }
+    return null;
+  }
+  return Object.assign(byKeys, {of: byWalk});
 }
 
 export const hostRealm: Realm = {
@@ -301,7 +365,9 @@ function copyFresh(v: object, st: CopyState): unknown {
     return out;
   }
   const proto: unknown = getProto(v);
-  if (proto !== Object.prototype && proto !== st.realmProto && proto !== null) {
+  const plain =
+    proto === Object.prototype || proto === st.realmProto || proto === null;
+  if (!plain) {
     const tag = toTag.call(v);
     if (tag === '[object Number]') return member(Number(v), st);
     if (tag === '[object String]') return String(v);
@@ -309,24 +375,40 @@ function copyFresh(v: object, st: CopyState): unknown {
     if (tag === '[object BigInt]') throw bigintError();
   }
   stack.push(v);
-  const ks = objectKeys(v);
-  const copier =
-    st.realm.objectCopier === undefined ? null : st.realm.objectCopier(ks);
-  if (copier !== null) {
-    const m = (st.member ??= (x, k) => memberOf(x, k, st));
-    const dropped = st.dropped;
-    st.dropped = false;
-    let out = copier(v, m);
-    // JSON leaves a member it cannot write out of the object: rebuild without it (rare).
-    if (st.dropped) out = withoutUndefined(out, st.realm);
-    st.dropped = dropped;
-    stack.pop();
-    return out;
+  const copiers = st.realm.objectCopier;
+  // A plain object of a compiled key list needs no Object.keys array (see ObjectCopiers.of).
+  let copier = copiers !== undefined && plain ? copiers.of(v) : null;
+  let out: Record<string, unknown>;
+  if (copier === null) {
+    const ks = objectKeys(v);
+    copier = copiers === undefined ? null : copiers(ks);
+    if (copier === null) {
+      out = copyMembers(v as Record<string, unknown>, ks, st);
+      stack.pop();
+      return out;
+    }
   }
+  const m = (st.member ??= (x, k) => memberOf(x, k, st));
+  const dropped = st.dropped;
+  st.dropped = false;
+  out = copier(v, m);
+  // JSON leaves a member it cannot write out of the object: rebuild without it (rare).
+  if (st.dropped) out = withoutUndefined(out, st.realm);
+  st.dropped = dropped;
+  stack.pop();
+  return out;
+}
+
+/** A realm object with the members `ks` of `v`, each as JSON writes it (the general path). */
+function copyMembers(
+  v: Record<string, unknown>,
+  ks: string[],
+  st: CopyState,
+): Record<string, unknown> {
   const out = st.realm.newObject();
   for (let i = 0; i < ks.length; i++) {
     const k = ks[i];
-    let x: unknown = (v as Record<string, unknown>)[k];
+    let x: unknown = v[k];
     if (typeof x !== 'string') {
       x = member(withToJSON(x, k), st);
       if (x === undefined) continue;
@@ -343,7 +425,6 @@ function copyFresh(v: object, st: CopyState): unknown {
       out[k] = x;
     }
   }
-  stack.pop();
   return out;
 }
 

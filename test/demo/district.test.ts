@@ -283,6 +283,64 @@ describe('demo district', () => {
     }
   });
 
+  test('submissions: key order, links, and times that agree with their history', () => {
+    const base = [
+      'courseId',
+      'courseWorkId',
+      'id',
+      'userId',
+      'state',
+      'late',
+      'alternateLink',
+      'courseWorkType',
+      'associatedWithDeveloper',
+    ];
+    const orders = [
+      base,
+      [...base, 'creationTime', 'updateTime', 'submissionHistory'],
+      [
+        ...base,
+        'creationTime',
+        'draftGrade',
+        'updateTime',
+        'submissionHistory',
+      ],
+      [
+        ...base,
+        'creationTime',
+        'draftGrade',
+        'assignedGrade',
+        'updateTime',
+        'submissionHistory',
+      ],
+    ].map(k => k.join());
+    const seen = new Set<string>();
+    for (const c of d.data.courses().slice(0, 12)) {
+      for (const s of d.data.submissions(c.id!)) {
+        const keys = Object.keys(s).join();
+        expect(orders).toContain(keys);
+        seen.add(keys);
+        expect(s.alternateLink).toBe(
+          `https://classroom.google.com/c/${s.courseId}/a/${s.courseWorkId}/submissions/by-status/and-sort-last-name/student/${s.userId}`,
+        );
+        const h = s.submissionHistory;
+        if (!h) continue;
+        // Every slot filled (the list is allocated at its length, then filled).
+        expect(Object.keys(h)).toHaveLength(h.length);
+        expect(h[0].stateHistory!.stateTimestamp).toBe(s.creationTime);
+        const last = h[h.length - 1];
+        const t =
+          last.stateHistory?.stateTimestamp ??
+          last.gradeHistory!.gradeTimestamp;
+        expect(t).toBe(s.updateTime);
+        for (const g of h)
+          if (g.gradeHistory)
+            expect(s.draftGrade).toBe(g.gradeHistory.pointsEarned);
+      }
+    }
+    expect(seen.size).toBe(orders.length);
+  });
+
   test('bad options are rejected naming the option', () => {
     expect(() => createDemoDistrict({schools: 0})).toThrow(InputError);
     expect(() => createDemoDistrict({start: '2023-02-30'})).toThrow(/start/);

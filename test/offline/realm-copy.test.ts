@@ -147,6 +147,135 @@ describe('jsonCopy: JSON.parse(JSON.stringify(v)) into a realm', () => {
     }
   });
 
+  describe('objects whose copier is found by a for-in walk (no Object.keys list)', () => {
+    /** Copies of `make()` after its key list was seen enough times to be compiled. */
+    const warmCopy = (realm: Realm, make: () => unknown, v: unknown) => {
+      jsonCopy(Array.from({length: 4}, make), realm);
+      return jsonCopy(v, realm);
+    };
+    const same = (realm: Realm, make: () => unknown, v: unknown) => {
+      const copy = warmCopy(realm, make, v);
+      expect(copy).toStrictEqual(roundTrip(v, realm));
+      expect(JSON.stringify(copy)).toBe(JSON.stringify(v));
+    };
+
+    test('of finds the copier of the Object.keys list, or none', () => {
+      const made: string[] = [];
+      const copiers = objectCopiers(body => {
+        made.push(body);
+        return () => made.length;
+      });
+      const lists = [
+        ['a', 'b'],
+        ['a', 'b', 'c'],
+        ['a', 'c'],
+        ['1', '2', 'z'],
+        ['a', 'b', 'c', 'd'],
+        ['a', 'x', 'c', 'e'],
+      ];
+      for (const keys of lists) for (let i = 0; i < 3; i++) copiers(keys);
+      const of = (v: object) => copiers.of(v);
+      const byKeys = (v: object) => copiers(Object.keys(v));
+      const objects: object[] = [
+        {a: 1, b: 2},
+        {a: 1, x: 2, c: 3, e: 5},
+        {a: 1, b: 2, c: 3},
+        {a: 1, c: 3},
+        {z: 1, 2: 2, 1: 1},
+        Object.assign(Object.create(null) as object, {a: 1, b: 2}),
+      ];
+      for (const v of objects) {
+        expect(of(v)).not.toBeNull();
+        expect(of(v)).toBe(byKeys(v));
+      }
+      // Not compiled, or not the same list: none (the caller asks with Object.keys).
+      const others = [
+        {},
+        {a: 1},
+        {b: 1, a: 2},
+        {a: 1, b: 2, d: 4},
+        {c: 1},
+        {a: 1, b: 2, c: 3, e: 5},
+        {a: 1, x: 2, c: 3, d: 4},
+        {a: 1, x: 2, c: 3},
+      ];
+      for (const v of others) expect(of(v)).toBeNull();
+      const hidden = {a: 1, b: 2, c: 3};
+      Object.defineProperty(hidden, 'b', {enumerable: false});
+      expect(of(hidden)).toBe(byKeys(hidden)); // a, c
+      const shrunk: Record<string, number> = {a: 1, b: 2, c: 3};
+      delete shrunk.c; // a dictionary-mode object: for-in without the enum cache
+      expect(of(shrunk)).toBe(byKeys(shrunk));
+    });
+
+    test('key lists sharing their first keys, integer-like keys and changed shapes', () => {
+      const realm = makeRealm();
+      const make = () => ({id: 'x', n: 1, 2: 'two', 1: 'one', tail: [1]});
+      const variants: object[] = [
+        make(),
+        {id: 'x', n: 1},
+        {id: 'x', n: 1, 2: 'two', 1: 'one', tail: [1], more: true},
+        {1: 'one', id: 'x', n: 1, 2: 'two', tail: [1]},
+        {n: 1, id: 'x', 1: 'one', 2: 'two', tail: [1]},
+        Object.assign(Object.create(null) as object, make()),
+      ];
+      const edited: Record<string, unknown> = make();
+      delete edited.n;
+      edited.n = 2; // same keys, n now last
+      variants.push(edited);
+      for (const v of variants) {
+        same(realm, make, v);
+        same(realm, () => ({id: 'x', n: 1}), v);
+      }
+      expect(Object.keys(warmCopy(realm, make, make()) as object)).toEqual([
+        '1',
+        '2',
+        'id',
+        'n',
+        'tail',
+      ]);
+    });
+
+    test('objects made in the realm, and of a null prototype', () => {
+      const realm = makeRealm();
+      const inRealm = () => realm.JSON.parse('{"a": 1, "b": {"c": [2]}}');
+      same(realm, inRealm, inRealm());
+      const bare = () =>
+        Object.assign(Object.create(null) as object, {a: 1, b: {c: [2]}});
+      same(realm, bare, bare());
+    });
+
+    test('an enumerable property on Object.prototype (host or realm) is not copied', () => {
+      const realm = makeRealm();
+      const make = () => ({a: 1, b: 2});
+      jsonCopy(Array.from({length: 4}, make), realm);
+      const protos = [Object.prototype, realm.Object.prototype];
+      for (const proto of protos as Record<string, unknown>[]) {
+        for (const added of [['b'], ['b', 'z']]) {
+          try {
+            for (const k of added) proto[k] = 'inherited';
+            const hidden = {a: 1, b: 2};
+            Object.defineProperty(hidden, 'b', {enumerable: false});
+            const cases: object[] = [
+              {a: 1},
+              {a: 1, b: 2},
+              hidden,
+              realm.JSON.parse('{"a": 1}') as object,
+              realm.JSON.parse('{"a": 1, "b": 2}') as object,
+            ];
+            for (const v of cases) {
+              const copy = jsonCopy(v, realm);
+              expect(JSON.stringify(copy)).toBe(JSON.stringify(v));
+              expect(Object.keys(copy as object)).toEqual(Object.keys(v));
+            }
+          } finally {
+            for (const k of added) delete proto[k];
+          }
+        }
+      }
+    });
+  });
+
   test('a toJSON that changes a later member of its list: the later member is read after it', () => {
     const make = () => {
       const list: unknown[] = [];
