@@ -38,24 +38,23 @@ class HashSet53 {
   private table = new Float64Array(1024).fill(EMPTY);
   size = 0;
 
-  has(h: number): boolean {
+  /** Adds `h`; false when it was held already. One probe finds it or its free slot. */
+  add(h: number): boolean {
+    if (2 * (this.size + 1) > this.table.length) this.grow();
     const t = this.table;
     const mask = t.length - 1;
     // The low 32 bits of cyrb53 are its most mixed.
-    for (let i = h & mask; ; i = (i + 1) & mask) {
-      const x = t[i];
-      if (x === h) return true;
-      if (x === EMPTY) return false;
+    let i = h & mask;
+    for (let x = t[i]; x !== EMPTY; x = t[i]) {
+      if (x === h) return false;
+      i = (i + 1) & mask;
     }
-  }
-
-  /** Adds a hash known not to be held. */
-  addNew(h: number): void {
-    if (2 * (this.size + 1) > this.table.length) this.grow();
-    this.put(this.table, h);
+    t[i] = h;
     this.size++;
+    return true;
   }
 
+  /** Puts a hash known not to be in `t` (a table being filled by grow). */
   private put(t: Float64Array, h: number): void {
     const mask = t.length - 1;
     let i = h & mask;
@@ -83,7 +82,7 @@ export class Deduper {
   dropped = 0;
 
   constructor(hashes: Iterable<number> = [], dropped = 0) {
-    for (const h of hashes) if (!this.seen.has(h)) this.seen.addNew(h);
+    for (const h of hashes) this.seen.add(h);
     this.dropped = dropped;
   }
 
@@ -104,12 +103,9 @@ export class Deduper {
   }
 
   private acceptHash(h: number): boolean {
-    if (this.seen.has(h)) {
-      this.dropped++;
-      return false;
-    }
-    this.seen.addNew(h);
-    return true;
+    if (this.seen.add(h)) return true;
+    this.dropped++;
+    return false;
   }
 
   get size(): number {
